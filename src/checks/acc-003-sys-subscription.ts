@@ -1,0 +1,26 @@
+import { defineCheck } from '../core/check.js';
+
+export default defineCheck({
+  meta: {
+    id: 'ACC-003',
+    name: 'sys-subscription',
+    title: 'Broker internals (`$SYS/#`) readable',
+    strategy: 'access',
+    severity: 'low',
+    scope: 'endpoint',
+    intrusive: false,
+    needs: ['mqtt.probe'],
+    description:
+      'With the identity used, subscribes to `$SYS/#`. The `$SYS` tree reveals the broker version, uptime, client counts and load, which helps an attacker plan and time an attack.',
+    remediation:
+      'Restrict `$SYS` to monitoring users. Mosquitto: grant `topic read $SYS/#` only to an admin user in the `acl_file` (or `sys_interval 0`). EMQX: `{deny, all, subscribe, ["$SYS/#"]}` in `acl.conf` before any allow rule, with an exception for the monitoring client.',
+    references: ['https://mosquitto.org/man/mosquitto-8.html', 'https://docs.emqx.com/en/emqx/latest/observability/mqtt-system-topics.html'],
+  },
+  judge({ 'mqtt.probe': p }) {
+    if (!p.session.tested) return { status: 'SKIP', message: p.session.reason };
+    const s = p.session.sys;
+    const evidence = { identity: p.identity, subackCode: s.code, messages: s.messages, topics: s.topics, windowMs: p.session.windowMs };
+    if (!s.granted) return { status: 'PASS', message: `subscription to $SYS/# refused for ${p.identity} (SUBACK 0x${s.code.toString(16)})`, evidence };
+    return { status: 'FAIL', message: `subscription to $SYS/# granted to ${p.identity}; ${s.topics} $SYS topics arrived within ${p.session.windowMs} ms`, evidence };
+  },
+});

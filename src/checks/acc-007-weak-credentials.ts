@@ -1,0 +1,35 @@
+import { defineCheck } from '../core/check.js';
+
+export default defineCheck({
+  meta: {
+    id: 'ACC-007',
+    name: 'weak-credentials',
+    title: 'Default or weak credentials accepted',
+    strategy: 'access',
+    severity: 'critical',
+    scope: 'endpoint',
+    intrusive: true,
+    needs: ['mqtt.credentials'],
+    description:
+      'Intrusive (`--intrusive`). First tries one random username and password as a control (a broker that accepts it has no authentication, see ACC-001, and guessing would prove nothing). Then tries a small built-in list of defaults (admin/public, admin/admin, guest/guest, ...) plus `--wordlist` entries, paced by `--rate` and bounded by `--max-attempts` and `--max-seconds`. Passwords are redacted in reports unless `--show-secrets`.',
+    remediation:
+      'Change every default and weak password; use long random passwords or client certificates. Mosquitto: regenerate the `password_file` with `mosquitto_passwd` (2.0 defaults to only 101 PBKDF2 iterations: prefer 2.1+ or the dynamic security plugin). EMQX: change `dashboard.default_password` and the built-in database users, use `bcrypt` or `pbkdf2` password hashing.',
+    references: ['https://mosquitto.org/man/mosquitto_passwd-1.html', 'https://docs.emqx.com/en/emqx/latest/access-control/authn/authn.html'],
+  },
+  judge({ 'mqtt.credentials': c }) {
+    const evidence = { control: c.control, attempts: c.attempts, stoppedBy: c.stoppedBy, accepted: c.accepted };
+    if (!('accepted' in c.control)) return { status: 'SKIP', message: `the control login failed: ${c.control.error}`, evidence };
+    if (c.control.accepted) {
+      return { status: 'SKIP', message: 'the broker accepts a random username and password, so guessing proves nothing (see ACC-001)', evidence };
+    }
+    if (c.accepted.length) {
+      const who = c.accepted.map((a) => `${a.username} (${a.source})`).join(', ');
+      return { status: 'FAIL', message: `default/weak credentials accepted for: ${who}`, evidence };
+    }
+    if (c.stoppedBy === 'refused-connections') {
+      return { status: 'SKIP', message: `guessing stopped after ${c.attempts} attempts: the broker stopped answering (a ban or limit?)`, evidence };
+    }
+    const bound = c.stoppedBy === 'list-exhausted' ? 'the whole list' : `${c.attempts} attempts (stopped by ${c.stoppedBy})`;
+    return { status: 'PASS', message: `no default or weak credential was accepted in ${bound}`, evidence };
+  },
+});

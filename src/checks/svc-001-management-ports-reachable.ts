@@ -1,0 +1,60 @@
+import { defineCheck } from '../core/check.js';
+import type { PortService } from '../core/facts.js';
+
+const SENSITIVE: Partial<Record<PortService, string>> = {
+  'dashboard-http': 'management dashboard / HTTP API (plain HTTP)',
+  'dashboard-https': 'management dashboard / HTTP API (HTTPS)',
+  epmd: 'Erlang port mapper (epmd)',
+  'erlang-dist': 'Erlang distribution (cluster)',
+  'cluster-rpc': 'cluster RPC (gen_rpc)',
+};
+
+export default defineCheck({
+  meta: {
+    id: 'SVC-001',
+    name: 'management-ports-reachable',
+    title: 'Management and cluster ports answer',
+    strategy: 'services',
+    severity: 'high',
+    scope: 'host',
+    intrusive: false,
+    needs: ['net.ports'],
+    description:
+      'TCP-connects to the standard MQTT, management and cluster ports (1883, 8883, 8083, 8084, 18083, 18084, 4369, 4370, 5370 by default) and lists which answer. The dashboard/HTTP API and the Erlang distribution and cluster RPC ports must not be reachable by clients: the distribution port with a known cookie means remote code execution on the node.',
+    remediation:
+      'Close what is not needed and firewall the rest: the dashboard (EMQX `dashboard.listeners.http.bind`, 18083) only from admin networks, the Erlang distribution (4370 + node suffix) and cluster RPC (5370 + suffix, or `rpc.server_port`) only between cluster peers, epmd (4369) not at all on EMQX 5. Set a strong `node.cookie`. When auditing from loopback, confirm exposure with the host audit or from another machine.',
+    references: [
+      'https://docs.emqx.com/en/emqx/latest/deploy/cluster/security.html',
+      'https://www.erlang.org/doc/system/distributed.html',
+    ],
+  },
+  judge({ 'net.ports': scan }, ctx) {
+    const open = scan.ports.filter((p) => p.state === 'open');
+    const evidence = {
+      open: open.map((p) => `${p.port}/${p.service}`),
+      closed: scan.ports.filter((p) => p.state === 'closed').map((p) => p.port),
+      noAnswer: scan.ports.filter((p) => p.state === 'filtered' || p.state === 'error').map((p) => p.port),
+      vantage: ctx.loopback ? 'loopback' : 'network',
+    };
+    const sensitive = open.filter((p) => SENSITIVE[p.service]);
+    if (!sensitive.length) {
+      return {
+        status: 'PASS',
+        message: open.length
+          ? `only MQTT ports answer on ${scan.host}: ${evidence.open.join(', ')}`
+          : `none of the ${scan.ports.length} standard ports answer on ${scan.host}`,
+        evidence,
+      };
+    }
+    const names = sensitive.map((p) => `${p.port} (${SENSITIVE[p.service]})`).join(', ');
+    return {
+      status: 'FAIL',
+      // From loopback this proves the service runs, not that it is exposed.
+      severity: ctx.loopback ? 'low' : 'high',
+      message: ctx.loopback
+        ? `management/cluster ports answer on loopback: ${names}; check that they are not exposed beyond this host`
+        : `management/cluster ports are reachable from this vantage point: ${names}`,
+      evidence,
+    };
+  },
+});

@@ -1,0 +1,38 @@
+import { defineCheck } from '../core/check.js';
+
+export default defineCheck({
+  meta: {
+    id: 'UPD-001',
+    name: 'broker-version-disclosed',
+    title: 'Broker discloses its product and version to clients',
+    strategy: 'updates',
+    severity: 'low',
+    scope: 'endpoint',
+    intrusive: false,
+    needs: ['mqtt.probe'],
+    description:
+      'Reads the broker identity the probe identity can see: `$SYS/broker/version` (Mosquitto), `$SYS/brokers/<node>/version` (EMQX), the `$SYS` topic layout and MQTT 5 CONNACK properties. A version readable by ordinary clients tells an attacker which advisories apply; the version is also what the update checks compare against advisories.',
+    remediation:
+      'Keep the broker patched first. Then hide the identity from ordinary clients: Mosquitto — deny `$SYS/#` in the `acl_file` for non-admin users (or `sys_interval 0` to disable $SYS); EMQX — deny `$SYS/#` in `acl.conf` (`{deny, all, subscribe, ["$SYS/#"]}`) for non-admin clients.',
+    references: [
+      'https://mosquitto.org/man/mosquitto-8.html#idm290',
+      'https://docs.emqx.com/en/emqx/latest/observability/mqtt-system-topics.html',
+    ],
+  },
+  judge({ 'mqtt.probe': p }) {
+    if (!p.session.tested) return { status: 'SKIP', message: `no session to read $SYS with: ${p.session.reason}` };
+    const b = p.broker;
+    if (b.version) {
+      return {
+        status: 'FAIL',
+        message: `${p.identity} can read the broker version: "${b.version}"`,
+        evidence: { product: b.product, version: b.version, sources: b.sources, identity: p.identity },
+      };
+    }
+    return {
+      status: 'PASS',
+      message: `no version announcement was readable by ${p.identity} within ${p.session.windowMs} ms`,
+      evidence: { product: b.product, sources: b.sources, sysSubscriptionGranted: p.session.sys.granted },
+    };
+  },
+});

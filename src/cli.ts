@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+/**
+ * mqtt-warden command line. The only module that may end the process:
+ * exit 0 = no finding at or above --fail-on, 1 = findings, 2 = usage/config/internal error.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CATALOGUE } from './checks/index.js';
+import { STANDARD_PORTS } from './collectors/ports.js';
+import { DEFAULT_LIMITS, parseWordlist } from './collectors/mqtt/intrusive.js';
+import type { Credentials } from './collectors/mqtt/probe.js';
+import { runAudit, type AuditOptions } from './core/engine.js';
+import { parseTarget, parseTargetsFile, TargetError, type ParsedTarget } from './core/targets.js';
+import { SEVERITIES, STRATEGIES, severityRank, type Severity } from './core/types.js';
+import { REPORT_FORMATS, renderReport, type ReportFormat } from './reporters/index.js';
+import { renderCatalogue, CATALOGUE_FORMATS, type CatalogueFormat } from './reporters/catalogue.js';
+import { VERSION } from './version.js';
+
+class UsageError extends Error {}
+
+function int(name: string, min: number, max: number) {
+  return (v: string) => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    const n = Number(v);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}`);
+    return n;
+  };
+}
+
+function num(name: string, min: number, max: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number between ${min} and ${max}`);
+    return n;
+  };
+}
+
+function portList(v: string): number[] {
+  const ports = v.split(',').map((s) => s.trim()).filter(Boolean);
+  return ports.map((p) => int('port', 1, 65535)(p));
+}
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+interface AuditFlags {
+  targets?: string;
+  username?: string;
+  password?: string;
+  passwordFile?: string;
+  host: boolean;
+  hostOnly?: boolean;
+  intrusive?: boolean;
+  wordlist?: string;
+  maxAttempts: number;
+  maxSeconds: number;
+  rate: number;
+  loginAttempts: number;
+  timeout: number;
+  targetTimeout: number;
+  window: number;
+  concurrency: number;
+  ports: number[];
+  portScan: boolean;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  showPayloads?: boolean;
+  showSecrets?: boolean;
+  format: ReportFormat;
+  output?: string;
+  failOn: Severity | 'none';
+  color: boolean;
+  verbose?: boolean;
+}
+
+function credentialsFrom(flags: AuditFlags, fromUrl: ParsedTarget[]): Credentials | undefined {
+  const env = process.env;
+  const urlCreds = fromUrl.find((t) => t.username);
+  const username = flags.username ?? env.MQTT_WARDEN_USERNAME ?? urlCreds?.username;
+  let password = flags.password ?? env.MQTT_WARDEN_PASSWORD ?? urlCreds?.password;
+  if (flags.passwordFile) password = readText(flags.passwordFile, 'password file').split(/\r?\n/)[0] ?? '';
+  if (password !== undefined && username === undefined) throw new UsageError('a password was given without a username (--username or MQTT_WARDEN_USERNAME)');
+  return username === undefined ? undefined : { username, ...(password !== undefined ? { password } : {}) };
+}
+
+function progress(enabled: boolean) {
+  if (!enabled) return undefined;
+  return (message: string) => process.stderr.write(`\x1b[2K\r… ${message}`);
+}
+
+async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
+  if (flags.hostOnly && !flags.host) throw new UsageError('--host-only and --no-host exclude each other');
+  const parsed: ParsedTarget[] = targetArgs.map((t, i) => parseTarget(t, `argument ${i + 1}`));
+  if (flags.targets) parsed.push(...parseTargetsFile(readText(flags.targets, 'targets file'), flags.targets));
+  if (flags.hostOnly && parsed.length) throw new UsageError('--host-only takes no targets');
+  const seen = new Set<string>();
+  const endpoints = parsed.map((p) => p.endpoint).filter((e) => !seen.has(e.uri) && seen.add(e.uri));
+  const wordlist = flags.wordlist ? parseWordlist(readText(flags.wordlist, 'wordlist'), flags.wordlist) : [];
+  if (wordlist.length && !flags.intrusive) throw new UsageError('--wordlist is only used with --intrusive');
+  const credentials = credentialsFrom(flags, parsed);
+  const tty = Boolean(process.stdout.isTTY);
+  const opts: AuditOptions = {
+    endpoints,
+    scanPorts: flags.portScan ? flags.ports : [],
+    defaultHost: '127.0.0.1',
+    network: !flags.hostOnly,
+    host: flags.host,
+    ...(credentials ? { credentials } : {}),
+    intrusive: Boolean(flags.intrusive),
+    limits: { maxAttempts: flags.maxAttempts, maxSeconds: flags.maxSeconds, rate: flags.rate, loginAttempts: flags.loginAttempts },
+    wordlist,
+    timeoutMs: flags.timeout,
+    targetTimeoutMs: flags.targetTimeout,
+    windowMs: flags.window,
+    concurrency: flags.concurrency,
+    showPayloads: Boolean(flags.showPayloads),
+    showSecrets: Boolean(flags.showSecrets),
+    failOn: flags.failOn === 'none' ? 'critical' : flags.failOn,
+    tls: {
+      ...(flags.ca ? { ca: readText(flags.ca, 'CA file') } : {}),
+      ...(flags.cert ? { cert: readText(flags.cert, 'certificate file') } : {}),
+      ...(flags.key ? { key: readText(flags.key, 'key file') } : {}),
+    },
+  };
+  const onProgress = progress(tty && !flags.output);
+  if (onProgress) opts.onProgress = onProgress;
+  const report = await runAudit(opts, CATALOGUE);
+  if (onProgress) process.stderr.write('\x1b[2K\r');
+  const color = flags.color && tty && !flags.output && flags.format === 'terminal' && !process.env.NO_COLOR;
+  const text = renderReport(flags.format, report, { color, verbose: Boolean(flags.verbose), catalogue: CATALOGUE.map((c) => c.meta) });
+  if (flags.output) {
+    writeFileSync(flags.output, text.endsWith('\n') ? text : `${text}\n`);
+    const s = report.summary;
+    process.stderr.write(`mqtt-warden: wrote ${flags.format} report to ${flags.output} (${s.FAIL} failed, ${s.ERROR} errors, ${s.SKIP} skipped, ${s.PASS} passed)\n`);
+  } else {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+  if (flags.failOn === 'none') return 0;
+  const threshold = severityRank(flags.failOn);
+  return report.results.some((r) => r.status === 'FAIL' && severityRank(r.severity) >= threshold) ? 1 : 0;
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('mqtt-warden')
+    .description('Audit and harden MQTT brokers along the five hardening strategies.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('audit')
+    .description(
+      'Audit MQTT endpoints (and, later, this host). Without targets: the standard ports of this host on loopback.\n' +
+        'Targets: mqtt://, mqtts://, ws://, wss:// URLs or host[:port] (port 8883 → mqtts, 8083 → ws, 8084 → wss).',
+    )
+    .argument('[targets...]', 'endpoints to audit')
+    .option('--targets <file>', 'read targets from a file, one per line (# comments)')
+    .option('-u, --username <name>', 'identity for the probes (env MQTT_WARDEN_USERNAME)')
+    .option('--password <password>', 'password (visible in the process list: prefer env MQTT_WARDEN_PASSWORD or --password-file)')
+    .option('--password-file <file>', 'read the password from the first line of a file')
+    .option('--no-host', 'skip host checks')
+    .option('--host-only', 'run host checks only, no network probes')
+    .option('--intrusive', 'enable intrusive probes: credential guessing, login-attempt restriction, client-ID takeover')
+    .option('--wordlist <file>', 'extra username:password pairs for credential guessing (with --intrusive)')
+    .option('--max-attempts <n>', 'intrusive: connection attempts per probe at most', int('--max-attempts', 1, 1000), DEFAULT_LIMITS.maxAttempts)
+    .option('--max-seconds <s>', 'intrusive: seconds per probe at most', int('--max-seconds', 1, 600), DEFAULT_LIMITS.maxSeconds)
+    .option('--rate <n>', 'intrusive: attempts per second at most', num('--rate', 0.1, 50), DEFAULT_LIMITS.rate)
+    .option('--login-attempts <n>', 'intrusive: failed logins sent by the restriction test', int('--login-attempts', 3, 1000), DEFAULT_LIMITS.loginAttempts)
+    .option('--timeout <ms>', 'timeout of each network operation', int('--timeout', 100, 120000), 3000)
+    .option('--target-timeout <ms>', 'deadline for all non-intrusive probes of one target', int('--target-timeout', 500, 600000), 20000)
+    .option('--window <ms>', 'how long subscriptions listen for messages', int('--window', 0, 60000), 1000)
+    .option('--concurrency <n>', 'endpoints probed at once', int('--concurrency', 1, 64), 4)
+    .option('--ports <list>', 'ports to scan on each audited host', portList, STANDARD_PORTS.map((p) => p.port))
+    .option('--no-port-scan', 'do not scan the standard ports')
+    .option('--ca <file>', 'extra CA certificates (PEM) for TLS endpoints')
+    .option('--cert <file>', 'client certificate (PEM) for mutual TLS')
+    .option('--key <file>', 'client private key (PEM) for mutual TLS')
+    .option('--show-payloads', 'include topic names and payload samples in reports')
+    .option('--show-secrets', 'include guessed passwords in reports')
+    .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('terminal'))
+    .option('-o, --output <file>', 'write the report to a file')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))
+    .option('--no-color', 'no colours in the terminal report')
+    .option('-v, --verbose', 'show evidence and full remediation in the terminal report')
+    .action(async (targets: string[], flags: AuditFlags) => setExit(await audit(targets, flags)));
+
+  program
+    .command('checks')
+    .description('List the check catalogue')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...CATALOGUE_FORMATS]).default('table'))
+    .action((flags: { format: CatalogueFormat }) => {
+      process.stdout.write(renderCatalogue(CATALOGUE.map((c) => c.meta), STRATEGIES, flags.format));
+      setExit(0);
+    });
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end with code 0; usage errors were already printed by commander.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UsageError || e instanceof TargetError) {
+      process.stderr.write(`mqtt-warden: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`mqtt-warden: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,363 @@
+/**
+ * A bounded MQTT packet channel over TCP, TLS, WebSocket or secure WebSocket.
+ *
+ * Packets are encoded and decoded with mqtt-packet; this file only adds what a
+ * probe needs and a full client (mqtt.js) hides: exact CONNACK/SUBACK codes,
+ * no automatic reconnects or retries, a deadline on every wait, and clean
+ * classification of hostile peers (garbage, silence, early close).
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import mqttPacket from 'mqtt-packet';
+import type { Packet, IConnackPacket, IConnectPacket } from 'mqtt-packet';
+import WebSocket, { createWebSocketStream } from 'ws';
+import type { Endpoint } from '../../core/types.js';
+
+export type ProtocolVersion = 4 | 5;
+
+export interface TransportOptions {
+  /** Per-operation timeout in milliseconds (connect, handshake, each wait). */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Extra CA certificates (PEM) for TLS endpoints. Verification is not enforced by probes. */
+  ca?: string | Buffer;
+  /** Client certificate and key (PEM) for mutual TLS. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+}
+
+export class ProbeError extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'closed' | 'malformed' | 'transport' | 'aborted',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProbeError';
+  }
+}
+
+const MAX_PACKET_BYTES = 1024 * 1024;
+
+function isIp(host: string): boolean {
+  return net.isIP(host) !== 0;
+}
+
+function abortError(): ProbeError {
+  return new ProbeError('aborted', 'aborted: the target deadline was reached');
+}
+
+/** Opens the byte stream for an endpoint, bounded by the operation timeout. */
+export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Duplex> {
+  return new Promise<Duplex>((resolve, reject) => {
+    if (opts.signal?.aborted) return reject(abortError());
+    let settled = false;
+    let stream: Duplex | undefined;
+    let ws: WebSocket | undefined;
+    const finish = (err: ProbeError | null, s?: Duplex) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (err) {
+        stream?.destroy();
+        ws?.terminate();
+        reject(err);
+      } else resolve(s!);
+    };
+    const onAbort = () => finish(abortError());
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(
+      () => finish(new ProbeError('timeout', `no connection to ${ep.uri} within ${opts.timeoutMs} ms`)),
+      opts.timeoutMs,
+    );
+    const tlsOpts: tls.ConnectionOptions = {
+      rejectUnauthorized: false,
+      ...(opts.ca ? { ca: opts.ca } : {}),
+      ...(opts.cert ? { cert: opts.cert } : {}),
+      ...(opts.key ? { key: opts.key } : {}),
+      ...(isIp(ep.host) ? {} : { servername: ep.host }),
+    };
+    const onError = (e: Error) => finish(new ProbeError('transport', `${ep.uri}: ${e.message}`));
+
+    if (ep.scheme === 'mqtt') {
+      const s = net.connect({ host: ep.host, port: ep.port });
+      stream = s;
+      s.once('connect', () => finish(null, s));
+      s.once('error', onError);
+    } else if (ep.scheme === 'mqtts') {
+      const s = tls.connect({ host: ep.host, port: ep.port, ...tlsOpts });
+      stream = s;
+      s.once('secureConnect', () => finish(null, s));
+      s.once('error', onError);
+    } else {
+      const host = isIp(ep.host) && net.isIPv6(ep.host) ? `[${ep.host}]` : ep.host;
+      const url = `${ep.scheme}://${host}:${ep.port}${ep.path ?? '/mqtt'}`;
+      ws = new WebSocket(url, ['mqtt'], {
+        handshakeTimeout: opts.timeoutMs,
+        maxPayload: MAX_PACKET_BYTES,
+        perMessageDeflate: false,
+        ...(ep.scheme === 'wss' ? tlsOpts : {}),
+      });
+      const sock = ws;
+      sock.once('open', () => {
+        const s = createWebSocketStream(sock);
+        s.on('error', () => undefined);
+        finish(null, s);
+      });
+      sock.once('unexpected-response', (_req, res) =>
+        finish(new ProbeError('transport', `${ep.uri}: WebSocket upgrade refused with HTTP ${res.statusCode}`)),
+      );
+      sock.once('error', onError);
+    }
+  });
+}
+
+type Waiter = {
+  match: (p: Packet) => boolean;
+  resolve: (p: Packet) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+};
+
+/** One MQTT conversation. Every wait is bounded; the first fatal condition ends it. */
+export class MqttChannel {
+  private parser: ReturnType<typeof mqttPacket.parser>;
+  private queue: Packet[] = [];
+  private waiters: Waiter[] = [];
+  private fatal: ProbeError | null = null;
+  private receivedBytes = 0;
+  private connackSeen = false;
+  private nextId = 1;
+
+  private constructor(
+    private readonly stream: Duplex,
+    private version: ProtocolVersion,
+    private readonly uri: string,
+    private readonly timeoutMs: number,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.parser = this.makeParser(version);
+    stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('error', (e: Error) => this.fail(new ProbeError('transport', `${uri}: ${e.message}`)));
+    stream.on('close', () => this.fail(new ProbeError('closed', `${uri}: connection closed by the peer`)));
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  static async open(ep: Endpoint, version: ProtocolVersion, opts: TransportOptions): Promise<MqttChannel> {
+    const stream = await openTransport(ep, opts);
+    return new MqttChannel(stream, version, ep.uri, opts.timeoutMs, opts.signal);
+  }
+
+  get protocolVersion(): ProtocolVersion {
+    return this.version;
+  }
+
+  get closed(): boolean {
+    return this.fatal !== null;
+  }
+
+  private readonly onAbort = () => this.fail(abortError());
+
+  private makeParser(version: ProtocolVersion) {
+    const p = mqttPacket.parser({ protocolVersion: version });
+    p.on('packet', (packet: Packet) => this.onPacket(packet));
+    p.on('error', (e: Error) => this.fail(new ProbeError('malformed', `${this.uri}: malformed MQTT from the peer: ${e.message}`)));
+    return p;
+  }
+
+  private onData(chunk: Buffer) {
+    if (this.fatal) return;
+    this.receivedBytes += chunk.length;
+    if (this.receivedBytes > MAX_PACKET_BYTES * 4 && !this.connackSeen) {
+      this.fail(new ProbeError('malformed', `${this.uri}: peer sent ${this.receivedBytes} bytes without a CONNACK`));
+      return;
+    }
+    // A broker that only speaks MQTT 3.1.1 answers a v5 CONNECT with a 2-byte
+    // 3.1.1 CONNACK (0x20 0x02 ...). Decode that one with a 3.1.1 parser.
+    if (!this.connackSeen && this.version === 5 && chunk.length >= 2 && chunk[0] === 0x20 && chunk[1] === 0x02) {
+      this.version = 4;
+      this.parser = this.makeParser(4);
+    }
+    this.parser.parse(chunk);
+  }
+
+  private onPacket(packet: Packet) {
+    if (packet.cmd === 'connack') this.connackSeen = true;
+    const i = this.waiters.findIndex((w) => w.match(packet));
+    if (i >= 0) {
+      const [w] = this.waiters.splice(i, 1);
+      clearTimeout(w!.timer);
+      w!.resolve(packet);
+    } else {
+      this.queue.push(packet);
+      if (this.queue.length > 10_000) this.queue.shift();
+    }
+  }
+
+  private fail(err: ProbeError) {
+    if (this.fatal) return;
+    this.fatal = err;
+    for (const w of this.waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(err);
+    }
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.stream.destroy();
+  }
+
+  send(packet: Packet): void {
+    if (this.fatal) throw this.fatal;
+    this.stream.write(mqttPacket.generate(packet, { protocolVersion: this.version }));
+  }
+
+  messageId(): number {
+    const id = this.nextId;
+    this.nextId = (this.nextId % 65535) + 1;
+    return id;
+  }
+
+  /** Resolves with the first packet (queued or future) that matches; rejects on timeout or end of connection. */
+  waitFor<T extends Packet>(match: (p: Packet) => p is T, what: string, timeoutMs = this.timeoutMs): Promise<T> {
+    const i = this.queue.findIndex(match);
+    if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0] as T);
+    if (this.fatal) return Promise.reject(this.fatal);
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter = {
+        match,
+        resolve: (p) => resolve(p as T),
+        reject,
+        timer: setTimeout(() => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          reject(new ProbeError('timeout', `${this.uri}: no ${what} within ${timeoutMs} ms`));
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Waits `ms` (or until the connection ends) and returns every packet not claimed by a waiter. */
+  async collect(ms: number): Promise<Packet[]> {
+    if (!this.fatal) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, ms);
+        const onClose = () => done();
+        this.stream.once('close', onClose);
+        function done() {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    }
+    return this.queue.splice(0);
+  }
+
+  /** Sends DISCONNECT when possible and ends the stream. Never throws. */
+  close(): void {
+    if (!this.fatal) {
+      try {
+        this.send({ cmd: 'disconnect' });
+      } catch {
+        /* the connection is already gone */
+      }
+      this.stream.end();
+      setTimeout(() => this.stream.destroy(), 200).unref();
+    }
+    this.fail(new ProbeError('closed', `${this.uri}: closed by mqtt-warden`));
+  }
+}
+
+export interface ConnectParams {
+  clientId: string;
+  username?: string;
+  password?: string;
+  clean?: boolean;
+  keepalive?: number;
+}
+
+export type ConnectOutcome =
+  | { kind: 'connack'; code: number; accepted: boolean; protocolVersion: ProtocolVersion; connack: IConnackPacket; ms: number }
+  | { kind: 'no-connack'; error: ProbeError; ms: number };
+
+/**
+ * Opens a connection and performs CONNECT/CONNACK. With an accepted CONNACK the
+ * channel stays open for the caller (who must close it); otherwise it is closed.
+ * Transport failures before any MQTT byte (refused, TLS failure, timeout) reject.
+ */
+export async function mqttConnect(
+  ep: Endpoint,
+  version: ProtocolVersion,
+  params: ConnectParams,
+  opts: TransportOptions,
+): Promise<{ outcome: ConnectOutcome; channel: MqttChannel | null }> {
+  const channel = await MqttChannel.open(ep, version, opts);
+  const started = performance.now();
+  const connect: IConnectPacket = {
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: version,
+    clean: params.clean ?? true,
+    clientId: params.clientId,
+    keepalive: params.keepalive ?? 30,
+    ...(params.username !== undefined ? { username: params.username } : {}),
+    ...(params.password !== undefined ? { password: Buffer.from(params.password, 'utf8') } : {}),
+    ...(version === 5 ? { properties: { sessionExpiryInterval: 0 } } : {}),
+  };
+  try {
+    channel.send(connect);
+    const connack = await channel.waitFor((p): p is IConnackPacket => p.cmd === 'connack', 'CONNACK');
+    const pv = channel.protocolVersion;
+    const code = (pv === 5 ? connack.reasonCode : connack.returnCode) ?? 0;
+    const ms = performance.now() - started;
+    if (code !== 0) {
+      channel.close();
+      return { outcome: { kind: 'connack', code, accepted: false, protocolVersion: pv, connack, ms }, channel: null };
+    }
+    return { outcome: { kind: 'connack', code, accepted: true, protocolVersion: pv, connack, ms }, channel };
+  } catch (e) {
+    channel.close();
+    const error = e instanceof ProbeError ? e : new ProbeError('transport', String(e));
+    if (error.kind === 'aborted') throw error;
+    return { outcome: { kind: 'no-connack', error, ms: performance.now() - started }, channel: null };
+  }
+}
+
+/** Human names of CONNACK codes, for evidence. */
+export function connackCodeName(code: number, version: ProtocolVersion): string {
+  if (version === 4) {
+    return (
+      ['accepted', 'unacceptable protocol version', 'identifier rejected', 'server unavailable', 'bad user name or password', 'not authorized'][code] ??
+      `unknown (${code})`
+    );
+  }
+  const v5: Record<number, string> = {
+    0x00: 'success',
+    0x80: 'unspecified error',
+    0x81: 'malformed packet',
+    0x82: 'protocol error',
+    0x83: 'implementation specific error',
+    0x84: 'unsupported protocol version',
+    0x85: 'client identifier not valid',
+    0x86: 'bad user name or password',
+    0x87: 'not authorized',
+    0x88: 'server unavailable',
+    0x89: 'server busy',
+    0x8a: 'banned',
+    0x8c: 'bad authentication method',
+    0x90: 'topic name invalid',
+    0x95: 'packet too large',
+    0x97: 'quota exceeded',
+    0x99: 'payload format invalid',
+    0x9a: 'retain not supported',
+    0x9b: 'qos not supported',
+    0x9c: 'use another server',
+    0x9d: 'server moved',
+    0x9f: 'connection rate exceeded',
+  };
+  return v5[code] ?? `unknown (0x${code.toString(16)})`;
+}
+
+/** CONNACK codes that mean "your credentials/identity are not accepted". */
+export function isAuthRefusal(code: number, version: ProtocolVersion): boolean {
+  return version === 4 ? code === 4 || code === 5 : code === 0x86 || code === 0x87 || code === 0x8c;
+}

@@ -1,0 +1,22 @@
+import type { FactTypes } from './facts.js';
+import type { CheckMeta, FactKey, Verdict } from './types.js';
+
+/** What a judge may know besides the facts: nothing it could use to cause side effects. */
+export interface JudgeContext {
+  /** Endpoint URI (endpoint scope) or host name (host scope). */
+  subject: string;
+  host: string;
+  /** The subject is a loopback address: reachability says nothing about exposure to the network. */
+  loopback: boolean;
+}
+
+export interface Check<K extends FactKey = FactKey> {
+  meta: CheckMeta & { needs: readonly K[] };
+  /** Pure: the same facts give the same verdict; no I/O, no clock, no randomness. */
+  judge(facts: Pick<FactTypes, K>, ctx: JudgeContext): Verdict;
+}
+
+/** Identity helper that keeps the fact keys of `needs` and the judge's parameter in step. */
+export function defineCheck<K extends FactKey>(check: Check<K>): Check<K> {
+  return check;
+}

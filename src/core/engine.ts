@@ -1,0 +1,273 @@
+/**
+ * The audit engine: runs collectors (side effects, bounded by timeouts),
+ * then judges every check of the catalogue against the facts (pure), with an
+ * explicit reason for every check that could not be judged.
+ */
+import type { Check, JudgeContext } from './check.js';
+import type { FactTypes, MqttProbe } from './facts.js';
+import {
+  SEVERITIES,
+  type CheckResult,
+  type Endpoint,
+  type Fact,
+  type FactKey,
+  type Report,
+  type ReportSummary,
+  type Severity,
+} from './types.js';
+import { isLoopback, scanPorts, serviceForPort } from '../collectors/ports.js';
+import { probeEndpoint, type Credentials } from '../collectors/mqtt/probe.js';
+import {
+  BUILTIN_CREDENTIALS,
+  guessCredentials,
+  testLoginRestriction,
+  testTakeover,
+  type IntrusiveLimits,
+} from '../collectors/mqtt/intrusive.js';
+import type { TransportOptions } from '../collectors/mqtt/channel.js';
+import { makeEndpoint } from './targets.js';
+import { VERSION } from '../version.js';
+
+export interface AuditOptions {
+  /** Endpoints given by the operator; empty = audit this host's standard ports on loopback. */
+  endpoints: Endpoint[];
+  /** Ports to scan on every audited host; empty disables the port scan. */
+  scanPorts: number[];
+  /** Host scanned (and whose MQTT ports are probed) when no endpoint is given. */
+  defaultHost: string;
+  network: boolean;
+  host: boolean;
+  credentials?: Credentials;
+  intrusive: boolean;
+  limits: IntrusiveLimits;
+  wordlist: Credentials[];
+  timeoutMs: number;
+  targetTimeoutMs: number;
+  windowMs: number;
+  concurrency: number;
+  showPayloads: boolean;
+  showSecrets: boolean;
+  failOn: Severity;
+  tls: Pick<TransportOptions, 'ca' | 'cert' | 'key'>;
+  onProgress?: (message: string) => void;
+}
+
+type FactMap = { [K in FactKey]?: Fact<FactTypes[K]> };
+
+async function collect<T>(fn: () => Promise<T>): Promise<Fact<T>> {
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    return { state: 'ok', value, ms: Math.round(performance.now() - t0) };
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    return { state: 'error', error, ms: Math.round(performance.now() - t0) };
+  }
+}
+
+/** An AbortSignal that fires after ms; the timer never keeps the process alive. */
+function deadline(ms: number): AbortSignal {
+  return AbortSignal.timeout(ms);
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+const SCHEME_FOR_SERVICE: Partial<Record<string, Endpoint['scheme']>> = {
+  mqtt: 'mqtt',
+  mqtts: 'mqtts',
+  'mqtt-ws': 'ws',
+  'mqtt-wss': 'wss',
+};
+
+async function collectEndpoint(ep: Endpoint, opts: AuditOptions): Promise<FactMap> {
+  const facts: FactMap = {};
+  const intrusiveBudgetMs = opts.intrusive ? 3 * (opts.limits.maxSeconds * 1000 + opts.timeoutMs) : 0;
+  const signal = deadline(opts.targetTimeoutMs + intrusiveBudgetMs);
+  const transport: TransportOptions = { timeoutMs: opts.timeoutMs, signal, ...opts.tls };
+  opts.onProgress?.(`probing ${ep.uri}`);
+  facts['mqtt.probe'] = await collect(() =>
+    probeEndpoint(ep, { ...transport, windowMs: opts.windowMs, showPayloads: opts.showPayloads, ...(opts.credentials ? { credentials: opts.credentials } : {}) }),
+  );
+  const intrusiveKeys = ['mqtt.credentials', 'mqtt.loginRestriction', 'mqtt.takeover'] as const;
+  const probe = facts['mqtt.probe'];
+  if (!opts.intrusive) {
+    for (const k of intrusiveKeys) facts[k] = { state: 'skipped', reason: 'intrusive probe: run with --intrusive to enable it' };
+    return facts;
+  }
+  if (probe.state !== 'ok') {
+    for (const k of intrusiveKeys) facts[k] = { state: 'skipped', reason: `the MQTT probe of ${ep.uri} failed, so intrusive probes were not attempted` };
+    return facts;
+  }
+  const version = probe.value.protocol.used;
+  opts.onProgress?.(`intrusive probes on ${ep.uri} (at most ${opts.limits.maxSeconds}s each)`);
+  const list = [
+    ...opts.wordlist.map((c) => ({ ...c, source: 'wordlist' as const })),
+    ...BUILTIN_CREDENTIALS.map((c) => ({ ...c, source: 'built-in' as const })),
+  ];
+  facts['mqtt.credentials'] = await collect(() => guessCredentials(ep, version, list, opts.limits, { ...transport, showSecrets: opts.showSecrets }));
+  facts['mqtt.loginRestriction'] = await collect(() => testLoginRestriction(ep, version, opts.limits, transport));
+  facts['mqtt.takeover'] = await takeoverFact(ep, probe.value, opts, transport);
+  return facts;
+}
+
+async function takeoverFact(ep: Endpoint, probe: MqttProbe, opts: AuditOptions, transport: TransportOptions): Promise<Fact<FactTypes['mqtt.takeover']>> {
+  const first = opts.credentials;
+  const firstOk = first ? probe.credentialed?.accepted === true : probe.anonymous.accepted;
+  if (!firstOk) return { state: 'skipped', reason: 'the identity used cannot connect, so there is no session to take over' };
+  // A different identity is the interesting case: anonymous taking over a user's session.
+  const second = first && probe.anonymous.accepted ? undefined : first;
+  return collect(() => testTakeover(ep, probe.protocol.used, first, second, transport));
+}
+
+
+function gate(check: Check, facts: FactMap, intrusive: boolean): { facts: Partial<FactTypes> } | { status: 'SKIP' | 'ERROR'; message: string } {
+  if (check.meta.intrusive && !intrusive) return { status: 'SKIP', message: 'intrusive check: run with --intrusive to enable it' };
+  const picked: Partial<FactTypes> = {};
+  for (const key of check.meta.needs) {
+    const f = facts[key];
+    if (!f) return { status: 'SKIP', message: `not collected: ${key}` };
+    if (f.state === 'skipped') return { status: 'SKIP', message: f.reason };
+    if (f.state === 'error') return { status: 'ERROR', message: f.error };
+    (picked as Record<string, unknown>)[key] = f.value;
+  }
+  return { facts: picked };
+}
+
+function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrusive: boolean): CheckResult {
+  const base = {
+    checkId: check.meta.id,
+    name: check.meta.name,
+    title: check.meta.title,
+    strategy: check.meta.strategy,
+    subject: ctx.subject,
+    location: { uri: ctx.subject.includes('://') ? ctx.subject : `tcp://${ctx.subject}`, kind: 'target' as const },
+    remediation: check.meta.remediation,
+    references: check.meta.references,
+    intrusive: check.meta.intrusive,
+  };
+  const g = gate(check, facts, intrusive);
+  if ('status' in g) return { ...base, severity: check.meta.severity, status: g.status, message: g.message, evidence: {} };
+  try {
+    const v = check.judge(g.facts as FactTypes, ctx);
+    const severity = v.status === 'FAIL' && v.severity ? v.severity : check.meta.severity;
+    return { ...base, severity, status: v.status, message: v.message, evidence: v.evidence ?? {} };
+  } catch (e) {
+    return { ...base, severity: check.meta.severity, status: 'ERROR', message: `internal error in check: ${(e as Error).message}`, evidence: {} };
+  }
+}
+
+export function summarize(results: readonly CheckResult[]): ReportSummary {
+  const s: ReportSummary = {
+    PASS: 0,
+    FAIL: 0,
+    SKIP: 0,
+    ERROR: 0,
+    failuresBySeverity: Object.fromEntries(SEVERITIES.map((x) => [x, 0])) as Record<Severity, number>,
+  };
+  for (const r of results) {
+    s[r.status]++;
+    if (r.status === 'FAIL') s.failuresBySeverity[r.severity]++;
+  }
+  return s;
+}
+
+export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]): Promise<Report> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const notes: string[] = [];
+  const hostFacts = new Map<string, FactMap>();
+  const endpointFacts = new Map<string, { endpoint: Endpoint; facts: FactMap }>();
+
+  if (opts.network) {
+    const hosts = opts.endpoints.length ? [...new Set(opts.endpoints.map((e) => e.host))] : [opts.defaultHost];
+    // 1. Port scans, one per host, concurrently.
+    await Promise.all(
+      hosts.map(async (host) => {
+        const facts: FactMap = {};
+        if (opts.scanPorts.length) {
+          opts.onProgress?.(`scanning ${opts.scanPorts.length} standard ports on ${host}`);
+          facts['net.ports'] = await collect(() => scanPorts(host, opts.scanPorts, { timeoutMs: opts.timeoutMs, signal: deadline(opts.targetTimeoutMs) }));
+        } else {
+          facts['net.ports'] = { state: 'skipped', reason: 'port scan disabled (--no-port-scan)' };
+        }
+        hostFacts.set(host, facts);
+      }),
+    );
+    // 2. Endpoints: the operator's, else the MQTT ports that answered.
+    let endpoints = opts.endpoints;
+    if (!endpoints.length) {
+      const scan = hostFacts.get(opts.defaultHost)?.['net.ports'];
+      endpoints =
+        scan?.state === 'ok'
+          ? scan.value.ports.flatMap((p) => {
+              const scheme = p.state === 'open' ? SCHEME_FOR_SERVICE[serviceForPort(p.port) ?? ''] : undefined;
+              return scheme ? [makeEndpoint(scheme, opts.defaultHost, p.port, false)] : [];
+            })
+          : [];
+      if (!endpoints.length) notes.push(`No MQTT listener answered on ${opts.defaultHost} (ports ${opts.scanPorts.join(', ')}): nothing to probe over MQTT.`);
+    }
+    // 3. MQTT probes, endpoints concurrently (bounded), each under its own deadline.
+    const collected = await mapLimit(endpoints, opts.concurrency, async (ep) => ({ endpoint: ep, facts: await collectEndpoint(ep, opts) }));
+    for (const c of collected) endpointFacts.set(c.endpoint.uri, c);
+    // 4. Derived host fact: the probes of every endpoint on the host.
+    for (const [host, facts] of hostFacts) {
+      facts['mqtt.endpoints'] = {
+        state: 'ok',
+        ms: 0,
+        value: collected.filter((c) => c.endpoint.host === host).map((c) => ({ endpoint: c.endpoint, probe: c.facts['mqtt.probe']! })),
+      };
+    }
+  } else {
+    notes.push('Network probes disabled (--host-only).');
+  }
+  if (opts.host) {
+    notes.push('Host checks (updates, advisories, key files, listening sockets, firewall) are not part of this version yet.');
+  }
+
+  // 5. Judge: pure, fast, every check against every subject of its scope.
+  const results: CheckResult[] = [];
+  for (const check of catalogue) {
+    if (check.meta.scope === 'host') {
+      for (const [host, facts] of hostFacts) {
+        results.push(judgeOne(check, facts, { subject: host, host, loopback: isLoopback(host) }, opts.intrusive));
+      }
+    } else {
+      for (const { endpoint, facts } of endpointFacts.values()) {
+        results.push(judgeOne(check, facts, { subject: endpoint.uri, host: endpoint.host, loopback: isLoopback(endpoint.host) }, opts.intrusive));
+      }
+    }
+  }
+
+  const finishedAt = new Date();
+  return {
+    schemaVersion: 1,
+    tool: { name: 'mqtt-warden', version: VERSION },
+    command: 'audit',
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    options: {
+      intrusive: opts.intrusive,
+      host: opts.host,
+      network: opts.network,
+      failOn: opts.failOn,
+      identity: opts.credentials ? opts.credentials.username : 'anonymous',
+    },
+    targets: [...endpointFacts.values()].map(({ endpoint }) => ({ uri: endpoint.uri, explicit: endpoint.explicit })),
+    notes,
+    results,
+    summary: summarize(results),
+  };
+}
+

@@ -1,0 +1,132 @@
+/** Value types of the facts collectors produce (see FACT_KEYS in types.ts). */
+import type { Endpoint, Fact } from './types.js';
+
+export type PortService =
+  | 'mqtt'
+  | 'mqtts'
+  | 'mqtt-ws'
+  | 'mqtt-wss'
+  | 'dashboard-http'
+  | 'dashboard-https'
+  | 'epmd'
+  | 'erlang-dist'
+  | 'cluster-rpc'
+  | 'other';
+
+export interface PortState {
+  port: number;
+  service: PortService;
+  /** open: TCP handshake completed; closed: refused; filtered: no answer in time; error: other failure. */
+  state: 'open' | 'closed' | 'filtered' | 'error';
+  detail?: string;
+  ms: number;
+}
+
+export interface PortScan {
+  host: string;
+  loopback: boolean;
+  ports: PortState[];
+}
+
+export type Tested<T> = ({ tested: true } & T) | { tested: false; reason: string };
+
+export interface ConnackSummary {
+  protocolVersion: 4 | 5;
+  code: number;
+  codeName: string;
+  accepted: boolean;
+}
+
+export interface SubscriptionResult {
+  filter: string;
+  granted: boolean;
+  /** SUBACK code: granted QoS 0–2, or the failure code (0x80, 0x87, ...). */
+  code: number;
+  /** PUBLISH packets received for this filter during the window. */
+  messages: number;
+  /** Distinct topics seen. */
+  topics: number;
+  /** Messages that arrived with the retain flag (stored messages). */
+  retained: number;
+  /** Topic names and payloads, only with --show-payloads. */
+  samples?: { topic: string; payload: string; retain: boolean }[];
+}
+
+export interface BrokerIdentity {
+  product: 'mosquitto' | 'emqx' | 'aedes' | 'hivemq' | 'vernemq' | 'nanomq' | 'unknown';
+  /** Version string as announced, e.g. "mosquitto version 2.0.11". */
+  version?: string;
+  /** Where the identity came from. */
+  sources: string[];
+  /** MQTT 5 CONNACK properties as sent by the broker. */
+  connackProperties?: Record<string, unknown>;
+}
+
+export interface MqttProbe {
+  endpoint: string;
+  tls: boolean;
+  /** Protocol version used for the probes; v5 false means MQTT 5 was refused and 3.1.1 used. */
+  protocol: { v5: boolean; used: 4 | 5 };
+  anonymous: ConnackSummary;
+  /** The identity used for the session probes: "anonymous" or the username. */
+  identity: string;
+  /** Outcome of connecting with the configured credentials (absent when none were given). */
+  credentialed?: ConnackSummary;
+  session: Tested<{
+    wildcard: SubscriptionResult;
+    sys: SubscriptionResult;
+    windowMs: number;
+  }>;
+  sysWrite: Tested<{ outcome: 'delivered' | 'refused' | 'not-delivered' | 'unknown'; detail: string }>;
+  zeroLengthClientId: Tested<{ accepted: boolean; code: number; codeName: string; assignedClientId?: string }>;
+  broker: BrokerIdentity;
+}
+
+export interface CredentialGuess {
+  /** A random username/password pair was tried first; if it is accepted, guessing means nothing. */
+  control: ConnackSummary | { error: string };
+  attempts: number;
+  stoppedBy: 'list-exhausted' | 'max-attempts' | 'max-seconds' | 'refused-connections';
+  /** Accepted pairs; the password is redacted unless --show-secrets. */
+  accepted: { username: string; password: string; source: 'built-in' | 'wordlist' }[];
+}
+
+export interface LoginAttempt {
+  n: number;
+  outcome: 'accepted' | 'refused' | 'banned' | 'throttled-code' | 'no-connack' | 'connect-failed';
+  code?: number;
+  codeName?: string;
+  detail?: string;
+  ms: number;
+}
+
+export interface LoginRestriction {
+  username: string;
+  attempts: LoginAttempt[];
+  durationMs: number;
+  verdict: 'restricted' | 'unrestricted' | 'no-authentication' | 'inconclusive';
+  reason: string;
+}
+
+export interface Takeover {
+  firstIdentity: string;
+  secondIdentity: string;
+  /** The first session was disconnected when the second connected with the same client ID. */
+  tookOver: boolean;
+  secondAccepted: boolean;
+  detail: string;
+}
+
+export interface EndpointProbeSummary {
+  endpoint: Endpoint;
+  probe: Fact<MqttProbe>;
+}
+
+export interface FactTypes {
+  'net.ports': PortScan;
+  'mqtt.endpoints': EndpointProbeSummary[];
+  'mqtt.probe': MqttProbe;
+  'mqtt.credentials': CredentialGuess;
+  'mqtt.loginRestriction': LoginRestriction;
+  'mqtt.takeover': Takeover;
+}

@@ -1,0 +1,108 @@
+/** Parsing of audit targets: mqtt://, mqtts://, ws://, wss:// URLs and host[:port]. */
+import net from 'node:net';
+import type { Endpoint, TransportScheme } from './types.js';
+
+export class TargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
+
+const DEFAULT_PORTS: Record<TransportScheme, number> = { mqtt: 1883, mqtts: 8883, ws: 8083, wss: 8084 };
+const SCHEME_BY_PORT: Record<number, TransportScheme> = { 1883: 'mqtt', 8883: 'mqtts', 8083: 'ws', 8084: 'wss' };
+
+export interface ParsedTarget {
+  endpoint: Endpoint;
+  /** Credentials embedded in the URL (mqtt://user:pass@host); never echoed. */
+  username?: string;
+  password?: string;
+}
+
+function formatHost(host: string): string {
+  return net.isIPv6(host) ? `[${host}]` : host;
+}
+
+export function endpointUri(scheme: TransportScheme, host: string, port: number, path?: string): string {
+  const p = scheme === 'ws' || scheme === 'wss' ? (path ?? '/mqtt') : '';
+  return `${scheme}://${formatHost(host)}:${port}${p}`;
+}
+
+export function makeEndpoint(scheme: TransportScheme, host: string, port: number, explicit: boolean, path?: string): Endpoint {
+  const isWs = scheme === 'ws' || scheme === 'wss';
+  return {
+    uri: endpointUri(scheme, host, port, path),
+    scheme,
+    host,
+    port,
+    ...(isWs ? { path: path ?? '/mqtt' } : {}),
+    explicit,
+  };
+}
+
+function parsePort(text: string, where: string): number {
+  if (!/^\d{1,5}$/.test(text)) throw new TargetError(`${where}: port "${text}" is not a number`);
+  const port = Number(text);
+  if (port < 1 || port > 65535) throw new TargetError(`${where}: port ${port} is out of range 1-65535`);
+  return port;
+}
+
+/** Parses one target. `where` names its origin (argument, file:line) for error messages. */
+export function parseTarget(raw: string, where = 'target'): ParsedTarget {
+  const text = raw.trim();
+  if (!text) throw new TargetError(`${where}: empty target`);
+  if (text.includes('://')) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new TargetError(`${where}: "${redactUrl(text)}" is not a valid URL`);
+    }
+    const scheme = url.protocol.replace(/:$/, '') as TransportScheme;
+    if (!(scheme in DEFAULT_PORTS)) {
+      throw new TargetError(`${where}: unsupported scheme "${scheme}:" (use mqtt, mqtts, ws or wss)`);
+    }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!host) throw new TargetError(`${where}: missing host`);
+    const port = url.port ? parsePort(url.port, where) : DEFAULT_PORTS[scheme];
+    const path = scheme === 'ws' || scheme === 'wss' ? (url.pathname && url.pathname !== '/' ? url.pathname : '/mqtt') : undefined;
+    return {
+      endpoint: makeEndpoint(scheme, host, port, true, path),
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    };
+  }
+  // host, host:port, [v6], [v6]:port, bare v6
+  let host: string;
+  let portText: string | undefined;
+  const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
+  if (bracket) {
+    host = bracket[1]!;
+    portText = bracket[2];
+  } else if (net.isIPv6(text)) {
+    host = text;
+  } else {
+    const i = text.lastIndexOf(':');
+    host = i >= 0 ? text.slice(0, i) : text;
+    portText = i >= 0 ? text.slice(i + 1) : undefined;
+  }
+  if (!host || /[\s/@]/.test(host)) throw new TargetError(`${where}: "${text}" is not a host[:port]`);
+  const port = portText !== undefined ? parsePort(portText, where) : 1883;
+  const scheme = SCHEME_BY_PORT[port] ?? 'mqtt';
+  return { endpoint: makeEndpoint(scheme, host, port, true) };
+}
+
+/** Parses a targets file: one target per line, blank lines and # comments ignored. */
+export function parseTargetsFile(text: string, file: string): ParsedTarget[] {
+  const out: ParsedTarget[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    const t = line.replace(/(^|\s)#.*$/, '').trim();
+    if (t) out.push(parseTarget(t, `${file}:${i + 1}`));
+  });
+  return out;
+}
+
+/** Removes userinfo from anything URL-like so credentials never reach output. */
+export function redactUrl(text: string): string {
+  return text.replace(/(\w+:\/\/)[^@/\s]*@/g, '$1***@');
+}

@@ -1,0 +1,138 @@
+/**
+ * Core model of mqtt-warden: strategies, severities, check metadata, facts and results.
+ * Collectors produce facts (side effects), checks judge facts (pure), reporters render results.
+ */
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+export const STRATEGIES = [
+  { id: 'updates', code: 'UPD', number: 1, title: 'Keep software updated' },
+  { id: 'tls', code: 'TLS', number: 2, title: 'Strengthen TLS/OpenSSL' },
+  { id: 'services', code: 'SVC', number: 3, title: 'Disable unused services and ports' },
+  { id: 'access', code: 'ACC', number: 4, title: 'Access control' },
+  { id: 'awareness', code: 'CFG', number: 5, title: 'Additional configuration and awareness' },
+] as const;
+export type StrategyId = (typeof STRATEGIES)[number]['id'];
+
+export const STATUSES = ['PASS', 'FAIL', 'SKIP', 'ERROR'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Names of the facts collectors produce; checks declare which ones they need. */
+export const FACT_KEYS = [
+  'net.ports', // host scope: which standard ports answer
+  'mqtt.endpoints', // host scope: the MQTT probes of every endpoint on the host (derived)
+  'mqtt.probe', // endpoint scope: non-intrusive MQTT session probe
+  'mqtt.credentials', // endpoint scope, intrusive: default/weak credential guessing
+  'mqtt.loginRestriction', // endpoint scope, intrusive: failed-login restriction test
+  'mqtt.takeover', // endpoint scope, intrusive: client-ID takeover test
+] as const;
+export type FactKey = (typeof FACT_KEYS)[number];
+
+export type Scope = 'endpoint' | 'host';
+
+export interface CheckMeta {
+  /** Stable identifier, `<strategy code>-<NNN>`, never reused. */
+  id: string;
+  /** Short kebab-case name, also the docs page name: docs/checks/<id>.md */
+  name: string;
+  title: string;
+  strategy: StrategyId;
+  /** Severity of a FAIL unless the judge raises or lowers it for a concrete case. */
+  severity: Severity;
+  scope: Scope;
+  /** Intrusive checks only run with --intrusive. */
+  intrusive: boolean;
+  needs: readonly FactKey[];
+  description: string;
+  remediation: string;
+  references: readonly string[];
+}
+
+/** What a judge says about one subject (endpoint or host). */
+export type Verdict =
+  | { status: 'PASS'; message: string; evidence?: Evidence }
+  | { status: 'FAIL'; message: string; evidence?: Evidence; severity?: Severity }
+  | { status: 'SKIP'; message: string; evidence?: Evidence };
+
+export type Evidence = Record<string, unknown>;
+
+/** A fact as seen by the engine: collected, failed, or deliberately not collected. */
+export type Fact<T> =
+  | { state: 'ok'; value: T; ms: number }
+  | { state: 'error'; error: string; ms: number }
+  | { state: 'skipped'; reason: string };
+
+export type TransportScheme = 'mqtt' | 'mqtts' | 'ws' | 'wss';
+
+export interface Endpoint {
+  /** Canonical URI without credentials, e.g. mqtt://127.0.0.1:1883 or ws://h:8083/mqtt */
+  uri: string;
+  scheme: TransportScheme;
+  host: string;
+  port: number;
+  /** WebSocket path (ws/wss only). */
+  path?: string;
+  /** Given by the operator (true) or discovered on a standard port (false). */
+  explicit: boolean;
+}
+
+export interface Location {
+  /** Target URI, or file URI/path when a config file is known. */
+  uri: string;
+  kind: 'target' | 'file';
+  line?: number;
+  column?: number;
+}
+
+export interface CheckResult {
+  checkId: string;
+  name: string;
+  title: string;
+  strategy: StrategyId;
+  /** Effective severity (the FAIL's own severity, else the check's default). */
+  severity: Severity;
+  status: Status;
+  /** The endpoint URI or host the result is about. */
+  subject: string;
+  location: Location;
+  message: string;
+  evidence: Evidence;
+  remediation: string;
+  references: readonly string[];
+  intrusive: boolean;
+}
+
+export interface ReportSummary {
+  PASS: number;
+  FAIL: number;
+  SKIP: number;
+  ERROR: number;
+  /** FAIL results per effective severity. */
+  failuresBySeverity: Record<Severity, number>;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: 'mqtt-warden'; version: string };
+  command: 'audit';
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  options: {
+    intrusive: boolean;
+    host: boolean;
+    network: boolean;
+    failOn: Severity;
+    /** Identity used for the probes: username or "anonymous"; passwords are never reported. */
+    identity: string;
+  };
+  targets: { uri: string; explicit: boolean }[];
+  notes: string[];
+  results: CheckResult[];
+  summary: ReportSummary;
+}

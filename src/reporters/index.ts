@@ -1,0 +1,31 @@
+import type { CheckMeta, Report } from '../core/types.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderSarif } from './sarif.js';
+import { renderTerminal } from './terminal.js';
+
+export const REPORT_FORMATS = ['terminal', 'json', 'sarif', 'junit'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface RenderOptions {
+  /** ANSI colours (terminal format only). */
+  color: boolean;
+  /** Full remediation, references and evidence (terminal format only). */
+  verbose?: boolean;
+  /** All known checks: SARIF describes each of them as a rule. */
+  catalogue: readonly CheckMeta[];
+}
+
+/** Renders the report in the given format; the text ends with a newline. */
+export function renderReport(format: ReportFormat, report: Report, opts: RenderOptions): string {
+  switch (format) {
+    case 'terminal':
+      return renderTerminal(report, { color: opts.color, verbose: opts.verbose });
+    case 'json':
+      return renderJson(report);
+    case 'sarif':
+      return renderSarif(report, opts.catalogue);
+    case 'junit':
+      return renderJunit(report);
+  }
+}

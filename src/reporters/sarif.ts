@@ -1,0 +1,180 @@
+import { createHash } from 'node:crypto';
+import { severityRank } from '../core/types.js';
+import type { CheckMeta, CheckResult, Report, Severity, StrategyId } from '../core/types.js';
+
+/** SARIF 2.1.0 output, shaped for GitHub code scanning. */
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** Results per run accepted by GitHub code scanning; the rest are dropped with a notification. */
+export const SARIF_MAX_RESULTS = 25_000;
+const INFORMATION_URI = 'https://mqtt-warden.dev';
+const FINGERPRINT_KEY = 'mqttWarden/v1';
+
+type SarifLevel = 'error' | 'warning' | 'note';
+
+interface SarifMessage {
+  text: string;
+  markdown?: string;
+}
+
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: SarifMessage;
+  fullDescription: SarifMessage;
+  help: SarifMessage;
+  defaultConfiguration: { level: SarifLevel };
+  properties: { tags: string[]; 'security-severity': string };
+}
+
+interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: SarifLevel;
+  message: SarifMessage;
+  locations: {
+    physicalLocation: {
+      artifactLocation: { uri: string };
+      region?: { startLine: number; startColumn?: number };
+    };
+  }[];
+  partialFingerprints: Record<string, string>;
+  properties: { severity: Severity; strategy: StrategyId; subject: string; evidence: Record<string, unknown> };
+}
+
+interface SarifNotification {
+  level: SarifLevel;
+  message: SarifMessage;
+  descriptor?: { id: string };
+  associatedRule?: { id: string; index: number };
+}
+
+const LEVELS: Record<Severity, SarifLevel> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/** GitHub's `security-severity` scale (0.1–10, a number written as a string). */
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '1.0',
+};
+
+type RuleSource = Pick<CheckMeta, 'id' | 'name' | 'title' | 'strategy' | 'severity' | 'description' | 'remediation' | 'references'>;
+
+function rule(check: RuleSource): SarifRule {
+  const refs = check.references;
+  return {
+    id: check.id,
+    name: check.name,
+    shortDescription: { text: check.title },
+    fullDescription: { text: check.description },
+    help: {
+      text: refs.length > 0 ? `${check.remediation}\n\nReferences:\n${refs.map((r) => `- ${r}`).join('\n')}` : check.remediation,
+      markdown: refs.length > 0 ? `${check.remediation}\n\n**References**\n\n${refs.map((r) => `- <${r}>`).join('\n')}` : check.remediation,
+    },
+    defaultConfiguration: { level: LEVELS[check.severity] },
+    properties: { tags: ['security', check.strategy], 'security-severity': SECURITY_SEVERITY[check.severity] },
+  };
+}
+
+/** A rule for a result whose check is not in the catalogue, so that every result still has one. */
+function ruleFromResult(result: CheckResult): RuleSource {
+  return { ...result, id: result.checkId, description: result.title };
+}
+
+function fingerprint(result: CheckResult): string {
+  return createHash('sha256').update(`${result.checkId}\0${result.subject}`).digest('hex');
+}
+
+function sarifResult(result: CheckResult, ruleIndex: number): SarifResult {
+  const { location } = result;
+  return {
+    ruleId: result.checkId,
+    ruleIndex,
+    level: LEVELS[result.severity],
+    message: { text: `${result.message} (${result.subject})` },
+    locations: [
+      {
+        physicalLocation: {
+          // GitHub rejects the whole file if a single result has no artifact URI.
+          artifactLocation: { uri: location.uri },
+          ...(location.line !== undefined && {
+            region: { startLine: location.line, ...(location.column !== undefined && { startColumn: location.column }) },
+          }),
+        },
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(result) },
+    properties: { severity: result.severity, strategy: result.strategy, subject: result.subject, evidence: result.evidence },
+  };
+}
+
+export function renderSarif(report: Report, catalogue: readonly CheckMeta[]): string {
+  const rules = catalogue.map(rule);
+  const ruleIndexes = new Map(catalogue.map((check, index) => [check.id, index]));
+  const ruleIndex = (result: CheckResult): number => {
+    let index = ruleIndexes.get(result.checkId);
+    if (index === undefined) {
+      index = rules.push(rule(ruleFromResult(result))) - 1;
+      ruleIndexes.set(result.checkId, index);
+    }
+    return index;
+  };
+
+  // Most severe first, so that truncation drops the least severe failures.
+  const failures = report.results
+    .filter((r) => r.status === 'FAIL')
+    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  const results = failures.slice(0, SARIF_MAX_RESULTS).map((r) => sarifResult(r, ruleIndex(r)));
+
+  const notifications: SarifNotification[] = report.results
+    .filter((r) => r.status === 'ERROR')
+    .map((r) => ({
+      level: 'error',
+      message: { text: `${r.checkId} ${r.title} (${r.subject}): ${r.message}` },
+      descriptor: { id: r.checkId },
+      associatedRule: { id: r.checkId, index: ruleIndex(r) },
+    }));
+  if (failures.length > SARIF_MAX_RESULTS) {
+    notifications.push({
+      level: 'warning',
+      message: {
+        text: `SARIF allows at most ${SARIF_MAX_RESULTS} results per run: the ${failures.length - SARIF_MAX_RESULTS} least severe of ${failures.length} failures were left out. The JSON report has them all.`,
+      },
+    });
+  }
+
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            informationUri: INFORMATION_URI,
+            rules,
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: true,
+            startTimeUtc: report.startedAt,
+            endTimeUtc: report.finishedAt,
+            toolExecutionNotifications: notifications,
+          },
+        ],
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

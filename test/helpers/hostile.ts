@@ -1,0 +1,85 @@
+/**
+ * Hostile TCP "brokers" on 127.0.0.1 for robustness tests: none of them ever
+ * sends a valid CONNACK.
+ */
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+
+export interface HostileServer {
+  port: number;
+  /** Connections accepted so far. */
+  connections(): number;
+  /** Closes the server and destroys every socket still open. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Garbage prefix. 0xff as first byte is packet type 15 (AUTH) with flags 0xf:
+ * reserved in 3.1.1 and malformed in v5 (AUTH flags must be 0). The next five
+ * bytes as a remaining length are a malformed variable byte integer (more than
+ * four bytes with the continuation bit set).
+ */
+export const GARBAGE_PREFIX = Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+
+function garbage(len: number): Buffer {
+  const buf = randomBytes(len);
+  // Never start with 0x20 (CONNACK packet type) to keep "no valid CONNACK" a guarantee.
+  return Buffer.concat([GARBAGE_PREFIX, buf.map((b) => (b === 0x20 ? 0x21 : b))]);
+}
+
+async function serve(onConnection: (socket: net.Socket) => void): Promise<HostileServer> {
+  const sockets = new Set<net.Socket>();
+  let count = 0;
+  const server = net.createServer((socket) => {
+    count += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined); // peers reset connections all the time here
+    onConnection(socket);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0 }, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      if (addr === null || typeof addr === 'string') reject(new Error('could not read the bound address'));
+      else resolve(addr.port);
+    });
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    connections: () => count,
+    stop: () => {
+      stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+      return stopping;
+    },
+  };
+}
+
+/** Writes garbage bytes as soon as a client connects and answers any data with more garbage. */
+export function garbageServer(): Promise<HostileServer> {
+  return serve((socket) => {
+    socket.write(garbage(64));
+    socket.on('data', () => {
+      if (!socket.destroyed && socket.writable) socket.write(garbage(32));
+    });
+  });
+}
+
+/** Accepts and reads, never answers, never closes (until stop()). */
+export function silentServer(): Promise<HostileServer> {
+  return serve((socket) => {
+    socket.on('data', () => undefined);
+  });
+}
+
+/** Accepts and immediately destroys the socket. */
+export function closingServer(): Promise<HostileServer> {
+  return serve((socket) => {
+    socket.destroy();
+  });
+}

@@ -1,0 +1,500 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SEVERITIES, STATUSES, STRATEGIES } from '../src/core/types.js';
+import type { CheckMeta, CheckResult, Location, Report, ReportSummary, Severity, Status } from '../src/core/types.js';
+import { REPORT_FORMATS, renderReport } from '../src/reporters/index.js';
+import { REPORT_SCHEMA_ID, renderJson } from '../src/reporters/json.js';
+import { renderJunit } from '../src/reporters/junit.js';
+import { SARIF_MAX_RESULTS, SARIF_SCHEMA_URI, renderSarif } from '../src/reporters/sarif.js';
+import { renderTerminal } from '../src/reporters/terminal.js';
+
+// ---------------------------------------------------------------- fixtures
+
+function check(id: string, name: string, title: string, strategy: CheckMeta['strategy'], severity: Severity, intrusive = false): CheckMeta {
+  return {
+    id,
+    name,
+    title,
+    strategy,
+    severity,
+    scope: 'endpoint',
+    intrusive,
+    needs: ['mqtt.probe'],
+    description: `${title}: description of ${name}.`,
+    remediation: `Fix ${name} in the broker configuration. Then restart the broker and run mqtt-warden again.`,
+    references: [`https://mqtt-warden.dev/checks/${id}`],
+  };
+}
+
+const CATALOGUE: readonly CheckMeta[] = [
+  check('UPD-001', 'broker-version-outdated', 'Broker version is outdated', 'updates', 'high'),
+  check('UPD-002', 'openssl-version', 'OpenSSL version is supported', 'updates', 'medium'),
+  check('TLS-001', 'plaintext-listener', 'Plaintext MQTT listener', 'tls', 'medium'),
+  check('TLS-002', 'weak-tls-protocols', 'Weak TLS protocol versions', 'tls', 'high'),
+  check('TLS-003', 'certificate-expiry', 'Certificate expires soon', 'tls', 'medium'),
+  check('SVC-001', 'unused-websocket-listener', 'Unused WebSocket listener', 'services', 'low'),
+  check('ACC-001', 'anonymous-access', 'Anonymous access allowed', 'access', 'critical'),
+  check('ACC-002', 'default-credentials', 'Default credentials accepted', 'access', 'critical', true),
+  check('ACC-003', 'client-id-takeover', 'Client ID takeover possible', 'access', 'high', true),
+  check('CFG-001', 'sys-topics-exposed', '$SYS topics readable', 'awareness', 'medium'),
+  check('CFG-002', 'logging-enabled', 'Connection logging enabled', 'awareness', 'info'),
+];
+
+const ESC = '\u001b';
+const TARGET = 'mqtt://10.0.0.5:1883';
+const SPECIAL = `topic "a/<&'>" is readable & writable`;
+const CONFIG_FILE = 'file:///etc/mosquitto/mosquitto.conf';
+
+function metaOf(id: string): CheckMeta {
+  const meta = CATALOGUE.find((c) => c.id === id);
+  assert.ok(meta, `fixture catalogue has ${id}`);
+  return meta;
+}
+
+function result(
+  checkId: string,
+  status: Status,
+  message: string,
+  extra: { severity?: Severity; location?: Location; evidence?: Record<string, unknown>; subject?: string } = {},
+): CheckResult {
+  const meta = metaOf(checkId);
+  const subject = extra.subject ?? TARGET;
+  return {
+    checkId,
+    name: meta.name,
+    title: meta.title,
+    strategy: meta.strategy,
+    severity: extra.severity ?? meta.severity,
+    status,
+    subject,
+    location: extra.location ?? { uri: subject, kind: 'target' },
+    message,
+    evidence: extra.evidence ?? {},
+    remediation: meta.remediation,
+    references: meta.references,
+    intrusive: meta.intrusive,
+  };
+}
+
+function summarize(results: readonly CheckResult[]): ReportSummary {
+  const summary: ReportSummary = {
+    PASS: 0,
+    FAIL: 0,
+    SKIP: 0,
+    ERROR: 0,
+    failuresBySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
+  };
+  for (const r of results) {
+    summary[r.status] += 1;
+    if (r.status === 'FAIL') summary.failuresBySeverity[r.severity] += 1;
+  }
+  return summary;
+}
+
+function makeReport(results: CheckResult[]): Report {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'mqtt-warden', version: '0.1.0' },
+    command: 'audit',
+    startedAt: '2025-01-15T10:00:00.000Z',
+    finishedAt: '2025-01-15T10:00:00.840Z',
+    durationMs: 840,
+    options: { intrusive: false, host: true, network: true, failOn: 'high', identity: 'anonymous' },
+    targets: [{ uri: TARGET, explicit: true }],
+    notes: ['Intrusive checks were skipped: run with --intrusive to enable them.'],
+    results,
+    summary: summarize(results),
+  };
+}
+
+// Engine order on purpose: the terminal reporter has to sort within each strategy.
+const REPORT = makeReport([
+  result('UPD-001', 'FAIL', 'Mosquitto 1.6.9 is end of life', { evidence: { version: '1.6.9', product: 'mosquitto' } }),
+  result('UPD-002', 'PASS', 'OpenSSL 3.0.13 is supported'),
+  result('TLS-002', 'SKIP', 'No TLS endpoint to test'),
+  result('TLS-001', 'FAIL', SPECIAL, { evidence: { scheme: 'mqtt', topics: ['a/#', 'b/+'] } }),
+  result('TLS-003', 'ERROR', 'TLS handshake timed out after 5000 ms'),
+  result('ACC-002', 'SKIP', 'Intrusive checks are disabled'),
+  result('ACC-003', 'PASS', 'Client ID takeover is refused'),
+  result('ACC-001', 'FAIL', 'Anonymous clients can connect and subscribe to #', {
+    subject: '10.0.0.5',
+    location: { uri: CONFIG_FILE, kind: 'file', line: 12, column: 1 },
+    evidence: { allow_anonymous: true, listener: 1883 },
+  }),
+  // Effective severity lowered from the check's medium; the banner carries a terminal escape sequence.
+  result('CFG-001', 'FAIL', 'Broker banner "mosquitto\u001b[2J" is readable on $SYS/broker/version', { severity: 'low' }),
+  result('CFG-002', 'PASS', 'Connection logging is enabled'),
+]);
+
+const FAILS = REPORT.results.filter((r) => r.status === 'FAIL');
+
+// ---------------------------------------------------------------- JSON
+
+const reportSchema = JSON.parse(readFileSync(new URL('../schema/report.schema.json', import.meta.url), 'utf8')) as { $id: string };
+const reportAjv = new Ajv({ strict: true, allErrors: true });
+addFormats.default(reportAjv);
+const validateReport = reportAjv.compile(reportSchema);
+
+function reportErrors(data: unknown): string {
+  return validateReport(data) ? '' : reportAjv.errorsText(validateReport.errors);
+}
+
+test('json: output carries the schema id, round-trips the report and validates against schema/report.schema.json', () => {
+  assert.equal(reportSchema.$id, REPORT_SCHEMA_ID);
+  const json = JSON.parse(renderJson(REPORT)) as Record<string, unknown>;
+  assert.equal(json.$schema, REPORT_SCHEMA_ID);
+  const { $schema: _schema, ...rest } = json;
+  assert.deepEqual(rest, REPORT);
+  assert.equal(reportErrors(json), '');
+});
+
+test('json schema: rejects a wrong status, a missing location.uri and other deviations from the Report type', () => {
+  type Rendered = Report & { $schema: string };
+  const mutations: [string, (r: Rendered) => void][] = [
+    ['wrong status', (r) => (r.results[0]!.status = 'WARN' as never)],
+    ['missing location.uri', (r) => delete (r.results[7]!.location as Partial<Location>).uri],
+    ['wrong severity', (r) => (r.results[0]!.severity = 'severe' as never)],
+    ['unknown strategy', (r) => (r.results[0]!.strategy = 'physical' as never)],
+    ['unknown result member', (r) => Object.assign(r.results[0]!, { password: 'secret' })],
+    ['missing summary', (r) => delete (r as Partial<Rendered>).summary],
+    ['bad timestamp', (r) => (r.startedAt = 'yesterday')],
+    ['line 0', (r) => (r.results[7]!.location.line = 0)],
+    ['wrong schema id', (r) => (r.$schema = 'https://example.com/other.json')],
+  ];
+  for (const [label, mutate] of mutations) {
+    const json = JSON.parse(renderJson(REPORT)) as Rendered;
+    mutate(json);
+    assert.notEqual(reportErrors(json), '', `schema accepted a report with ${label}`);
+  }
+  // Evidence is open.
+  const open = JSON.parse(renderJson(REPORT)) as Rendered;
+  open.results[0]!.evidence.anything = { nested: [1, 2] };
+  assert.equal(reportErrors(open), '');
+});
+
+// ---------------------------------------------------------------- SARIF
+
+interface SarifLog {
+  $schema: string;
+  version: string;
+  runs: {
+    tool: { driver: { name: string; rules: { id: string; defaultConfiguration: { level: string }; properties: Record<string, unknown> }[] } };
+    invocations: {
+      executionSuccessful: boolean;
+      startTimeUtc: string;
+      endTimeUtc: string;
+      toolExecutionNotifications: { level: string; message: { text: string }; descriptor?: { id: string } }[];
+    }[];
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation?: { uri?: string }; region?: { startLine: number; startColumn?: number } } }[];
+      partialFingerprints: Record<string, string>;
+      properties: { severity: string; evidence: Record<string, unknown> };
+    }[];
+  }[];
+}
+
+const sarifSchema = JSON.parse(readFileSync(new URL('../node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+// Draft-04 style header: ajv (draft-07) knows neither the meta-schema nor `id`;
+// one of the schema's patterns is not valid with the `u` flag ajv uses by default.
+delete sarifSchema.$schema;
+sarifSchema.$id = sarifSchema.id;
+delete sarifSchema.id;
+const sarifAjv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+addFormats.default(sarifAjv);
+const validateSarif = sarifAjv.compile(sarifSchema);
+
+function sarifErrors(data: unknown): string {
+  return validateSarif(data) ? '' : sarifAjv.errorsText(validateSarif.errors);
+}
+
+/** GitHub code scanning rejects the whole upload if one result lacks an artifact URI. */
+function assertArtifactUris(log: SarifLog): void {
+  for (const run of log.runs) {
+    for (const [i, r] of run.results.entries()) {
+      const uri = r.locations[0]?.physicalLocation.artifactLocation?.uri;
+      assert.ok(typeof uri === 'string' && uri.length > 0, `result ${i} (${r.ruleId}) has no physicalLocation.artifactLocation.uri`);
+    }
+  }
+}
+
+function sarif(report: Report = REPORT, catalogue: readonly CheckMeta[] = CATALOGUE): SarifLog {
+  return JSON.parse(renderSarif(report, catalogue)) as SarifLog;
+}
+
+test('sarif: validates against the official SARIF 2.1.0 schema and every result has an artifact URI', () => {
+  const log = sarif();
+  assert.equal(sarifErrors(log), '');
+  assertArtifactUris(log);
+  assert.equal(log.$schema, SARIF_SCHEMA_URI);
+  assert.equal(log.version, '2.1.0');
+  assert.equal(log.runs.length, 1);
+});
+
+test('sarif: a result without artifact location or URI is caught', () => {
+  const noArtifact = sarif();
+  delete noArtifact.runs[0]!.results[1]!.locations[0]!.physicalLocation.artifactLocation;
+  assert.throws(() => assertArtifactUris(noArtifact), /result 1 .* has no physicalLocation\.artifactLocation\.uri/);
+  assert.notEqual(sarifErrors(noArtifact), '');
+
+  // The schema itself accepts an artifactLocation without uri: only our assertion catches it.
+  const noUri = sarif();
+  delete noUri.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation!.uri;
+  assert.equal(sarifErrors(noUri), '');
+  assert.throws(() => assertArtifactUris(noUri), /has no physicalLocation\.artifactLocation\.uri/);
+});
+
+test('sarif: one rule per catalogue check with level, tags and security-severity', () => {
+  const { rules } = sarif().runs[0]!.tool.driver;
+  assert.deepEqual(
+    rules.map((r) => r.id),
+    CATALOGUE.map((c) => c.id),
+  );
+  const acc001 = rules[CATALOGUE.findIndex((c) => c.id === 'ACC-001')]!;
+  assert.equal(acc001.defaultConfiguration.level, 'error');
+  assert.deepEqual(acc001.properties, { tags: ['security', 'access'], 'security-severity': '9.5' });
+  const expected: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
+  for (const [i, meta] of CATALOGUE.entries()) {
+    assert.equal(rules[i]!.properties['security-severity'], expected[meta.severity], meta.id);
+  }
+});
+
+test('sarif: exactly one result per FAIL, with level, ruleIndex, location and fingerprint', () => {
+  const run = sarif().runs[0]!;
+  assert.equal(run.results.length, FAILS.length);
+  const levels: Record<string, string> = { 'UPD-001': 'error', 'TLS-001': 'warning', 'ACC-001': 'error', 'CFG-001': 'note' };
+  assert.deepEqual(new Set(run.results.map((r) => r.ruleId)), new Set(Object.keys(levels)));
+  for (const r of run.results) {
+    assert.equal(r.level, levels[r.ruleId], r.ruleId);
+    assert.equal(run.tool.driver.rules[r.ruleIndex]?.id, r.ruleId, `ruleIndex of ${r.ruleId}`);
+    const source = FAILS.find((f) => f.checkId === r.ruleId)!;
+    assert.ok(r.message.text.includes(source.subject), `message of ${r.ruleId} names the subject`);
+    assert.equal(r.properties.severity, source.severity);
+    assert.deepEqual(r.properties.evidence, source.evidence);
+    assert.match(Object.values(r.partialFingerprints)[0] ?? '', /^[0-9a-f]{64}$/);
+  }
+  const fileResult = run.results.find((r) => r.ruleId === 'ACC-001')!;
+  assert.deepEqual(fileResult.locations[0]!.physicalLocation, { artifactLocation: { uri: CONFIG_FILE }, region: { startLine: 12, startColumn: 1 } });
+  const targetResult = run.results.find((r) => r.ruleId === 'UPD-001')!;
+  assert.deepEqual(targetResult.locations[0]!.physicalLocation, { artifactLocation: { uri: TARGET } });
+
+  // Fingerprints are stable across runs and differ between findings.
+  const again = sarif().runs[0]!.results;
+  assert.deepEqual(
+    again.map((r) => r.partialFingerprints),
+    run.results.map((r) => r.partialFingerprints),
+  );
+  assert.equal(new Set(run.results.map((r) => JSON.stringify(r.partialFingerprints))).size, run.results.length);
+});
+
+test('sarif: ERROR results become tool execution notifications; the invocation carries the report times', () => {
+  const [invocation] = sarif().runs[0]!.invocations;
+  assert.ok(invocation);
+  assert.equal(invocation.executionSuccessful, true);
+  assert.equal(invocation.startTimeUtc, REPORT.startedAt);
+  assert.equal(invocation.endTimeUtc, REPORT.finishedAt);
+  assert.equal(invocation.toolExecutionNotifications.length, 1);
+  const [notification] = invocation.toolExecutionNotifications;
+  assert.equal(notification?.level, 'error');
+  assert.equal(notification?.descriptor?.id, 'TLS-003');
+  assert.match(notification?.message.text ?? '', /TLS handshake timed out/);
+});
+
+test('sarif: a FAIL of a check missing from the catalogue still gets a rule', () => {
+  const catalogue = CATALOGUE.filter((c) => c.id !== 'TLS-001');
+  const log = sarif(REPORT, catalogue);
+  assert.equal(sarifErrors(log), '');
+  const run = log.runs[0]!;
+  assert.equal(run.tool.driver.rules.length, CATALOGUE.length);
+  const r = run.results.find((x) => x.ruleId === 'TLS-001')!;
+  assert.equal(run.tool.driver.rules[r.ruleIndex]?.id, 'TLS-001');
+});
+
+test('sarif: more than the maximum of results is truncated, least severe first, with a notification', () => {
+  const many = Array.from({ length: SARIF_MAX_RESULTS - 1 }, (_, i) => result('TLS-001', 'FAIL', 'plaintext', { subject: `mqtt://10.1.${i >> 8}.${i & 255}:1883` }));
+  const report = makeReport([result('CFG-001', 'FAIL', 'banner', { severity: 'low' }), ...many, result('ACC-001', 'FAIL', 'anonymous')]);
+  const run = sarif(report).runs[0]!;
+  assert.equal(run.results.length, SARIF_MAX_RESULTS);
+  assert.ok(run.results.some((r) => r.ruleId === 'ACC-001'));
+  assert.equal(run.results.filter((r) => r.ruleId === 'TLS-001').length, SARIF_MAX_RESULTS - 1);
+  assert.ok(!run.results.some((r) => r.ruleId === 'CFG-001'));
+  const notes = run.invocations[0]!.toolExecutionNotifications;
+  assert.equal(notes.length, 1);
+  assert.match(notes[0]!.message.text, /at most 25000 results.*the 1 least severe of 25001 failures/);
+});
+
+// ---------------------------------------------------------------- JUnit
+
+interface JunitCase {
+  classname: string;
+  name: string;
+  time: string;
+  failure?: { message: string; type: string; '#text': string };
+  skipped?: { message: string };
+  error?: { message: string };
+}
+interface JunitCounts {
+  tests: string;
+  failures: string;
+  errors: string;
+  skipped: string;
+}
+interface JunitSuite extends JunitCounts {
+  name: string;
+  testcase?: JunitCase[];
+}
+interface JunitRoot extends JunitCounts {
+  name: string;
+  time: string;
+  testsuite: JunitSuite[];
+}
+
+function parseJunit(xml: string): JunitRoot {
+  assert.equal(XMLValidator.validate(xml), true);
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseAttributeValue: false,
+    isArray: (name) => name === 'testsuite' || name === 'testcase',
+  });
+  return (parser.parse(xml) as { testsuites: JunitRoot }).testsuites;
+}
+
+function countsOf(results: readonly CheckResult[]): JunitCounts {
+  const count = (s: Status): string => String(results.filter((r) => r.status === s).length);
+  return { tests: String(results.length), failures: count('FAIL'), errors: count('ERROR'), skipped: count('SKIP') };
+}
+
+test('junit: XML declaration, one suite per strategy in order, counts match the report', () => {
+  const xml = renderJunit(REPORT);
+  assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites /);
+  const root = parseJunit(xml);
+  assert.equal(root.name, 'mqtt-warden');
+  assert.equal(root.time, '0.840');
+  const { tests, failures, errors, skipped } = root;
+  assert.deepEqual({ tests, failures, errors, skipped }, countsOf(REPORT.results));
+  assert.deepEqual(
+    root.testsuite.map((s) => s.name),
+    STRATEGIES.map((s) => `${s.number}. ${s.title}`),
+  );
+  for (const [i, strategy] of STRATEGIES.entries()) {
+    const suite = root.testsuite[i]!;
+    const results = REPORT.results.filter((r) => r.strategy === strategy.id);
+    assert.deepEqual(
+      { tests: suite.tests, failures: suite.failures, errors: suite.errors, skipped: suite.skipped },
+      countsOf(results),
+      strategy.id,
+    );
+    assert.equal((suite.testcase ?? []).length, results.length, strategy.id);
+  }
+});
+
+test('junit: testcases carry failure/skipped/error elements, special characters round-trip', () => {
+  const cases = parseJunit(renderJunit(REPORT)).testsuite.flatMap((s) => s.testcase ?? []);
+  const byId = (id: string): JunitCase => {
+    const found = cases.find((c) => c.name.startsWith(`${id} `));
+    assert.ok(found, `testcase for ${id}`);
+    return found;
+  };
+
+  const tls001 = byId('TLS-001');
+  assert.equal(tls001.classname, 'mqtt-warden.tls');
+  assert.equal(tls001.name, `TLS-001 Plaintext MQTT listener [${TARGET}]`);
+  assert.equal(tls001.failure?.type, 'medium');
+  assert.equal(tls001.failure.message, SPECIAL);
+  assert.ok(tls001.failure['#text'].startsWith(SPECIAL));
+  assert.match(tls001.failure['#text'], /Remediation: Fix plaintext-listener/);
+
+  assert.equal(byId('CFG-001').failure?.type, 'low');
+  assert.equal(byId('TLS-002').skipped?.message, 'No TLS endpoint to test');
+  assert.equal(byId('TLS-003').error?.message, 'TLS handshake timed out after 5000 ms');
+  const pass = byId('UPD-002');
+  assert.equal(pass.failure ?? pass.skipped ?? pass.error, undefined);
+  assert.equal(byId('CFG-001').name, 'CFG-001 $SYS topics readable [mqtt://10.0.0.5:1883]');
+  // The ESC in the banner is not allowed in XML 1.0 and is replaced.
+  assert.ok(!(byId('CFG-001').failure?.message ?? ESC).includes(ESC));
+});
+
+// ---------------------------------------------------------------- terminal
+
+test('terminal: without colour there is no escape character, strategies in order, summary line', () => {
+  const out = renderTerminal(REPORT, { color: false });
+  assert.ok(!out.includes(ESC));
+  const headings = STRATEGIES.map((s) => out.indexOf(`${s.number}. ${s.title}\n`));
+  assert.ok(headings.every((pos) => pos >= 0), 'every strategy has a heading');
+  assert.deepEqual(
+    [...headings].sort((a, b) => a - b),
+    headings,
+  );
+  const services = out.slice(headings[2], headings[3]);
+  assert.match(services, /\(no checks ran\)/);
+  assert.match(out, /Intrusive checks were skipped/);
+  assert.ok(out.trimEnd().endsWith('10 checks: 4 failed (1 critical, 1 high, 1 medium, 1 low), 1 error, 2 skipped, 3 passed in 0.84s'), out);
+});
+
+test('terminal: results sorted FAIL by severity, ERROR, SKIP, PASS; FAIL shows severity and fix', () => {
+  const report = makeReport([
+    result('ACC-003', 'PASS', 'takeover refused'),
+    result('ACC-002', 'SKIP', 'intrusive disabled'),
+    result('ACC-001', 'FAIL', 'medium one', { severity: 'medium', subject: 'mqtt://a:1883' }),
+    result('ACC-002', 'ERROR', 'probe crashed', { subject: 'mqtt://b:1883' }),
+    result('ACC-001', 'FAIL', 'critical one', { subject: 'mqtt://c:1883' }),
+  ]);
+  const out = renderTerminal(report, { color: false });
+  const order = ['critical one', 'medium one', 'probe crashed', 'intrusive disabled', 'takeover refused'].map((m) => out.indexOf(m));
+  assert.ok(order.every((pos) => pos >= 0));
+  assert.deepEqual(
+    [...order].sort((a, b) => a - b),
+    order,
+  );
+  assert.match(out, /^ {2}FAIL {2}critical ACC-001 Anonymous access allowed \[mqtt:\/\/c:1883\]$/m);
+  assert.match(out, /^ {2}ERROR {10}ACC-002 Default credentials accepted \[mqtt:\/\/b:1883\]$/m);
+  // Short remediation: first sentence only.
+  assert.match(out, /^ +fix: Fix anonymous-access in the broker configuration\.$/m);
+  assert.doesNotMatch(out, /Then restart/);
+  assert.doesNotMatch(out, /evidence:/);
+});
+
+test('terminal: verbose shows full remediation, references and compact evidence', () => {
+  const out = renderTerminal(REPORT, { color: false, verbose: true });
+  assert.match(out, /fix: Fix anonymous-access in the broker configuration\. Then restart the broker/);
+  assert.match(out, /refs: https:\/\/mqtt-warden\.dev\/checks\/ACC-001/);
+  assert.match(out, /evidence: allow_anonymous=true listener=1883/);
+  assert.match(out, /evidence: scheme=mqtt topics=\["a\/#","b\/\+"\]/);
+  // The broker's escape sequence is shown, not executed.
+  assert.ok(!out.includes(ESC));
+  assert.match(out, /mosquitto\\x1b\[2J/);
+});
+
+test('terminal: with colour the output contains ANSI escape codes', () => {
+  const out = renderTerminal(REPORT, { color: true });
+  assert.ok(out.includes(`${ESC}[31m`), 'red for critical/high');
+  assert.ok(out.includes(`${ESC}[32mPASS`), 'green PASS');
+  assert.ok(!out.includes(`${ESC}[2J`), "but not the broker's own sequence");
+});
+
+// ---------------------------------------------------------------- dispatch
+
+test('renderReport dispatches every format', () => {
+  assert.deepEqual([...REPORT_FORMATS], ['terminal', 'json', 'sarif', 'junit']);
+  const opts = { color: false, verbose: true, catalogue: CATALOGUE };
+  assert.equal(renderReport('terminal', REPORT, opts), renderTerminal(REPORT, { color: false, verbose: true }));
+  assert.equal(renderReport('json', REPORT, opts), renderJson(REPORT));
+  assert.equal(renderReport('sarif', REPORT, opts), renderSarif(REPORT, CATALOGUE));
+  assert.equal(renderReport('junit', REPORT, opts), renderJunit(REPORT));
+  for (const format of REPORT_FORMATS) {
+    assert.ok(renderReport(format, REPORT, opts).endsWith('\n'), format);
+  }
+});
+
+test('fixture covers every status and severity used by the reporters', () => {
+  assert.deepEqual(new Set(REPORT.results.map((r) => r.status)), new Set(STATUSES));
+  assert.ok(SEVERITIES.filter((s) => s !== 'info').every((s) => FAILS.some((f) => f.severity === s)));
+});
