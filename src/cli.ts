@@ -40,6 +40,11 @@ function portList(v: string): number[] {
   return ports.map((p) => int('port', 1, 65535)(p));
 }
 
+function canaryTopic(v: string): string {
+  if (!v || /[#+]/.test(v) || v.startsWith('$')) throw new InvalidArgumentError('--canary-topic must be a plain topic name (no wildcards, not $...)');
+  return v;
+}
+
 function readText(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
@@ -72,6 +77,7 @@ interface AuditFlags {
   key?: string;
   showPayloads?: boolean;
   showSecrets?: boolean;
+  canaryTopic?: string;
   format: ReportFormat;
   output?: string;
   failOn: Severity | 'none';
@@ -121,6 +127,7 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
     concurrency: flags.concurrency,
     showPayloads: Boolean(flags.showPayloads),
     showSecrets: Boolean(flags.showSecrets),
+    ...(flags.canaryTopic ? { canaryTopic: flags.canaryTopic } : {}),
     failOn: flags.failOn === 'none' ? 'critical' : flags.failOn,
     tls: {
       ...(flags.ca ? { ca: readText(flags.ca, 'CA file') } : {}),
@@ -183,6 +190,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--key <file>', 'client private key (PEM) for mutual TLS')
     .option('--show-payloads', 'include topic names and payload samples in reports')
     .option('--show-secrets', 'include guessed passwords in reports')
+    .option('--canary-topic <topic>', 'topic the identity may write but must not read, for the # filtering canary (default: a random topic)', canaryTopic)
     .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('terminal'))
     .option('-o, --output <file>', 'write the report to a file')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))

@@ -120,7 +120,7 @@ describe('mosquitto harness', { skip: mosquittoSkipReason() }, () => {
       const log = await broker.waitForLog('New client connected');
       assert.match(log, /h-sub/);
     });
-  }, T);
+  });
 
   describe('password file + ACL', () => {
     let broker: MosquittoBroker;
@@ -166,7 +166,7 @@ describe('mosquitto harness', { skip: mosquittoSkipReason() }, () => {
       assert.ok(seen.includes('sensors/from-alice'));
       assert.ok(!seen.includes('sensors/from-bob'), 'ACL should have dropped bob\'s publish');
     });
-  }, T);
+  });
 
   describe('TLS listeners (mqtts + wss) with the generated CA', () => {
     let broker: MosquittoBroker;
@@ -207,7 +207,7 @@ describe('mosquitto harness', { skip: mosquittoSkipReason() }, () => {
       clients.push(a, b);
       assert.equal(await roundTrip(a, b, 'wss/x', 'over-ws'), 'over-ws');
     });
-  }, T);
+  });
 
   describe('websockets-only config', () => {
     let broker: MosquittoBroker;
@@ -230,7 +230,7 @@ describe('mosquitto harness', { skip: mosquittoSkipReason() }, () => {
       clients.push(a, b);
       assert.equal(await roundTrip(a, b, 'ws/x', 'plain-ws'), 'plain-ws');
     });
-  }, T);
+  });
 
   it('stop() ends the process and removes the temp dir', T, async () => {
     const b = await startMosquitto({ listeners: [{ kind: 'mqtt' }], allowAnonymous: true });
@@ -239,7 +239,7 @@ describe('mosquitto harness', { skip: mosquittoSkipReason() }, () => {
     assert.throws(() => process.kill(b.pid, 0));
     assert.throws(() => readFileSync(b.confPath));
     await assert.rejects(waitForPort('127.0.0.1', port, 100));
-  }, T);
+  });
 
   it('startup failure reports the mosquitto log', T, async () => {
     await assert.rejects(

@@ -1,4 +1,5 @@
 import { defineCheck } from '../core/check.js';
+import { wildcardAccess } from '../core/facts.js';
 
 export default defineCheck({
   meta: {
@@ -11,7 +12,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['mqtt.probe'],
     description:
-      'With the identity used (anonymous, or `--username`), subscribes to `#` and listens for a short bounded window. A granted `#` lets that identity read every message of every device; the evidence counts the messages and distinct topics that arrived (never payloads unless `--show-payloads`).',
+      'With the identity used (anonymous, or `--username`), subscribes to `#` and listens for a short bounded window (`--window`); the evidence counts the messages and distinct topics that arrived (never payloads unless `--show-payloads`). Some brokers refuse `#` in the SUBACK; others (Mosquitto) grant every SUBACK and apply the ACL to each message. To tell them apart the identity publishes one QoS 1 canary to an arbitrary topic (`mqtt-warden-canary-<random>/probe`, or `--canary-topic`): if it comes back through `#` the identity reads arbitrary topics (FAIL, high); if it was accepted (MQTT 5 PUBACK success) but not delivered, the broker filters per message (PASS). When the canary cannot be published (ACL or MQTT 3.1.1) and messages still arrive, the result is a medium FAIL; with no message at all it is SKIP (inconclusive).',
     remediation:
       'Grant least privilege. Mosquitto: an `acl_file` where each user reads only its own subtree (`pattern read devices/%u/#`), no `topic read #` for ordinary users. EMQX: `authorization.no_match = deny` and rules such as `{allow, all, subscribe, ["devices/${username}/#"]}`, ending with `{deny, all}`; `{deny, all, subscribe, ["#"]}` blocks the full wildcard.',
     references: [
@@ -21,12 +22,44 @@ export default defineCheck({
   },
   judge({ 'mqtt.probe': p }) {
     if (!p.session.tested) return { status: 'SKIP', message: p.session.reason };
-    const w = p.session.wildcard;
-    const evidence = { identity: p.identity, subackCode: w.code, messages: w.messages, topics: w.topics, windowMs: p.session.windowMs, ...(w.samples ? { samples: w.samples } : {}) };
-    if (!w.granted) return { status: 'PASS', message: `subscription to # refused for ${p.identity} (SUBACK 0x${w.code.toString(16)})`, evidence };
-    const data = w.messages
-      ? `; ${w.messages} messages on ${w.topics} topics arrived within ${p.session.windowMs} ms`
-      : `; no message arrived within ${p.session.windowMs} ms`;
-    return { status: 'FAIL', message: `subscription to # granted to ${p.identity}${data}`, evidence };
+    const { wildcard: w, canary: c, windowMs } = p.session;
+    const access = wildcardAccess(w, c);
+    const evidence = {
+      identity: p.identity,
+      subackCode: w.code,
+      access,
+      canary: c,
+      messages: w.messages,
+      topics: w.topics,
+      windowMs,
+      ...(w.samples ? { samples: w.samples } : {}),
+    };
+    const data = w.messages ? `${w.messages} messages on ${w.topics} topics arrived within ${windowMs} ms` : `no other message arrived within ${windowMs} ms`;
+    switch (access) {
+      case 'refused':
+        return { status: 'PASS', message: `subscription to # refused for ${p.identity} (SUBACK 0x${w.code.toString(16)})`, evidence };
+      case 'filtered':
+        return {
+          status: 'PASS',
+          message: `# was granted at SUBACK but the broker filters delivery by ACL: ${p.identity}'s canary on an arbitrary topic did not come back (${data})`,
+          evidence,
+        };
+      case 'unrestricted':
+        return { status: 'FAIL', severity: 'high', message: `${p.identity} reads arbitrary topics through #: its canary came back; ${data}`, evidence };
+      default:
+        if (w.messages) {
+          return {
+            status: 'FAIL',
+            severity: 'medium',
+            message: `# was granted to ${p.identity} and ${data}; whether the broker filters other topics could not be proven (canary ${c.publish})`,
+            evidence,
+          };
+        }
+        return {
+          status: 'SKIP',
+          message: `inconclusive: # was granted at SUBACK, no message arrived within ${windowMs} ms and the canary could not be published (${c.publish}); use --canary-topic with a topic ${p.identity} may write but must not read`,
+          evidence,
+        };
+    }
   },
 });

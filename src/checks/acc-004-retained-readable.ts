@@ -1,4 +1,5 @@
 import { defineCheck } from '../core/check.js';
+import { wildcardAccess } from '../core/facts.js';
 
 export default defineCheck({
   meta: {
@@ -11,7 +12,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['mqtt.probe'],
     description:
-      'Counts the retained messages (PUBLISH with the retain flag, outside `$SYS`) delivered to the `#` subscription of the identity used. Retained messages are the last known state of devices and often hold configuration or commands: anyone who may subscribe reads them all at once, without waiting for traffic.',
+      'Counts the retained messages (PUBLISH with the retain flag, outside `$SYS`) delivered to the `#` subscription of the identity used; when the ACC-002 canary shows that the broker filters `#` per message, what arrives is within the identity\'s rights and passes. Retained messages are the last known state of devices and often hold configuration or commands: anyone who may subscribe reads them all at once, without waiting for traffic.',
     remediation:
       'Restrict read access with ACLs (see ACC-002) and avoid retaining sensitive data. Mosquitto: per-user `pattern read` rules, `retain_available false` if retained messages are not used. EMQX: topic rules in `acl.conf`, `mqtt.retain_available = false` or the retainer `max_retained_messages`/`msg_expiry_interval` limits.',
     references: ['https://mosquitto.org/man/mosquitto-conf-5.html', 'https://docs.emqx.com/en/emqx/latest/messaging/mqtt-retained-message.html'],
@@ -19,11 +20,15 @@ export default defineCheck({
   judge({ 'mqtt.probe': p }) {
     if (!p.session.tested) return { status: 'SKIP', message: p.session.reason };
     const w = p.session.wildcard;
-    const evidence = { identity: p.identity, wildcardGranted: w.granted, retained: w.retained, topics: w.topics };
-    if (!w.granted) {
+    const access = wildcardAccess(w, p.session.canary);
+    const evidence = { identity: p.identity, wildcardAccess: access, retained: w.retained, topics: w.topics };
+    if (access === 'refused') {
       return { status: 'PASS', message: `retained messages cannot be enumerated by ${p.identity}: # is refused`, evidence };
     }
     if (w.retained === 0) return { status: 'PASS', message: `no retained message was delivered to ${p.identity} on #`, evidence };
-    return { status: 'FAIL', message: `${p.identity} read ${w.retained} retained messages through #`, evidence };
+    if (access === 'filtered') {
+      return { status: 'PASS', message: `${w.retained} retained messages arrived, but the broker filters # by ACL, so they are within ${p.identity}'s rights`, evidence };
+    }
+    return { status: 'FAIL', message: `${p.identity} read ${w.retained} retained messages through #${access === 'unproven' ? ' (per-message filtering could not be proven)' : ''}`, evidence };
   },
 });

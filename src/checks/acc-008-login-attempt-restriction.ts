@@ -13,7 +13,7 @@ export default defineCheck({
     description:
       'Intrusive (`--intrusive`). Sends up to `--login-attempts` failed CONNECTs (paced by `--rate`, bounded by `--max-seconds`) with one random, non-existent username, so no real account can be locked, and one client ID. Restricted: a later attempt is refused at TCP level, dropped without CONNACK, answered with banned/busy/rate-exceeded, or answers slow down markedly. Unrestricted: every attempt is refused promptly. Mosquitto has no built-in limit (upstream issue #2076); EMQX has `flapping_detect`, off by default. Note that EMQX flapping detection keys on the client ID: an attacker who varies it is not caught.',
     remediation:
-      'Restrict login attempts. Mosquitto: run `mqtt-warden guard` (or another log-driven ban daemon) on the broker host with `connection_messages true`, and firewall the listeners. EMQX: `flapping_detect.enable = true` (with `max_count`, `window_time`, `ban_time`), the banned API, and listener `max_conn_rate`.',
+      'Restrict login attempts. Mosquitto: run a log-driven ban daemon on the broker host (fail2ban with a filter for the failed-login lines that `connection_messages true` produces, on every listener port) and firewall the listeners. EMQX: `flapping_detect.enable = true` (with `max_count`, `window_time`, `ban_time`), the banned API, and listener `max_conn_rate`.',
     references: [
       'https://github.com/eclipse-mosquitto/mosquitto/issues/2076',
       'https://docs.emqx.com/en/emqx/latest/configuration/configuration-manual.html#flapping_detect',

@@ -47,6 +47,7 @@ export interface AuditOptions {
   concurrency: number;
   showPayloads: boolean;
   showSecrets: boolean;
+  canaryTopic?: string;
   failOn: Severity;
   tls: Pick<TransportOptions, 'ca' | 'cert' | 'key'>;
   onProgress?: (message: string) => void;
@@ -97,7 +98,13 @@ async function collectEndpoint(ep: Endpoint, opts: AuditOptions): Promise<FactMa
   const transport: TransportOptions = { timeoutMs: opts.timeoutMs, signal, ...opts.tls };
   opts.onProgress?.(`probing ${ep.uri}`);
   facts['mqtt.probe'] = await collect(() =>
-    probeEndpoint(ep, { ...transport, windowMs: opts.windowMs, showPayloads: opts.showPayloads, ...(opts.credentials ? { credentials: opts.credentials } : {}) }),
+    probeEndpoint(ep, {
+      ...transport,
+      windowMs: opts.windowMs,
+      showPayloads: opts.showPayloads,
+      ...(opts.credentials ? { credentials: opts.credentials } : {}),
+      ...(opts.canaryTopic ? { canaryTopic: opts.canaryTopic } : {}),
+    }),
   );
   const intrusiveKeys = ['mqtt.credentials', 'mqtt.loginRestriction', 'mqtt.takeover'] as const;
   const probe = facts['mqtt.probe'];

@@ -52,6 +52,29 @@ export interface SubscriptionResult {
   samples?: { topic: string; payload: string; retain: boolean }[];
 }
 
+export interface WildcardCanary {
+  topic: string;
+  /** accepted: MQTT 5 PUBACK success; refused: PUBACK >= 0x80; unknown: MQTT 3.1.1 (no reason codes) or no PUBACK. */
+  publish: 'accepted' | 'refused' | 'unknown';
+  pubackCode?: number;
+  /** The canary came back through the `#` subscription. */
+  delivered: boolean;
+}
+
+/** Effective read access of `#`, derived from SUBACK and the canary (see wildcardAccess). */
+export type WildcardAccess =
+  | 'refused' // SUBACK failure code
+  | 'unrestricted' // the canary on an arbitrary topic came back
+  | 'filtered' // the canary was published but not delivered: the ACL applies per message
+  | 'unproven'; // granted at SUBACK, canary unusable: cannot tell
+
+export function wildcardAccess(w: SubscriptionResult, c: WildcardCanary): WildcardAccess {
+  if (!w.granted) return 'refused';
+  if (c.delivered) return 'unrestricted';
+  if (c.publish === 'accepted') return 'filtered';
+  return 'unproven';
+}
+
 export interface BrokerIdentity {
   product: 'mosquitto' | 'emqx' | 'aedes' | 'hivemq' | 'vernemq' | 'nanomq' | 'unknown';
   /** Version string as announced, e.g. "mosquitto version 2.0.11". */
@@ -75,6 +98,12 @@ export interface MqttProbe {
   session: Tested<{
     wildcard: SubscriptionResult;
     sys: SubscriptionResult;
+    /**
+     * Some brokers (Mosquitto) grant every SUBACK and apply the ACL per message.
+     * The canary tells them apart: a QoS 1 message the identity publishes to a
+     * topic outside any normal namespace (or --canary-topic), watched on `#`.
+     */
+    canary: WildcardCanary;
     windowMs: number;
   }>;
   sysWrite: Tested<{ outcome: 'delivered' | 'refused' | 'not-delivered' | 'unknown'; detail: string }>;

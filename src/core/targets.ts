@@ -54,11 +54,13 @@ export function parseTarget(raw: string, where = 'target'): ParsedTarget {
   if (text.includes('://')) {
     let url: URL;
     try {
-      url = new URL(text);
+      // ws/wss are "special" WHATWG schemes whose default ports (80/443) would be
+      // dropped from url.port; parse under a non-special alias to keep every port.
+      url = new URL(text.replace(/^([a-z][a-z0-9+.-]*):\/\//i, 'x-$1://'));
     } catch {
       throw new TargetError(`${where}: "${redactUrl(text)}" is not a valid URL`);
     }
-    const scheme = url.protocol.replace(/:$/, '') as TransportScheme;
+    const scheme = url.protocol.replace(/^x-|:$/g, '').toLowerCase() as TransportScheme;
     if (!(scheme in DEFAULT_PORTS)) {
       throw new TargetError(`${where}: unsupported scheme "${scheme}:" (use mqtt, mqtts, ws or wss)`);
     }

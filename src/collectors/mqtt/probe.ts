@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IConnackPacket, IPubackPacket, IPublishPacket, ISubackPacket, Packet } from 'mqtt-packet';
-import type { BrokerIdentity, ConnackSummary, MqttProbe, SubscriptionResult, Tested } from '../../core/facts.js';
+import type { BrokerIdentity, ConnackSummary, MqttProbe, SubscriptionResult, Tested, WildcardCanary } from '../../core/facts.js';
 import type { Endpoint } from '../../core/types.js';
 import {
   ProbeError,
@@ -31,6 +31,8 @@ export interface ProbeOptions extends TransportOptions {
   /** How long the session listens for messages after subscribing. */
   windowMs: number;
   showPayloads: boolean;
+  /** Topic for the wildcard canary; default: a random topic under a random root. */
+  canaryTopic?: string;
 }
 
 const MAX_SAMPLES = 50;
@@ -136,6 +138,7 @@ async function sessionProbe(
 ): Promise<{
   wildcard: SubscriptionResult;
   sys: SubscriptionResult;
+  canary: WildcardCanary;
   sysWrite: Tested<{ outcome: 'delivered' | 'refused' | 'not-delivered' | 'unknown'; detail: string }>;
   sysTopics: Map<string, Buffer>;
 }> {
@@ -161,18 +164,28 @@ async function sessionProbe(
     dup: false,
     messageId: pubId,
   });
-  let pubackCode: number | undefined;
-  let pubackError: string | undefined;
-  const pubackWait = channel
-    .waitFor((p): p is IPubackPacket => p.cmd === 'puback' && p.messageId === pubId, 'PUBACK')
-    .then((p) => {
-      pubackCode = p.reasonCode ?? 0;
-    })
-    .catch((e: Error) => {
-      pubackError = e.message;
-    });
+  // Wildcard canary: an arbitrary topic the identity should not be able to read back through `#`.
+  const canaryTopic = opts.canaryTopic ?? `mqtt-warden-canary-${randomBytes(6).toString('hex')}/probe`;
+  const canaryId = channel.messageId();
+  channel.send({
+    cmd: 'publish',
+    topic: canaryTopic,
+    payload: Buffer.from('mqtt-warden wildcard canary'),
+    qos: 1,
+    retain: false,
+    dup: false,
+    messageId: canaryId,
+  });
+  const puback = (id: number) =>
+    channel
+      .waitFor((p): p is IPubackPacket => p.cmd === 'puback' && p.messageId === id, 'PUBACK')
+      .then((p) => ({ code: p.reasonCode ?? 0, error: undefined }))
+      .catch((e: Error) => ({ code: undefined, error: e.message }));
+  const acks = Promise.all([puback(pubId), puback(canaryId)]);
   const packets: Packet[] = await channel.collect(opts.windowMs);
-  await pubackWait;
+  const [sysAck, canaryAck] = await acks;
+  const pubackCode = sysAck.code;
+  const pubackError = sysAck.error;
 
   const sysTopics = new Map<string, Buffer>();
   const results = filters.map((filter, i): SubscriptionResult => ({
@@ -186,12 +199,17 @@ async function sessionProbe(
   }));
   const seen = filters.map(() => new Set<string>());
   let echoed = false;
+  let canaryDelivered = false;
   for (const p of packets) {
     if (p.cmd !== 'publish') continue;
     const pub = p as IPublishPacket;
     const payload = Buffer.isBuffer(pub.payload) ? pub.payload : Buffer.from(pub.payload);
     if (pub.topic === probeTopic) {
       echoed = true;
+      continue;
+    }
+    if (pub.topic === canaryTopic && !pub.retain) {
+      canaryDelivered = true;
       continue;
     }
     if (pub.topic.startsWith('$SYS/') && sysTopics.size < 2000) sysTopics.set(pub.topic, payload);
@@ -226,7 +244,13 @@ async function sessionProbe(
       detail: pubackError ?? 'the $SYS/# subscription was refused, so delivery could not be observed (MQTT 3.1.1 has no PUBACK reason code)',
     };
   }
-  return { wildcard: results[0]!, sys: results[1]!, sysWrite, sysTopics };
+  const canary: WildcardCanary = {
+    topic: opts.canaryTopic ? canaryTopic : 'mqtt-warden-canary-<random>/probe',
+    publish: version === 5 && canaryAck.code !== undefined ? (canaryAck.code >= 0x80 ? 'refused' : 'accepted') : 'unknown',
+    ...(canaryAck.code !== undefined && version === 5 ? { pubackCode: canaryAck.code } : {}),
+    delivered: canaryDelivered,
+  };
+  return { wildcard: results[0]!, sys: results[1]!, canary, sysWrite, sysTopics };
 }
 
 export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<MqttProbe> {
@@ -275,7 +299,7 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
   if (session) {
     try {
       const s = await sessionProbe(session, opts);
-      sessionResult = { tested: true, wildcard: s.wildcard, sys: s.sys, windowMs: opts.windowMs };
+      sessionResult = { tested: true, wildcard: s.wildcard, sys: s.sys, canary: s.canary, windowMs: opts.windowMs };
       sysWrite = s.sysWrite;
       sysTopics = s.sysTopics;
     } catch (e) {

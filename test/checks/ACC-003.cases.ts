@@ -1,0 +1,13 @@
+import { probe, session, sub, type CheckCases } from './fixtures.js';
+
+export default {
+  good: [{ name: '$SYS/# refused', facts: { 'mqtt.probe': probe() } }],
+  bad: [
+    {
+      name: '$SYS/# granted and $SYS topics arrive',
+      facts: { 'mqtt.probe': probe({ session: session({ sys: sub('$SYS/#', { granted: true, code: 0, messages: 40, topics: 40, retained: 40 }) }) }) },
+      message: '40 $SYS topics',
+    },
+  ],
+  skip: [{ name: 'no session', facts: { 'mqtt.probe': probe({ session: { tested: false, reason: 'x' } }) } }],
+} satisfies CheckCases;

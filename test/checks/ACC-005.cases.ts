@@ -1,0 +1,21 @@
+import { probe, type CheckCases } from './fixtures.js';
+
+export default {
+  good: [
+    { name: 'v5 client identifier not valid', facts: { 'mqtt.probe': probe() } },
+    {
+      name: '3.1.1 identifier rejected',
+      facts: { 'mqtt.probe': probe({ zeroLengthClientId: { tested: true, accepted: false, code: 2, codeName: 'identifier rejected' } }) },
+    },
+  ],
+  bad: [
+    {
+      name: 'accepted with an assigned ID',
+      facts: {
+        'mqtt.probe': probe({ zeroLengthClientId: { tested: true, accepted: true, code: 0, codeName: 'success', assignedClientId: 'auto-1234' } }),
+      },
+      message: 'auto-1234',
+    },
+  ],
+  skip: [{ name: 'identity refused', facts: { 'mqtt.probe': probe({ zeroLengthClientId: { tested: false, reason: 'refused' } }) } }],
+} satisfies CheckCases;

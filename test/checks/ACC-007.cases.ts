@@ -1,0 +1,24 @@
+import type { CredentialGuess } from '../../src/core/facts.js';
+import type { CheckCases } from './fixtures.js';
+
+const refused = { protocolVersion: 5 as const, code: 0x86, codeName: 'bad user name or password', accepted: false };
+const guess = (over: Partial<CredentialGuess>): CredentialGuess => ({ control: refused, attempts: 13, stoppedBy: 'list-exhausted', accepted: [], ...over });
+
+export default {
+  good: [
+    { name: 'nothing accepted', facts: { 'mqtt.credentials': guess({}) } },
+    { name: 'budget reached, nothing accepted', facts: { 'mqtt.credentials': guess({ stoppedBy: 'max-attempts', attempts: 5 }) }, message: 'stopped by max-attempts' },
+  ],
+  bad: [
+    {
+      name: 'admin/public accepted',
+      facts: { 'mqtt.credentials': guess({ accepted: [{ username: 'admin', password: '[redacted]', source: 'built-in' }] }) },
+      message: 'admin (built-in)',
+    },
+  ],
+  skip: [
+    { name: 'control accepted: no authentication', facts: { 'mqtt.credentials': guess({ control: { ...refused, code: 0, accepted: true } }) } },
+    { name: 'broker stopped answering', facts: { 'mqtt.credentials': guess({ stoppedBy: 'refused-connections' }) } },
+    { name: 'control failed', facts: { 'mqtt.credentials': guess({ control: { error: 'timeout' } }) } },
+  ],
+} satisfies CheckCases;

@@ -1,0 +1,19 @@
+import { ports, type CheckCases } from './fixtures.js';
+
+export default {
+  good: [
+    { name: 'only MQTT over TLS answers', facts: { 'net.ports': ports([8883]) } },
+    { name: 'nothing answers', facts: { 'net.ports': ports([]) } },
+  ],
+  bad: [
+    { name: 'dashboard reachable from the network', facts: { 'net.ports': ports([8883, 18083]) }, severity: 'high', message: '18083' },
+    { name: 'Erlang distribution reachable', facts: { 'net.ports': ports([4370, 5370]) }, severity: 'high', message: '4370' },
+    {
+      name: 'dashboard on loopback is lower',
+      facts: { 'net.ports': ports([18083], '127.0.0.1') },
+      ctx: { loopback: true, subject: '127.0.0.1', host: '127.0.0.1' },
+      severity: 'low',
+      message: 'loopback',
+    },
+  ],
+} satisfies CheckCases;
