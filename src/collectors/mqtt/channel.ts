@@ -128,6 +128,8 @@ export class MqttChannel {
   private fatal: ProbeError | null = null;
   private receivedBytes = 0;
   private connackSeen = false;
+  /** The first bytes from the peer, held until the fixed header of its first packet is known. */
+  private head: Buffer | null = Buffer.alloc(0);
   private nextId = 1;
 
   private constructor(
@@ -174,10 +176,18 @@ export class MqttChannel {
       return;
     }
     // A broker that only speaks MQTT 3.1.1 answers a v5 CONNECT with a 2-byte
-    // 3.1.1 CONNACK (0x20 0x02 ...). Decode that one with a 3.1.1 parser.
-    if (!this.connackSeen && this.version === 5 && chunk.length >= 2 && chunk[0] === 0x20 && chunk[1] === 0x02) {
-      this.version = 4;
-      this.parser = this.makeParser(4);
+    // 3.1.1 CONNACK (0x20 0x02 ...). Decode that one with a 3.1.1 parser. The
+    // fixed header may arrive split (one WebSocket frame per write), so the
+    // first two bytes are held back until both are here.
+    if (this.head !== null) {
+      this.head = Buffer.concat([this.head, chunk]);
+      if (this.head.length < 2) return;
+      chunk = this.head;
+      this.head = null;
+      if (this.version === 5 && chunk[0] === 0x20 && chunk[1] === 0x02) {
+        this.version = 4;
+        this.parser = this.makeParser(4);
+      }
     }
     this.parser.parse(chunk);
   }

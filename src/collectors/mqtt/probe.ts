@@ -131,61 +131,39 @@ function identify(connack: IConnackPacket | undefined, sysTopics: Map<string, Bu
   return { product, ...(version ? { version } : {}), sources, ...(connackProperties ? { connackProperties } : {}) };
 }
 
-/** Runs the subscription window on an accepted session. */
+type SysWrite = MqttProbe['sysWrite'];
+
+function publishQos1(channel: MqttChannel, topic: string, payload: string): Promise<{ code?: number; error?: string }> {
+  const messageId = channel.messageId();
+  channel.send({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false, messageId });
+  return channel
+    .waitFor((p): p is IPubackPacket => p.cmd === 'puback' && p.messageId === messageId, 'PUBACK')
+    .then((p) => ({ code: p.reasonCode ?? 0 }))
+    .catch((e: Error) => ({ error: e.message }));
+}
+
+async function subscribe(channel: MqttChannel, topic: string): Promise<number> {
+  const messageId = channel.messageId();
+  channel.send({ cmd: 'subscribe', messageId, subscriptions: [{ topic, qos: 0 }] });
+  const suback = await channel.waitFor((p): p is ISubackPacket => p.cmd === 'suback' && p.messageId === messageId, 'SUBACK');
+  return subAckCode(suback, 0);
+}
+
+/**
+ * Runs the subscription window on an accepted session: `#` and `$SYS/#`, and
+ * the wildcard canary (see WildcardCanary).
+ */
 async function sessionProbe(
   channel: MqttChannel,
   opts: ProbeOptions,
-): Promise<{
-  wildcard: SubscriptionResult;
-  sys: SubscriptionResult;
-  canary: WildcardCanary;
-  sysWrite: Tested<{ outcome: 'delivered' | 'refused' | 'not-delivered' | 'unknown'; detail: string }>;
-  sysTopics: Map<string, Buffer>;
-}> {
+): Promise<{ wildcard: SubscriptionResult; sys: SubscriptionResult; canary: WildcardCanary; sysTopics: Map<string, Buffer> }> {
   const version = channel.protocolVersion;
-  const filters = ['#', '$SYS/#'];
-  const subIds = filters.map(() => channel.messageId());
-  filters.forEach((topic, i) =>
-    channel.send({ cmd: 'subscribe', messageId: subIds[i]!, subscriptions: [{ topic, qos: 0 }] }),
-  );
-  const subacks = await Promise.all(
-    subIds.map((id) => channel.waitFor((p): p is ISubackPacket => p.cmd === 'suback' && p.messageId === id, 'SUBACK')),
-  );
-  const codes = subacks.map((s) => subAckCode(s, 0));
-  // $SYS write test: a unique, non-retained QoS 1 message.
-  const probeTopic = `$SYS/mqtt-warden-probe/${randomBytes(8).toString('hex')}`;
-  const pubId = channel.messageId();
-  channel.send({
-    cmd: 'publish',
-    topic: probeTopic,
-    payload: Buffer.from('mqtt-warden $SYS write probe'),
-    qos: 1,
-    retain: false,
-    dup: false,
-    messageId: pubId,
-  });
-  // Wildcard canary: an arbitrary topic the identity should not be able to read back through `#`.
+  const filters = ['#', '$SYS/#'] as const;
+  const codes = await Promise.all(filters.map((f) => subscribe(channel, f)));
   const canaryTopic = opts.canaryTopic ?? `mqtt-warden-canary-${randomBytes(6).toString('hex')}/probe`;
-  const canaryId = channel.messageId();
-  channel.send({
-    cmd: 'publish',
-    topic: canaryTopic,
-    payload: Buffer.from('mqtt-warden wildcard canary'),
-    qos: 1,
-    retain: false,
-    dup: false,
-    messageId: canaryId,
-  });
-  const puback = (id: number) =>
-    channel
-      .waitFor((p): p is IPubackPacket => p.cmd === 'puback' && p.messageId === id, 'PUBACK')
-      .then((p) => ({ code: p.reasonCode ?? 0, error: undefined }))
-      .catch((e: Error) => ({ code: undefined, error: e.message }));
-  const acks = Promise.all([puback(pubId), puback(canaryId)]);
+  const canaryAck = publishQos1(channel, canaryTopic, 'mqtt-warden wildcard canary');
   const packets: Packet[] = await channel.collect(opts.windowMs);
-  const [sysAck, canaryAck] = await acks;
-  const pubackCode = sysAck.code;
-  const pubackError = sysAck.error;
+  const ack = await canaryAck;
 
   const sysTopics = new Map<string, Buffer>();
   const results = filters.map((filter, i): SubscriptionResult => ({
@@ -198,16 +176,11 @@ async function sessionProbe(
     ...(opts.showPayloads ? { samples: [] } : {}),
   }));
   const seen = filters.map(() => new Set<string>());
-  let echoed = false;
   let canaryDelivered = false;
   for (const p of packets) {
     if (p.cmd !== 'publish') continue;
     const pub = p as IPublishPacket;
     const payload = Buffer.isBuffer(pub.payload) ? pub.payload : Buffer.from(pub.payload);
-    if (pub.topic === probeTopic) {
-      echoed = true;
-      continue;
-    }
     if (pub.topic === canaryTopic && !pub.retain) {
       canaryDelivered = true;
       continue;
@@ -225,32 +198,61 @@ async function sessionProbe(
     });
   }
   results.forEach((r, i) => (r.topics = seen[i]!.size));
-
-  let sysWrite: Tested<{ outcome: 'delivered' | 'refused' | 'not-delivered' | 'unknown'; detail: string }>;
-  if (echoed) {
-    sysWrite = { tested: true, outcome: 'delivered', detail: `a client message to ${probeTopic} was delivered to $SYS subscribers` };
-  } else if (version === 5 && pubackCode !== undefined && pubackCode >= 0x80) {
-    sysWrite = { tested: true, outcome: 'refused', detail: `PUBACK reason code 0x${pubackCode.toString(16)}` };
-  } else if (results[1]!.granted && pubackError === undefined) {
-    sysWrite = {
-      tested: true,
-      outcome: 'not-delivered',
-      detail: `the broker acknowledged the publish but did not deliver it to the granted $SYS/# subscription within ${opts.windowMs} ms`,
-    };
-  } else {
-    sysWrite = {
-      tested: true,
-      outcome: 'unknown',
-      detail: pubackError ?? 'the $SYS/# subscription was refused, so delivery could not be observed (MQTT 3.1.1 has no PUBACK reason code)',
-    };
-  }
   const canary: WildcardCanary = {
     topic: opts.canaryTopic ? canaryTopic : 'mqtt-warden-canary-<random>/probe',
-    publish: version === 5 && canaryAck.code !== undefined ? (canaryAck.code >= 0x80 ? 'refused' : 'accepted') : 'unknown',
-    ...(canaryAck.code !== undefined && version === 5 ? { pubackCode: canaryAck.code } : {}),
+    publish: version === 5 && ack.code !== undefined ? (ack.code >= 0x80 ? 'refused' : 'accepted') : 'unknown',
+    ...(version === 5 && ack.code !== undefined ? { pubackCode: ack.code } : {}),
     delivered: canaryDelivered,
   };
-  return { wildcard: results[0]!, sys: results[1]!, canary, sysWrite, sysTopics };
+  return { wildcard: results[0]!, sys: results[1]!, canary, sysTopics };
+}
+
+/**
+ * The $SYS write test, on a connection of its own (some brokers, Aedes among
+ * them, drop a client that publishes into $SYS): subscribe to one unique
+ * $SYS topic, publish one non-retained QoS 1 message to it, watch the outcome.
+ */
+async function sysWriteProbe(ep: Endpoint, version: ProtocolVersion, creds: Credentials | undefined, opts: ProbeOptions): Promise<SysWrite> {
+  const r = await mqttConnect(ep, version, { clientId: randomClientId(), ...credentialParams(creds) }, opts);
+  if (!r.channel) {
+    const why = r.outcome.kind === 'connack' ? connackCodeName(r.outcome.code, r.outcome.protocolVersion) : r.outcome.error.message;
+    return { tested: false, reason: `the identity used could not connect: ${why}` };
+  }
+  const channel = r.channel;
+  try {
+    const topic = `$SYS/mqtt-warden-probe/${randomBytes(8).toString('hex')}`;
+    const subCode = await subscribe(channel, topic);
+    const ack = publishQos1(channel, topic, 'mqtt-warden $SYS write probe');
+    const packets = await channel.collect(opts.windowMs);
+    const { code, error } = await ack;
+    const echoed = packets.some((p) => p.cmd === 'publish' && (p as IPublishPacket).topic === topic);
+    if (echoed) return { tested: true, outcome: 'delivered', detail: `a client message to ${topic} was delivered to its $SYS subscriber` };
+    if (version === 5 && code !== undefined && code >= 0x80) {
+      return { tested: true, outcome: 'refused', detail: `PUBACK reason code 0x${code.toString(16)}` };
+    }
+    if (channel.closed && error) return { tested: true, outcome: 'refused', detail: `the broker dropped the connection after the publish (${error})` };
+    if (subCode < 0x80 && code !== undefined) {
+      return {
+        tested: true,
+        outcome: 'not-delivered',
+        detail: `the broker acknowledged the publish but did not deliver it to the granted $SYS subscription within ${opts.windowMs} ms`,
+      };
+    }
+    return {
+      tested: true,
+      outcome: 'unknown',
+      detail: error ?? 'the $SYS subscription was refused, so delivery could not be observed (MQTT 3.1.1 has no PUBACK reason code)',
+    };
+  } catch (e) {
+    if (e instanceof ProbeError && e.kind === 'aborted') throw e;
+    return { tested: false, reason: `the $SYS write test ended early: ${(e as Error).message}` };
+  } finally {
+    channel.close();
+  }
+}
+
+function credentialParams(creds: Credentials | undefined) {
+  return creds ? { username: creds.username, ...(creds.password !== undefined ? { password: creds.password } : {}) } : {};
 }
 
 export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<MqttProbe> {
@@ -265,7 +267,7 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
 
   if (creds) {
     neg.channel?.close();
-    const r = await mqttConnect(ep, version, { clientId: randomClientId(), username: creds.username, ...(creds.password !== undefined ? { password: creds.password } : {}) }, opts);
+    const r = await mqttConnect(ep, version, { clientId: randomClientId(), ...credentialParams(creds) }, opts);
     if (r.outcome.kind === 'connack') {
       credentialed = summarize(r.outcome);
       if (r.outcome.accepted) {
@@ -281,7 +283,7 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
   }
 
   const zeroLength = (async (): Promise<MqttProbe['zeroLengthClientId']> => {
-    const r = await mqttConnect(ep, version, { clientId: '', clean: true, ...(creds ? { username: creds.username, ...(creds.password !== undefined ? { password: creds.password } : {}) } : {}) }, opts);
+    const r = await mqttConnect(ep, version, { clientId: '', clean: true, ...credentialParams(creds) }, opts);
     r.channel?.close();
     if (r.outcome.kind !== 'connack') return { tested: false, reason: `no CONNACK: ${r.outcome.error.message}` };
     const s = summarize(r.outcome);
@@ -293,26 +295,25 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     return { tested: true, accepted: s.accepted, code: s.code, codeName: s.codeName, ...(assigned ? { assignedClientId: assigned } : {}) };
   })();
 
+  const sysWrite: Promise<SysWrite> = session
+    ? sysWriteProbe(ep, version, creds, opts)
+    : Promise.resolve({ tested: false, reason: noSessionReason });
+
   let sessionResult: MqttProbe['session'];
-  let sysWrite: MqttProbe['sysWrite'];
   let sysTopics = new Map<string, Buffer>();
   if (session) {
     try {
       const s = await sessionProbe(session, opts);
       sessionResult = { tested: true, wildcard: s.wildcard, sys: s.sys, canary: s.canary, windowMs: opts.windowMs };
-      sysWrite = s.sysWrite;
       sysTopics = s.sysTopics;
     } catch (e) {
       if (e instanceof ProbeError && e.kind === 'aborted') throw e;
-      const reason = `the session ended during the subscription probe: ${(e as Error).message}`;
-      sessionResult = { tested: false, reason };
-      sysWrite = { tested: false, reason };
+      sessionResult = { tested: false, reason: `the session ended during the subscription probe: ${(e as Error).message}` };
     } finally {
       session.close();
     }
   } else {
     sessionResult = { tested: false, reason: noSessionReason };
-    sysWrite = { tested: false, reason: noSessionReason };
   }
 
   return {
@@ -323,7 +324,7 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     identity: creds ? creds.username : 'anonymous',
     ...(credentialed ? { credentialed } : {}),
     session: sessionResult,
-    sysWrite,
+    sysWrite: await sysWrite,
     zeroLengthClientId: await zeroLength,
     broker: identify(sessionConnack ?? neg.outcome.connack, sysTopics),
   };
