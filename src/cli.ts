@@ -53,6 +53,14 @@ function readText(file: string, what: string): string {
   }
 }
 
+function wordlistFrom(file: string) {
+  try {
+    return parseWordlist(readText(file, 'wordlist'), file);
+  } catch (e) {
+    throw e instanceof UsageError ? e : new UsageError(`bad wordlist: ${(e as Error).message}`);
+  }
+}
+
 interface AuditFlags {
   targets?: string;
   username?: string;
@@ -107,8 +115,8 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
   if (flags.hostOnly && parsed.length) throw new UsageError('--host-only takes no targets');
   const seen = new Set<string>();
   const endpoints = parsed.map((p) => p.endpoint).filter((e) => !seen.has(e.uri) && seen.add(e.uri));
-  const wordlist = flags.wordlist ? parseWordlist(readText(flags.wordlist, 'wordlist'), flags.wordlist) : [];
-  if (wordlist.length && !flags.intrusive) throw new UsageError('--wordlist is only used with --intrusive');
+  if (flags.wordlist && !flags.intrusive) throw new UsageError('--wordlist is only used with --intrusive');
+  const wordlist = flags.wordlist ? wordlistFrom(flags.wordlist) : [];
   const credentials = credentialsFrom(flags, parsed);
   const tty = Boolean(process.stdout.isTTY);
   const opts: AuditOptions = {

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
+import { reportErrors, reportSchema, sarifErrors } from './helpers/schemas.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SEVERITIES, STATUSES, STRATEGIES } from '../src/core/types.js';
 import type { CheckMeta, CheckResult, Location, Report, ReportSummary, Severity, Status } from '../src/core/types.js';
@@ -134,15 +132,6 @@ const FAILS = REPORT.results.filter((r) => r.status === 'FAIL');
 
 // ---------------------------------------------------------------- JSON
 
-const reportSchema = JSON.parse(readFileSync(new URL('../schema/report.schema.json', import.meta.url), 'utf8')) as { $id: string };
-const reportAjv = new Ajv({ strict: true, allErrors: true });
-addFormats.default(reportAjv);
-const validateReport = reportAjv.compile(reportSchema);
-
-function reportErrors(data: unknown): string {
-  return validateReport(data) ? '' : reportAjv.errorsText(validateReport.errors);
-}
-
 test('json: output carries the schema id, round-trips the report and validates against schema/report.schema.json', () => {
   assert.equal(reportSchema.$id, REPORT_SCHEMA_ID);
   const json = JSON.parse(renderJson(REPORT)) as Record<string, unknown>;
@@ -199,20 +188,6 @@ interface SarifLog {
       properties: { severity: string; evidence: Record<string, unknown> };
     }[];
   }[];
-}
-
-const sarifSchema = JSON.parse(readFileSync(new URL('../node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-// Draft-04 style header: ajv (draft-07) knows neither the meta-schema nor `id`;
-// one of the schema's patterns is not valid with the `u` flag ajv uses by default.
-delete sarifSchema.$schema;
-sarifSchema.$id = sarifSchema.id;
-delete sarifSchema.id;
-const sarifAjv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-addFormats.default(sarifAjv);
-const validateSarif = sarifAjv.compile(sarifSchema);
-
-function sarifErrors(data: unknown): string {
-  return validateSarif(data) ? '' : sarifAjv.errorsText(validateSarif.errors);
 }
 
 /** GitHub code scanning rejects the whole upload if one result lacks an artifact URI. */

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IConnackPacket, IPubackPacket, IPublishPacket, ISubackPacket, Packet } from 'mqtt-packet';
-import type { BrokerIdentity, ConnackSummary, MqttProbe, SubscriptionResult, Tested, WildcardCanary } from '../../core/facts.js';
+import type { BrokerIdentity, ConnackSummary, MqttProbe, SubscriptionResult, WildcardCanary } from '../../core/facts.js';
 import type { Endpoint } from '../../core/types.js';
 import {
   ProbeError,
