@@ -171,7 +171,7 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('audit')
     .description(
-      'Audit MQTT endpoints (and, later, this host). Without targets: the standard ports of this host on loopback.\n' +
+      'Audit MQTT endpoints. Without targets: the standard ports of this host on loopback (127.0.0.1).\n' +
         'Targets: mqtt://, mqtts://, ws://, wss:// URLs or host[:port] (port 8883 → mqtts, 8083 → ws, 8084 → wss).',
     )
     .argument('[targets...]', 'endpoints to audit')
@@ -179,8 +179,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-u, --username <name>', 'identity for the probes (env MQTT_WARDEN_USERNAME)')
     .option('--password <password>', 'password (visible in the process list: prefer env MQTT_WARDEN_PASSWORD or --password-file)')
     .option('--password-file <file>', 'read the password from the first line of a file')
-    .option('--no-host', 'skip host checks')
-    .option('--host-only', 'run host checks only, no network probes')
+    .option('--no-host', 'skip host checks (this version has none yet)')
+    .option('--host-only', 'host checks only, no network probes (this version has no host checks yet)')
     .option('--intrusive', 'enable intrusive probes: credential guessing, login-attempt restriction, client-ID takeover')
     .option('--wordlist <file>', 'extra username:password pairs for credential guessing (with --intrusive)')
     .option('--max-attempts <n>', 'intrusive: connection attempts per probe at most', int('--max-attempts', 1, 1000), DEFAULT_LIMITS.maxAttempts)
