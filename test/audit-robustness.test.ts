@@ -35,6 +35,21 @@ describe('hostile peers end in ERROR results within the timeouts', () => {
     assert.match(result(report, 'ACC-001', 'mqtt://does-not-exist.invalid:1883').message, /ENOTFOUND|EAI_AGAIN/);
   });
 
+  test('the per-target deadline cuts a probe whose operation timeout is longer', async () => {
+    const silent = `mqtt://127.0.0.1:${servers[1]!.port}`;
+    const report = await audit([silent], { timeoutMs: 60_000, targetTimeoutMs: 700 });
+    assert.equal(result(report, 'ACC-001').status, 'ERROR');
+    assert.match(result(report, 'ACC-001').message, /deadline/);
+    assert.ok(report.durationMs < 5000, `audit took ${report.durationMs} ms`);
+  });
+
+  test('IPv6 loopback targets keep valid URIs', async () => {
+    const closed = `mqtt://[::1]:${await freePort()}`;
+    const report = await audit([closed], { timeoutMs: 500 });
+    assert.equal(result(report, 'SVC-002', '::1').location.uri, 'tcp://[::1]');
+    assert.equal(result(report, 'ACC-001', closed).status, 'ERROR');
+  });
+
   test('TLS handshake against a plaintext peer is an ERROR', async () => {
     const report = await audit([`mqtts://127.0.0.1:${servers[0]!.port}`], { timeoutMs: 500 });
     assert.equal(result(report, 'ACC-001').status, 'ERROR');

@@ -25,7 +25,7 @@ import {
   type IntrusiveLimits,
 } from '../collectors/mqtt/intrusive.js';
 import type { TransportOptions } from '../collectors/mqtt/channel.js';
-import { makeEndpoint } from './targets.js';
+import { formatHost, makeEndpoint } from './targets.js';
 import { VERSION } from '../version.js';
 
 export interface AuditOptions {
@@ -158,7 +158,7 @@ function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrusive: bo
     title: check.meta.title,
     strategy: check.meta.strategy,
     subject: ctx.subject,
-    location: { uri: ctx.subject.includes('://') ? ctx.subject : `tcp://${ctx.subject}`, kind: 'target' as const },
+    location: { uri: ctx.subject.includes('://') ? ctx.subject : `tcp://${formatHost(ctx.subject)}`, kind: 'target' as const },
     remediation: check.meta.remediation,
     references: check.meta.references,
     intrusive: check.meta.intrusive,
@@ -271,7 +271,11 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
       failOn: opts.failOn,
       identity: opts.credentials ? opts.credentials.username : 'anonymous',
     },
-    targets: [...endpointFacts.values()].map(({ endpoint }) => ({ uri: endpoint.uri, explicit: endpoint.explicit })),
+    targets: [
+      // Without explicit targets the audited thing is the host itself (its standard ports).
+      ...(opts.network && !opts.endpoints.length ? [{ uri: `tcp://${formatHost(opts.defaultHost)}`, explicit: false }] : []),
+      ...[...endpointFacts.values()].map(({ endpoint }) => ({ uri: endpoint.uri, explicit: endpoint.explicit })),
+    ],
     notes,
     results,
     summary: summarize(results),

@@ -19,7 +19,8 @@ export interface ParsedTarget {
   password?: string;
 }
 
-function formatHost(host: string): string {
+/** A host as it appears in a URI authority: IPv6 literals in brackets. */
+export function formatHost(host: string): string {
   return net.isIPv6(host) ? `[${host}]` : host;
 }
 

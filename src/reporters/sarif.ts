@@ -7,7 +7,6 @@ import type { CheckMeta, CheckResult, Report, Severity, StrategyId } from '../co
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Results per run accepted by GitHub code scanning; the rest are dropped with a notification. */
 export const SARIF_MAX_RESULTS = 25_000;
-const INFORMATION_URI = 'https://mqtt-warden.dev';
 const FINGERPRINT_KEY = 'mqttWarden/v1';
 
 type SarifLevel = 'error' | 'warning' | 'note';
@@ -160,7 +159,6 @@ export function renderSarif(report: Report, catalogue: readonly CheckMeta[]): st
           driver: {
             name: report.tool.name,
             version: report.tool.version,
-            informationUri: INFORMATION_URI,
             rules,
           },
         },
