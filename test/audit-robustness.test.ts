@@ -1,7 +1,15 @@
 /** Hostile and unreachable endpoints, and the in-process Aedes broker. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closingServer, garbageServer, silentServer, type HostileServer } from './helpers/hostile.js';
+import {
+  closingServer,
+  connackThenSilentServer,
+  floodServer,
+  garbageServer,
+  hugePacketServer,
+  silentServer,
+  type HostileServer,
+} from './helpers/hostile.js';
 import { startAedes, type AedesBroker } from './helpers/aedes.js';
 import { freePort } from './helpers/ports.js';
 import { audit, result } from './helpers/audit.js';
@@ -53,6 +61,44 @@ describe('hostile peers end in ERROR results within the timeouts', () => {
   test('TLS handshake against a plaintext peer is an ERROR', async () => {
     const report = await audit([`mqtts://127.0.0.1:${servers[0]!.port}`], { timeoutMs: 500 });
     assert.equal(result(report, 'ACC-001').status, 'ERROR');
+  });
+});
+
+describe('peers that start like a broker and then misbehave', () => {
+  const servers: Record<string, HostileServer> = {};
+  before(async () => {
+    servers.mute = await connackThenSilentServer();
+    servers.flood = await floodServer();
+    servers.huge = await hugePacketServer();
+  });
+  after(() => Promise.all(Object.values(servers).map((s) => s.stop())));
+
+  test('CONNACK then silence: what was observed is judged, the rest is ERROR with the reason', async () => {
+    const url = `mqtt://127.0.0.1:${servers.mute!.port}`;
+    const report = await audit([url], { timeoutMs: 400 });
+    assert.equal(result(report, 'ACC-001').status, 'FAIL', 'an accepted anonymous CONNACK is a real observation');
+    const w = result(report, 'ACC-002');
+    assert.equal(w.status, 'ERROR');
+    assert.match(w.message, /no SUBACK within 400 ms/);
+  });
+
+  test('a PUBLISH flood after CONNACK is bounded in memory and time', async () => {
+    const url = `mqtt://127.0.0.1:${servers.flood!.port}`;
+    const before = process.memoryUsage().rss;
+    const report = await audit([url], { timeoutMs: 1000, windowMs: 1500 });
+    assert.ok(report.durationMs < 10_000, `audit took ${report.durationMs} ms`);
+    assert.ok(process.memoryUsage().rss - before < 512 * 1024 * 1024, 'memory grew by more than 512 MB');
+    const w = result(report, 'ACC-002');
+    assert.equal(w.status, 'ERROR');
+    assert.match(w.message, /more than \d+ bytes in one probe conversation/);
+  });
+
+  test('a CONNACK announcing 256 MB is refused after 1 MiB, as malformed', async () => {
+    const url = `mqtt://127.0.0.1:${servers.huge!.port}`;
+    const report = await audit([url], { timeoutMs: 5000, targetTimeoutMs: 10_000 });
+    const r = result(report, 'ACC-001');
+    assert.equal(r.status, 'ERROR');
+    assert.match(r.message, /bytes without a CONNACK|does not answer MQTT/);
   });
 });
 

@@ -76,5 +76,6 @@ for (const check of CATALOGUE) {
       if (c.severity) assert.equal(v.status === 'FAIL' && (v.severity ?? check.meta.severity), c.severity, `${id} / ${c.name}: severity`);
     }
     for (const c of cases.skip ?? []) assert.equal(run(c).status, 'SKIP', `${id} / ${c.name} should SKIP`);
+    for (const c of cases.error ?? []) assert.equal(run(c).status, 'ERROR', `${id} / ${c.name} should be ERROR`);
   });
 }

@@ -1,4 +1,4 @@
-import { defineCheck } from '../core/check.js';
+import { defineCheck, untested } from '../core/check.js';
 import { wildcardAccess } from '../core/facts.js';
 
 export default defineCheck({
@@ -21,7 +21,7 @@ export default defineCheck({
     ],
   },
   judge({ 'mqtt.probe': p }) {
-    if (!p.session.tested) return { status: 'SKIP', message: p.session.reason };
+    if (!p.session.tested) return untested(p.session);
     const { wildcard: w, canary: c, windowMs } = p.session;
     const access = wildcardAccess(w, c);
     const evidence = {

@@ -1,4 +1,4 @@
-import { defineCheck } from '../core/check.js';
+import { defineCheck, untested } from '../core/check.js';
 
 export default defineCheck({
   meta: {
@@ -17,7 +17,7 @@ export default defineCheck({
     references: ['https://mosquitto.org/man/mosquitto-8.html', 'https://docs.emqx.com/en/emqx/latest/observability/mqtt-system-topics.html'],
   },
   judge({ 'mqtt.probe': p }) {
-    if (!p.session.tested) return { status: 'SKIP', message: p.session.reason };
+    if (!p.session.tested) return untested(p.session);
     const s = p.session.sys;
     const evidence = { identity: p.identity, subackCode: s.code, messages: s.messages, topics: s.topics, windowMs: p.session.windowMs };
     if (!s.granted) return { status: 'PASS', message: `subscription to $SYS/# refused for ${p.identity} (SUBACK 0x${s.code.toString(16)})`, evidence };

@@ -1,4 +1,4 @@
-import { defineCheck } from '../core/check.js';
+import { defineCheck, untested } from '../core/check.js';
 import { wildcardAccess } from '../core/facts.js';
 
 export default defineCheck({
@@ -18,7 +18,7 @@ export default defineCheck({
     references: ['https://mosquitto.org/man/mosquitto-conf-5.html', 'https://docs.emqx.com/en/emqx/latest/messaging/mqtt-retained-message.html'],
   },
   judge({ 'mqtt.probe': p }) {
-    if (!p.session.tested) return { status: 'SKIP', message: p.session.reason };
+    if (!p.session.tested) return untested(p.session);
     const w = p.session.wildcard;
     const access = wildcardAccess(w, p.session.canary);
     const evidence = { identity: p.identity, wildcardAccess: access, retained: w.retained, topics: w.topics };

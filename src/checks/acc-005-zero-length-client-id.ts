@@ -1,4 +1,4 @@
-import { defineCheck } from '../core/check.js';
+import { defineCheck, untested } from '../core/check.js';
 
 export default defineCheck({
   meta: {
@@ -18,7 +18,7 @@ export default defineCheck({
   },
   judge({ 'mqtt.probe': p }) {
     const z = p.zeroLengthClientId;
-    if (!z.tested) return { status: 'SKIP', message: z.reason };
+    if (!z.tested) return untested(z);
     const evidence = { identity: p.identity, connackCode: z.code, connack: z.codeName, ...(z.assignedClientId ? { assignedClientId: z.assignedClientId } : {}) };
     if (!z.accepted) return { status: 'PASS', message: `empty client ID refused: ${z.codeName}`, evidence };
     return {

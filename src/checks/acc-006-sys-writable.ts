@@ -1,4 +1,4 @@
-import { defineCheck } from '../core/check.js';
+import { defineCheck, untested } from '../core/check.js';
 
 export default defineCheck({
   meta: {
@@ -18,7 +18,7 @@ export default defineCheck({
   },
   judge({ 'mqtt.probe': p }) {
     const w = p.sysWrite;
-    if (!w.tested) return { status: 'SKIP', message: w.reason };
+    if (!w.tested) return untested(w);
     const evidence = { identity: p.identity, outcome: w.outcome, detail: w.detail };
     switch (w.outcome) {
       case 'delivered':

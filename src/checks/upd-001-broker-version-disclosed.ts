@@ -1,4 +1,4 @@
-import { defineCheck } from '../core/check.js';
+import { defineCheck, untested } from '../core/check.js';
 
 export default defineCheck({
   meta: {
@@ -20,7 +20,7 @@ export default defineCheck({
     ],
   },
   judge({ 'mqtt.probe': p }) {
-    if (!p.session.tested) return { status: 'SKIP', message: `no session to read $SYS with: ${p.session.reason}` };
+    if (!p.session.tested) return untested(p.session, 'no session to read $SYS with: ');
     const b = p.broker;
     if (b.version) {
       return {

@@ -16,6 +16,11 @@ export interface Check<K extends FactKey = FactKey> {
   judge(facts: Pick<FactTypes, K>, ctx: JudgeContext): Verdict;
 }
 
+/** The verdict for a sub-probe that did not run: SKIP when it did not apply, ERROR when it broke. */
+export function untested(t: { reason: string; error?: true }, prefix = ''): Verdict {
+  return { status: t.error ? 'ERROR' : 'SKIP', message: `${prefix}${t.reason}` };
+}
+
 /** Identity helper that keeps the fact keys of `needs` and the judge's parameter in step. */
 export function defineCheck<K extends FactKey>(check: Check<K>): Check<K> {
   return check;

@@ -28,7 +28,12 @@ export interface PortScan {
   ports: PortState[];
 }
 
-export type Tested<T> = ({ tested: true } & T) | { tested: false; reason: string };
+/**
+ * A sub-probe's outcome: tested, or not tested with the reason. `error` marks
+ * a sub-probe that was attempted and broke (hostile or failing peer) rather
+ * than one that did not apply; checks turn it into ERROR instead of SKIP.
+ */
+export type Tested<T> = ({ tested: true } & T) | { tested: false; reason: string; error?: true };
 
 export interface ConnackSummary {
   protocolVersion: 4 | 5;

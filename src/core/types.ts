@@ -57,7 +57,9 @@ export interface CheckMeta {
 export type Verdict =
   | { status: 'PASS'; message: string; evidence?: Evidence }
   | { status: 'FAIL'; message: string; evidence?: Evidence; severity?: Severity }
-  | { status: 'SKIP'; message: string; evidence?: Evidence };
+  | { status: 'SKIP'; message: string; evidence?: Evidence }
+  /** The facts record that the probe was attempted and broke: not a verdict on the broker's security. */
+  | { status: 'ERROR'; message: string; evidence?: Evidence };
 
 export type Evidence = Record<string, unknown>;
 

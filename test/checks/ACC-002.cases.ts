@@ -33,4 +33,11 @@ export default {
       facts: { 'mqtt.probe': probe({ session: session({ wildcard: granted() }) }) },
     },
   ],
+  error: [
+    {
+      name: 'the session broke during the probe',
+      facts: { 'mqtt.probe': probe({ session: { tested: false, reason: 'the session ended: no SUBACK within 3000 ms', error: true } }) },
+      message: 'no SUBACK',
+    },
+  ],
 } satisfies CheckCases;

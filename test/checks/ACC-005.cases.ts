@@ -18,4 +18,5 @@ export default {
     },
   ],
   skip: [{ name: 'identity refused', facts: { 'mqtt.probe': probe({ zeroLengthClientId: { tested: false, reason: 'refused' } }) } }],
+  error: [{ name: 'no CONNACK for the empty ID', facts: { 'mqtt.probe': probe({ zeroLengthClientId: { tested: false, reason: 'no CONNACK: closed', error: true } }) } }],
 } satisfies CheckCases;

@@ -15,11 +15,12 @@ export interface Case {
   message?: string;
 }
 
-/** Every check test file exports this: PASS cases (good), FAIL cases (bad), optional SKIP cases. */
+/** Every check test file exports this: PASS cases (good), FAIL cases (bad), optional SKIP and ERROR cases. */
 export interface CheckCases {
   good: Case[];
   bad: Case[];
   skip?: Case[];
+  error?: Case[];
 }
 
 export function sub(filter: string, over: Partial<SubscriptionResult> = {}): SubscriptionResult {

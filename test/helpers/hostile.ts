@@ -83,3 +83,59 @@ export function closingServer(): Promise<HostileServer> {
     socket.destroy();
   });
 }
+
+/** A 3.1.1 CONNACK "accepted" (0x20 0x02 0x00 0x00). */
+const CONNACK_OK = Buffer.from([0x20, 0x02, 0x00, 0x00]);
+
+/** Answers every connection's first bytes with an accepted 3.1.1 CONNACK, then never says another word. */
+export function connackThenSilentServer(): Promise<HostileServer> {
+  return serve((socket) => {
+    socket.once('data', () => socket.write(CONNACK_OK));
+    socket.on('data', () => undefined);
+  });
+}
+
+/**
+ * Accepts the CONNECT, then floods the client with PUBLISH packets of
+ * `payloadBytes` each, as fast as the socket drains, until it closes.
+ */
+export function floodServer(payloadBytes = 64 * 1024): Promise<HostileServer> {
+  const topic = Buffer.from('flood/t');
+  const body = Buffer.concat([Buffer.from([topic.length >> 8, topic.length & 0xff]), topic, Buffer.alloc(payloadBytes, 0x61)]);
+  const lengthBytes: number[] = [];
+  let n = body.length;
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    lengthBytes.push(b);
+  } while (n > 0);
+  const publish = Buffer.concat([Buffer.from([0x30, ...lengthBytes]), body]);
+  return serve((socket) => {
+    socket.once('data', () => {
+      socket.write(CONNACK_OK);
+      const pump = () => {
+        while (!socket.destroyed && socket.write(publish)) {
+          /* keep writing until the kernel buffer is full */
+        }
+      };
+      socket.on('drain', pump);
+      pump();
+    });
+    socket.on('data', () => undefined);
+  });
+}
+
+/** Answers the CONNECT with a fixed header announcing a 256 MB packet, then trickles bytes. */
+export function hugePacketServer(): Promise<HostileServer> {
+  return serve((socket) => {
+    socket.once('data', () => {
+      socket.write(Buffer.from([0x20, 0xff, 0xff, 0xff, 0x7f]));
+      const timer = setInterval(() => {
+        if (socket.destroyed) clearInterval(timer);
+        else socket.write(Buffer.alloc(256 * 1024));
+      }, 5);
+      socket.on('close', () => clearInterval(timer));
+    });
+  });
+}

@@ -38,6 +38,8 @@ export class ProbeError extends Error {
 }
 
 const MAX_PACKET_BYTES = 1024 * 1024;
+/** A whole probe conversation never buffers more than this from a peer. */
+const MAX_CONVERSATION_BYTES = 32 * 1024 * 1024;
 
 function isIp(host: string): boolean {
   return net.isIP(host) !== 0;
@@ -171,8 +173,12 @@ export class MqttChannel {
   private onData(chunk: Buffer) {
     if (this.fatal) return;
     this.receivedBytes += chunk.length;
-    if (this.receivedBytes > MAX_PACKET_BYTES * 4 && !this.connackSeen) {
+    if (this.receivedBytes > MAX_PACKET_BYTES && !this.connackSeen) {
       this.fail(new ProbeError('malformed', `${this.uri}: peer sent ${this.receivedBytes} bytes without a CONNACK`));
+      return;
+    }
+    if (this.receivedBytes > MAX_CONVERSATION_BYTES) {
+      this.fail(new ProbeError('malformed', `${this.uri}: peer sent more than ${MAX_CONVERSATION_BYTES} bytes in one probe conversation`));
       return;
     }
     // A broker that only speaks MQTT 3.1.1 answers a v5 CONNECT with a 2-byte

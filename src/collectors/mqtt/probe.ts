@@ -216,7 +216,7 @@ async function sysWriteProbe(ep: Endpoint, version: ProtocolVersion, creds: Cred
   const r = await mqttConnect(ep, version, { clientId: randomClientId(), ...credentialParams(creds) }, opts);
   if (!r.channel) {
     const why = r.outcome.kind === 'connack' ? connackCodeName(r.outcome.code, r.outcome.protocolVersion) : r.outcome.error.message;
-    return { tested: false, reason: `the identity used could not connect: ${why}` };
+    return { tested: false, reason: `the identity used could not connect: ${why}`, ...(r.outcome.kind === 'connack' ? {} : { error: true as const }) };
   }
   const channel = r.channel;
   try {
@@ -245,7 +245,7 @@ async function sysWriteProbe(ep: Endpoint, version: ProtocolVersion, creds: Cred
     };
   } catch (e) {
     if (e instanceof ProbeError && e.kind === 'aborted') throw e;
-    return { tested: false, reason: `the $SYS write test ended early: ${(e as Error).message}` };
+    return { tested: false, reason: `the $SYS write test ended early: ${(e as Error).message}`, error: true };
   } finally {
     channel.close();
   }
@@ -285,7 +285,7 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
   const zeroLength = (async (): Promise<MqttProbe['zeroLengthClientId']> => {
     const r = await mqttConnect(ep, version, { clientId: '', clean: true, ...credentialParams(creds) }, opts);
     r.channel?.close();
-    if (r.outcome.kind !== 'connack') return { tested: false, reason: `no CONNACK: ${r.outcome.error.message}` };
+    if (r.outcome.kind !== 'connack') return { tested: false, reason: `no CONNACK: ${r.outcome.error.message}`, error: true };
     const s = summarize(r.outcome);
     const idRefused = (version === 4 && s.code === 2) || (version === 5 && s.code === 0x85);
     if (!s.accepted && !idRefused) {
@@ -308,7 +308,7 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
       sysTopics = s.sysTopics;
     } catch (e) {
       if (e instanceof ProbeError && e.kind === 'aborted') throw e;
-      sessionResult = { tested: false, reason: `the session ended during the subscription probe: ${(e as Error).message}` };
+      sessionResult = { tested: false, reason: `the session ended during the subscription probe: ${(e as Error).message}`, error: true };
     } finally {
       session.close();
     }
