@@ -38,6 +38,8 @@ export class ProbeError extends Error {
 }
 
 const MAX_PACKET_BYTES = 1024 * 1024;
+/** Unclaimed packets kept outside a collect() window. */
+const MAX_QUEUED_PACKETS = 10_000;
 /** A whole probe conversation never buffers more than this from a peer. */
 const MAX_CONVERSATION_BYTES = 32 * 1024 * 1024;
 
@@ -133,6 +135,8 @@ export class MqttChannel {
   /** The first bytes from the peer, held until the fixed header of its first packet is known. */
   private head: Buffer | null = Buffer.alloc(0);
   private nextId = 1;
+  /** While collect() listens with a callback, unclaimed packets go there instead of the queue. */
+  private sink: ((p: Packet) => void) | null = null;
 
   private constructor(
     private readonly stream: Duplex,
@@ -205,9 +209,10 @@ export class MqttChannel {
       const [w] = this.waiters.splice(i, 1);
       clearTimeout(w!.timer);
       w!.resolve(packet);
-    } else {
+    } else if (this.sink) {
+      this.sink(packet);
+    } else if (this.queue.length < MAX_QUEUED_PACKETS) {
       this.queue.push(packet);
-      if (this.queue.length > 10_000) this.queue.shift();
     }
   }
 
@@ -252,20 +257,28 @@ export class MqttChannel {
     });
   }
 
-  /** Waits `ms` (or until the connection ends) and returns every packet not claimed by a waiter. */
-  async collect(ms: number): Promise<Packet[]> {
-    if (!this.fatal) {
+  /**
+   * Listens for `ms` (or until the connection ends) and hands every packet not
+   * claimed by a waiter to `onPacket`, the queued ones first. Nothing is
+   * buffered, so a busy broker is counted exactly without growing memory.
+   */
+  async collect(ms: number, onPacket: (p: Packet) => void): Promise<void> {
+    for (const p of this.queue.splice(0)) onPacket(p);
+    if (this.fatal) return;
+    this.sink = onPacket;
+    try {
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, ms);
-        const onClose = () => done();
-        this.stream.once('close', onClose);
-        function done() {
+        const done = () => {
           clearTimeout(t);
+          this.stream.off('close', done);
           resolve();
-        }
+        };
+        const t = setTimeout(done, ms);
+        this.stream.once('close', done);
       });
+    } finally {
+      this.sink = null;
     }
-    return this.queue.splice(0);
   }
 
   /** Sends DISCONNECT when possible and ends the stream. Never throws. */

@@ -162,9 +162,6 @@ async function sessionProbe(
   const codes = await Promise.all(filters.map((f) => subscribe(channel, f)));
   const canaryTopic = opts.canaryTopic ?? `mqtt-warden-canary-${randomBytes(6).toString('hex')}/probe`;
   const canaryAck = publishQos1(channel, canaryTopic, 'mqtt-warden wildcard canary');
-  const packets: Packet[] = await channel.collect(opts.windowMs);
-  const ack = await canaryAck;
-
   const sysTopics = new Map<string, Buffer>();
   const results = filters.map((filter, i): SubscriptionResult => ({
     filter,
@@ -177,13 +174,13 @@ async function sessionProbe(
   }));
   const seen = filters.map(() => new Set<string>());
   let canaryDelivered = false;
-  for (const p of packets) {
-    if (p.cmd !== 'publish') continue;
+  await channel.collect(opts.windowMs, (p: Packet) => {
+    if (p.cmd !== 'publish') return;
     const pub = p as IPublishPacket;
     const payload = Buffer.isBuffer(pub.payload) ? pub.payload : Buffer.from(pub.payload);
     if (pub.topic === canaryTopic && !pub.retain) {
       canaryDelivered = true;
-      continue;
+      return;
     }
     if (pub.topic.startsWith('$SYS/') && sysTopics.size < 2000) sysTopics.set(pub.topic, payload);
     filters.forEach((f, i) => {
@@ -196,7 +193,8 @@ async function sessionProbe(
         r.samples.push({ topic: pub.topic, payload: payload.subarray(0, MAX_PAYLOAD_SAMPLE).toString('utf8'), retain: pub.retain });
       }
     });
-  }
+  });
+  const ack = await canaryAck;
   results.forEach((r, i) => (r.topics = seen[i]!.size));
   const canary: WildcardCanary = {
     topic: opts.canaryTopic ? canaryTopic : 'mqtt-warden-canary-<random>/probe',
@@ -223,9 +221,11 @@ async function sysWriteProbe(ep: Endpoint, version: ProtocolVersion, creds: Cred
     const topic = `$SYS/mqtt-warden-probe/${randomBytes(8).toString('hex')}`;
     const subCode = await subscribe(channel, topic);
     const ack = publishQos1(channel, topic, 'mqtt-warden $SYS write probe');
-    const packets = await channel.collect(opts.windowMs);
+    let echoed = false;
+    await channel.collect(opts.windowMs, (p) => {
+      if (p.cmd === 'publish' && (p as IPublishPacket).topic === topic) echoed = true;
+    });
     const { code, error } = await ack;
-    const echoed = packets.some((p) => p.cmd === 'publish' && (p as IPublishPacket).topic === topic);
     if (echoed) return { tested: true, outcome: 'delivered', detail: `a client message to ${topic} was delivered to its $SYS subscriber` };
     if (version === 5 && code !== undefined && code >= 0x80) {
       return { tested: true, outcome: 'refused', detail: `PUBACK reason code 0x${code.toString(16)}` };
