@@ -82,6 +82,16 @@ describe('peers that start like a broker and then misbehave', () => {
     assert.match(w.message, /no SUBACK within 400 ms/);
   });
 
+  test('a deadline that strikes mid-session (while side probes run) ends in ERROR, with no stray rejection', async () => {
+    const url = `mqtt://127.0.0.1:${servers.mute!.port}`;
+    const report = await audit([url], { timeoutMs: 60_000, targetTimeoutMs: 700 });
+    const r = result(report, 'ACC-002');
+    assert.equal(r.status, 'ERROR');
+    assert.match(r.message, /deadline/);
+    // Give any leftover promise a chance to reject unobserved: the test runner would flag it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  });
+
   test('a PUBLISH flood after CONNACK is bounded in memory and time', async () => {
     const url = `mqtt://127.0.0.1:${servers.flood!.port}`;
     const before = process.memoryUsage().rss;

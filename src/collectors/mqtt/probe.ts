@@ -244,7 +244,6 @@ async function sysWriteProbe(ep: Endpoint, version: ProtocolVersion, creds: Cred
       detail: error ?? 'the $SYS subscription was refused, so delivery could not be observed (MQTT 3.1.1 has no PUBACK reason code)',
     };
   } catch (e) {
-    if (e instanceof ProbeError && e.kind === 'aborted') throw e;
     return { tested: false, reason: `the $SYS write test ended early: ${(e as Error).message}`, error: true };
   } finally {
     channel.close();
@@ -282,6 +281,9 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     noSessionReason = `anonymous clients are refused (${anonymous.codeName}) and no credentials were given (--username)`;
   }
 
+  // These two run beside the session probe. They never reject: a rejection
+  // left unawaited while the session probe throws would end the process.
+  const broke = (what: string) => (e: unknown) => ({ tested: false as const, reason: `${what}: ${(e as Error).message}`, error: true as const });
   const zeroLength = (async (): Promise<MqttProbe['zeroLengthClientId']> => {
     const r = await mqttConnect(ep, version, { clientId: '', clean: true, ...credentialParams(creds) }, opts);
     r.channel?.close();
@@ -293,10 +295,10 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     }
     const assigned = r.outcome.connack.properties?.assignedClientIdentifier;
     return { tested: true, accepted: s.accepted, code: s.code, codeName: s.codeName, ...(assigned ? { assignedClientId: assigned } : {}) };
-  })();
+  })().catch(broke('the zero-length client ID test failed'));
 
   const sysWrite: Promise<SysWrite> = session
-    ? sysWriteProbe(ep, version, creds, opts)
+    ? sysWriteProbe(ep, version, creds, opts).catch(broke('the $SYS write test failed'))
     : Promise.resolve({ tested: false, reason: noSessionReason });
 
   let sessionResult: MqttProbe['session'];
@@ -316,6 +318,9 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     sessionResult = { tested: false, reason: noSessionReason };
   }
 
+  const [sysWriteResult, zeroLengthResult] = await Promise.all([sysWrite, zeroLength]);
+  // A deadline that struck a side probe makes the whole probe fail, as it does for the session.
+  if (opts.signal?.aborted) throw new ProbeError('aborted', 'aborted: the target deadline was reached');
   return {
     endpoint: ep.uri,
     tls: ep.scheme === 'mqtts' || ep.scheme === 'wss',
@@ -324,8 +329,8 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     identity: creds ? creds.username : 'anonymous',
     ...(credentialed ? { credentialed } : {}),
     session: sessionResult,
-    sysWrite: await sysWrite,
-    zeroLengthClientId: await zeroLength,
+    sysWrite: sysWriteResult,
+    zeroLengthClientId: zeroLengthResult,
     broker: identify(sessionConnack ?? neg.outcome.connack, sysTopics),
   };
 }
