@@ -136,7 +136,7 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
     showPayloads: Boolean(flags.showPayloads),
     showSecrets: Boolean(flags.showSecrets),
     ...(flags.canaryTopic ? { canaryTopic: flags.canaryTopic } : {}),
-    failOn: flags.failOn === 'none' ? 'critical' : flags.failOn,
+    failOn: flags.failOn,
     tls: {
       ...(flags.ca ? { ca: readText(flags.ca, 'CA file') } : {}),
       ...(flags.cert ? { cert: readText(flags.cert, 'certificate file') } : {}),

@@ -102,7 +102,11 @@ describe('against an anonymous Mosquitto', { skip: mosquittoSkipReason() }, () =
   test('findings exit 1; --fail-on critical and none exit 0', async () => {
     assert.equal((await run(['audit', url, '--no-port-scan', '--window', '300'])).code, 1);
     assert.equal((await run(['audit', url, '--no-port-scan', '--window', '300', '--fail-on', 'critical'])).code, 0);
-    assert.equal((await run(['audit', url, '--no-port-scan', '--window', '300', '--fail-on', 'none'])).code, 0);
+    const none = await run(['audit', url, '--no-port-scan', '--window', '300', '--fail-on', 'none', '-f', 'json']);
+    assert.equal(none.code, 0);
+    const report = JSON.parse(none.stdout) as { options: { failOn: string } };
+    assert.equal(report.options.failOn, 'none', 'the report states the threshold really used');
+    assert.equal(reportErrors(report), '');
   });
 
   test('terminal report groups by the five strategies', async () => {

@@ -48,7 +48,7 @@ export interface AuditOptions {
   showPayloads: boolean;
   showSecrets: boolean;
   canaryTopic?: string;
-  failOn: Severity;
+  failOn: Severity | 'none';
   tls: Pick<TransportOptions, 'ca' | 'cert' | 'key'>;
   onProgress?: (message: string) => void;
 }

@@ -129,7 +129,8 @@ export interface Report {
     intrusive: boolean;
     host: boolean;
     network: boolean;
-    failOn: Severity;
+    /** Lowest FAIL severity that makes the exit code 1; none: never. */
+    failOn: Severity | 'none';
     /** Identity used for the probes: username or "anonymous"; passwords are never reported. */
     identity: string;
   };
