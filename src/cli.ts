@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CATALOGUE } from './checks/index.js';
 import { STANDARD_PORTS } from './collectors/ports.js';
-import { DEFAULT_LIMITS, parseWordlist } from './collectors/mqtt/intrusive.js';
+import { DEFAULT_LIMITS, MIN_LOGIN_ATTEMPTS, parseWordlist } from './collectors/mqtt/intrusive.js';
 import type { Credentials } from './collectors/mqtt/probe.js';
 import { runAudit, type AuditOptions } from './core/engine.js';
 import { parseTarget, parseTargetsFile, TargetError, type ParsedTarget } from './core/targets.js';
@@ -93,14 +93,24 @@ interface AuditFlags {
   verbose?: boolean;
 }
 
-function credentialsFrom(flags: AuditFlags, fromUrl: ParsedTarget[]): Credentials | undefined {
+/** The identity for every target, from the flags, the environment or a password file. */
+function credentialsFrom(flags: AuditFlags): Credentials | undefined {
   const env = process.env;
-  const urlCreds = fromUrl.find((t) => t.username);
-  const username = flags.username ?? env.MQTT_WARDEN_USERNAME ?? urlCreds?.username;
-  let password = flags.password ?? env.MQTT_WARDEN_PASSWORD ?? urlCreds?.password;
+  const username = flags.username ?? env.MQTT_WARDEN_USERNAME;
+  let password = flags.password ?? env.MQTT_WARDEN_PASSWORD;
   if (flags.passwordFile) password = readText(flags.passwordFile, 'password file').split(/\r?\n/)[0] ?? '';
   if (password !== undefined && username === undefined) throw new UsageError('a password was given without a username (--username or MQTT_WARDEN_USERNAME)');
   return username === undefined ? undefined : { username, ...(password !== undefined ? { password } : {}) };
+}
+
+/** Credentials written into a target URL belong to that endpoint alone, and yield to an explicit identity. */
+function urlCredentials(parsed: ParsedTarget[], global: Credentials | undefined): Record<string, Credentials> {
+  const own = parsed.filter((t) => t.username !== undefined);
+  if (own.length && global) {
+    process.stderr.write('mqtt-warden: credentials in target URLs are ignored: --username/MQTT_WARDEN_USERNAME is given\n');
+    return {};
+  }
+  return Object.fromEntries(own.map((t) => [t.endpoint.uri, { username: t.username!, ...(t.password !== undefined ? { password: t.password } : {}) }]));
 }
 
 function progress(enabled: boolean) {
@@ -117,7 +127,12 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
   const endpoints = parsed.map((p) => p.endpoint).filter((e) => !seen.has(e.uri) && seen.add(e.uri));
   if (flags.wordlist && !flags.intrusive) throw new UsageError('--wordlist is only used with --intrusive');
   const wordlist = flags.wordlist ? wordlistFrom(flags.wordlist) : [];
-  const credentials = credentialsFrom(flags, parsed);
+  const credentials = credentialsFrom(flags);
+  const endpointCredentials = urlCredentials(parsed, credentials);
+  if (!flags.hostOnly && !flags.portScan && !endpoints.length) {
+    throw new UsageError('nothing to audit: give targets, or let the audit scan the standard ports (drop --no-port-scan)');
+  }
+  if (flags.window >= flags.targetTimeout) throw new UsageError(`--window (${flags.window} ms) must be shorter than --target-timeout (${flags.targetTimeout} ms)`);
   const tty = Boolean(process.stdout.isTTY);
   const opts: AuditOptions = {
     endpoints,
@@ -126,6 +141,7 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
     network: !flags.hostOnly,
     host: flags.host,
     ...(credentials ? { credentials } : {}),
+    endpointCredentials,
     intrusive: Boolean(flags.intrusive),
     limits: { maxAttempts: flags.maxAttempts, maxSeconds: flags.maxSeconds, rate: flags.rate, loginAttempts: flags.loginAttempts },
     wordlist,
@@ -186,9 +202,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--max-attempts <n>', 'intrusive: connection attempts per probe at most', int('--max-attempts', 1, 1000), DEFAULT_LIMITS.maxAttempts)
     .option('--max-seconds <s>', 'intrusive: seconds per probe at most', int('--max-seconds', 1, 600), DEFAULT_LIMITS.maxSeconds)
     .option('--rate <n>', 'intrusive: attempts per second at most', num('--rate', 0.1, 50), DEFAULT_LIMITS.rate)
-    .option('--login-attempts <n>', 'intrusive: failed logins sent by the restriction test', int('--login-attempts', 3, 1000), DEFAULT_LIMITS.loginAttempts)
+    .option('--login-attempts <n>', 'intrusive: failed logins sent by the restriction test', int('--login-attempts', MIN_LOGIN_ATTEMPTS, 1000), DEFAULT_LIMITS.loginAttempts)
     .option('--timeout <ms>', 'timeout of each network operation', int('--timeout', 100, 120000), 3000)
-    .option('--target-timeout <ms>', 'deadline for all non-intrusive probes of one target', int('--target-timeout', 500, 600000), 20000)
+    .option('--target-timeout <ms>', 'deadline for the probes of one target (with --intrusive it grows by 3 × (--max-seconds + --timeout))', int('--target-timeout', 500, 600000), 20000)
     .option('--window <ms>', 'how long subscriptions listen for messages', int('--window', 0, 60000), 1000)
     .option('--concurrency <n>', 'endpoints probed at once', int('--concurrency', 1, 64), 4)
     .option('--ports <list>', 'ports to scan on each audited host', portList, STANDARD_PORTS.map((p) => p.port))

@@ -11,12 +11,28 @@ test('all attempts refused promptly → unrestricted', () => {
   assert.match(v.reason, /12 failed logins/);
 });
 
-test('a ban, a dropped connection or a refused TCP connect → restricted', () => {
-  const series = (last: LoginAttempt) => [...Array.from({ length: 5 }, (_, i) => refused(i + 1)), last];
+test('a ban, a limit code or the broker ceasing to answer → restricted', () => {
+  const series = (...tail: LoginAttempt[]) => [...Array.from({ length: 5 }, (_, i) => refused(i + 1)), ...tail];
   assert.equal(judgeAttempts(series({ n: 6, outcome: 'banned', code: 0x8a, ms: 1 })).verdict, 'restricted');
-  assert.equal(judgeAttempts(series({ n: 6, outcome: 'no-connack', detail: 'closed', ms: 1 })).verdict, 'restricted');
-  assert.equal(judgeAttempts(series({ n: 6, outcome: 'connect-failed', detail: 'ECONNREFUSED', ms: 1 })).verdict, 'restricted');
   assert.equal(judgeAttempts(series({ n: 6, outcome: 'throttled-code', code: 0x9f, ms: 1 })).verdict, 'restricted');
+  const stopped = judgeAttempts(series({ n: 6, outcome: 'no-connack', detail: 'closed', ms: 1 }, { n: 7, outcome: 'connect-failed', detail: 'ECONNREFUSED', ms: 1 }));
+  assert.equal(stopped.verdict, 'restricted');
+  assert.match(stopped.reason, /stopped answering after 5 failed logins/);
+});
+
+test('one dropped connection among refusals is a hiccup, not a limit', () => {
+  const s = [...Array.from({ length: 4 }, (_, i) => refused(i + 1)), { n: 5, outcome: 'no-connack' as const, detail: 'reset', ms: 1 }, refused(6), refused(7), refused(8)];
+  const v = judgeAttempts(s);
+  assert.equal(v.verdict, 'unrestricted');
+  assert.match(v.reason, /1 isolated dropped connection aside/);
+  // A single drop at the very end proves nothing either way.
+  assert.equal(judgeAttempts([...Array.from({ length: 5 }, (_, i) => refused(i + 1)), { n: 6, outcome: 'connect-failed', ms: 1 }]).verdict, 'inconclusive');
+});
+
+test('codes that are neither authentication refusals nor limits → inconclusive', () => {
+  const s = [refused(1), refused(2), { n: 3, outcome: 'other-code' as const, code: 0x80, codeName: 'unspecified error', ms: 1 }];
+  assert.equal(judgeAttempts(s).verdict, 'inconclusive');
+  assert.equal(judgeAttempts([{ n: 1, outcome: 'other-code', code: 2, codeName: 'identifier rejected', ms: 1 }]).verdict, 'inconclusive');
 });
 
 test('answers slowing down markedly → restricted (throttling)', () => {
@@ -34,6 +50,7 @@ test('jitter is not throttling', () => {
 test('accepted random credentials, too few attempts, nothing → not a PASS', () => {
   assert.equal(judgeAttempts([{ n: 1, outcome: 'accepted', code: 0, ms: 1 }]).verdict, 'no-authentication');
   assert.equal(judgeAttempts([refused(1), refused(2)]).verdict, 'inconclusive');
+  assert.equal(judgeAttempts(Array.from({ length: 5 }, (_, i) => refused(i + 1))).verdict, 'inconclusive', '5 attempts cannot show throttling');
   assert.equal(judgeAttempts([]).verdict, 'inconclusive');
   assert.equal(judgeAttempts([{ n: 1, outcome: 'no-connack', ms: 1 }]).verdict, 'inconclusive');
 });

@@ -11,7 +11,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['mqtt.probe'],
     description:
-      'Sends a CONNECT without username and password (MQTT 5, or 3.1.1 when the broker refuses 5) and reads the CONNACK code. An accepted anonymous session lets anyone who reaches the port publish and subscribe within whatever the ACL leaves open.',
+      'Sends a CONNECT without username, password or client certificate (MQTT 5, or 3.1.1 when the broker refuses 5) and reads the CONNACK code. Only an authentication refusal (3.1.1 codes 4/5, MQTT 5 0x86/0x87/0x8C) or a connection dropped without CONNACK while the configured identity gets one pass; other codes (server busy, banned, identifier rejected) are inconclusive. An accepted anonymous session lets anyone who reaches the port publish and subscribe within whatever the ACL leaves open.',
     remediation:
       'Require authentication. Mosquitto: `allow_anonymous false` plus `password_file` (or a plugin such as dynamic security); with `per_listener_settings true` set it on every listener. EMQX: configure an `authentication` chain (it is empty by default, which admits every client) and `enable_authn = true` on every listener.',
     references: [
@@ -20,11 +20,23 @@ export default defineCheck({
     ],
   },
   judge({ 'mqtt.probe': p }) {
-    const a = p.anonymous;
+    if ('dropped' in p.anonymous) {
+      return {
+        status: 'PASS',
+        message: `the broker dropped the anonymous CONNECT without a CONNACK, while ${p.identity} got one`,
+        evidence: { dropped: p.anonymous.dropped, identity: p.identity },
+      };
+    }
+    const a = p.anonymous.connack;
     const evidence = { protocolVersion: a.protocolVersion === 5 ? '5' : '3.1.1', connackCode: a.code, connack: a.codeName };
     if (a.accepted) {
       return { status: 'FAIL', message: `the broker accepted an anonymous CONNECT (MQTT ${evidence.protocolVersion}, ${a.codeName})`, evidence };
     }
-    return { status: 'PASS', message: `anonymous CONNECT refused: ${a.codeName} (code ${a.code})`, evidence };
+    if (a.refusal === 'auth') return { status: 'PASS', message: `anonymous CONNECT refused: ${a.codeName} (code ${a.code})`, evidence };
+    return {
+      status: 'SKIP',
+      message: `inconclusive: the broker answered the anonymous CONNECT with "${a.codeName}" (code ${a.code}), which says nothing about authentication`,
+      evidence,
+    };
   },
 });

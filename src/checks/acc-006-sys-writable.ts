@@ -11,7 +11,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['mqtt.probe'],
     description:
-      'Publishes one non-retained QoS 1 message to a unique topic under `$SYS/mqtt-warden-probe/` and watches whether it is refused (MQTT 5 PUBACK reason code) or delivered to `$SYS/#` subscribers. A writable `$SYS` lets clients forge broker statistics that monitoring trusts.',
+      'On a connection of its own, subscribes to a unique topic under `$SYS/mqtt-warden-probe/`, publishes one non-retained QoS 1 message to it and watches: delivered back (FAIL), refused with an MQTT 5 reason code >= 0x80 or by the broker closing the connection (PASS), or neither (SKIP: a broker that filters reads per message looks the same as one that dropped the publish, and MQTT 3.1.1 has no reason codes). A writable `$SYS` lets clients forge broker statistics that monitoring trusts.',
     remediation:
       'Deny publishing to `$SYS/#` for every client. Mosquitto 2 refuses it by design; with plugins or bridges check their ACLs. EMQX: `{deny, all, publish, ["$SYS/#"]}` in `acl.conf`.',
     references: ['https://mosquitto.org/man/mosquitto-8.html', 'https://docs.emqx.com/en/emqx/latest/access-control/authz/file.html'],
@@ -25,10 +25,8 @@ export default defineCheck({
         return { status: 'FAIL', message: `${p.identity} published into $SYS: ${w.detail}`, evidence };
       case 'refused':
         return { status: 'PASS', message: `publishing into $SYS was refused: ${w.detail}`, evidence };
-      case 'not-delivered':
-        return { status: 'PASS', message: w.detail, evidence };
       default:
-        return { status: 'SKIP', message: `could not observe whether $SYS is writable: ${w.detail}`, evidence };
+        return { status: 'SKIP', message: `inconclusive: ${w.detail}`, evidence };
     }
   },
 });

@@ -17,10 +17,21 @@ export default defineCheck({
     references: ['https://mosquitto.org/man/mosquitto_passwd-1.html', 'https://docs.emqx.com/en/emqx/latest/access-control/authn/authn.html'],
   },
   judge({ 'mqtt.credentials': c }) {
-    const evidence = { control: c.control, attempts: c.attempts, stoppedBy: c.stoppedBy, accepted: c.accepted };
+    const evidence = {
+      control: c.control,
+      attempts: c.attempts,
+      refusedAuth: c.refusedAuth,
+      refusedOther: c.refusedOther,
+      errors: c.errors,
+      stoppedBy: c.stoppedBy,
+      accepted: c.accepted,
+    };
     if (!('accepted' in c.control)) return { status: 'SKIP', message: `the control login failed: ${c.control.error}`, evidence };
     if (c.control.accepted) {
       return { status: 'SKIP', message: 'the broker accepts a random username and password, so guessing proves nothing (see ACC-001)', evidence };
+    }
+    if (c.control.refusal !== 'auth') {
+      return { status: 'SKIP', message: `inconclusive: the control login was refused with "${c.control.codeName}", not as bad credentials`, evidence };
     }
     if (c.accepted.length) {
       const who = c.accepted.map((a) => `${a.username} (${a.source})`).join(', ');
@@ -29,7 +40,13 @@ export default defineCheck({
     if (c.stoppedBy === 'refused-connections') {
       return { status: 'SKIP', message: `guessing stopped after ${c.attempts} attempts: the broker stopped answering (a ban or limit?)`, evidence };
     }
-    const bound = c.stoppedBy === 'list-exhausted' ? 'the whole list' : `${c.attempts} attempts (stopped by ${c.stoppedBy})`;
+    if (c.refusedAuth === 0) {
+      return { status: 'SKIP', message: 'inconclusive: no guess was answered with an authentication refusal, so no password was really tested', evidence };
+    }
+    // Only guesses refused as bad credentials tested a password: say how many of the tries that was.
+    const tried = c.refusedAuth + c.refusedOther + c.errors;
+    const partial = tried > c.refusedAuth ? ` (${c.refusedAuth} of ${tried} guesses were refused as bad credentials; the others ended otherwise)` : '';
+    const bound = c.stoppedBy === 'list-exhausted' ? `the whole list${partial}` : `${c.refusedAuth} tested guesses (stopped by ${c.stoppedBy})${partial}`;
     return { status: 'PASS', message: `no default or weak credential was accepted in ${bound}`, evidence };
   },
 });

@@ -29,11 +29,19 @@ export default defineCheck({
     ],
   },
   judge({ 'net.ports': scan }, ctx) {
+    const broken = scan.ports.filter((p) => p.state === 'error');
+    if (broken.length) {
+      // A port whose probe failed (name not resolved, out of sockets, deadline) was not observed.
+      return {
+        status: 'ERROR',
+        message: `the scan of ${scan.host} failed on ${broken.length === scan.ports.length ? 'every port' : `ports ${broken.map((p) => p.port).join(', ')}`}: ${broken[0]!.detail ?? 'unknown error'}`,
+      };
+    }
     const open = scan.ports.filter((p) => p.state === 'open');
     const evidence = {
       open: open.map((p) => `${p.port}/${p.service}`),
       closed: scan.ports.filter((p) => p.state === 'closed').map((p) => p.port),
-      noAnswer: scan.ports.filter((p) => p.state === 'filtered' || p.state === 'error').map((p) => p.port),
+      noAnswer: scan.ports.filter((p) => p.state === 'filtered').map((p) => p.port),
       vantage: ctx.loopback ? 'loopback' : 'network',
     };
     const sensitive = open.filter((p) => SENSITIVE[p.service]);

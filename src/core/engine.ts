@@ -23,6 +23,7 @@ import {
   testLoginRestriction,
   testTakeover,
   type IntrusiveLimits,
+  type TakeoverParty,
 } from '../collectors/mqtt/intrusive.js';
 import type { TransportOptions } from '../collectors/mqtt/channel.js';
 import { formatHost, makeEndpoint } from './targets.js';
@@ -38,6 +39,8 @@ export interface AuditOptions {
   network: boolean;
   host: boolean;
   credentials?: Credentials;
+  /** Credentials that belong to one endpoint only (given in its URL); they win over `credentials`. */
+  endpointCredentials?: Record<string, Credentials>;
   intrusive: boolean;
   limits: IntrusiveLimits;
   wordlist: Credentials[];
@@ -96,13 +99,14 @@ async function collectEndpoint(ep: Endpoint, opts: AuditOptions): Promise<FactMa
   const intrusiveBudgetMs = opts.intrusive ? 3 * (opts.limits.maxSeconds * 1000 + opts.timeoutMs) : 0;
   const signal = deadline(opts.targetTimeoutMs + intrusiveBudgetMs);
   const transport: TransportOptions = { timeoutMs: opts.timeoutMs, signal, ...opts.tls };
+  const credentials = opts.endpointCredentials?.[ep.uri] ?? opts.credentials;
   opts.onProgress?.(`probing ${ep.uri}`);
   facts['mqtt.probe'] = await collect(() =>
     probeEndpoint(ep, {
       ...transport,
       windowMs: opts.windowMs,
       showPayloads: opts.showPayloads,
-      ...(opts.credentials ? { credentials: opts.credentials } : {}),
+      ...(credentials ? { credentials } : {}),
       ...(opts.canaryTopic ? { canaryTopic: opts.canaryTopic } : {}),
     }),
   );
@@ -122,19 +126,28 @@ async function collectEndpoint(ep: Endpoint, opts: AuditOptions): Promise<FactMa
     ...opts.wordlist.map((c) => ({ ...c, source: 'wordlist' as const })),
     ...BUILTIN_CREDENTIALS.map((c) => ({ ...c, source: 'built-in' as const })),
   ];
-  facts['mqtt.credentials'] = await collect(() => guessCredentials(ep, version, list, opts.limits, { ...transport, showSecrets: opts.showSecrets }));
+  // The restriction test goes first: a limit that the guessing would trigger must not hide it.
   facts['mqtt.loginRestriction'] = await collect(() => testLoginRestriction(ep, version, opts.limits, transport));
-  facts['mqtt.takeover'] = await takeoverFact(ep, probe.value, opts, transport);
+  facts['mqtt.credentials'] = await collect(() => guessCredentials(ep, version, list, opts.limits, { ...transport, showSecrets: opts.showSecrets }));
+  facts['mqtt.takeover'] = await takeoverFact(ep, probe.value, credentials, transport);
   return facts;
 }
 
-async function takeoverFact(ep: Endpoint, probe: MqttProbe, opts: AuditOptions, transport: TransportOptions): Promise<Fact<FactTypes['mqtt.takeover']>> {
-  const first = opts.credentials;
-  const firstOk = first ? probe.credentialed?.accepted === true : probe.anonymous.accepted;
+async function takeoverFact(
+  ep: Endpoint,
+  probe: MqttProbe,
+  credentials: Credentials | undefined,
+  transport: TransportOptions,
+): Promise<Fact<FactTypes['mqtt.takeover']>> {
+  const anonymousOk = 'connack' in probe.anonymous && probe.anonymous.connack.accepted;
+  const identityIsAnonymous = probe.identity === 'anonymous';
+  const firstOk = identityIsAnonymous ? anonymousOk : probe.credentialed?.accepted === true;
   if (!firstOk) return { state: 'skipped', reason: 'the identity used cannot connect, so there is no session to take over' };
+  const { cert: _cert, key: _key, ...anonymousTransport } = transport;
+  const first: TakeoverParty = { name: probe.identity, ...(credentials ? { credentials } : {}), transport };
   // A different identity is the interesting case: anonymous taking over a user's session.
-  const second = first && probe.anonymous.accepted ? undefined : first;
-  return collect(() => testTakeover(ep, probe.protocol.used, first, second, transport));
+  const second: TakeoverParty = !identityIsAnonymous && anonymousOk ? { name: 'anonymous', transport: anonymousTransport } : first;
+  return collect(() => testTakeover(ep, probe.protocol.used, first, second));
 }
 
 
@@ -198,9 +211,8 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
 
   if (opts.network) {
     const hosts = opts.endpoints.length ? [...new Set(opts.endpoints.map((e) => e.host))] : [opts.defaultHost];
-    // 1. Port scans, one per host, concurrently.
-    await Promise.all(
-      hosts.map(async (host) => {
+    // 1. Port scans, one per host, hosts concurrently (bounded).
+    await mapLimit(hosts, opts.concurrency, async (host) => {
         const facts: FactMap = {};
         if (opts.scanPorts.length) {
           opts.onProgress?.(`scanning ${opts.scanPorts.length} standard ports on ${host}`);
@@ -209,8 +221,7 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
           facts['net.ports'] = { state: 'skipped', reason: 'port scan disabled (--no-port-scan)' };
         }
         hostFacts.set(host, facts);
-      }),
-    );
+    });
     // 2. Endpoints: the operator's, else the MQTT ports that answered.
     let endpoints = opts.endpoints;
     if (!endpoints.length) {
@@ -229,10 +240,15 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
     for (const c of collected) endpointFacts.set(c.endpoint.uri, c);
     // 4. Derived host fact: the probes of every endpoint on the host.
     for (const [host, facts] of hostFacts) {
+      const scan = facts['net.ports'];
       facts['mqtt.endpoints'] = {
         state: 'ok',
         ms: 0,
-        value: collected.filter((c) => c.endpoint.host === host).map((c) => ({ endpoint: c.endpoint, probe: c.facts['mqtt.probe']! })),
+        value: {
+          endpoints: collected.filter((c) => c.endpoint.host === host).map((c) => ({ endpoint: c.endpoint, probe: c.facts['mqtt.probe']! })),
+          tlsPortsOpen:
+            scan?.state === 'ok' ? scan.value.ports.filter((p) => p.state === 'open' && (p.service === 'mqtts' || p.service === 'mqtt-wss')).map((p) => p.port) : [],
+        },
       };
     }
   } else {
@@ -269,7 +285,7 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
       host: opts.host,
       network: opts.network,
       failOn: opts.failOn,
-      identity: opts.credentials ? opts.credentials.username : 'anonymous',
+      identity: opts.credentials?.username ?? (opts.tls.cert ? 'client certificate' : 'anonymous'),
     },
     targets: [
       // Without explicit targets the audited thing is the host itself (its standard ports).

@@ -40,7 +40,17 @@ export interface ConnackSummary {
   code: number;
   codeName: string;
   accepted: boolean;
+  /**
+   * For a refused CONNECT: 'auth' when the code says the identity was not
+   * accepted (3.1.1: 4, 5; MQTT 5: 0x86, 0x87, 0x8C), 'other' for anything
+   * else (server busy, banned, identifier rejected, ...), which says nothing
+   * about authentication.
+   */
+  refusal?: 'auth' | 'other';
 }
+
+/** The anonymous CONNECT: a CONNACK, or a connection dropped without one (while the identity used got a CONNACK). */
+export type AnonymousProbe = { connack: ConnackSummary } | { dropped: string };
 
 export interface SubscriptionResult {
   filter: string;
@@ -95,8 +105,12 @@ export interface MqttProbe {
   tls: boolean;
   /** Protocol version used for the probes; v5 false means MQTT 5 was refused and 3.1.1 used. */
   protocol: { v5: boolean; used: 4 | 5 };
-  anonymous: ConnackSummary;
-  /** The identity used for the session probes: "anonymous" or the username. */
+  anonymous: AnonymousProbe;
+  /**
+   * The identity used for the session probes: "anonymous", the username, or
+   * the client certificate's subject (with --cert). The anonymous probe never
+   * presents a client certificate.
+   */
   identity: string;
   /** Outcome of connecting with the configured credentials (absent when none were given). */
   credentialed?: ConnackSummary;
@@ -111,7 +125,8 @@ export interface MqttProbe {
     canary: WildcardCanary;
     windowMs: number;
   }>;
-  sysWrite: Tested<{ outcome: 'delivered' | 'refused' | 'not-delivered' | 'unknown'; detail: string }>;
+  /** delivered: came back to a $SYS subscriber; refused: reason code >= 0x80 or the broker closed the connection; unobserved: neither. */
+  sysWrite: Tested<{ outcome: 'delivered' | 'refused' | 'unobserved'; detail: string }>;
   zeroLengthClientId: Tested<{ accepted: boolean; code: number; codeName: string; assignedClientId?: string }>;
   broker: BrokerIdentity;
 }
@@ -119,15 +134,23 @@ export interface MqttProbe {
 export interface CredentialGuess {
   /** A random username/password pair was tried first; if it is accepted, guessing means nothing. */
   control: ConnackSummary | { error: string };
+  /** Connection attempts made, the control included. */
   attempts: number;
-  stoppedBy: 'list-exhausted' | 'max-attempts' | 'max-seconds' | 'refused-connections';
+  /** Guesses refused with an authentication code: the only ones that tested a password. */
+  refusedAuth: number;
+  /** Guesses refused with another code (busy, banned, identifier rejected, ...). */
+  refusedOther: number;
+  /** Guesses that ended without a CONNACK. */
+  errors: number;
+  stoppedBy: 'list-exhausted' | 'max-attempts' | 'max-seconds' | 'deadline' | 'refused-connections';
   /** Accepted pairs; the password is redacted unless --show-secrets. */
   accepted: { username: string; password: string; source: 'built-in' | 'wordlist' }[];
 }
 
 export interface LoginAttempt {
   n: number;
-  outcome: 'accepted' | 'refused' | 'banned' | 'throttled-code' | 'no-connack' | 'connect-failed';
+  /** refused: an authentication refusal; other-code: a refusal code that is neither authentication nor a limit. */
+  outcome: 'accepted' | 'refused' | 'banned' | 'throttled-code' | 'other-code' | 'no-connack' | 'connect-failed';
   code?: number;
   codeName?: string;
   detail?: string;
@@ -156,9 +179,15 @@ export interface EndpointProbeSummary {
   probe: Fact<MqttProbe>;
 }
 
+export interface HostEndpoints {
+  endpoints: EndpointProbeSummary[];
+  /** Standard TLS MQTT ports (8883, 8084) the port scan found open, whether probed or not. */
+  tlsPortsOpen: number[];
+}
+
 export interface FactTypes {
   'net.ports': PortScan;
-  'mqtt.endpoints': EndpointProbeSummary[];
+  'mqtt.endpoints': HostEndpoints;
   'mqtt.probe': MqttProbe;
   'mqtt.credentials': CredentialGuess;
   'mqtt.loginRestriction': LoginRestriction;

@@ -76,6 +76,9 @@ export function parseTarget(raw: string, where = 'target'): ParsedTarget {
     };
   }
   // host, host:port, [v6], [v6]:port, bare v6
+  if (text.includes('@')) {
+    throw new TargetError(`${where}: credentials are only accepted in URLs (mqtt://user:password@host); prefer --username and --password-file`);
+  }
   let host: string;
   let portText: string | undefined;
   const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
@@ -105,7 +108,7 @@ export function parseTargetsFile(text: string, file: string): ParsedTarget[] {
   return out;
 }
 
-/** Removes userinfo from anything URL-like so credentials never reach output. */
+/** Removes userinfo (everything up to the last @) from a URL-like text so credentials never reach output. */
 export function redactUrl(text: string): string {
-  return text.replace(/(\w+:\/\/)[^@/\s]*@/g, '$1***@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@');
 }

@@ -3,11 +3,12 @@ import { probe, type CheckCases } from './fixtures.js';
 export default {
   good: [
     { name: 'PUBACK not authorized', facts: { 'mqtt.probe': probe() } },
-    { name: 'acknowledged but dropped', facts: { 'mqtt.probe': probe({ sysWrite: { tested: true, outcome: 'not-delivered', detail: 'dropped' } }) } },
+    { name: 'the broker closed the connection', facts: { 'mqtt.probe': probe({ sysWrite: { tested: true, outcome: 'refused', detail: 'closed' } }) } },
   ],
   bad: [{ name: 'delivered to $SYS subscribers', facts: { 'mqtt.probe': probe({ sysWrite: { tested: true, outcome: 'delivered', detail: 'echoed' } }) } }],
   skip: [
-    { name: 'unobservable on 3.1.1', facts: { 'mqtt.probe': probe({ sysWrite: { tested: true, outcome: 'unknown', detail: 'no PUBACK code' } }) } },
+    { name: 'acknowledged but not seen again', facts: { 'mqtt.probe': probe({ sysWrite: { tested: true, outcome: 'unobserved', detail: 'no echo' } }) }, message: 'inconclusive' },
     { name: 'no session', facts: { 'mqtt.probe': probe({ sysWrite: { tested: false, reason: 'x' } }) } },
   ],
+  error: [{ name: 'the test broke', facts: { 'mqtt.probe': probe({ sysWrite: { tested: false, reason: 'malformed', error: true } }) } }],
 } satisfies CheckCases;

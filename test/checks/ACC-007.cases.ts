@@ -1,13 +1,23 @@
 import type { CredentialGuess } from '../../src/core/facts.js';
 import type { CheckCases } from './fixtures.js';
 
-const refused = { protocolVersion: 5 as const, code: 0x86, codeName: 'bad user name or password', accepted: false };
-const guess = (over: Partial<CredentialGuess>): CredentialGuess => ({ control: refused, attempts: 13, stoppedBy: 'list-exhausted', accepted: [], ...over });
+const refused = { protocolVersion: 5 as const, code: 0x86, codeName: 'bad user name or password', accepted: false, refusal: 'auth' as const };
+const guess = (over: Partial<CredentialGuess>): CredentialGuess => ({
+  control: refused,
+  attempts: 13,
+  refusedAuth: 12,
+  refusedOther: 0,
+  errors: 0,
+  stoppedBy: 'list-exhausted',
+  accepted: [],
+  ...over,
+});
 
 export default {
   good: [
     { name: 'nothing accepted', facts: { 'mqtt.credentials': guess({}) } },
-    { name: 'budget reached, nothing accepted', facts: { 'mqtt.credentials': guess({ stoppedBy: 'max-attempts', attempts: 5 }) }, message: 'stopped by max-attempts' },
+    { name: 'budget reached, nothing accepted', facts: { 'mqtt.credentials': guess({ stoppedBy: 'max-attempts', attempts: 5, refusedAuth: 4 }) }, message: 'stopped by max-attempts' },
+    { name: 'some guesses not tested are said so', facts: { 'mqtt.credentials': guess({ refusedAuth: 9, refusedOther: 2, errors: 1 }) }, message: '9 of 12' },
   ],
   bad: [
     {
@@ -20,5 +30,10 @@ export default {
     { name: 'control accepted: no authentication', facts: { 'mqtt.credentials': guess({ control: { ...refused, code: 0, accepted: true } }) } },
     { name: 'broker stopped answering', facts: { 'mqtt.credentials': guess({ stoppedBy: 'refused-connections' }) } },
     { name: 'control failed', facts: { 'mqtt.credentials': guess({ control: { error: 'timeout' } }) } },
+    {
+      name: 'control refused as server busy: passwords were never tested',
+      facts: { 'mqtt.credentials': guess({ control: { ...refused, code: 0x89, codeName: 'server busy', refusal: 'other' }, refusedAuth: 0 }) },
+    },
+    { name: 'every guess refused with a non-auth code', facts: { 'mqtt.credentials': guess({ refusedAuth: 0, refusedOther: 12 }) } },
   ],
 } satisfies CheckCases;

@@ -16,4 +16,11 @@ export default {
       message: 'loopback',
     },
   ],
+  error: [
+    {
+      name: 'the scan itself failed',
+      facts: { 'net.ports': { ...ports([]), ports: ports([]).ports.map((p) => ({ ...p, state: 'error' as const, detail: 'getaddrinfo ENOTFOUND h' })) } },
+      message: 'ENOTFOUND',
+    },
+  ],
 } satisfies CheckCases;

@@ -42,7 +42,7 @@ export function probe(over: Partial<MqttProbe> = {}): MqttProbe {
     endpoint: 'mqtts://broker.example:8883',
     tls: true,
     protocol: { v5: true, used: 5 },
-    anonymous: { protocolVersion: 5, code: 0x87, codeName: 'not authorized', accepted: false },
+    anonymous: { connack: { protocolVersion: 5, code: 0x87, codeName: 'not authorized', accepted: false, refusal: 'auth' } },
     identity: 'sensor1',
     credentialed: { protocolVersion: 5, code: 0, codeName: 'success', accepted: true },
     session: session(),
@@ -72,13 +72,17 @@ export function ports(open: number[], host = '203.0.113.10'): PortScan {
   };
 }
 
-export function endpoints(...uris: string[]): FactTypes['mqtt.endpoints'] {
+function endpoints(...uris: string[]): FactTypes['mqtt.endpoints']['endpoints'] {
   return uris.map((u) => {
     const url = new URL(u);
     const scheme = url.protocol.slice(0, -1) as 'mqtt' | 'mqtts' | 'ws' | 'wss';
     const ep = makeEndpoint(scheme, url.hostname, Number(url.port), true);
     return { endpoint: ep, probe: { state: 'ok', value: probe({ endpoint: ep.uri }), ms: 5 } };
   });
+}
+
+export function hostEndpoints(uris: string[], tlsPortsOpen: number[] = []): FactTypes['mqtt.endpoints'] {
+  return { endpoints: endpoints(...uris), tlsPortsOpen };
 }
 
 export const NETWORK_CTX: JudgeContext = { subject: 'mqtts://broker.example:8883', host: 'broker.example', loopback: false };

@@ -99,7 +99,7 @@ export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Dup
       const url = `${ep.scheme}://${host}:${ep.port}${ep.path ?? '/mqtt'}`;
       ws = new WebSocket(url, ['mqtt'], {
         handshakeTimeout: opts.timeoutMs,
-        maxPayload: MAX_PACKET_BYTES,
+        maxPayload: MAX_CONVERSATION_BYTES,
         perMessageDeflate: false,
         ...(ep.scheme === 'wss' ? tlsOpts : {}),
       });
@@ -165,6 +165,23 @@ export class MqttChannel {
     return this.fatal !== null;
   }
 
+  /** The reason code of a DISCONNECT the peer sent (MQTT 5), if one is queued. */
+  disconnectReason(): number | undefined {
+    const d = this.queue.find((p) => p.cmd === 'disconnect');
+    return d && d.cmd === 'disconnect' ? (d.reasonCode ?? 0) : undefined;
+  }
+
+  /** Why the conversation ended, or null while it is open. */
+  get failure(): ProbeError | null {
+    return this.fatal;
+  }
+
+  // Declared before `ended`: class fields initialise in order, and a later
+  // declaration would reset what the promise executor assigned.
+  private resolveEnded!: (e: ProbeError) => void;
+  /** Settles with the reason once the conversation ends, whoever ends it. */
+  readonly ended: Promise<ProbeError> = new Promise((resolve) => (this.resolveEnded = resolve));
+
   private readonly onAbort = () => this.fail(abortError());
 
   private makeParser(version: ProtocolVersion) {
@@ -219,6 +236,7 @@ export class MqttChannel {
   private fail(err: ProbeError) {
     if (this.fatal) return;
     this.fatal = err;
+    this.resolveEnded(err);
     for (const w of this.waiters.splice(0)) {
       clearTimeout(w.timer);
       w.reject(err);
@@ -261,10 +279,11 @@ export class MqttChannel {
    * Listens for `ms` (or until the connection ends) and hands every packet not
    * claimed by a waiter to `onPacket`, the queued ones first. Nothing is
    * buffered, so a busy broker is counted exactly without growing memory.
+   * Resolves with null when the whole window ran, else with why it was cut.
    */
-  async collect(ms: number, onPacket: (p: Packet) => void): Promise<void> {
+  async collect(ms: number, onPacket: (p: Packet) => void): Promise<ProbeError | null> {
     for (const p of this.queue.splice(0)) onPacket(p);
-    if (this.fatal) return;
+    if (this.fatal) return this.fatal;
     this.sink = onPacket;
     try {
       await new Promise<void>((resolve) => {
@@ -279,6 +298,7 @@ export class MqttChannel {
     } finally {
       this.sink = null;
     }
+    return this.fatal;
   }
 
   /** Sends DISCONNECT when possible and ends the stream. Never throws. */

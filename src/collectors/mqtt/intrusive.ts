@@ -4,7 +4,7 @@
  * by a maximum number of attempts and a maximum duration, and paced.
  */
 import { randomBytes } from 'node:crypto';
-import type { IDisconnectPacket } from 'mqtt-packet';
+import type { IPingrespPacket } from 'mqtt-packet';
 import type { CredentialGuess, LoginAttempt, LoginRestriction, Takeover } from '../../core/facts.js';
 import type { Endpoint } from '../../core/types.js';
 import { ProbeError, connackCodeName, isAuthRefusal, mqttConnect, type ProtocolVersion, type TransportOptions } from './channel.js';
@@ -104,15 +104,17 @@ export async function guessCredentials(
   const budget = new Budget(limits, opts.signal);
   await budget.next();
   const controlOutcome = await tryLogin(ep, version, randomIdentity(), randomClientId(), opts).catch((e: Error) => e);
+  if (controlOutcome instanceof ProbeError && controlOutcome.kind === 'aborted') throw controlOutcome;
   const control =
     controlOutcome instanceof Error
       ? { error: controlOutcome.message }
       : controlOutcome.kind === 'connack'
         ? summarize(controlOutcome)
         : { error: controlOutcome.error.message };
-  const result: CredentialGuess = { control, attempts: 1, stoppedBy: 'list-exhausted', accepted: [] };
-  if (!('accepted' in control) || control.accepted) return result;
-  let refusedInARow = 0;
+  const result: CredentialGuess = { control, attempts: 1, refusedAuth: 0, refusedOther: 0, errors: 0, stoppedBy: 'list-exhausted', accepted: [] };
+  // Guessing only means something where the control was refused as an authentication failure.
+  if (!('accepted' in control) || control.accepted || control.refusal !== 'auth') return result;
+  let failedInARow = 0;
   for (const cred of list) {
     const stop = budget.exhausted();
     if (stop) {
@@ -124,18 +126,23 @@ export async function guessCredentials(
     result.attempts = budget.attempts;
     if (outcome instanceof Error || outcome.kind !== 'connack') {
       if (outcome instanceof ProbeError && outcome.kind === 'aborted') {
-        result.stoppedBy = 'max-seconds';
+        result.stoppedBy = 'deadline';
         break;
       }
-      if (++refusedInARow >= 3) {
+      result.errors++;
+      if (++failedInARow >= 3) {
         result.stoppedBy = 'refused-connections';
         break;
       }
       continue;
     }
-    refusedInARow = 0;
+    failedInARow = 0;
     if (outcome.accepted) {
       result.accepted.push({ username: cred.username, password: opts.showSecrets ? (cred.password ?? '') : '[redacted]', source: cred.source });
+    } else if (isAuthRefusal(outcome.code, outcome.protocolVersion)) {
+      result.refusedAuth++;
+    } else {
+      result.refusedOther++;
     }
   }
   return result;
@@ -161,97 +168,135 @@ export async function testLoginRestriction(
   while (!budget.exhausted()) {
     await budget.next();
     const t0 = performance.now();
+    const n = attempts.length + 1;
     let a: LoginAttempt;
     try {
       const o = await tryLogin(ep, version, ident, clientId, opts);
       const ms = Math.round(performance.now() - t0);
       if (o.kind === 'connack') {
-        const codeName = connackCodeName(o.code, o.protocolVersion);
-        const banned = o.protocolVersion === 5 && o.code === 0x8a;
-        const throttled = o.protocolVersion === 5 ? [0x88, 0x89, 0x97, 0x9f].includes(o.code) : o.code === 3;
-        a = {
-          n: attempts.length + 1,
-          outcome: o.accepted ? 'accepted' : banned ? 'banned' : throttled ? 'throttled-code' : 'refused',
-          code: o.code,
-          codeName,
-          ms,
-        };
-        if (!o.accepted && !banned && !throttled && !isAuthRefusal(o.code, o.protocolVersion)) a.detail = 'unexpected CONNACK code';
+        const v5 = o.protocolVersion === 5;
+        const outcome: LoginAttempt['outcome'] = o.accepted
+          ? 'accepted'
+          : v5 && o.code === 0x8a
+            ? 'banned'
+            : (v5 ? [0x88, 0x89, 0x97, 0x9f].includes(o.code) : o.code === 3)
+              ? 'throttled-code'
+              : isAuthRefusal(o.code, o.protocolVersion)
+                ? 'refused'
+                : 'other-code';
+        a = { n, outcome, code: o.code, codeName: connackCodeName(o.code, o.protocolVersion), ms };
       } else {
-        a = { n: attempts.length + 1, outcome: 'no-connack', detail: o.error.message, ms };
+        a = { n, outcome: 'no-connack', detail: o.error.message, ms };
       }
     } catch (e) {
       if (e instanceof ProbeError && e.kind === 'aborted') break;
-      a = { n: attempts.length + 1, outcome: 'connect-failed', detail: (e as Error).message, ms: Math.round(performance.now() - t0) };
+      a = { n, outcome: 'connect-failed', detail: (e as Error).message, ms: Math.round(performance.now() - t0) };
     }
     attempts.push(a);
-    if (a.outcome === 'accepted' || a.outcome === 'banned' || a.outcome === 'connect-failed') break;
+    if (a.outcome === 'accepted' || a.outcome === 'banned' || a.outcome === 'throttled-code' || a.outcome === 'other-code') break;
+    // Two failed connections in a row are a pattern, not a hiccup: stop there.
+    const prev = attempts[attempts.length - 2];
+    if (isDropped(a) && prev && isDropped(prev)) break;
   }
   const durationMs = Math.round(performance.now() - started);
   return { username: ident.username, attempts, durationMs, ...judgeAttempts(attempts) };
 }
 
+function isDropped(a: LoginAttempt): boolean {
+  return a.outcome === 'no-connack' || a.outcome === 'connect-failed';
+}
+
+/** Attempts needed before "unrestricted" may be concluded (and throttling can be seen). */
+export const MIN_LOGIN_ATTEMPTS = 6;
+
 /** Decides from the attempt series; exported for unit tests. */
 export function judgeAttempts(attempts: readonly LoginAttempt[]): Pick<LoginRestriction, 'verdict' | 'reason'> {
   if (attempts.length === 0) return { verdict: 'inconclusive', reason: 'no attempt could be made within the time budget' };
-  if (attempts[0]!.outcome === 'accepted') {
+  const first = attempts[0]!;
+  if (first.outcome === 'accepted') {
     return { verdict: 'no-authentication', reason: 'a random username and password were accepted: there is no authentication to restrict' };
   }
-  if (attempts[0]!.outcome !== 'refused') {
-    return { verdict: 'inconclusive', reason: `the first attempt already ended with ${attempts[0]!.outcome}${attempts[0]!.detail ? `: ${attempts[0]!.detail}` : ''}` };
+  if (first.outcome !== 'refused') {
+    return { verdict: 'inconclusive', reason: `the first attempt already ended with ${first.outcome}${first.codeName ? ` (${first.codeName})` : ''}${first.detail ? `: ${first.detail}` : ''}` };
   }
-  const stopper = attempts.find((a) => a.outcome !== 'refused');
-  if (stopper) {
-    return { verdict: 'restricted', reason: `attempt ${stopper.n} ended with ${stopper.outcome}${stopper.codeName ? ` (${stopper.codeName})` : ''}${stopper.detail ? `: ${stopper.detail}` : ''}` };
+  const describe = (a: LoginAttempt) => `attempt ${a.n} ended with ${a.outcome}${a.codeName ? ` (${a.codeName})` : ''}${a.detail ? `: ${a.detail}` : ''}`;
+  const limit = attempts.find((a) => a.outcome === 'banned' || a.outcome === 'throttled-code');
+  if (limit) return { verdict: 'restricted', reason: describe(limit) };
+  const other = attempts.find((a) => a.outcome === 'other-code' || a.outcome === 'accepted');
+  if (other) return { verdict: 'inconclusive', reason: `${describe(other)}, which is neither an authentication refusal nor a limit` };
+  const last = attempts[attempts.length - 1]!;
+  const prev = attempts[attempts.length - 2];
+  if (isDropped(last) && prev && isDropped(prev)) {
+    return { verdict: 'restricted', reason: `${describe(prev)}; ${describe(last)}: the broker stopped answering after ${prev.n - 1} failed logins` };
   }
-  const early = attempts.slice(0, 3).map((a) => a.ms).sort((x, y) => x - y);
+  // A single dropped connection among refusals is a hiccup, not a limit: judge the refusals.
+  const refused = attempts.filter((a) => a.outcome === 'refused');
+  const early = refused.slice(0, 3).map((a) => a.ms).sort((x, y) => x - y);
   const base = early[Math.floor(early.length / 2)] ?? 0;
-  const late = attempts.slice(-3);
-  if (attempts.length >= 6 && late.every((a) => a.ms > Math.max(base * 4, base + 500))) {
+  const late = refused.slice(-3);
+  if (refused.length >= MIN_LOGIN_ATTEMPTS && late.every((a) => a.ms > Math.max(base * 4, base + 500))) {
     return { verdict: 'restricted', reason: `answers slowed from ~${base} ms to ${late.map((a) => a.ms).join('/')} ms (throttling)` };
   }
-  if (attempts.length < 5) {
-    return { verdict: 'inconclusive', reason: `only ${attempts.length} attempts fitted in the budget; raise --max-seconds or --login-attempts` };
+  if (refused.length < MIN_LOGIN_ATTEMPTS) {
+    return { verdict: 'inconclusive', reason: `only ${refused.length} refused attempts fitted in the budget (${MIN_LOGIN_ATTEMPTS} needed); raise --max-seconds or --login-attempts` };
   }
-  const ms = attempts.map((a) => a.ms).sort((x, y) => x - y);
+  const ms = refused.map((a) => a.ms).sort((x, y) => x - y);
+  const hiccups = attempts.length - refused.length;
   return {
     verdict: 'unrestricted',
-    reason: `${attempts.length} failed logins were all refused promptly (median ${ms[Math.floor(ms.length / 2)]} ms); nothing slowed, refused or banned them`,
+    reason: `${refused.length} failed logins were all refused promptly (median ${ms[Math.floor(ms.length / 2)]} ms)${hiccups ? `, ${hiccups} isolated dropped connection${hiccups > 1 ? 's' : ''} aside` : ''}; nothing slowed, refused or banned them`,
   };
 }
 
-/** A second connection with the same client ID: does it disconnect the first? */
-export async function testTakeover(
-  ep: Endpoint,
-  version: ProtocolVersion,
-  first: Credentials | undefined,
-  second: Credentials | undefined,
-  opts: TransportOptions,
-): Promise<Takeover> {
+/**
+ * A second connection with the same client ID: does it end the first session?
+ * The first session's end is watched from the moment it is open; after the
+ * second CONNACK it gets its own timeout, and a PINGREQ proves it still alive.
+ */
+export interface TakeoverParty {
+  /** As reported: the probe's identity name, or "anonymous". */
+  name: string;
+  credentials?: Credentials;
+  /** With or without the client certificate. */
+  transport: TransportOptions;
+}
+
+export async function testTakeover(ep: Endpoint, version: ProtocolVersion, first: TakeoverParty, second: TakeoverParty): Promise<Takeover> {
   const clientId = randomClientId('mw-takeover');
-  const name = (c?: Credentials) => (c ? c.username : 'anonymous');
-  const params = (c?: Credentials) => ({ clientId, ...(c ? { username: c.username, ...(c.password !== undefined ? { password: c.password } : {}) } : {}) });
-  const a = await mqttConnect(ep, version, params(first), opts);
+  const params = (p: TakeoverParty) => {
+    const c = p.credentials;
+    return { clientId, ...(c ? { username: c.username, ...(c.password !== undefined ? { password: c.password } : {}) } : {}) };
+  };
+  const opts = first.transport;
+  const a = await mqttConnect(ep, version, params(first), first.transport);
   if (!a.channel) {
-    throw new ProbeError('transport', `the first session (${name(first)}) was not accepted, takeover cannot be tested`);
+    throw new ProbeError('transport', `the first session (${first.name}) was not accepted, takeover cannot be tested`);
   }
   const chanA = a.channel;
-  const base = { firstIdentity: name(first), secondIdentity: name(second) };
+  const base = { firstIdentity: first.name, secondIdentity: second.name };
   try {
-    const dropped = chanA
-      .waitFor((p): p is IDisconnectPacket => p.cmd === 'disconnect', 'DISCONNECT')
-      .then((p) => `the first session received DISCONNECT${p.reasonCode !== undefined ? ` (reason 0x${p.reasonCode.toString(16)})` : ''}`)
-      .catch((e: ProbeError) => (e.kind === 'closed' ? 'the broker closed the first session' : null));
-    const b = await mqttConnect(ep, version, params(second), opts);
+    const b = await mqttConnect(ep, version, params(second), second.transport);
+    if (b.outcome.kind !== 'connack') throw new ProbeError('transport', `the second connection got no CONNACK: ${b.outcome.error.message}`);
     if (!b.channel) {
-      const why = b.outcome.kind === 'connack' ? connackCodeName(b.outcome.code, b.outcome.protocolVersion) : b.outcome.error.message;
-      return { ...base, tookOver: false, secondAccepted: false, detail: `the second connection was refused: ${why}` };
+      return { ...base, tookOver: false, secondAccepted: false, detail: `the second connection was refused: ${connackCodeName(b.outcome.code, b.outcome.protocolVersion)}` };
     }
     b.channel.close();
-    const how = await dropped;
-    return how
-      ? { ...base, tookOver: true, secondAccepted: true, detail: how }
-      : { ...base, tookOver: false, secondAccepted: true, detail: 'the second connection was accepted but the first session stayed connected' };
+    // The broker ends the first session when it accepts the second: wait for that, then prove liveness.
+    const ended = await Promise.race([chanA.ended, new Promise<null>((resolve) => setTimeout(resolve, opts.timeoutMs, null).unref())]);
+    let alive = false;
+    if (!ended) {
+      chanA.send({ cmd: 'pingreq' });
+      alive = await chanA.waitFor((p): p is IPingrespPacket => p.cmd === 'pingresp', 'PINGRESP').then(
+        () => true,
+        () => false,
+      );
+    }
+    if (alive) return { ...base, tookOver: false, secondAccepted: true, detail: 'the second connection was accepted and the first session still answered PINGREQ' };
+    const end = chanA.failure;
+    if (!end) throw new ProbeError('timeout', 'the first session neither ended nor answered PINGREQ');
+    if (end.kind === 'aborted' || end.kind === 'malformed') throw end;
+    const reason = chanA.disconnectReason();
+    return { ...base, tookOver: true, secondAccepted: true, detail: `the first session ended${reason !== undefined ? ` (DISCONNECT reason 0x${reason.toString(16)})` : ''}: ${end.message}` };
   } finally {
     chanA.close();
   }

@@ -9,13 +9,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IConnackPacket, IPubackPacket, IPublishPacket, ISubackPacket, Packet } from 'mqtt-packet';
-import type { BrokerIdentity, ConnackSummary, MqttProbe, SubscriptionResult, WildcardCanary } from '../../core/facts.js';
+import type { AnonymousProbe, BrokerIdentity, ConnackSummary, MqttProbe, SubscriptionResult, WildcardCanary } from '../../core/facts.js';
 import type { Endpoint } from '../../core/types.js';
+import { X509Certificate } from 'node:crypto';
 import {
   ProbeError,
   connackCodeName,
+  isAuthRefusal,
   mqttConnect,
   type ConnectOutcome,
+  type ConnectParams,
   type MqttChannel,
   type ProtocolVersion,
   type TransportOptions,
@@ -36,6 +39,8 @@ export interface ProbeOptions extends TransportOptions {
 }
 
 const MAX_SAMPLES = 50;
+/** After a PUBACK, listen at least this long (or 3 round trips) for the message to come back. */
+const ECHO_GRACE_MS = 250;
 const MAX_PAYLOAD_SAMPLE = 256;
 
 export function randomClientId(prefix = 'mqtt-warden'): string {
@@ -43,11 +48,13 @@ export function randomClientId(prefix = 'mqtt-warden'): string {
 }
 
 export function summarize(outcome: Extract<ConnectOutcome, { kind: 'connack' }>): ConnackSummary {
+  const { code, protocolVersion: v, accepted } = outcome;
   return {
-    protocolVersion: outcome.protocolVersion,
-    code: outcome.code,
-    codeName: connackCodeName(outcome.code, outcome.protocolVersion),
-    accepted: outcome.accepted,
+    protocolVersion: v,
+    code,
+    codeName: connackCodeName(code, v),
+    accepted,
+    ...(accepted ? {} : { refusal: isAuthRefusal(code, v) ? ('auth' as const) : ('other' as const) }),
   };
 }
 
@@ -56,20 +63,23 @@ function refusedVersion(o: ConnectOutcome): boolean {
   return o.kind === 'connack' && ((o.protocolVersion === 5 && o.code === 0x84) || (o.protocolVersion === 4 && o.code === 1));
 }
 
+/** CONNECT parameters that carry the identity (username, password), without the client ID. */
+type IdentityParams = Omit<ConnectParams, 'clientId'>;
+
+type Negotiated = { version: ProtocolVersion; v5: boolean; outcome: Extract<ConnectOutcome, { kind: 'connack' }>; channel: MqttChannel | null };
+
 /**
- * Finds the protocol version the broker speaks with an anonymous CONNECT.
- * Throws when the endpoint does not answer MQTT at all (that is an ERROR, not a verdict).
+ * Finds the protocol version the broker speaks (MQTT 5 first, then 3.1.1)
+ * with one set of CONNECT parameters. Throws when the endpoint answers
+ * neither with a CONNACK.
  */
-async function negotiate(
-  ep: Endpoint,
-  opts: ProbeOptions,
-): Promise<{ version: ProtocolVersion; v5: boolean; outcome: Extract<ConnectOutcome, { kind: 'connack' }>; channel: MqttChannel | null }> {
-  const first = await mqttConnect(ep, 5, { clientId: randomClientId() }, opts);
+async function negotiate(ep: Endpoint, params: IdentityParams, opts: TransportOptions): Promise<Negotiated> {
+  const first = await mqttConnect(ep, 5, { clientId: randomClientId(), ...params }, opts);
   if (first.outcome.kind === 'connack' && !refusedVersion(first.outcome) && first.outcome.protocolVersion === 5) {
     return { version: 5, v5: true, outcome: first.outcome, channel: first.channel };
   }
   first.channel?.close();
-  const second = await mqttConnect(ep, 4, { clientId: randomClientId() }, opts);
+  const second = await mqttConnect(ep, 4, { clientId: randomClientId(), ...params }, opts);
   if (second.outcome.kind === 'connack' && !refusedVersion(second.outcome)) {
     return { version: 4, v5: false, outcome: second.outcome, channel: second.channel };
   }
@@ -150,18 +160,43 @@ async function subscribe(channel: MqttChannel, topic: string): Promise<number> {
 }
 
 /**
+ * Listens for `windowMs`, and in any case until a grace period after the
+ * PUBACK of `ack` (a few round trips) so that an echo of that publish cannot be
+ * missed on a slow or remote broker. Resolves with the listening time; rejects
+ * with the reason when the connection ended before the window did.
+ */
+async function listen(
+  channel: MqttChannel,
+  windowMs: number,
+  ack: Promise<{ code?: number; error?: string }>,
+  echoed: () => boolean,
+  onPacket: (p: Packet) => void,
+): Promise<{ ms: number; ack: { code?: number; error?: string } }> {
+  const t0 = performance.now();
+  let ackAt = 0;
+  const timedAck = ack.then((a) => ((ackAt = performance.now()), a));
+  let cut = await channel.collect(windowMs, onPacket);
+  const a = await timedAck;
+  if (!cut && !echoed() && a.code !== undefined) {
+    const rest = ackAt + Math.max(ECHO_GRACE_MS, 3 * (ackAt - t0)) - performance.now();
+    if (rest > 0) cut = await channel.collect(rest, onPacket);
+  }
+  if (cut) throw cut;
+  return { ms: Math.round(performance.now() - t0), ack: a };
+}
+
+/**
  * Runs the subscription window on an accepted session: `#` and `$SYS/#`, and
  * the wildcard canary (see WildcardCanary).
  */
 async function sessionProbe(
   channel: MqttChannel,
   opts: ProbeOptions,
-): Promise<{ wildcard: SubscriptionResult; sys: SubscriptionResult; canary: WildcardCanary; sysTopics: Map<string, Buffer> }> {
+): Promise<{ wildcard: SubscriptionResult; sys: SubscriptionResult; canary: WildcardCanary; sysTopics: Map<string, Buffer>; ms: number }> {
   const version = channel.protocolVersion;
   const filters = ['#', '$SYS/#'] as const;
   const codes = await Promise.all(filters.map((f) => subscribe(channel, f)));
   const canaryTopic = opts.canaryTopic ?? `mqtt-warden-canary-${randomBytes(6).toString('hex')}/probe`;
-  const canaryAck = publishQos1(channel, canaryTopic, 'mqtt-warden wildcard canary');
   const sysTopics = new Map<string, Buffer>();
   const results = filters.map((filter, i): SubscriptionResult => ({
     filter,
@@ -174,7 +209,7 @@ async function sessionProbe(
   }));
   const seen = filters.map(() => new Set<string>());
   let canaryDelivered = false;
-  await channel.collect(opts.windowMs, (p: Packet) => {
+  const onPacket = (p: Packet) => {
     if (p.cmd !== 'publish') return;
     const pub = p as IPublishPacket;
     const payload = Buffer.isBuffer(pub.payload) ? pub.payload : Buffer.from(pub.payload);
@@ -193,99 +228,133 @@ async function sessionProbe(
         r.samples.push({ topic: pub.topic, payload: payload.subarray(0, MAX_PAYLOAD_SAMPLE).toString('utf8'), retain: pub.retain });
       }
     });
-  });
-  const ack = await canaryAck;
+  };
+  const heard = await listen(channel, opts.windowMs, publishQos1(channel, canaryTopic, 'mqtt-warden wildcard canary'), () => canaryDelivered, onPacket);
   results.forEach((r, i) => (r.topics = seen[i]!.size));
+  const { code } = heard.ack;
   const canary: WildcardCanary = {
     topic: opts.canaryTopic ? canaryTopic : 'mqtt-warden-canary-<random>/probe',
-    publish: version === 5 && ack.code !== undefined ? (ack.code >= 0x80 ? 'refused' : 'accepted') : 'unknown',
-    ...(version === 5 && ack.code !== undefined ? { pubackCode: ack.code } : {}),
+    publish: version === 5 && code !== undefined ? (code >= 0x80 ? 'refused' : 'accepted') : 'unknown',
+    ...(version === 5 && code !== undefined ? { pubackCode: code } : {}),
     delivered: canaryDelivered,
   };
-  return { wildcard: results[0]!, sys: results[1]!, canary, sysTopics };
+  return { wildcard: results[0]!, sys: results[1]!, canary, sysTopics, ms: heard.ms };
 }
 
 /**
  * The $SYS write test, on a connection of its own (some brokers, Aedes among
  * them, drop a client that publishes into $SYS): subscribe to one unique
  * $SYS topic, publish one non-retained QoS 1 message to it, watch the outcome.
+ * Only an echo (delivered), a reason code >= 0x80 or a clean close by the
+ * broker (refused) are verdicts; a granted SUBACK proves no read access on
+ * brokers that filter per message, so silence is "unobserved".
  */
-async function sysWriteProbe(ep: Endpoint, version: ProtocolVersion, creds: Credentials | undefined, opts: ProbeOptions): Promise<SysWrite> {
-  const r = await mqttConnect(ep, version, { clientId: randomClientId(), ...credentialParams(creds) }, opts);
+async function sysWriteProbe(ep: Endpoint, version: ProtocolVersion, params: IdentityParams, opts: TransportOptions & { windowMs: number }): Promise<SysWrite> {
+  const r = await mqttConnect(ep, version, { clientId: randomClientId(), ...params }, opts);
   if (!r.channel) {
     const why = r.outcome.kind === 'connack' ? connackCodeName(r.outcome.code, r.outcome.protocolVersion) : r.outcome.error.message;
     return { tested: false, reason: `the identity used could not connect: ${why}`, ...(r.outcome.kind === 'connack' ? {} : { error: true as const }) };
   }
   const channel = r.channel;
+  const topic = `$SYS/mqtt-warden-probe/${randomBytes(8).toString('hex')}`;
+  let echoed = false;
   try {
-    const topic = `$SYS/mqtt-warden-probe/${randomBytes(8).toString('hex')}`;
-    const subCode = await subscribe(channel, topic);
-    const ack = publishQos1(channel, topic, 'mqtt-warden $SYS write probe');
-    let echoed = false;
-    await channel.collect(opts.windowMs, (p) => {
+    await subscribe(channel, topic);
+    const heard = await listen(channel, opts.windowMs, publishQos1(channel, topic, 'mqtt-warden $SYS write probe'), () => echoed, (p) => {
       if (p.cmd === 'publish' && (p as IPublishPacket).topic === topic) echoed = true;
     });
-    const { code, error } = await ack;
+    const { code } = heard.ack;
     if (echoed) return { tested: true, outcome: 'delivered', detail: `a client message to ${topic} was delivered to its $SYS subscriber` };
     if (version === 5 && code !== undefined && code >= 0x80) {
       return { tested: true, outcome: 'refused', detail: `PUBACK reason code 0x${code.toString(16)}` };
     }
-    if (channel.closed && error) return { tested: true, outcome: 'refused', detail: `the broker dropped the connection after the publish (${error})` };
-    if (subCode < 0x80 && code !== undefined) {
-      return {
-        tested: true,
-        outcome: 'not-delivered',
-        detail: `the broker acknowledged the publish but did not deliver it to the granted $SYS subscription within ${opts.windowMs} ms`,
-      };
-    }
     return {
       tested: true,
-      outcome: 'unknown',
-      detail: error ?? 'the $SYS subscription was refused, so delivery could not be observed (MQTT 3.1.1 has no PUBACK reason code)',
+      outcome: 'unobserved',
+      detail:
+        code === undefined
+          ? `no PUBACK arrived and the message did not come back within ${heard.ms} ms`
+          : `the broker acknowledged the publish (PUBACK ${version === 5 ? `0x${code.toString(16)}` : 'without a reason code in 3.1.1'}) but it did not come back within ${heard.ms} ms; a broker that filters reads per message looks the same as one that dropped the publish`,
     };
   } catch (e) {
+    if (echoed) return { tested: true, outcome: 'delivered', detail: `a client message to ${topic} was delivered to its $SYS subscriber` };
+    if (e instanceof ProbeError && e.kind === 'closed') {
+      return { tested: true, outcome: 'refused', detail: `the broker closed the connection after the publish (${e.message})` };
+    }
     return { tested: false, reason: `the $SYS write test ended early: ${(e as Error).message}`, error: true };
   } finally {
     channel.close();
   }
 }
 
-function credentialParams(creds: Credentials | undefined) {
+function credentialParams(creds: Credentials | undefined): IdentityParams {
   return creds ? { username: creds.username, ...(creds.password !== undefined ? { password: creds.password } : {}) } : {};
 }
 
+/** A short name for the client certificate's subject, e.g. "CN=device-17". */
+function certificateName(cert: string | Buffer): string {
+  try {
+    const subject = new X509Certificate(cert).subject;
+    const cn = /(?:^|\n)CN=([^\n]*)/.exec(subject)?.[1];
+    return cn ? `CN=${cn}` : subject.replace(/\n/g, ', ');
+  } catch {
+    return 'unparsable certificate';
+  }
+}
+
 export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<MqttProbe> {
-  const neg = await negotiate(ep, opts);
-  const version = neg.version;
-  const anonymous = summarize(neg.outcome);
   const creds = opts.credentials;
+  const certificate = opts.cert && opts.key ? certificateName(opts.cert) : undefined;
+  // The anonymous probe presents no client certificate: a certificate is an identity.
+  const { cert: _cert, key: _key, ...anonymousTransport } = opts;
+  const identityParams = credentialParams(creds);
+  const identity = creds ? `${creds.username}${certificate ? ` (client certificate ${certificate})` : ''}` : certificate ? `client certificate ${certificate}` : 'anonymous';
+  const hasIdentity = identity !== 'anonymous';
+
+  let neg: Negotiated;
+  let anonymous: AnonymousProbe;
+  let anonChannel: MqttChannel | null = null;
+  try {
+    neg = await negotiate(ep, {}, anonymousTransport);
+    anonymous = { connack: summarize(neg.outcome) };
+    anonChannel = neg.channel;
+  } catch (e) {
+    // Some brokers drop unauthenticated clients without a CONNACK: retry with the identity.
+    if (!hasIdentity || !(e instanceof ProbeError) || e.kind === 'aborted') throw e;
+    neg = await negotiate(ep, identityParams, opts);
+    anonymous = { dropped: e.message };
+  }
+  const version = neg.version;
+
   let session: MqttChannel | null = null;
   let sessionConnack: IConnackPacket | undefined;
   let credentialed: ConnackSummary | undefined;
   let noSessionReason = '';
-
-  if (creds) {
-    neg.channel?.close();
-    const r = await mqttConnect(ep, version, { clientId: randomClientId(), ...credentialParams(creds) }, opts);
+  if (!hasIdentity) {
+    if (anonChannel) {
+      session = anonChannel;
+      sessionConnack = neg.outcome.connack;
+    } else {
+      noSessionReason = `anonymous clients are refused (${'connack' in anonymous ? anonymous.connack.codeName : 'dropped'}) and no credentials were given (--username, --cert)`;
+    }
+  } else {
+    anonChannel?.close();
+    // When negotiation already ran with the identity, its session is the one to use.
+    const r = 'dropped' in anonymous ? { outcome: neg.outcome as ConnectOutcome, channel: neg.channel } : await mqttConnect(ep, version, { clientId: randomClientId(), ...identityParams }, opts);
     if (r.outcome.kind === 'connack') {
       credentialed = summarize(r.outcome);
       if (r.outcome.accepted) {
         session = r.channel;
         sessionConnack = r.outcome.connack;
-      } else noSessionReason = `the broker refused the credentials of "${creds.username}" (${credentialed.codeName})`;
-    } else noSessionReason = `no CONNACK for "${creds.username}": ${r.outcome.error.message}`;
-  } else if (neg.channel) {
-    session = neg.channel;
-    sessionConnack = neg.outcome.connack;
-  } else {
-    noSessionReason = `anonymous clients are refused (${anonymous.codeName}) and no credentials were given (--username)`;
+      } else noSessionReason = `the broker refused the identity ${identity} (${credentialed.codeName})`;
+    } else noSessionReason = `no CONNACK for ${identity}: ${r.outcome.error.message}`;
   }
 
   // These two run beside the session probe. They never reject: a rejection
   // left unawaited while the session probe throws would end the process.
   const broke = (what: string) => (e: unknown) => ({ tested: false as const, reason: `${what}: ${(e as Error).message}`, error: true as const });
   const zeroLength = (async (): Promise<MqttProbe['zeroLengthClientId']> => {
-    const r = await mqttConnect(ep, version, { clientId: '', clean: true, ...credentialParams(creds) }, opts);
+    const r = await mqttConnect(ep, version, { clientId: '', clean: true, ...identityParams }, hasIdentity ? opts : anonymousTransport);
     r.channel?.close();
     if (r.outcome.kind !== 'connack') return { tested: false, reason: `no CONNACK: ${r.outcome.error.message}`, error: true };
     const s = summarize(r.outcome);
@@ -298,7 +367,7 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
   })().catch(broke('the zero-length client ID test failed'));
 
   const sysWrite: Promise<SysWrite> = session
-    ? sysWriteProbe(ep, version, creds, opts).catch(broke('the $SYS write test failed'))
+    ? sysWriteProbe(ep, version, identityParams, { ...(hasIdentity ? opts : anonymousTransport), windowMs: opts.windowMs }).catch(broke('the $SYS write test failed'))
     : Promise.resolve({ tested: false, reason: noSessionReason });
 
   let sessionResult: MqttProbe['session'];
@@ -306,7 +375,7 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
   if (session) {
     try {
       const s = await sessionProbe(session, opts);
-      sessionResult = { tested: true, wildcard: s.wildcard, sys: s.sys, canary: s.canary, windowMs: opts.windowMs };
+      sessionResult = { tested: true, wildcard: s.wildcard, sys: s.sys, canary: s.canary, windowMs: s.ms };
       sysTopics = s.sysTopics;
     } catch (e) {
       if (e instanceof ProbeError && e.kind === 'aborted') throw e;
@@ -326,7 +395,7 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     tls: ep.scheme === 'mqtts' || ep.scheme === 'wss',
     protocol: { v5: neg.v5, used: version },
     anonymous,
-    identity: creds ? creds.username : 'anonymous',
+    identity,
     ...(credentialed ? { credentialed } : {}),
     session: sessionResult,
     sysWrite: sysWriteResult,
