@@ -44,7 +44,9 @@ describe('usage errors exit 2 with a clear message', () => {
   test('unknown severity, bad target, bad number, missing file, conflicting flags', async () => {
     writeFileSync(path.join(tmp, 'bad-wordlist'), 'admin:admin\nno-colon-here\n');
     const cases: [string[], RegExp][] = [
-      [['audit', '--fail-on', 'severe'], /fail-on/],
+      [['audit', '--fail-on', 'severe'], /argument 'severe' is invalid/],
+      [['audit', '--no-port-scan'], /nothing to audit/],
+      [['audit', '127.0.0.1:1', '--window', '5000', '--target-timeout', '4000'], /--window \(5000 ms\) must be shorter than --target-timeout/],
       [['audit', 'http://h'], /argument 1: unsupported scheme "http:"/],
       [['audit', '--timeout', 'soon'], /--timeout must be a whole number/],
       [['audit', '--targets', '/nonexistent/targets.txt'], /cannot read targets file \/nonexistent\/targets\.txt: ENOENT/],
@@ -64,6 +66,14 @@ describe('usage errors exit 2 with a clear message', () => {
     const r = await run(['audit', '--password', 'TopSecret-123', '--no-port-scan', 'mqtt://127.0.0.1:1']);
     assert.equal(r.code, 2);
     assert.ok(!r.stderr.includes('TopSecret-123') && !r.stdout.includes('TopSecret-123'));
+  });
+
+  test('targets with credentials in a bad form are refused without echoing them', async () => {
+    for (const target of ['admin:S3cretPW@127.0.0.1', 'admin:S3cretPW@127.0.0.1:1883', 'mqtt://admin:S3c/retPW@[bad']) {
+      const r = await run(['audit', target]);
+      assert.equal(r.code, 2, target);
+      assert.ok(!/S3c\/?retPW/.test(r.stderr + r.stdout), `${target} echoed: ${r.stderr}`);
+    }
   });
 });
 
@@ -135,7 +145,30 @@ describe('against an anonymous Mosquitto', { skip: mosquittoSkipReason() }, () =
     assert.ok(Number(doc.testsuites['@_failures']) >= 5);
   });
 
-  test('credentials from env and from a file are used and never echoed', async () => {
+  test('targets file', async () => {
+    const file = path.join(tmp, 'targets.txt');
+    writeFileSync(file, `# test broker\n${url}\n`);
+    const r = await run(['audit', '--targets', file, '--no-port-scan', '--window', '300', '-f', 'json']);
+    assert.deepEqual((JSON.parse(r.stdout) as { targets: { uri: string }[] }).targets.map((t) => t.uri), [url]);
+  });
+});
+
+describe('credentials against a Mosquitto with a password file', { skip: mosquittoSkipReason() }, () => {
+  let broker: MosquittoBroker;
+  let url: string;
+  before(async () => {
+    broker = await startMosquitto({ listeners: [{ kind: 'mqtt' }], allowAnonymous: false, users: { alice: 'File-Secret-987', bob: 'Env-Secret-654' } });
+    url = broker.ports[0]!.url;
+  });
+  after(() => broker?.stop());
+
+  type Json = { options: { identity: string }; results: { checkId: string; status: string; message: string }[] };
+  const sessionAccepted = (r: Run) => {
+    const acc002 = (JSON.parse(r.stdout) as Json).results.find((x) => x.checkId === 'ACC-002')!;
+    return !/refused the identity/.test(acc002.message);
+  };
+
+  test('the password from a file and from the environment really authenticates, and is never echoed', async () => {
     const pwFile = path.join(tmp, 'pw');
     writeFileSync(pwFile, 'File-Secret-987\n');
     const viaFile = await run(['audit', url, '--no-port-scan', '--window', '300', '-u', 'alice', '--password-file', pwFile, '-f', 'json']);
@@ -143,17 +176,25 @@ describe('against an anonymous Mosquitto', { skip: mosquittoSkipReason() }, () =
       MQTT_WARDEN_USERNAME: 'bob',
       MQTT_WARDEN_PASSWORD: 'Env-Secret-654',
     });
-    assert.equal((JSON.parse(viaFile.stdout) as { options: { identity: string } }).options.identity, 'alice');
-    assert.equal((JSON.parse(viaEnv.stdout) as { options: { identity: string } }).options.identity, 'bob');
+    const wrong = await run(['audit', url, '--no-port-scan', '--window', '300', '-f', 'json'], { MQTT_WARDEN_USERNAME: 'bob', MQTT_WARDEN_PASSWORD: 'nope' });
+    assert.equal((JSON.parse(viaFile.stdout) as Json).options.identity, 'alice');
+    assert.equal((JSON.parse(viaEnv.stdout) as Json).options.identity, 'bob');
+    assert.ok(sessionAccepted(viaFile), 'alice was refused: the password file was not used');
+    assert.ok(sessionAccepted(viaEnv), 'bob was refused: the environment password was not used');
+    assert.ok(!sessionAccepted(wrong), 'a wrong password must be refused: the test would prove nothing otherwise');
     for (const r of [viaFile, viaEnv]) {
       assert.ok(!/File-Secret-987|Env-Secret-654/.test(r.stdout + r.stderr));
     }
   });
 
-  test('targets file', async () => {
-    const file = path.join(tmp, 'targets.txt');
-    writeFileSync(file, `# test broker\n${url}\n`);
-    const r = await run(['audit', '--targets', file, '--no-port-scan', '--window', '300', '-f', 'json']);
-    assert.deepEqual((JSON.parse(r.stdout) as { targets: { uri: string }[] }).targets.map((t) => t.uri), [url]);
+  test('credentials in the URL authenticate that endpoint; --username wins over them with a warning', async () => {
+    const withUrl = url.replace('mqtt://', 'mqtt://alice:File-Secret-987@');
+    const own = await run(['audit', withUrl, '--no-port-scan', '--window', '300', '-f', 'json']);
+    assert.ok(sessionAccepted(own));
+    assert.ok(!own.stdout.includes('File-Secret-987'));
+    const both = await run(['audit', withUrl, '--no-port-scan', '--window', '300', '-f', 'json', '-u', 'bob', '--password', 'Env-Secret-654']);
+    assert.match(both.stderr, /credentials in target URLs are ignored/);
+    assert.equal((JSON.parse(both.stdout) as Json).options.identity, 'bob');
   });
+
 });

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import mqttPacket from 'mqtt-packet';
 
 export interface HostileServer {
   port: number;
@@ -137,5 +138,41 @@ export function hugePacketServer(): Promise<HostileServer> {
       }, 5);
       socket.on('close', () => clearInterval(timer));
     });
+  });
+}
+
+/**
+ * A scripted fake broker: parses what the client sends (mqtt-packet, the
+ * protocol version taken from its CONNECT) and lets `script` answer each packet
+ * with raw bytes or packets.
+ */
+export function scriptedBroker(
+  script: (packet: mqttPacket.Packet, reply: { packet(p: mqttPacket.Packet): void; raw(b: Buffer): void; close(): void; version: number }) => void,
+): Promise<HostileServer> {
+  return serve((socket) => {
+    let version = 4;
+    let parser = mqttPacket.parser({ protocolVersion: 5 });
+    const reply = {
+      packet: (p: mqttPacket.Packet) => !socket.destroyed && socket.write(mqttPacket.generate(p, { protocolVersion: version })),
+      raw: (b: Buffer) => !socket.destroyed && socket.write(b),
+      close: () => socket.destroy(),
+      get version() {
+        return version;
+      },
+    };
+    const onPacket = (p: mqttPacket.Packet) => {
+      if (p.cmd === 'connect') {
+        version = p.protocolVersion ?? 4;
+        // Re-create the parser so that later packets decode with the client's version.
+        parser.removeAllListeners();
+        parser = mqttPacket.parser({ protocolVersion: version });
+        parser.on('packet', onPacket);
+        parser.on('error', () => socket.destroy());
+      }
+      script(p, reply);
+    };
+    parser.on('packet', onPacket);
+    parser.on('error', () => socket.destroy());
+    socket.on('data', (d: Buffer) => parser.parse(d));
   });
 }
