@@ -10,7 +10,8 @@ import { STANDARD_PORTS } from './collectors/ports.js';
 import { DEFAULT_LIMITS, MIN_LOGIN_ATTEMPTS, parseWordlist } from './collectors/mqtt/intrusive.js';
 import type { Credentials } from './collectors/mqtt/probe.js';
 import { runAudit, type AuditOptions } from './core/engine.js';
-import { parseTarget, parseTargetsFile, TargetError, type ParsedTarget } from './core/targets.js';
+import { createSecureContext } from 'node:tls';
+import { parseTarget, parseTargetsFile, redactSecrets, TargetError, type ParsedTarget } from './core/targets.js';
 import { SEVERITIES, STRATEGIES, severityRank, type Severity } from './core/types.js';
 import { REPORT_FORMATS, renderReport, type ReportFormat } from './reporters/index.js';
 import { renderCatalogue, CATALOGUE_FORMATS, type CatalogueFormat } from './reporters/catalogue.js';
@@ -93,6 +94,22 @@ interface AuditFlags {
   verbose?: boolean;
 }
 
+/** CA, client certificate and key, checked once here so that bad material is a usage error, not N probe errors. */
+function tlsMaterial(flags: AuditFlags): AuditOptions['tls'] {
+  if (Boolean(flags.cert) !== Boolean(flags.key)) throw new UsageError('--cert and --key go together');
+  const material = {
+    ...(flags.ca ? { ca: readText(flags.ca, 'CA file') } : {}),
+    ...(flags.cert ? { cert: readText(flags.cert, 'certificate file') } : {}),
+    ...(flags.key ? { key: readText(flags.key, 'key file') } : {}),
+  };
+  try {
+    createSecureContext(material);
+  } catch (e) {
+    throw new UsageError(`unusable TLS material (--ca/--cert/--key): ${(e as Error).message}`);
+  }
+  return material;
+}
+
 /** The identity for every target, from the flags, the environment or a password file. */
 function credentialsFrom(flags: AuditFlags): Credentials | undefined {
   const env = process.env;
@@ -153,11 +170,7 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
     showSecrets: Boolean(flags.showSecrets),
     ...(flags.canaryTopic ? { canaryTopic: flags.canaryTopic } : {}),
     failOn: flags.failOn,
-    tls: {
-      ...(flags.ca ? { ca: readText(flags.ca, 'CA file') } : {}),
-      ...(flags.cert ? { cert: readText(flags.cert, 'certificate file') } : {}),
-      ...(flags.key ? { key: readText(flags.key, 'key file') } : {}),
-    },
+    tls: tlsMaterial(flags),
   };
   const onProgress = progress(tty && !flags.output);
   if (onProgress) opts.onProgress = onProgress;
@@ -182,6 +195,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description('Audit and harden MQTT brokers along the five hardening strategies.')
     .version(VERSION)
     .showHelpAfterError()
+    // Commander echoes offending arguments: a mistyped target may hold a password.
+    .configureOutput({ writeErr: (text) => process.stderr.write(redactSecrets(text)) })
     .exitOverride();
 
   program
@@ -199,7 +214,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--host-only', 'host checks only, no network probes (this version has no host checks yet)')
     .option('--intrusive', 'enable intrusive probes: credential guessing, login-attempt restriction, client-ID takeover')
     .option('--wordlist <file>', 'extra username:password pairs for credential guessing (with --intrusive)')
-    .option('--max-attempts <n>', 'intrusive: connection attempts per probe at most', int('--max-attempts', 1, 1000), DEFAULT_LIMITS.maxAttempts)
+    .option('--max-attempts <n>', 'intrusive: connection attempts per probe at most', int('--max-attempts', MIN_LOGIN_ATTEMPTS, 1000), DEFAULT_LIMITS.maxAttempts)
     .option('--max-seconds <s>', 'intrusive: seconds per probe at most', int('--max-seconds', 1, 600), DEFAULT_LIMITS.maxSeconds)
     .option('--rate <n>', 'intrusive: attempts per second at most', num('--rate', 0.1, 50), DEFAULT_LIMITS.rate)
     .option('--login-attempts <n>', 'intrusive: failed logins sent by the restriction test', int('--login-attempts', MIN_LOGIN_ATTEMPTS, 1000), DEFAULT_LIMITS.loginAttempts)
@@ -245,12 +260,24 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UsageError || e instanceof TargetError) {
-      process.stderr.write(`mqtt-warden: ${e.message}\n`);
+      process.stderr.write(`mqtt-warden: ${redactSecrets(e.message)}\n`);
       return 2;
     }
-    process.stderr.write(`mqtt-warden: internal error: ${(e as Error).stack ?? String(e)}\n`);
-    return 2;
+    return internalError(e);
   }
 }
+
+function internalError(e: unknown): number {
+  process.stderr.write(`mqtt-warden: internal error: ${redactSecrets((e as Error)?.stack ?? String(e))}\n`);
+  return 2;
+}
+
+// A reader that went away (| head) is not an error: stop writing, keep the exit code.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+// A crash must never look like "findings" (exit 1): it is an internal error (exit 2).
+process.on('uncaughtException', (e) => process.exit(internalError(e)));
+process.on('unhandledRejection', (e) => process.exit(internalError(e)));
 
 process.exitCode = await main(process.argv);

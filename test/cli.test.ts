@@ -54,6 +54,9 @@ describe('usage errors exit 2 with a clear message', () => {
       [['audit', '--wordlist', '/dev/null'], /only used with --intrusive|wordlist/],
       [['frobnicate'], /unknown command/],
       [['audit', '--intrusive', '--wordlist', path.join(tmp, 'bad-wordlist')], /bad wordlist: .*bad-wordlist:2: expected username:password/],
+      [['audit', '127.0.0.1:1', '--cert', path.join(tmp, 'bad-wordlist')], /--cert and --key go together/],
+      [['audit', '127.0.0.1:1', '--cert', path.join(tmp, 'bad-wordlist'), '--key', path.join(tmp, 'bad-wordlist')], /unusable TLS material/],
+      [['audit', 'mqtt://alice:%zz@127.0.0.1'], /not valid percent-encoding/],
     ];
     for (const [args, pattern] of cases) {
       const r = await run(args);
@@ -69,8 +72,16 @@ describe('usage errors exit 2 with a clear message', () => {
   });
 
   test('targets with credentials in a bad form are refused without echoing them', async () => {
-    for (const target of ['admin:S3cretPW@127.0.0.1', 'admin:S3cretPW@127.0.0.1:1883', 'mqtt://admin:S3c/retPW@[bad']) {
-      const r = await run(['audit', target]);
+    const attempts = [
+      ['audit', 'admin:S3cretPW@127.0.0.1'],
+      ['audit', 'admin:S3cretPW@127.0.0.1:1883'],
+      ['audit', 'mqtt://admin:S3c/retPW@[bad'],
+      ['audit', '_mqtt://alice:S3cretPW@host'],
+      ['mqtt://admin:S3cretPW@broker'], // the subcommand forgotten: commander reports an unknown command
+    ];
+    for (const args of attempts) {
+      const target = args.join(' ');
+      const r = await run(args);
       assert.equal(r.code, 2, target);
       assert.ok(!/S3c\/?retPW/.test(r.stderr + r.stdout), `${target} echoed: ${r.stderr}`);
     }

@@ -21,6 +21,10 @@ export default defineCheck({
     if (!z.tested) return untested(z);
     const evidence = { identity: p.identity, connackCode: z.code, connack: z.codeName, ...(z.assignedClientId ? { assignedClientId: z.assignedClientId } : {}) };
     if (!z.accepted) return { status: 'PASS', message: `empty client ID refused: ${z.codeName}`, evidence };
+    if (z.assignedClientId !== undefined && z.assignedClientId === p.username) {
+      // use_username_as_clientid: the broker binds the session to the identity, which is what matters.
+      return { status: 'PASS', message: `the broker replaced the empty client ID by the username "${p.username}"`, evidence };
+    }
     return {
       status: 'FAIL',
       message: `an empty client ID was accepted${z.assignedClientId ? ` (the broker assigned "${z.assignedClientId}")` : ''}`,

@@ -43,10 +43,16 @@ export default defineCheck({
     if (c.refusedAuth === 0) {
       return { status: 'SKIP', message: 'inconclusive: no guess was answered with an authentication refusal, so no password was really tested', evidence };
     }
-    // Only guesses refused as bad credentials tested a password: say how many of the tries that was.
-    const tried = c.refusedAuth + c.refusedOther + c.errors;
-    const partial = tried > c.refusedAuth ? ` (${c.refusedAuth} of ${tried} guesses were refused as bad credentials; the others ended otherwise)` : '';
-    const bound = c.stoppedBy === 'list-exhausted' ? `the whole list${partial}` : `${c.refusedAuth} tested guesses (stopped by ${c.stoppedBy})${partial}`;
+    // Only guesses refused as bad credentials tested a password.
+    const untested = c.refusedOther + c.errors;
+    if (untested > 0) {
+      return {
+        status: 'SKIP',
+        message: `inconclusive: ${untested} of ${c.refusedAuth + untested} guesses were not answered as bad credentials (busy, banned, dropped), so the list was not really tested`,
+        evidence,
+      };
+    }
+    const bound = c.stoppedBy === 'list-exhausted' ? 'the whole list' : `${c.refusedAuth} tested guesses (stopped by ${c.stoppedBy})`;
     return { status: 'PASS', message: `no default or weak credential was accepted in ${bound}`, evidence };
   },
 });

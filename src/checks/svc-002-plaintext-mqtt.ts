@@ -24,16 +24,22 @@ export default defineCheck({
     if (!answering.length) {
       return { status: 'SKIP', message: endpoints.length ? 'no probed endpoint answered MQTT' : 'no MQTT endpoint was probed on this host' };
     }
+    const plainFailed = endpoints.filter((e) => e.probe.state !== 'ok' && (e.endpoint.scheme === 'mqtt' || e.endpoint.scheme === 'ws'));
     const plain = answering.filter((e) => e.endpoint.scheme === 'mqtt' || e.endpoint.scheme === 'ws').map((e) => e.endpoint.uri);
     const secure = answering.filter((e) => e.endpoint.scheme === 'mqtts' || e.endpoint.scheme === 'wss').map((e) => e.endpoint.uri);
     // A standard TLS port the scan found open counts as a TLS listener even when it was not probed.
     for (const port of tlsPortsOpen) {
-      if (!answering.some((e) => e.endpoint.port === port)) secure.push(`port ${port} (open, not probed)`);
+      if (!endpoints.some((e) => e.endpoint.port === port)) secure.push(`port ${port} (open, not probed)`);
     }
     const evidence = { plaintext: plain, tls: secure, vantage: ctx.loopback ? 'loopback' : 'network' };
     // Seen from loopback, a listener may well be bound to loopback only: one level lower.
     const note = ctx.loopback ? ' (seen from loopback: check that it is not bound to other interfaces)' : '';
-    if (!plain.length) return { status: 'PASS', message: `MQTT answers only over TLS: ${secure.join(', ')}`, evidence };
+    if (!plain.length) {
+      if (plainFailed.length) {
+        return { status: 'SKIP', message: `inconclusive: the probe of ${plainFailed.map((e) => e.endpoint.uri).join(', ')} failed, so plaintext MQTT cannot be ruled out`, evidence };
+      }
+      return { status: 'PASS', message: `MQTT answers only over TLS: ${secure.join(', ')}`, evidence };
+    }
     if (secure.length) {
       return {
         status: 'FAIL',

@@ -31,10 +31,15 @@ export default defineCheck({
     }
     const evidence = { product: b.product, sources: b.sources, sysSubscriptionGranted: p.session.sys.granted, sysTopics: p.session.sys.topics };
     if (!p.session.sys.granted) return { status: 'PASS', message: `${p.identity} may not subscribe to $SYS, where brokers announce their version`, evidence };
-    if (p.session.sys.topics > 0) {
-      return { status: 'PASS', message: `${p.session.sys.topics} $SYS topics arrived within ${p.session.windowMs} ms, none announcing a version`, evidence };
+    if (p.session.sys.topics > 0 && b.product !== 'unknown') {
+      // A $SYS layout we know, seen in full enough to hold the version topic, but without it.
+      return { status: 'PASS', message: `${p.session.sys.topics} $SYS topics of ${b.product} arrived within ${p.session.windowMs} ms, none announcing a version`, evidence };
     }
-    // Nothing arrived: filtered per message, or a broker that publishes $SYS only periodically (EMQX).
-    return { status: 'SKIP', message: `inconclusive: $SYS/# was granted but nothing arrived within ${p.session.windowMs} ms`, evidence };
+    // Nothing (or an unknown layout) arrived: filtered per message, or a broker that publishes $SYS only periodically (EMQX).
+    return {
+      status: 'SKIP',
+      message: `inconclusive: $SYS/# was granted but ${p.session.sys.topics ? 'the $SYS layout is unknown' : 'nothing arrived'} within ${p.session.windowMs} ms`,
+      evidence,
+    };
   },
 });

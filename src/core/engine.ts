@@ -140,13 +140,19 @@ async function takeoverFact(
   transport: TransportOptions,
 ): Promise<Fact<FactTypes['mqtt.takeover']>> {
   const anonymousOk = 'connack' in probe.anonymous && probe.anonymous.connack.accepted;
-  const identityIsAnonymous = probe.identity === 'anonymous';
+  const identityIsAnonymous = probe.identityKind === 'anonymous';
   const firstOk = identityIsAnonymous ? anonymousOk : probe.credentialed?.accepted === true;
   if (!firstOk) return { state: 'skipped', reason: 'the identity used cannot connect, so there is no session to take over' };
   const { cert: _cert, key: _key, ...anonymousTransport } = transport;
-  const first: TakeoverParty = { name: probe.identity, ...(credentials ? { credentials } : {}), transport };
+  const first: TakeoverParty = {
+    name: probe.identity,
+    anonymous: identityIsAnonymous,
+    ...(credentials ? { credentials } : {}),
+    // The certificate goes only where the probe presented it (TLS endpoints with --cert/--key).
+    transport: probe.clientCertificate ? transport : anonymousTransport,
+  };
   // A different identity is the interesting case: anonymous taking over a user's session.
-  const second: TakeoverParty = !identityIsAnonymous && anonymousOk ? { name: 'anonymous', transport: anonymousTransport } : first;
+  const second: TakeoverParty = !identityIsAnonymous && anonymousOk ? { name: 'anonymous', anonymous: true, transport: anonymousTransport } : first;
   return collect(() => testTakeover(ep, probe.protocol.used, first, second));
 }
 

@@ -112,6 +112,12 @@ export interface MqttProbe {
    * presents a client certificate.
    */
   identity: string;
+  /** What the identity is: no credentials, a username (and password), or a client certificate alone. */
+  identityKind: 'anonymous' | 'password' | 'certificate';
+  /** The identity's username, when it has one. */
+  username?: string;
+  /** Subject of the client certificate the identity presented (TLS endpoints with --cert/--key). */
+  clientCertificate?: string;
   /** Outcome of connecting with the configured credentials (absent when none were given). */
   credentialed?: ConnackSummary;
   session: Tested<{
@@ -168,9 +174,13 @@ export interface LoginRestriction {
 export interface Takeover {
   firstIdentity: string;
   secondIdentity: string;
+  firstAnonymous: boolean;
+  secondAnonymous: boolean;
   /** The first session was disconnected when the second connected with the same client ID. */
   tookOver: boolean;
   secondAccepted: boolean;
+  /** Why the second CONNECT was refused: its identity, its (duplicate) client ID, or something else (busy, banned). */
+  secondRefusal?: 'auth' | 'identifier' | 'other';
   detail: string;
 }
 

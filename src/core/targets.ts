@@ -69,10 +69,18 @@ export function parseTarget(raw: string, where = 'target'): ParsedTarget {
     if (!host) throw new TargetError(`${where}: missing host`);
     const port = url.port ? parsePort(url.port, where) : DEFAULT_PORTS[scheme];
     const path = scheme === 'ws' || scheme === 'wss' ? (url.pathname && url.pathname !== '/' ? url.pathname : '/mqtt') : undefined;
+    let username: string | undefined;
+    let password: string | undefined;
+    try {
+      username = url.username ? decodeURIComponent(url.username) : undefined;
+      password = url.password ? decodeURIComponent(url.password) : undefined;
+    } catch {
+      throw new TargetError(`${where}: the credentials in the URL are not valid percent-encoding`);
+    }
     return {
       endpoint: makeEndpoint(scheme, host, port, true, path),
-      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      ...(username !== undefined ? { username } : {}),
+      ...(password !== undefined ? { password } : {}),
     };
   }
   // host, host:port, [v6], [v6]:port, bare v6
@@ -110,5 +118,14 @@ export function parseTargetsFile(text: string, file: string): ParsedTarget[] {
 
 /** Removes userinfo (everything up to the last @) from a URL-like text so credentials never reach output. */
 export function redactUrl(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@');
+  return redactSecrets(text);
+}
+
+/**
+ * Hides whatever stands before an `@` inside a word (user:password@host,
+ * scheme://user:pw@host, even malformed ones), anywhere in a text: used on
+ * everything the CLI prints about its arguments.
+ */
+export function redactSecrets(text: string): string {
+  return text.replace(/(^|[\s'"([])((?:[a-z0-9+.\- ]*:)?\/\/)?[^\s'"]*@(?=[^\s'"@]+)/gi, (_m, lead: string, scheme: string | undefined) => `${lead}${scheme ?? ''}***@`);
 }

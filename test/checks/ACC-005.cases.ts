@@ -2,6 +2,11 @@ import { probe, type CheckCases } from './fixtures.js';
 
 export default {
   good: [
+    {
+      name: 'use_username_as_clientid: the username is the assigned ID',
+      facts: { 'mqtt.probe': probe({ zeroLengthClientId: { tested: true, accepted: true, code: 0, codeName: 'success', assignedClientId: 'sensor1' } }) },
+      message: 'replaced the empty client ID',
+    },
     { name: 'v5 client identifier not valid', facts: { 'mqtt.probe': probe() } },
     {
       name: '3.1.1 identifier rejected',
@@ -9,6 +14,12 @@ export default {
     },
   ],
   bad: [
+    {
+      name: 'a client ID assigned that is not the username',
+      facts: {
+        'mqtt.probe': probe({ zeroLengthClientId: { tested: true, accepted: true, code: 0, codeName: 'success', assignedClientId: 'sensor1-x' } }),
+      },
+    },
     {
       name: 'accepted with an assigned ID',
       facts: {

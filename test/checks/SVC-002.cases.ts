@@ -18,5 +18,12 @@ export default {
       severity: 'medium',
     },
   ],
-  skip: [{ name: 'no endpoint probed', facts: { 'mqtt.endpoints': hostEndpoints([]) } }],
+  skip: [
+    { name: 'no endpoint probed', facts: { 'mqtt.endpoints': hostEndpoints([]) } },
+    {
+      name: 'TLS answers, but the probe of the plaintext listener failed',
+      facts: { 'mqtt.endpoints': hostEndpoints(['mqtts://h:8883'], [], ['mqtt://h:1883']) },
+      message: 'cannot be ruled out',
+    },
+  ],
 } satisfies CheckCases;

@@ -5,7 +5,12 @@ export default {
     { name: '$SYS refused, no version seen', facts: { 'mqtt.probe': probe() } },
     {
       name: '$SYS readable, but no version among the topics',
-      facts: { 'mqtt.probe': probe({ session: session({ sys: sub('$SYS/#', { granted: true, code: 0, messages: 3, topics: 3 }) }) }) },
+      facts: {
+        'mqtt.probe': probe({
+          session: session({ sys: sub('$SYS/#', { granted: true, code: 0, messages: 3, topics: 3 }) }),
+          broker: { product: 'aedes', sources: ['$SYS/<id>/heartbeat topic layout'] },
+        }),
+      },
       message: 'none announcing a version',
     },
     {
@@ -21,6 +26,11 @@ export default {
     },
   ],
   skip: [
+    {
+      name: '$SYS topics of an unknown layout',
+      facts: { 'mqtt.probe': probe({ session: session({ sys: sub('$SYS/#', { granted: true, code: 0, messages: 2, topics: 2 }) }) }) },
+      message: 'layout is unknown',
+    },
     { name: 'no session', facts: { 'mqtt.probe': probe({ session: { tested: false, reason: 'refused' } }) } },
     {
       name: '$SYS granted but nothing arrived (filtered, or published rarely)',

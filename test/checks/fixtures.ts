@@ -44,6 +44,8 @@ export function probe(over: Partial<MqttProbe> = {}): MqttProbe {
     protocol: { v5: true, used: 5 },
     anonymous: { connack: { protocolVersion: 5, code: 0x87, codeName: 'not authorized', accepted: false, refusal: 'auth' } },
     identity: 'sensor1',
+    identityKind: 'password',
+    username: 'sensor1',
     credentialed: { protocolVersion: 5, code: 0, codeName: 'success', accepted: true },
     session: session(),
     sysWrite: { tested: true, outcome: 'refused', detail: 'PUBACK reason code 0x87' },
@@ -81,8 +83,9 @@ function endpoints(...uris: string[]): FactTypes['mqtt.endpoints']['endpoints'] 
   });
 }
 
-export function hostEndpoints(uris: string[], tlsPortsOpen: number[] = []): FactTypes['mqtt.endpoints'] {
-  return { endpoints: endpoints(...uris), tlsPortsOpen };
+export function hostEndpoints(uris: string[], tlsPortsOpen: number[] = [], failed: string[] = []): FactTypes['mqtt.endpoints'] {
+  const broken = endpoints(...failed).map((e) => ({ ...e, probe: { state: 'error' as const, error: 'no CONNACK within 3000 ms', ms: 3000 } }));
+  return { endpoints: [...endpoints(...uris), ...broken], tlsPortsOpen };
 }
 
 export const NETWORK_CTX: JudgeContext = { subject: 'mqtts://broker.example:8883', host: 'broker.example', loopback: false };

@@ -84,37 +84,55 @@ export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Dup
     };
     const onError = (e: Error) => finish(new ProbeError('transport', `${ep.uri}: ${e.message}`));
 
-    if (ep.scheme === 'mqtt') {
-      const s = net.connect({ host: ep.host, port: ep.port });
-      stream = s;
-      s.once('connect', () => finish(null, s));
-      s.once('error', onError);
-    } else if (ep.scheme === 'mqtts') {
-      const s = tls.connect({ host: ep.host, port: ep.port, ...tlsOpts });
-      stream = s;
-      s.once('secureConnect', () => finish(null, s));
-      s.once('error', onError);
-    } else {
-      const host = isIp(ep.host) && net.isIPv6(ep.host) ? `[${ep.host}]` : ep.host;
-      const url = `${ep.scheme}://${host}:${ep.port}${ep.path ?? '/mqtt'}`;
-      ws = new WebSocket(url, ['mqtt'], {
-        handshakeTimeout: opts.timeoutMs,
-        maxPayload: MAX_CONVERSATION_BYTES,
-        perMessageDeflate: false,
-        ...(ep.scheme === 'wss' ? tlsOpts : {}),
-      });
-      const sock = ws;
-      sock.once('open', () => {
-        const s = createWebSocketStream(sock);
-        s.on('error', () => undefined);
-        finish(null, s);
-      });
-      sock.once('unexpected-response', (_req, res) =>
-        finish(new ProbeError('transport', `${ep.uri}: WebSocket upgrade refused with HTTP ${res.statusCode}`)),
-      );
-      sock.once('error', onError);
+    // net/tls/ws may throw synchronously (bad key material, bad options): that is a transport error too.
+    try {
+      if (ep.scheme === 'mqtt') {
+        const s = net.connect({ host: ep.host, port: ep.port });
+        stream = s;
+        s.once('connect', () => finish(null, s));
+        s.once('error', onError);
+      } else if (ep.scheme === 'mqtts') {
+        const s = tls.connect({ host: ep.host, port: ep.port, ...tlsOpts });
+        stream = s;
+        s.once('secureConnect', () => finish(null, s));
+        s.once('error', onError);
+      } else {
+        const host = isIp(ep.host) && net.isIPv6(ep.host) ? `[${ep.host}]` : ep.host;
+        const url = `${ep.scheme}://${host}:${ep.port}${ep.path ?? '/mqtt'}`;
+        ws = new WebSocket(url, ['mqtt'], {
+          handshakeTimeout: opts.timeoutMs,
+          maxPayload: MAX_CONVERSATION_BYTES,
+          perMessageDeflate: false,
+          ...(ep.scheme === 'wss' ? tlsOpts : {}),
+        });
+        const sock = ws;
+        sock.once('open', () => {
+          const s = createWebSocketStream(sock);
+          s.on('error', () => undefined);
+          finish(null, s);
+        });
+        sock.once('unexpected-response', (_req, res) =>
+          finish(new ProbeError('transport', `${ep.uri}: WebSocket upgrade refused with HTTP ${res.statusCode}`)),
+        );
+        sock.once('error', onError);
+      }
+    } catch (e) {
+      onError(e as Error);
     }
   });
+}
+
+/**
+ * A connection the peer ended on purpose after our CONNECT: a close, or a TLS
+ * alert refusing the client (no or bad certificate). Used to tell "dropped
+ * without CONNACK" from silence, resets and garbage.
+ */
+export function isDeliberateClose(e: ProbeError): boolean {
+  if (e.kind === 'closed') return true;
+  return (
+    e.kind === 'transport' &&
+    /alert (certificate required|bad certificate|handshake failure|unknown ca|certificate unknown|access denied)|peer did not return a certificate/i.test(e.message)
+  );
 }
 
 type Waiter = {
@@ -233,9 +251,25 @@ export class MqttChannel {
     }
   }
 
+  private pinger: NodeJS.Timeout | null = null;
+
+  /** Sends PINGREQ at half the keep-alive interval, so long windows and waits are not cut by the broker. */
+  keepAlive(seconds: number): void {
+    if (this.pinger || this.fatal || seconds <= 0) return;
+    this.pinger = setInterval(() => {
+      try {
+        this.send({ cmd: 'pingreq' });
+      } catch {
+        /* the conversation ended; fail() clears the timer */
+      }
+    }, seconds * 500);
+    this.pinger.unref();
+  }
+
   private fail(err: ProbeError) {
     if (this.fatal) return;
     this.fatal = err;
+    if (this.pinger) clearInterval(this.pinger);
     this.resolveEnded(err);
     for (const w of this.waiters.splice(0)) {
       clearTimeout(w.timer);
@@ -310,7 +344,6 @@ export class MqttChannel {
         /* the connection is already gone */
       }
       this.stream.end();
-      setTimeout(() => this.stream.destroy(), 200).unref();
     }
     this.fail(new ProbeError('closed', `${this.uri}: closed by mqtt-warden`));
   }
@@ -362,6 +395,7 @@ export async function mqttConnect(
       channel.close();
       return { outcome: { kind: 'connack', code, accepted: false, protocolVersion: pv, connack, ms }, channel: null };
     }
+    channel.keepAlive(connack.properties?.serverKeepAlive ?? connect.keepalive ?? 30);
     return { outcome: { kind: 'connack', code, accepted: true, protocolVersion: pv, connack, ms }, channel };
   } catch (e) {
     channel.close();

@@ -77,14 +77,18 @@ class Budget {
   get elapsedMs() {
     return performance.now() - this.started;
   }
-  exhausted(): 'max-attempts' | 'max-seconds' | null {
+  exhausted(): 'max-attempts' | 'max-seconds' | 'deadline' | null {
+    if (this.signal?.aborted) return 'deadline';
     if (this.attempts >= this.limits.maxAttempts) return 'max-attempts';
-    if (this.elapsedMs >= this.limits.maxSeconds * 1000 || this.signal?.aborted) return 'max-seconds';
+    if (this.elapsedMs >= this.limits.maxSeconds * 1000) return 'max-seconds';
     return null;
   }
-  async next(): Promise<void> {
+  /** Waits for the next slot (pacing); false when the budget ran out meanwhile. */
+  async next(): Promise<boolean> {
     if (this.attempts > 0) await sleep(1000 / Math.max(0.1, this.limits.rate), this.signal);
+    if (this.attempts > 0 && this.exhausted()) return false;
     this.attempts++;
+    return true;
   }
 }
 
@@ -117,11 +121,10 @@ export async function guessCredentials(
   let failedInARow = 0;
   for (const cred of list) {
     const stop = budget.exhausted();
-    if (stop) {
-      result.stoppedBy = stop;
+    if (stop || !(await budget.next())) {
+      result.stoppedBy = stop ?? budget.exhausted() ?? 'max-seconds';
       break;
     }
-    await budget.next();
     const outcome = await tryLogin(ep, version, cred, randomClientId(), opts).catch((e: Error) => e);
     result.attempts = budget.attempts;
     if (outcome instanceof Error || outcome.kind !== 'connack') {
@@ -166,7 +169,7 @@ export async function testLoginRestriction(
   const attempts: LoginAttempt[] = [];
   const started = performance.now();
   while (!budget.exhausted()) {
-    await budget.next();
+    if (!(await budget.next())) break;
     const t0 = performance.now();
     const n = attempts.length + 1;
     let a: LoginAttempt;
@@ -256,6 +259,8 @@ export function judgeAttempts(attempts: readonly LoginAttempt[]): Pick<LoginRest
 export interface TakeoverParty {
   /** As reported: the probe's identity name, or "anonymous". */
   name: string;
+  /** No credentials and no client certificate. */
+  anonymous: boolean;
   credentials?: Credentials;
   /** With or without the client certificate. */
   transport: TransportOptions;
@@ -273,12 +278,14 @@ export async function testTakeover(ep: Endpoint, version: ProtocolVersion, first
     throw new ProbeError('transport', `the first session (${first.name}) was not accepted, takeover cannot be tested`);
   }
   const chanA = a.channel;
-  const base = { firstIdentity: first.name, secondIdentity: second.name };
+  const base = { firstIdentity: first.name, secondIdentity: second.name, firstAnonymous: first.anonymous, secondAnonymous: second.anonymous };
   try {
     const b = await mqttConnect(ep, version, params(second), second.transport);
     if (b.outcome.kind !== 'connack') throw new ProbeError('transport', `the second connection got no CONNACK: ${b.outcome.error.message}`);
     if (!b.channel) {
-      return { ...base, tookOver: false, secondAccepted: false, detail: `the second connection was refused: ${connackCodeName(b.outcome.code, b.outcome.protocolVersion)}` };
+      const { code, protocolVersion: v } = b.outcome;
+      const secondRefusal = isAuthRefusal(code, v) ? 'auth' : (v === 4 && code === 2) || (v === 5 && code === 0x85) ? 'identifier' : 'other';
+      return { ...base, tookOver: false, secondAccepted: false, secondRefusal, detail: `the second connection was refused: ${connackCodeName(code, v)}` };
     }
     b.channel.close();
     // The broker ends the first session when it accepts the second: wait for that, then prove liveness.

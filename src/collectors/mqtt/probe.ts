@@ -16,6 +16,7 @@ import {
   ProbeError,
   connackCodeName,
   isAuthRefusal,
+  isDeliberateClose,
   mqttConnect,
   type ConnectOutcome,
   type ConnectParams,
@@ -41,6 +42,7 @@ export interface ProbeOptions extends TransportOptions {
 const MAX_SAMPLES = 50;
 /** After a PUBACK, listen at least this long (or 3 round trips) for the message to come back. */
 const ECHO_GRACE_MS = 250;
+const SYS_PROBE_PREFIX = '$SYS/mqtt-warden-probe/';
 const MAX_PAYLOAD_SAMPLE = 256;
 
 export function randomClientId(prefix = 'mqtt-warden'): string {
@@ -85,10 +87,29 @@ async function negotiate(ep: Endpoint, params: IdentityParams, opts: TransportOp
   }
   second.channel?.close();
   const why = (o: ConnectOutcome) => (o.kind === 'connack' ? `CONNACK code ${o.code}` : o.error.message);
-  throw new ProbeError(
-    'malformed',
+  throw new NegotiationError(
     `${ep.uri} does not answer MQTT: MQTT 5 CONNECT → ${why(first.outcome)}; MQTT 3.1.1 CONNECT → ${why(second.outcome)}`,
+    [first.outcome, second.outcome].flatMap((o) => (o.kind === 'no-connack' ? [o.error] : [])),
   );
+}
+
+/** Neither protocol version got a CONNACK; `causes` are the per-attempt errors (a CONNACK refusing the version has none). */
+class NegotiationError extends ProbeError {
+  constructor(
+    message: string,
+    readonly causes: ProbeError[],
+  ) {
+    super('malformed', message);
+  }
+}
+
+/**
+ * The anonymous attempts were ended on purpose by the broker (closed, or a TLS
+ * alert refusing a client without certificate), not lost to silence or garbage.
+ */
+function deliberatelyDropped(e: unknown): boolean {
+  if (e instanceof NegotiationError) return e.causes.length === 2 && e.causes.every(isDeliberateClose);
+  return e instanceof ProbeError && isDeliberateClose(e);
 }
 
 function subAckCode(suback: ISubackPacket, i: number): number {
@@ -177,9 +198,11 @@ async function listen(
   const timedAck = ack.then((a) => ((ackAt = performance.now()), a));
   let cut = await channel.collect(windowMs, onPacket);
   const a = await timedAck;
-  if (!cut && !echoed() && a.code !== undefined) {
-    const rest = ackAt + Math.max(ECHO_GRACE_MS, 3 * (ackAt - t0)) - performance.now();
-    if (rest > 0) cut = await channel.collect(rest, onPacket);
+  if (!cut) {
+    // Packets that arrived while waiting for the PUBACK are counted here, and an
+    // echo gets a few round trips after the PUBACK to come back.
+    const rest = !echoed() && a.code !== undefined ? ackAt + Math.max(ECHO_GRACE_MS, 3 * (ackAt - t0)) - performance.now() : 0;
+    cut = await channel.collect(Math.max(0, rest), onPacket);
   }
   if (cut) throw cut;
   return { ms: Math.round(performance.now() - t0), ack: a };
@@ -217,6 +240,8 @@ async function sessionProbe(
       canaryDelivered = true;
       return;
     }
+    // Echoes of our own $SYS write test (another connection) are not the broker's $SYS.
+    if (pub.topic.startsWith(SYS_PROBE_PREFIX)) return;
     if (pub.topic.startsWith('$SYS/') && sysTopics.size < 2000) sysTopics.set(pub.topic, payload);
     filters.forEach((f, i) => {
       if (!topicMatches(f, pub.topic)) return;
@@ -245,26 +270,34 @@ async function sessionProbe(
  * The $SYS write test, on a connection of its own (some brokers, Aedes among
  * them, drop a client that publishes into $SYS): subscribe to one unique
  * $SYS topic, publish one non-retained QoS 1 message to it, watch the outcome.
- * Only an echo (delivered), a reason code >= 0x80 or a clean close by the
- * broker (refused) are verdicts; a granted SUBACK proves no read access on
- * brokers that filter per message, so silence is "unobserved".
+ * Verdicts: an echo (delivered); a reason code >= 0x80, a DISCONNECT saying
+ * "not authorized", or the broker closing the connection after the PUBLISH and
+ * before any PUBACK (refused). A granted SUBACK proves no read access on
+ * brokers that filter per message, so silence is "unobserved"; everything
+ * else broke the test (error).
  */
-async function sysWriteProbe(ep: Endpoint, version: ProtocolVersion, params: IdentityParams, opts: TransportOptions & { windowMs: number }): Promise<SysWrite> {
+async function sysWriteProbe(ep: Endpoint, version: ProtocolVersion, params: IdentityParams, opts: TransportOptions): Promise<SysWrite> {
   const r = await mqttConnect(ep, version, { clientId: randomClientId(), ...params }, opts);
   if (!r.channel) {
     const why = r.outcome.kind === 'connack' ? connackCodeName(r.outcome.code, r.outcome.protocolVersion) : r.outcome.error.message;
     return { tested: false, reason: `the identity used could not connect: ${why}`, ...(r.outcome.kind === 'connack' ? {} : { error: true as const }) };
   }
   const channel = r.channel;
-  const topic = `$SYS/mqtt-warden-probe/${randomBytes(8).toString('hex')}`;
+  const topic = `${SYS_PROBE_PREFIX}${randomBytes(8).toString('hex')}`;
+  const delivered = { tested: true as const, outcome: 'delivered' as const, detail: `a client message to ${topic} was delivered to its $SYS subscriber` };
   let echoed = false;
+  let published = false;
+  let acked = false;
   try {
     await subscribe(channel, topic);
-    const heard = await listen(channel, opts.windowMs, publishQos1(channel, topic, 'mqtt-warden $SYS write probe'), () => echoed, (p) => {
+    published = true;
+    const ack = publishQos1(channel, topic, 'mqtt-warden $SYS write probe').then((a) => ((acked = a.code !== undefined), a));
+    // The window of this test is the grace after the PUBACK: the session probe already listens for traffic.
+    const heard = await listen(channel, 0, ack, () => echoed, (p) => {
       if (p.cmd === 'publish' && (p as IPublishPacket).topic === topic) echoed = true;
     });
     const { code } = heard.ack;
-    if (echoed) return { tested: true, outcome: 'delivered', detail: `a client message to ${topic} was delivered to its $SYS subscriber` };
+    if (echoed) return delivered;
     if (version === 5 && code !== undefined && code >= 0x80) {
       return { tested: true, outcome: 'refused', detail: `PUBACK reason code 0x${code.toString(16)}` };
     }
@@ -277,11 +310,15 @@ async function sysWriteProbe(ep: Endpoint, version: ProtocolVersion, params: Ide
           : `the broker acknowledged the publish (PUBACK ${version === 5 ? `0x${code.toString(16)}` : 'without a reason code in 3.1.1'}) but it did not come back within ${heard.ms} ms; a broker that filters reads per message looks the same as one that dropped the publish`,
     };
   } catch (e) {
-    if (echoed) return { tested: true, outcome: 'delivered', detail: `a client message to ${topic} was delivered to its $SYS subscriber` };
-    if (e instanceof ProbeError && e.kind === 'closed') {
-      return { tested: true, outcome: 'refused', detail: `the broker closed the connection after the publish (${e.message})` };
+    if (echoed) return delivered;
+    const reason = channel.disconnectReason();
+    if (published && reason !== undefined && (reason === 0x87 || reason === 0x90)) {
+      return { tested: true, outcome: 'refused', detail: `the broker sent DISCONNECT 0x${reason.toString(16)} after the publish` };
     }
-    return { tested: false, reason: `the $SYS write test ended early: ${(e as Error).message}`, error: true };
+    if (published && !acked && reason === undefined && e instanceof ProbeError && e.kind === 'closed') {
+      return { tested: true, outcome: 'refused', detail: `the broker closed the connection after the publish, before any PUBACK (${e.message})` };
+    }
+    return { tested: false, reason: `the $SYS write test ended early: ${(e as Error).message}${reason !== undefined ? ` (DISCONNECT 0x${reason.toString(16)})` : ''}`, error: true };
   } finally {
     channel.close();
   }
@@ -304,12 +341,15 @@ function certificateName(cert: string | Buffer): string {
 
 export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<MqttProbe> {
   const creds = opts.credentials;
-  const certificate = opts.cert && opts.key ? certificateName(opts.cert) : undefined;
-  // The anonymous probe presents no client certificate: a certificate is an identity.
+  const tls = ep.scheme === 'mqtts' || ep.scheme === 'wss';
+  // A client certificate is an identity, presented only where TLS carries it; the anonymous probe never presents one.
+  const certificate = tls && opts.cert && opts.key ? certificateName(opts.cert) : undefined;
   const { cert: _cert, key: _key, ...anonymousTransport } = opts;
+  const identityTransport: TransportOptions = certificate ? opts : anonymousTransport;
+  const identityKind: MqttProbe['identityKind'] = creds ? 'password' : certificate ? 'certificate' : 'anonymous';
+  const hasIdentity = identityKind !== 'anonymous';
   const identityParams = credentialParams(creds);
   const identity = creds ? `${creds.username}${certificate ? ` (client certificate ${certificate})` : ''}` : certificate ? `client certificate ${certificate}` : 'anonymous';
-  const hasIdentity = identity !== 'anonymous';
 
   let neg: Negotiated;
   let anonymous: AnonymousProbe;
@@ -319,10 +359,11 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     anonymous = { connack: summarize(neg.outcome) };
     anonChannel = neg.channel;
   } catch (e) {
-    // Some brokers drop unauthenticated clients without a CONNACK: retry with the identity.
-    if (!hasIdentity || !(e instanceof ProbeError) || e.kind === 'aborted') throw e;
-    neg = await negotiate(ep, identityParams, opts);
-    anonymous = { dropped: e.message };
+    // Some brokers end unauthenticated connections without a CONNACK (or a TLS
+    // listener refuses clients without a certificate): retry with the identity.
+    if (!hasIdentity || !deliberatelyDropped(e)) throw e;
+    neg = await negotiate(ep, identityParams, identityTransport);
+    anonymous = { dropped: (e as Error).message };
   }
   const version = neg.version;
 
@@ -335,12 +376,15 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
       session = anonChannel;
       sessionConnack = neg.outcome.connack;
     } else {
-      noSessionReason = `anonymous clients are refused (${'connack' in anonymous ? anonymous.connack.codeName : 'dropped'}) and no credentials were given (--username, --cert)`;
+      noSessionReason = `anonymous clients are refused (${'connack' in anonymous ? anonymous.connack.codeName : 'dropped'}) and no identity was given (--username, --cert)`;
     }
   } else {
     anonChannel?.close();
     // When negotiation already ran with the identity, its session is the one to use.
-    const r = 'dropped' in anonymous ? { outcome: neg.outcome as ConnectOutcome, channel: neg.channel } : await mqttConnect(ep, version, { clientId: randomClientId(), ...identityParams }, opts);
+    const r =
+      'dropped' in anonymous
+        ? { outcome: neg.outcome as ConnectOutcome, channel: neg.channel }
+        : await mqttConnect(ep, version, { clientId: randomClientId(), ...identityParams }, identityTransport);
     if (r.outcome.kind === 'connack') {
       credentialed = summarize(r.outcome);
       if (r.outcome.accepted) {
@@ -349,26 +393,6 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
       } else noSessionReason = `the broker refused the identity ${identity} (${credentialed.codeName})`;
     } else noSessionReason = `no CONNACK for ${identity}: ${r.outcome.error.message}`;
   }
-
-  // These two run beside the session probe. They never reject: a rejection
-  // left unawaited while the session probe throws would end the process.
-  const broke = (what: string) => (e: unknown) => ({ tested: false as const, reason: `${what}: ${(e as Error).message}`, error: true as const });
-  const zeroLength = (async (): Promise<MqttProbe['zeroLengthClientId']> => {
-    const r = await mqttConnect(ep, version, { clientId: '', clean: true, ...identityParams }, hasIdentity ? opts : anonymousTransport);
-    r.channel?.close();
-    if (r.outcome.kind !== 'connack') return { tested: false, reason: `no CONNACK: ${r.outcome.error.message}`, error: true };
-    const s = summarize(r.outcome);
-    const idRefused = (version === 4 && s.code === 2) || (version === 5 && s.code === 0x85);
-    if (!s.accepted && !idRefused) {
-      return { tested: false, reason: `the identity used was refused (${s.codeName}), so client-ID handling could not be observed` };
-    }
-    const assigned = r.outcome.connack.properties?.assignedClientIdentifier;
-    return { tested: true, accepted: s.accepted, code: s.code, codeName: s.codeName, ...(assigned ? { assignedClientId: assigned } : {}) };
-  })().catch(broke('the zero-length client ID test failed'));
-
-  const sysWrite: Promise<SysWrite> = session
-    ? sysWriteProbe(ep, version, identityParams, { ...(hasIdentity ? opts : anonymousTransport), windowMs: opts.windowMs }).catch(broke('the $SYS write test failed'))
-    : Promise.resolve({ tested: false, reason: noSessionReason });
 
   let sessionResult: MqttProbe['session'];
   let sysTopics = new Map<string, Buffer>();
@@ -387,19 +411,41 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     sessionResult = { tested: false, reason: noSessionReason };
   }
 
-  const [sysWriteResult, zeroLengthResult] = await Promise.all([sysWrite, zeroLength]);
-  // A deadline that struck a side probe makes the whole probe fail, as it does for the session.
-  if (opts.signal?.aborted) throw new ProbeError('aborted', 'aborted: the target deadline was reached');
+  // The side probes run after the session, one at a time: several connections
+  // of one identity at once can end each other (use_username_as_clientid).
+  const broke = (what: string) => (e: unknown) => {
+    if (e instanceof ProbeError && e.kind === 'aborted') throw e;
+    return { tested: false as const, reason: `${what}: ${(e as Error).message}`, error: true as const };
+  };
+  const sysWrite: SysWrite = session
+    ? await sysWriteProbe(ep, version, identityParams, identityTransport).catch(broke('the $SYS write test failed'))
+    : { tested: false, reason: noSessionReason };
+  const zeroLength = await (async (): Promise<MqttProbe['zeroLengthClientId']> => {
+    const r = await mqttConnect(ep, version, { clientId: '', clean: true, ...identityParams }, identityTransport);
+    r.channel?.close();
+    if (r.outcome.kind !== 'connack') return { tested: false, reason: `no CONNACK: ${r.outcome.error.message}`, error: true };
+    const s = summarize(r.outcome);
+    const idRefused = (version === 4 && s.code === 2) || (version === 5 && s.code === 0x85);
+    if (!s.accepted && !idRefused) {
+      return { tested: false, reason: `the identity used was refused (${s.codeName}), so client-ID handling could not be observed` };
+    }
+    const assigned = r.outcome.connack.properties?.assignedClientIdentifier;
+    return { tested: true, accepted: s.accepted, code: s.code, codeName: s.codeName, ...(assigned ? { assignedClientId: assigned } : {}) };
+  })().catch(broke('the zero-length client ID test failed'));
+
   return {
     endpoint: ep.uri,
-    tls: ep.scheme === 'mqtts' || ep.scheme === 'wss',
+    tls,
     protocol: { v5: neg.v5, used: version },
     anonymous,
     identity,
+    identityKind,
+    ...(creds ? { username: creds.username } : {}),
+    ...(certificate ? { clientCertificate: certificate } : {}),
     ...(credentialed ? { credentialed } : {}),
     session: sessionResult,
-    sysWrite: sysWriteResult,
-    zeroLengthClientId: zeroLengthResult,
+    sysWrite,
+    zeroLengthClientId: zeroLength,
     broker: identify(sessionConnack ?? neg.outcome.connack, sysTopics),
   };
 }
