@@ -313,12 +313,12 @@ export class MqttChannel {
    * Listens for `ms` (or until the connection ends) and hands every packet not
    * claimed by a waiter to `onPacket`, the queued ones first. Nothing is
    * buffered, so a busy broker is counted exactly without growing memory.
-   * Resolves with null when the whole window ran, else with why it was cut.
+   * Ends early once `until` holds. Resolves with null when the window ran
+   * (or ended early by `until`), else with why the connection cut it.
    */
-  async collect(ms: number, onPacket: (p: Packet) => void): Promise<ProbeError | null> {
+  async collect(ms: number, onPacket: (p: Packet) => void, until?: () => boolean): Promise<ProbeError | null> {
     for (const p of this.queue.splice(0)) onPacket(p);
-    if (this.fatal) return this.fatal;
-    this.sink = onPacket;
+    if (this.fatal || until?.()) return this.fatal;
     try {
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -328,6 +328,10 @@ export class MqttChannel {
         };
         const t = setTimeout(done, ms);
         this.stream.once('close', done);
+        this.sink = (p) => {
+          onPacket(p);
+          if (until?.()) done();
+        };
       });
     } finally {
       this.sink = null;

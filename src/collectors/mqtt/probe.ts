@@ -200,9 +200,12 @@ async function listen(
   const a = await timedAck;
   if (!cut) {
     // Packets that arrived while waiting for the PUBACK are counted here, and an
-    // echo gets a few round trips after the PUBACK to come back.
-    const rest = !echoed() && a.code !== undefined ? ackAt + Math.max(ECHO_GRACE_MS, 3 * (ackAt - t0)) - performance.now() : 0;
-    cut = await channel.collect(Math.max(0, rest), onPacket);
+    // echo of an accepted publish gets a few round trips after the PUBACK to come back.
+    const accepted = a.code !== undefined && a.code < 0x80;
+    const rest = accepted && !echoed() ? ackAt + Math.max(ECHO_GRACE_MS, 3 * (ackAt - t0)) - performance.now() : 0;
+    const windowLeft = windowMs - (performance.now() - t0);
+    // Within the window keep listening for traffic; past it, only until the echo arrives.
+    cut = await channel.collect(Math.max(0, rest), onPacket, windowLeft > 0 ? undefined : echoed);
   }
   if (cut) throw cut;
   return { ms: Math.round(performance.now() - t0), ack: a };
