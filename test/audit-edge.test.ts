@@ -243,3 +243,27 @@ describe('client certificate on plaintext endpoints', { skip }, () => {
     assert.equal(result(report, 'ACC-002').evidence.identity, 'anonymous');
   });
 });
+
+describe('third review: clientid_prefixes makes "not authorized" ambiguous', { skip }, () => {
+  let broker: MosquittoBroker;
+  before(async () => {
+    broker = await startMosquitto({
+      listeners: [{ kind: 'mqtt' }],
+      allowAnonymous: false,
+      users: { admin: 'admin' },
+      extraConfig: 'clientid_prefixes dev-',
+    });
+  });
+  after(() => broker?.stop());
+
+  test('with every random client ID refused, guessing and the login test do not PASS or FAIL', async () => {
+    const report = await audit([broker.ports[0]!.url], { intrusive: true, limits: { maxAttempts: 12, maxSeconds: 5, rate: 50, loginAttempts: 6 } });
+    const weak = result(report, 'ACC-007');
+    assert.equal(weak.status, 'SKIP', weak.message);
+    assert.match(weak.message, /clientid_prefixes/);
+    const login = result(report, 'ACC-008');
+    assert.equal(login.status, 'SKIP', login.message);
+    const anon = result(report, 'ACC-001');
+    assert.match(anon.message, /clientid_prefixes/, 'a PASS must say what it could not rule out');
+  });
+});

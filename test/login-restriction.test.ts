@@ -55,6 +55,13 @@ test('accepted random credentials, too few attempts, nothing → not a PASS', ()
   assert.equal(judgeAttempts([{ n: 1, outcome: 'no-connack', ms: 1 }]).verdict, 'inconclusive');
 });
 
+test('"not authorized" for a client ID not known to be accepted proves no failed login', () => {
+  const s = Array.from({ length: 8 }, (_, i) => ({ ...refused(i + 1), code: 0x87, codeName: 'not authorized', notAuthorized: true as const }));
+  assert.equal(judgeAttempts(s, false).verdict, 'inconclusive');
+  assert.match(judgeAttempts(s, false).reason, /clientid_prefixes/);
+  assert.equal(judgeAttempts(s, true).verdict, 'unrestricted');
+});
+
 test('wordlist parsing: first colon splits, comments, errors name the line', () => {
   assert.deepEqual(parseWordlist('# x\nadmin:pa:ss\n\nroot:\n', 'w.txt'), [
     { username: 'admin', password: 'pa:ss' },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTarget, parseTargetsFile, redactUrl, TargetError } from '../src/core/targets.js';
+import { parseTarget, parseTargetsFile, redactSecrets, redactUrl, TargetError } from '../src/core/targets.js';
 
 test('URLs of the four schemes, with default ports and paths', () => {
   assert.equal(parseTarget('mqtt://broker.example').endpoint.uri, 'mqtt://broker.example:1883');
@@ -44,4 +44,25 @@ test('targets file: comments, blank lines, line numbers in errors', () => {
   const list = parseTargetsFile('# brokers\nmqtt://a\n\nb:8883  # tls\n', 'targets.txt');
   assert.deepEqual(list.map((t) => t.endpoint.uri), ['mqtt://a:1883', 'mqtts://b:8883']);
   assert.throws(() => parseTargetsFile('mqtt://a\nftp://b\n', 'targets.txt'), /targets\.txt:2: unsupported scheme/);
+});
+
+test('redaction hides userinfo with spaces, quotes and empty hosts, wherever it stands', () => {
+  const secrets = ['hunter2', 'correct horse battery', "it's-secret", 'S3cretPW'];
+  const texts = [
+    'x: "mqtt://user:hunter2@" is not a valid URL',
+    "error: unknown command 'admin:correct horse battery@127.0.0.1'",
+    'mqtt://admin:correct horse battery@127.0.0.1:99999',
+    "mqtt://admin:it's-secret@127.0.0.1:99999",
+    '"ws ://alice:S3cretPW@host"',
+    "error: unknown command 'mqtt://admin:S3cretPW@broker'",
+  ];
+  for (const t of texts) {
+    const r = redactSecrets(t);
+    for (const s of secrets) assert.ok(!r.includes(s), `${t} → ${r}`);
+    assert.ok(r.includes('***@'));
+  }
+  assert.equal(redactSecrets('mqtt://127.0.0.1:1883 and no secrets'), 'mqtt://127.0.0.1:1883 and no secrets');
+  for (const t of ['mqtt://user:hunter2@', 'mqtt://user:hunter2@ host', "mqtt://admin:it's-secret@127.0.0.1:99999"]) {
+    assert.throws(() => parseTarget(t, 'arg'), (e: Error) => !/hunter2|it's-secret/.test(e.message));
+  }
 });

@@ -32,7 +32,17 @@ export default defineCheck({
     if (a.accepted) {
       return { status: 'FAIL', message: `the broker accepted an anonymous CONNECT (MQTT ${evidence.protocolVersion}, ${a.codeName})`, evidence };
     }
-    if (a.refusal === 'auth') return { status: 'PASS', message: `anonymous CONNECT refused: ${a.codeName} (code ${a.code})`, evidence };
+    if (a.refusal === 'auth' || (a.refusal === 'not-authorized' && p.randomClientIdAccepted)) {
+      return { status: 'PASS', message: `anonymous CONNECT refused: ${a.codeName} (code ${a.code})`, evidence };
+    }
+    if (a.refusal === 'not-authorized') {
+      // The usual answer of Mosquitto to anonymous clients, but also to a client ID outside clientid_prefixes.
+      return {
+        status: 'PASS',
+        message: `anonymous CONNECT refused: ${a.codeName} (code ${a.code}); Mosquitto gives the same answer to a client ID outside clientid_prefixes (deprecated), which --username would rule out`,
+        evidence: { ...evidence, clientIdRuledOut: false },
+      };
+    }
     return {
       status: 'SKIP',
       message: `inconclusive: the broker answered the anonymous CONNECT with "${a.codeName}" (code ${a.code}), which says nothing about authentication`,

@@ -30,8 +30,15 @@ export default defineCheck({
     if (c.control.accepted) {
       return { status: 'SKIP', message: 'the broker accepts a random username and password, so guessing proves nothing (see ACC-001)', evidence };
     }
-    if (c.control.refusal !== 'auth') {
+    if (c.control.refusal === 'other') {
       return { status: 'SKIP', message: `inconclusive: the control login was refused with "${c.control.codeName}", not as bad credentials`, evidence };
+    }
+    if (c.control.refusal === 'not-authorized' && !c.clientIdProven) {
+      return {
+        status: 'SKIP',
+        message: `inconclusive: the control login was refused as "${c.control.codeName}", which Mosquitto also answers to a client ID outside clientid_prefixes, and no random client ID was seen accepted; audit with --username to prove it`,
+        evidence,
+      };
     }
     if (c.accepted.length) {
       const who = c.accepted.map((a) => `${a.username} (${a.source})`).join(', ');

@@ -11,7 +11,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['mqtt.endpoints'],
     description:
-      'Looks at every probed endpoint of the host, and at the standard TLS ports (8883, 8084) the port scan found open: MQTT over plain TCP (`mqtt://`) or plain WebSocket (`ws://`) that answers a CONNECT sends credentials and messages in clear text. It is worse when the broker also offers TLS: the plaintext listener is then an unnecessary downgrade path around it.',
+      'Looks at every probed endpoint of the host, and at the standard MQTT ports (1883, 8883, 8083, 8084) the port scan found open even when they were not probed: MQTT over plain TCP (`mqtt://`) or plain WebSocket (`ws://`) that answers a CONNECT sends credentials and messages in clear text. It is worse when the broker also offers TLS: the plaintext listener is then an unnecessary downgrade path around it.',
     remediation:
       'Remove plaintext listeners or bind them to loopback. Mosquitto: drop `listener 1883` (or `listener 1883 127.0.0.1`) and keep `listener 8883` with `certfile`/`keyfile`; for WebSockets use `protocol websockets` only on a TLS listener. EMQX: `listeners.tcp.default.enable = false` (or `bind = "127.0.0.1:1883"`) and `listeners.ws.default.enable = false`, keeping `listeners.ssl.default`/`listeners.wss.default`.',
     references: [
@@ -19,18 +19,19 @@ export default defineCheck({
       'https://docs.emqx.com/en/emqx/latest/network/emqx-mqtt-tls.html',
     ],
   },
-  judge({ 'mqtt.endpoints': { endpoints, tlsPortsOpen } }, ctx) {
+  judge({ 'mqtt.endpoints': { endpoints, mqttPortsOpen } }, ctx) {
     const answering = endpoints.filter((e) => e.probe.state === 'ok');
-    if (!answering.length) {
+    const isPlain = (scheme: string) => scheme === 'mqtt' || scheme === 'ws';
+    const plain = answering.filter((e) => isPlain(e.endpoint.scheme)).map((e) => e.endpoint.uri);
+    const secure = answering.filter((e) => !isPlain(e.endpoint.scheme)).map((e) => e.endpoint.uri);
+    // Standard MQTT ports the scan found open but nobody probed (explicit targets elsewhere) still count.
+    for (const { port, tls } of mqttPortsOpen) {
+      if (!endpoints.some((e) => e.endpoint.port === port)) (tls ? secure : plain).push(`port ${port} (open, not probed)`);
+    }
+    if (!plain.length && !secure.length) {
       return { status: 'SKIP', message: endpoints.length ? 'no probed endpoint answered MQTT' : 'no MQTT endpoint was probed on this host' };
     }
-    const plainFailed = endpoints.filter((e) => e.probe.state !== 'ok' && (e.endpoint.scheme === 'mqtt' || e.endpoint.scheme === 'ws'));
-    const plain = answering.filter((e) => e.endpoint.scheme === 'mqtt' || e.endpoint.scheme === 'ws').map((e) => e.endpoint.uri);
-    const secure = answering.filter((e) => e.endpoint.scheme === 'mqtts' || e.endpoint.scheme === 'wss').map((e) => e.endpoint.uri);
-    // A standard TLS port the scan found open counts as a TLS listener even when it was not probed.
-    for (const port of tlsPortsOpen) {
-      if (!endpoints.some((e) => e.endpoint.port === port)) secure.push(`port ${port} (open, not probed)`);
-    }
+    const plainFailed = endpoints.filter((e) => e.probe.state !== 'ok' && isPlain(e.endpoint.scheme));
     const evidence = { plaintext: plain, tls: secure, vantage: ctx.loopback ? 'loopback' : 'network' };
     // Seen from loopback, a listener may well be bound to loopback only: one level lower.
     const note = ctx.loopback ? ' (seen from loopback: check that it is not bound to other interfaces)' : '';

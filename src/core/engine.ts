@@ -127,8 +127,11 @@ async function collectEndpoint(ep: Endpoint, opts: AuditOptions): Promise<FactMa
     ...BUILTIN_CREDENTIALS.map((c) => ({ ...c, source: 'built-in' as const })),
   ];
   // The restriction test goes first: a limit that the guessing would trigger must not hide it.
-  facts['mqtt.loginRestriction'] = await collect(() => testLoginRestriction(ep, version, opts.limits, transport));
-  facts['mqtt.credentials'] = await collect(() => guessCredentials(ep, version, list, opts.limits, { ...transport, showSecrets: opts.showSecrets }));
+  const clientIdProven = probe.value.randomClientIdAccepted;
+  facts['mqtt.loginRestriction'] = await collect(() => testLoginRestriction(ep, version, opts.limits, { ...transport, clientIdProven }));
+  facts['mqtt.credentials'] = await collect(() =>
+    guessCredentials(ep, version, list, opts.limits, { ...transport, showSecrets: opts.showSecrets, clientIdProven }),
+  );
   facts['mqtt.takeover'] = await takeoverFact(ep, probe.value, credentials, transport);
   return facts;
 }
@@ -252,8 +255,12 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
         ms: 0,
         value: {
           endpoints: collected.filter((c) => c.endpoint.host === host).map((c) => ({ endpoint: c.endpoint, probe: c.facts['mqtt.probe']! })),
-          tlsPortsOpen:
-            scan?.state === 'ok' ? scan.value.ports.filter((p) => p.state === 'open' && (p.service === 'mqtts' || p.service === 'mqtt-wss')).map((p) => p.port) : [],
+          mqttPortsOpen:
+            scan?.state === 'ok'
+              ? scan.value.ports
+                  .filter((p) => p.state === 'open' && SCHEME_FOR_SERVICE[p.service])
+                  .map((p) => ({ port: p.port, tls: p.service === 'mqtts' || p.service === 'mqtt-wss' }))
+              : [],
         },
       };
     }

@@ -41,12 +41,13 @@ export interface ConnackSummary {
   codeName: string;
   accepted: boolean;
   /**
-   * For a refused CONNECT: 'auth' when the code says the identity was not
-   * accepted (3.1.1: 4, 5; MQTT 5: 0x86, 0x87, 0x8C), 'other' for anything
-   * else (server busy, banned, identifier rejected, ...), which says nothing
-   * about authentication.
+   * For a refused CONNECT: 'auth' when the code refuses the credentials
+   * (3.1.1: 4; MQTT 5: 0x86, 0x8C); 'not-authorized' (3.1.1: 5; MQTT 5: 0x87)
+   * when it refuses the client, which Mosquitto also does for a client ID
+   * outside `clientid_prefixes`; 'other' for anything else (server busy,
+   * banned, identifier rejected, ...), which says nothing about authentication.
    */
-  refusal?: 'auth' | 'other';
+  refusal?: 'auth' | 'not-authorized' | 'other';
 }
 
 /** The anonymous CONNECT: a CONNACK, or a connection dropped without one (while the identity used got a CONNACK). */
@@ -120,6 +121,11 @@ export interface MqttProbe {
   clientCertificate?: string;
   /** Outcome of connecting with the configured credentials (absent when none were given). */
   credentialed?: ConnackSummary;
+  /**
+   * A CONNECT with a random mqtt-warden-… client ID was accepted: refusals of
+   * such IDs ("not authorized") are then about the identity, not the client ID.
+   */
+  randomClientIdAccepted: boolean;
   session: Tested<{
     wildcard: SubscriptionResult;
     sys: SubscriptionResult;
@@ -144,6 +150,8 @@ export interface CredentialGuess {
   attempts: number;
   /** Guesses refused with an authentication code: the only ones that tested a password. */
   refusedAuth: number;
+  /** Whether a random client ID is known to be accepted (else "not authorized" may be about the ID). */
+  clientIdProven: boolean;
   /** Guesses refused with another code (busy, banned, identifier rejected, ...). */
   refusedOther: number;
   /** Guesses that ended without a CONNACK. */
@@ -159,12 +167,16 @@ export interface LoginAttempt {
   outcome: 'accepted' | 'refused' | 'banned' | 'throttled-code' | 'other-code' | 'no-connack' | 'connect-failed';
   code?: number;
   codeName?: string;
+  /** A refusal as "not authorized" (3.1.1: 5; MQTT 5: 0x87) rather than as bad credentials. */
+  notAuthorized?: true;
   detail?: string;
   ms: number;
 }
 
 export interface LoginRestriction {
   username: string;
+  /** Whether a random client ID is known to be accepted (else "not authorized" may be about the ID). */
+  clientIdProven: boolean;
   attempts: LoginAttempt[];
   durationMs: number;
   verdict: 'restricted' | 'unrestricted' | 'no-authentication' | 'inconclusive';
@@ -191,8 +203,8 @@ export interface EndpointProbeSummary {
 
 export interface HostEndpoints {
   endpoints: EndpointProbeSummary[];
-  /** Standard TLS MQTT ports (8883, 8084) the port scan found open, whether probed or not. */
-  tlsPortsOpen: number[];
+  /** Standard MQTT ports the port scan found open (1883, 8883, 8083, 8084), whether probed or not. */
+  mqttPortsOpen: { port: number; tls: boolean }[];
 }
 
 export interface FactTypes {

@@ -122,10 +122,21 @@ export function redactUrl(text: string): string {
 }
 
 /**
- * Hides whatever stands before an `@` inside a word (user:password@host,
- * scheme://user:pw@host, even malformed ones), anywhere in a text: used on
- * everything the CLI prints about its arguments.
+ * Hides credentials in any text the CLI prints about its arguments. On every
+ * line that has an `@`, whatever could be userinfo is replaced, up to the last
+ * `@`: after a `scheme://`, after an opening quote (a password may hold spaces
+ * and quotes), and in any word. Errs towards hiding too much.
  */
 export function redactSecrets(text: string): string {
-  return text.replace(/(^|[\s'"([])((?:[a-z0-9+.\- ]*:)?\/\/)?[^\s'"]*@(?=[^\s'"@]+)/gi, (_m, lead: string, scheme: string | undefined) => `${lead}${scheme ?? ''}***@`);
+  return text
+    .split('\n')
+    .map((line) =>
+      line.includes('@')
+        ? line
+            .replace(/:\/\/.*@/, '://***@')
+            .replace(/(['"]).*@/, '$1***@')
+            .replace(/\S*@/g, (m) => (m.endsWith('***@') ? m : '***@'))
+        : line,
+    )
+    .join('\n');
 }

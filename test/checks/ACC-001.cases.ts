@@ -7,6 +7,11 @@ export default {
       name: '3.1.1 not authorized',
       facts: { 'mqtt.probe': probe({ anonymous: { connack: { protocolVersion: 4, code: 5, codeName: 'not authorized', accepted: false, refusal: 'auth' } } }) },
     },
+    {
+      name: '"not authorized" with no random client ID seen accepted: a PASS that says what it cannot rule out',
+      facts: { 'mqtt.probe': probe({ randomClientIdAccepted: false, credentialed: undefined, identity: 'anonymous', identityKind: 'anonymous', username: undefined }) },
+      message: 'clientid_prefixes',
+    },
     { name: 'dropped without CONNACK while the identity connects', facts: { 'mqtt.probe': probe({ anonymous: { dropped: 'connection closed by the peer' } }) }, message: 'dropped' },
   ],
   bad: [

@@ -6,6 +6,7 @@ const guess = (over: Partial<CredentialGuess>): CredentialGuess => ({
   control: refused,
   attempts: 13,
   refusedAuth: 12,
+  clientIdProven: true,
   refusedOther: 0,
   errors: 0,
   stoppedBy: 'list-exhausted',
@@ -35,6 +36,11 @@ export default {
       facts: { 'mqtt.credentials': guess({ control: { ...refused, code: 0x89, codeName: 'server busy', refusal: 'other' }, refusedAuth: 0 }) },
     },
     { name: 'every guess refused with a non-auth code', facts: { 'mqtt.credentials': guess({ refusedAuth: 0, refusedOther: 12 }) } },
+    {
+      name: '"not authorized" control while no random client ID was seen accepted (clientid_prefixes?)',
+      facts: { 'mqtt.credentials': guess({ control: { ...refused, code: 0x87, codeName: 'not authorized', refusal: 'not-authorized' }, clientIdProven: false, refusedAuth: 0 }) },
+      message: 'clientid_prefixes',
+    },
     { name: 'a ban after one real guess', facts: { 'mqtt.credentials': guess({ refusedAuth: 1, refusedOther: 11 }) }, message: '11 of 12' },
   ],
 } satisfies CheckCases;

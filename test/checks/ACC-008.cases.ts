@@ -3,6 +3,7 @@ import type { CheckCases } from './fixtures.js';
 
 const r = (verdict: LoginRestriction['verdict'], reason: string): LoginRestriction => ({
   username: 'mw-probe-0123456789ab',
+  clientIdProven: true,
   attempts: [{ n: 1, outcome: 'refused', code: 0x86, codeName: 'bad user name or password', ms: 2 }],
   durationMs: 2000,
   verdict,

@@ -12,6 +12,12 @@ export default {
       message: 'port 8883 (open, not probed)',
     },
     {
+      name: 'TLS target, plaintext 1883 open on the same host but not probed',
+      facts: { 'mqtt.endpoints': hostEndpoints(['mqtts://h:8883'], [1883, 8883]) },
+      severity: 'high',
+      message: 'port 1883 (open, not probed)',
+    },
+    {
       name: 'plaintext WebSocket next to TLS, seen from loopback',
       facts: { 'mqtt.endpoints': hostEndpoints(['ws://127.0.0.1:8083', 'mqtts://127.0.0.1:8883']) },
       ctx: { loopback: true },

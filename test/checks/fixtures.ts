@@ -42,11 +42,12 @@ export function probe(over: Partial<MqttProbe> = {}): MqttProbe {
     endpoint: 'mqtts://broker.example:8883',
     tls: true,
     protocol: { v5: true, used: 5 },
-    anonymous: { connack: { protocolVersion: 5, code: 0x87, codeName: 'not authorized', accepted: false, refusal: 'auth' } },
+    anonymous: { connack: { protocolVersion: 5, code: 0x87, codeName: 'not authorized', accepted: false, refusal: 'not-authorized' } },
     identity: 'sensor1',
     identityKind: 'password',
     username: 'sensor1',
     credentialed: { protocolVersion: 5, code: 0, codeName: 'success', accepted: true },
+    randomClientIdAccepted: true,
     session: session(),
     sysWrite: { tested: true, outcome: 'refused', detail: 'PUBACK reason code 0x87' },
     zeroLengthClientId: { tested: true, accepted: false, code: 0x85, codeName: 'client identifier not valid' },
@@ -83,9 +84,9 @@ function endpoints(...uris: string[]): FactTypes['mqtt.endpoints']['endpoints'] 
   });
 }
 
-export function hostEndpoints(uris: string[], tlsPortsOpen: number[] = [], failed: string[] = []): FactTypes['mqtt.endpoints'] {
+export function hostEndpoints(uris: string[], portsOpen: number[] = [], failed: string[] = []): FactTypes['mqtt.endpoints'] {
   const broken = endpoints(...failed).map((e) => ({ ...e, probe: { state: 'error' as const, error: 'no CONNACK within 3000 ms', ms: 3000 } }));
-  return { endpoints: [...endpoints(...uris), ...broken], tlsPortsOpen };
+  return { endpoints: [...endpoints(...uris), ...broken], mqttPortsOpen: portsOpen.map((port) => ({ port, tls: port === 8883 || port === 8084 })) };
 }
 
 export const NETWORK_CTX: JudgeContext = { subject: 'mqtts://broker.example:8883', host: 'broker.example', loopback: false };

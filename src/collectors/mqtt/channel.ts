@@ -446,5 +446,18 @@ export function connackCodeName(code: number, version: ProtocolVersion): string 
 
 /** CONNACK codes that mean "your credentials/identity are not accepted". */
 export function isAuthRefusal(code: number, version: ProtocolVersion): boolean {
-  return version === 4 ? code === 4 || code === 5 : code === 0x86 || code === 0x87 || code === 0x8c;
+  return refusalKind(code, version) !== 'other';
+}
+
+/**
+ * 'auth': the credentials were refused (3.1.1: 4; MQTT 5: 0x86, 0x8C).
+ * 'not-authorized' (3.1.1: 5; MQTT 5: 0x87): the client was refused, for its
+ * credentials or for anything else about it. Mosquitto answers wrong passwords
+ * this way, and also a client ID outside `clientid_prefixes`, so on its own it
+ * proves an authentication refusal only once a random client ID was accepted.
+ * 'other': busy, banned, identifier rejected, ...: nothing about authentication.
+ */
+export function refusalKind(code: number, version: ProtocolVersion): 'auth' | 'not-authorized' | 'other' {
+  if (version === 4) return code === 4 ? 'auth' : code === 5 ? 'not-authorized' : 'other';
+  return code === 0x86 || code === 0x8c ? 'auth' : code === 0x87 ? 'not-authorized' : 'other';
 }

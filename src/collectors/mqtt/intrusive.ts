@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IPingrespPacket } from 'mqtt-packet';
 import type { CredentialGuess, LoginAttempt, LoginRestriction, Takeover } from '../../core/facts.js';
 import type { Endpoint } from '../../core/types.js';
-import { ProbeError, connackCodeName, isAuthRefusal, mqttConnect, type ProtocolVersion, type TransportOptions } from './channel.js';
+import { ProbeError, connackCodeName, isAuthRefusal, mqttConnect, refusalKind, type ProtocolVersion, type TransportOptions } from './channel.js';
 import { randomClientId, summarize, type Credentials } from './probe.js';
 
 export interface IntrusiveLimits {
@@ -103,7 +103,7 @@ export async function guessCredentials(
   version: ProtocolVersion,
   list: readonly (Credentials & { source: 'built-in' | 'wordlist' })[],
   limits: IntrusiveLimits,
-  opts: TransportOptions & { showSecrets: boolean },
+  opts: TransportOptions & { showSecrets: boolean; clientIdProven: boolean },
 ): Promise<CredentialGuess> {
   const budget = new Budget(limits, opts.signal);
   await budget.next();
@@ -115,9 +115,20 @@ export async function guessCredentials(
       : controlOutcome.kind === 'connack'
         ? summarize(controlOutcome)
         : { error: controlOutcome.error.message };
-  const result: CredentialGuess = { control, attempts: 1, refusedAuth: 0, refusedOther: 0, errors: 0, stoppedBy: 'list-exhausted', accepted: [] };
-  // Guessing only means something where the control was refused as an authentication failure.
-  if (!('accepted' in control) || control.accepted || control.refusal !== 'auth') return result;
+  const result: CredentialGuess = {
+    control,
+    attempts: 1,
+    refusedAuth: 0,
+    clientIdProven: opts.clientIdProven,
+    refusedOther: 0,
+    errors: 0,
+    stoppedBy: 'list-exhausted',
+    accepted: [],
+  };
+  // Guessing only means something where the control was refused as an authentication failure,
+  // and "not authorized" is one only when random client IDs are known to be accepted.
+  if (!('accepted' in control) || control.accepted) return result;
+  if (control.refusal === 'other' || (control.refusal === 'not-authorized' && !opts.clientIdProven)) return result;
   let failedInARow = 0;
   for (const cred of list) {
     const stop = budget.exhausted();
@@ -161,7 +172,7 @@ export async function testLoginRestriction(
   ep: Endpoint,
   version: ProtocolVersion,
   limits: IntrusiveLimits,
-  opts: TransportOptions,
+  opts: TransportOptions & { clientIdProven: boolean },
 ): Promise<LoginRestriction> {
   const ident = randomIdentity();
   const clientId = randomClientId('mw-login');
@@ -187,7 +198,14 @@ export async function testLoginRestriction(
               : isAuthRefusal(o.code, o.protocolVersion)
                 ? 'refused'
                 : 'other-code';
-        a = { n, outcome, code: o.code, codeName: connackCodeName(o.code, o.protocolVersion), ms };
+        a = {
+          n,
+          outcome,
+          code: o.code,
+          codeName: connackCodeName(o.code, o.protocolVersion),
+          ...(outcome === 'refused' && refusalKind(o.code, o.protocolVersion) === 'not-authorized' ? { notAuthorized: true as const } : {}),
+          ms,
+        };
       } else {
         a = { n, outcome: 'no-connack', detail: o.error.message, ms };
       }
@@ -197,12 +215,14 @@ export async function testLoginRestriction(
     }
     attempts.push(a);
     if (a.outcome === 'accepted' || a.outcome === 'banned' || a.outcome === 'throttled-code' || a.outcome === 'other-code') break;
+    // "Not authorized" for a client ID not known to be acceptable proves no failed login: stop.
+    if (a.notAuthorized && !opts.clientIdProven) break;
     // Two failed connections in a row are a pattern, not a hiccup: stop there.
     const prev = attempts[attempts.length - 2];
     if (isDropped(a) && prev && isDropped(prev)) break;
   }
   const durationMs = Math.round(performance.now() - started);
-  return { username: ident.username, attempts, durationMs, ...judgeAttempts(attempts) };
+  return { username: ident.username, clientIdProven: opts.clientIdProven, attempts, durationMs, ...judgeAttempts(attempts, opts.clientIdProven) };
 }
 
 function isDropped(a: LoginAttempt): boolean {
@@ -213,7 +233,7 @@ function isDropped(a: LoginAttempt): boolean {
 export const MIN_LOGIN_ATTEMPTS = 6;
 
 /** Decides from the attempt series; exported for unit tests. */
-export function judgeAttempts(attempts: readonly LoginAttempt[]): Pick<LoginRestriction, 'verdict' | 'reason'> {
+export function judgeAttempts(attempts: readonly LoginAttempt[], clientIdProven = true): Pick<LoginRestriction, 'verdict' | 'reason'> {
   if (attempts.length === 0) return { verdict: 'inconclusive', reason: 'no attempt could be made within the time budget' };
   const first = attempts[0]!;
   if (first.outcome === 'accepted') {
@@ -221,6 +241,12 @@ export function judgeAttempts(attempts: readonly LoginAttempt[]): Pick<LoginRest
   }
   if (first.outcome !== 'refused') {
     return { verdict: 'inconclusive', reason: `the first attempt already ended with ${first.outcome}${first.codeName ? ` (${first.codeName})` : ''}${first.detail ? `: ${first.detail}` : ''}` };
+  }
+  if (first.notAuthorized && !clientIdProven) {
+    return {
+      verdict: 'inconclusive',
+      reason: `the broker answers "${first.codeName}", which Mosquitto also gives to a client ID outside clientid_prefixes; no random client ID was seen accepted (audit with --username), so these are not proven failed logins`,
+    };
   }
   const describe = (a: LoginAttempt) => `attempt ${a.n} ended with ${a.outcome}${a.codeName ? ` (${a.codeName})` : ''}${a.detail ? `: ${a.detail}` : ''}`;
   const limit = attempts.find((a) => a.outcome === 'banned' || a.outcome === 'throttled-code');

@@ -15,9 +15,9 @@ import { X509Certificate } from 'node:crypto';
 import {
   ProbeError,
   connackCodeName,
-  isAuthRefusal,
   isDeliberateClose,
   mqttConnect,
+  refusalKind,
   type ConnectOutcome,
   type ConnectParams,
   type MqttChannel,
@@ -56,7 +56,7 @@ export function summarize(outcome: Extract<ConnectOutcome, { kind: 'connack' }>)
     code,
     codeName: connackCodeName(code, v),
     accepted,
-    ...(accepted ? {} : { refusal: isAuthRefusal(code, v) ? ('auth' as const) : ('other' as const) }),
+    ...(accepted ? {} : { refusal: refusalKind(code, v) }),
   };
 }
 
@@ -446,6 +446,7 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     ...(creds ? { username: creds.username } : {}),
     ...(certificate ? { clientCertificate: certificate } : {}),
     ...(credentialed ? { credentialed } : {}),
+    randomClientIdAccepted: ('connack' in anonymous && anonymous.connack.accepted) || credentialed?.accepted === true,
     session: sessionResult,
     sysWrite,
     zeroLengthClientId: zeroLength,
