@@ -185,10 +185,10 @@ describe('second review: identities', { skip }, () => {
   let broker: MosquittoBroker;
   before(async () => {
     broker = await startMosquitto({
-      listeners: [{ kind: 'mqtt' }],
+      // A listener option: written before any `listener` line, Mosquitto 2.0.11 would also open the default 1883.
+      listeners: [{ kind: 'mqtt', extra: 'use_username_as_clientid true' }],
       allowAnonymous: false,
       users: { alice: 'Alice-Long-Secret', anonymous: 'Anon-Long-Secret' },
-      extraConfig: 'use_username_as_clientid true',
     });
   });
   after(() => broker?.stop());

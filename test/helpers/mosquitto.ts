@@ -393,6 +393,14 @@ async function startOnce(opts: MosquittoOptions): Promise<MosquittoBroker> {
     }
 
     const readLog = (): string => readIfExists(logPath);
+    // A listener option written before any `listener` line makes Mosquitto open its default
+    // listener (1883, all interfaces) too: a test must never listen where it did not ask to.
+    const wanted = new Set(targets.map((t) => t.port));
+    const stray = [...readLog().matchAll(/Opening ipv[46] listen socket on port (\d+)\./g)].map((m) => Number(m[1])).filter((p) => !wanted.has(p));
+    if (stray.length) {
+      await stop();
+      throw new Error(`startMosquitto: the config opened unrequested listeners on ports ${stray.join(', ')} (a listener option before any listener line?)\n${config}`);
+    }
     const broker: MosquittoBroker = {
       ports: layout.listeners,
       dir,
