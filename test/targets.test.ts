@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTarget, parseTargetsFile, redactSecrets, redactUrl, TargetError } from '../src/core/targets.js';
+import { parseTarget, parseTargetsFile, redactSecrets, TargetError } from '../src/core/targets.js';
 
 test('URLs of the four schemes, with default ports and paths', () => {
   assert.equal(parseTarget('mqtt://broker.example').endpoint.uri, 'mqtt://broker.example:1883');
@@ -37,7 +37,7 @@ test('bad targets name their origin and never echo a password', () => {
     () => parseTarget('mqtt://bob:hunter2@[bad', 'x'),
     (e: Error) => !e.message.includes('hunter2') && /x: .* is not a valid URL/.test(e.message),
   );
-  assert.equal(redactUrl('mqtt://bob:hunter2@h'), 'mqtt://***@h');
+  assert.equal(redactSecrets('mqtt://bob:hunter2@h'), 'mqtt://***@h');
 });
 
 test('targets file: comments, blank lines, line numbers in errors', () => {

@@ -15,7 +15,7 @@ import {
   type ReportSummary,
   type Severity,
 } from './types.js';
-import { isLoopback, scanPorts, serviceForPort } from '../collectors/ports.js';
+import { isLoopback, scanPorts } from '../collectors/ports.js';
 import { probeEndpoint, type Credentials } from '../collectors/mqtt/probe.js';
 import {
   BUILTIN_CREDENTIALS,
@@ -69,11 +69,6 @@ async function collect<T>(fn: () => Promise<T>): Promise<Fact<T>> {
   }
 }
 
-/** An AbortSignal that fires after ms; the timer never keeps the process alive. */
-function deadline(ms: number): AbortSignal {
-  return AbortSignal.timeout(ms);
-}
-
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
@@ -97,7 +92,7 @@ const SCHEME_FOR_SERVICE: Partial<Record<string, Endpoint['scheme']>> = {
 async function collectEndpoint(ep: Endpoint, opts: AuditOptions): Promise<FactMap> {
   const facts: FactMap = {};
   const intrusiveBudgetMs = opts.intrusive ? 3 * (opts.limits.maxSeconds * 1000 + opts.timeoutMs) : 0;
-  const signal = deadline(opts.targetTimeoutMs + intrusiveBudgetMs);
+  const signal = AbortSignal.timeout(opts.targetTimeoutMs + intrusiveBudgetMs);
   const transport: TransportOptions = { timeoutMs: opts.timeoutMs, signal, ...opts.tls };
   const credentials = opts.endpointCredentials?.[ep.uri] ?? opts.credentials;
   opts.onProgress?.(`probing ${ep.uri}`);
@@ -225,7 +220,7 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
         const facts: FactMap = {};
         if (opts.scanPorts.length) {
           opts.onProgress?.(`scanning ${opts.scanPorts.length} standard ports on ${host}`);
-          facts['net.ports'] = await collect(() => scanPorts(host, opts.scanPorts, { timeoutMs: opts.timeoutMs, signal: deadline(opts.targetTimeoutMs) }));
+          facts['net.ports'] = await collect(() => scanPorts(host, opts.scanPorts, { timeoutMs: opts.timeoutMs, signal: AbortSignal.timeout(opts.targetTimeoutMs) }));
         } else {
           facts['net.ports'] = { state: 'skipped', reason: 'port scan disabled (--no-port-scan)' };
         }
@@ -238,7 +233,7 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
       endpoints =
         scan?.state === 'ok'
           ? scan.value.ports.flatMap((p) => {
-              const scheme = p.state === 'open' ? SCHEME_FOR_SERVICE[serviceForPort(p.port) ?? ''] : undefined;
+              const scheme = p.state === 'open' ? SCHEME_FOR_SERVICE[p.service] : undefined;
               return scheme ? [makeEndpoint(scheme, opts.defaultHost, p.port, false)] : [];
             })
           : [];

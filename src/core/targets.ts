@@ -59,7 +59,7 @@ export function parseTarget(raw: string, where = 'target'): ParsedTarget {
       // dropped from url.port; parse under a non-special alias to keep every port.
       url = new URL(text.replace(/^([a-z][a-z0-9+.-]*):\/\//i, 'x-$1://'));
     } catch {
-      throw new TargetError(`${where}: "${redactUrl(text)}" is not a valid URL`);
+      throw new TargetError(`${where}: "${redactSecrets(text)}" is not a valid URL`);
     }
     const scheme = url.protocol.replace(/^x-|:$/g, '').toLowerCase() as TransportScheme;
     if (!(scheme in DEFAULT_PORTS)) {
@@ -114,11 +114,6 @@ export function parseTargetsFile(text: string, file: string): ParsedTarget[] {
     if (t) out.push(parseTarget(t, `${file}:${i + 1}`));
   });
   return out;
-}
-
-/** Removes userinfo (everything up to the last @) from a URL-like text so credentials never reach output. */
-export function redactUrl(text: string): string {
-  return redactSecrets(text);
 }
 
 /**

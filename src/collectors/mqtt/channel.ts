@@ -179,10 +179,6 @@ export class MqttChannel {
     return this.version;
   }
 
-  get closed(): boolean {
-    return this.fatal !== null;
-  }
-
   /** The reason code of a DISCONNECT the peer sent (MQTT 5), if one is queued. */
   disconnectReason(): number | undefined {
     const d = this.queue.find((p) => p.cmd === 'disconnect');
