@@ -3,7 +3,7 @@
  * mqtt-warden command line. The only module that may end the process:
  * exit 0 = no finding at or above --fail-on, 1 = findings, 2 = usage/config/internal error.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CATALOGUE } from './checks/index.js';
 import { STANDARD_PORTS } from './collectors/ports.js';
@@ -16,25 +16,8 @@ import { SEVERITIES, STRATEGIES, severityRank, type Severity } from './core/type
 import { REPORT_FORMATS, renderReport, type ReportFormat } from './reporters/index.js';
 import { renderCatalogue, CATALOGUE_FORMATS, type CatalogueFormat } from './reporters/catalogue.js';
 import { VERSION } from './version.js';
-
-class UsageError extends Error {}
-
-function int(name: string, min: number, max: number) {
-  return (v: string) => {
-    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
-    const n = Number(v);
-    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}`);
-    return n;
-  };
-}
-
-function num(name: string, min: number, max: number) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number between ${min} and ${max}`);
-    return n;
-  };
-}
+import { int, num, readText, UsageError } from './cli/common.js';
+import { COMMANDS } from './cli/commands.js';
 
 function portList(v: string): number[] {
   const ports = v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -44,14 +27,6 @@ function portList(v: string): number[] {
 function canaryTopic(v: string): string {
   if (!v || /[#+]/.test(v) || v.startsWith('$')) throw new InvalidArgumentError('--canary-topic must be a plain topic name (no wildcards, not $...)');
   return v;
-}
-
-function readText(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }
 
 function wordlistFrom(file: string) {
@@ -157,6 +132,7 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
     defaultHost: '127.0.0.1',
     network: !flags.hostOnly,
     host: flags.host,
+    system: { root: '/', timeoutMs: flags.timeout },
     ...(credentials ? { credentials } : {}),
     endpointCredentials,
     intrusive: Boolean(flags.intrusive),
@@ -245,6 +221,7 @@ function buildProgram(setExit: (code: number) => void): Command {
       process.stdout.write(renderCatalogue(CATALOGUE.map((c) => c.meta), STRATEGIES, flags.format));
       setExit(0);
     });
+  for (const register of COMMANDS) register(program, setExit);
   return program;
 }
 

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { CATALOGUE } from '../src/checks/index.js';
-import { STRATEGIES, FACT_KEYS } from '../src/core/types.js';
+import { STRATEGIES, FACT_KEYS, severityRank, type Verdict } from '../src/core/types.js';
+import { verdictList } from '../src/core/check.js';
 import { checkDocPage } from '../src/reporters/docs.js';
 import { NETWORK_CTX, type Case, type CheckCases } from './checks/fixtures.js';
 
@@ -64,18 +65,27 @@ for (const check of CATALOGUE) {
     const run = (c: Case) => {
       const facts = deepFreeze(structuredClone(c.facts));
       const ctx = { ...NETWORK_CTX, ...c.ctx };
-      const v = check.judge(facts as never, ctx);
-      assert.deepEqual(check.judge(facts as never, ctx), v, `${id} / ${c.name}: judge is not deterministic`);
-      if (c.message) assert.ok(v.message.includes(c.message), `${id} / ${c.name}: message "${v.message}" lacks "${c.message}"`);
-      return v;
+      const vs = verdictList(check.judge(facts as never, ctx));
+      assert.ok(vs.length > 0, `${id} / ${c.name}: the judge returned no verdict`);
+      assert.deepEqual(verdictList(check.judge(facts as never, ctx)), vs, `${id} / ${c.name}: judge is not deterministic`);
+      const messages = vs.map((v) => v.message);
+      if (c.message) assert.ok(messages.some((m) => m.includes(c.message!)), `${id} / ${c.name}: messages ${JSON.stringify(messages)} lack "${c.message}"`);
+      return vs;
     };
-    for (const c of cases.good) assert.equal(run(c).status, 'PASS', `${id} / ${c.name} should PASS`);
+    const statuses = (vs: readonly Verdict[]) => vs.map((v) => v.status);
+    for (const c of cases.good) assert.ok(statuses(run(c)).every((s) => s === 'PASS'), `${id} / ${c.name} should PASS`);
     for (const c of cases.bad) {
-      const v = run(c);
-      assert.equal(v.status, 'FAIL', `${id} / ${c.name} should FAIL`);
-      if (c.severity) assert.equal(v.status === 'FAIL' && (v.severity ?? check.meta.severity), c.severity, `${id} / ${c.name}: severity`);
+      const fails = run(c).filter((v) => v.status === 'FAIL');
+      assert.ok(fails.length > 0, `${id} / ${c.name} should FAIL`);
+      if (c.severity) {
+        const worst = fails.map((v) => (v.status === 'FAIL' && v.severity) || check.meta.severity).sort((a, b) => severityRank(b) - severityRank(a))[0];
+        assert.equal(worst, c.severity, `${id} / ${c.name}: severity`);
+      }
+      if (c.line !== undefined) {
+        assert.ok(fails.some((v) => v.location?.line === c.line), `${id} / ${c.name}: no FAIL at line ${c.line} (got ${JSON.stringify(fails.map((v) => v.location))})`);
+      }
     }
-    for (const c of cases.skip ?? []) assert.equal(run(c).status, 'SKIP', `${id} / ${c.name} should SKIP`);
-    for (const c of cases.error ?? []) assert.equal(run(c).status, 'ERROR', `${id} / ${c.name} should be ERROR`);
+    for (const c of cases.skip ?? []) assert.ok(statuses(run(c)).every((s) => s === 'SKIP'), `${id} / ${c.name} should SKIP`);
+    for (const c of cases.error ?? []) assert.ok(statuses(run(c)).includes('ERROR'), `${id} / ${c.name} should be ERROR`);
   });
 }

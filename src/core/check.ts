@@ -3,7 +3,7 @@ import type { CheckMeta, FactKey, Verdict } from './types.js';
 
 /** What a judge may know besides the facts: nothing it could use to cause side effects. */
 export interface JudgeContext {
-  /** Endpoint URI (endpoint scope) or host name (host scope). */
+  /** Endpoint URI (endpoint scope), host name (host scope) or the audited system's name (system scope). */
   subject: string;
   host: string;
   /** The subject is a loopback address: reachability says nothing about exposure to the network. */
@@ -12,8 +12,17 @@ export interface JudgeContext {
 
 export interface Check<K extends FactKey = FactKey> {
   meta: CheckMeta & { needs: readonly K[] };
-  /** Pure: the same facts give the same verdict; no I/O, no clock, no randomness. */
-  judge(facts: Pick<FactTypes, K>, ctx: JudgeContext): Verdict;
+  /**
+   * Pure: the same facts give the same verdicts; no I/O, no clock, no randomness.
+   * A judge may return several verdicts for one subject (e.g. one per offending
+   * config line, each with its location); an empty list is an internal error.
+   */
+  judge(facts: Pick<FactTypes, K>, ctx: JudgeContext): Verdict | readonly Verdict[];
+}
+
+/** The verdicts of a judge as a list. */
+export function verdictList(v: Verdict | readonly Verdict[]): readonly Verdict[] {
+  return Array.isArray(v) ? v : [v as Verdict];
 }
 
 /** The verdict for a sub-probe that did not run: SKIP when it did not apply, ERROR when it broke. */

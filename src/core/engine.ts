@@ -3,14 +3,15 @@
  * then judges every check of the catalogue against the facts (pure), with an
  * explicit reason for every check that could not be judged.
  */
-import type { Check, JudgeContext } from './check.js';
-import type { FactTypes, MqttProbe } from './facts.js';
+import { verdictList, type Check, type JudgeContext } from './check.js';
+import type { FactMap, FactTypes, MqttProbe } from './facts.js';
+import { collect, mapLimit } from './collect.js';
+import { collectSystemFacts, type SystemAuditOptions } from '../collectors/system/index.js';
 import {
   SEVERITIES,
   type CheckResult,
   type Endpoint,
   type Fact,
-  type FactKey,
   type Report,
   type ReportSummary,
   type Severity,
@@ -53,34 +54,11 @@ export interface AuditOptions {
   canaryTopic?: string;
   failOn: Severity | 'none';
   tls: Pick<TransportOptions, 'ca' | 'cert' | 'key'>;
+  /** Host checks of the machine (this host, or an offline root): given when `host` is true. */
+  system?: Omit<SystemAuditOptions, 'onProgress'>;
   onProgress?: (message: string) => void;
 }
 
-type FactMap = { [K in FactKey]?: Fact<FactTypes[K]> };
-
-async function collect<T>(fn: () => Promise<T>): Promise<Fact<T>> {
-  const t0 = performance.now();
-  try {
-    const value = await fn();
-    return { state: 'ok', value, ms: Math.round(performance.now() - t0) };
-  } catch (e) {
-    const error = e instanceof Error ? e.message : String(e);
-    return { state: 'error', error, ms: Math.round(performance.now() - t0) };
-  }
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
 
 const SCHEME_FOR_SERVICE: Partial<Record<string, Endpoint['scheme']>> = {
   mqtt: 'mqtt',
@@ -168,7 +146,7 @@ function gate(check: Check, facts: FactMap, intrusive: boolean): { facts: Partia
   return { facts: picked };
 }
 
-function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrusive: boolean): CheckResult {
+function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrusive: boolean): CheckResult[] {
   const base = {
     checkId: check.meta.id,
     name: check.meta.name,
@@ -181,13 +159,20 @@ function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrusive: bo
     intrusive: check.meta.intrusive,
   };
   const g = gate(check, facts, intrusive);
-  if ('status' in g) return { ...base, severity: check.meta.severity, status: g.status, message: g.message, evidence: {} };
+  if ('status' in g) return [{ ...base, severity: check.meta.severity, status: g.status, message: g.message, evidence: {} }];
   try {
-    const v = check.judge(g.facts as FactTypes, ctx);
-    const severity = v.status === 'FAIL' && v.severity ? v.severity : check.meta.severity;
-    return { ...base, severity, status: v.status, message: v.message, evidence: v.evidence ?? {} };
+    const verdicts = verdictList(check.judge(g.facts as FactTypes, ctx));
+    if (!verdicts.length) throw new Error('the judge returned no verdict');
+    return verdicts.map((v) => ({
+      ...base,
+      ...(v.location && { location: { uri: v.location.file, kind: 'file' as const, line: v.location.line, column: v.location.column } }),
+      severity: v.status === 'FAIL' && v.severity ? v.severity : check.meta.severity,
+      status: v.status,
+      message: v.message,
+      evidence: v.evidence ?? {},
+    }));
   } catch (e) {
-    return { ...base, severity: check.meta.severity, status: 'ERROR', message: `internal error in check: ${(e as Error).message}`, evidence: {} };
+    return [{ ...base, severity: check.meta.severity, status: 'ERROR', message: `internal error in check: ${(e as Error).message}`, evidence: {} }];
   }
 }
 
@@ -262,20 +247,25 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
   } else {
     notes.push('Network probes disabled (--host-only).');
   }
+  let system: { name: string; facts: FactMap } | undefined;
   if (opts.host) {
-    notes.push('Host checks (updates, advisories, key files, listening sockets, firewall) are not part of this version yet.');
+    const collected = await collectSystemFacts({ ...opts.system!, ...(opts.onProgress && { onProgress: opts.onProgress }) });
+    system = { name: collected.name, facts: collected.facts };
+    notes.push(...collected.notes);
   }
 
   // 5. Judge: pure, fast, every check against every subject of its scope.
   const results: CheckResult[] = [];
   for (const check of catalogue) {
-    if (check.meta.scope === 'host') {
+    if (check.meta.scope === 'system') {
+      if (system) results.push(...judgeOne(check, system.facts, { subject: system.name, host: system.name, loopback: false }, opts.intrusive));
+    } else if (check.meta.scope === 'host') {
       for (const [host, facts] of hostFacts) {
-        results.push(judgeOne(check, facts, { subject: host, host, loopback: isLoopback(host) }, opts.intrusive));
+        results.push(...judgeOne(check, facts, { subject: host, host, loopback: isLoopback(host) }, opts.intrusive));
       }
     } else {
       for (const { endpoint, facts } of endpointFacts.values()) {
-        results.push(judgeOne(check, facts, { subject: endpoint.uri, host: endpoint.host, loopback: isLoopback(endpoint.host) }, opts.intrusive));
+        results.push(...judgeOne(check, facts, { subject: endpoint.uri, host: endpoint.host, loopback: isLoopback(endpoint.host) }, opts.intrusive));
       }
     }
   }

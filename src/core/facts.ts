@@ -1,5 +1,5 @@
 /** Value types of the facts collectors produce (see FACT_KEYS in types.ts). */
-import type { Endpoint, Fact } from './types.js';
+import type { Endpoint, Fact, FactKey } from './types.js';
 
 export type PortService =
   | 'mqtt'
@@ -206,6 +206,9 @@ export interface HostEndpoints {
   /** Standard MQTT ports the port scan found open (1883, 8883, 8083, 8084), whether probed or not. */
   mqttPortsOpen: { port: number; tls: boolean }[];
 }
+
+/** The facts of one subject as the engine holds them. */
+export type FactMap = { [K in FactKey]?: Fact<FactTypes[K]> };
 
 export interface FactTypes {
   'net.ports': PortScan;

@@ -33,7 +33,11 @@ export const FACT_KEYS = [
 ] as const;
 export type FactKey = (typeof FACT_KEYS)[number];
 
-export type Scope = 'endpoint' | 'host';
+/**
+ * endpoint: one result per MQTT endpoint; host: one per network host audited;
+ * system: one per machine whose files and processes are inspected (this host, or --root DIR).
+ */
+export type Scope = 'endpoint' | 'host' | 'system';
 
 export interface CheckMeta {
   /** Stable identifier, `<strategy code>-<NNN>`, never reused. */
@@ -53,13 +57,22 @@ export interface CheckMeta {
   references: readonly string[];
 }
 
-/** What a judge says about one subject (endpoint or host). */
-export type Verdict =
+/** Where in a file a verdict points (a config directive, a key file): reported instead of the subject. */
+export interface FileLocation {
+  /** Path as collected (relative paths stay relative, for SARIF uploads from a checkout). */
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/** What a judge says about one subject (endpoint, host or system), optionally about one place in a file. */
+export type Verdict = (
   | { status: 'PASS'; message: string; evidence?: Evidence }
   | { status: 'FAIL'; message: string; evidence?: Evidence; severity?: Severity }
   | { status: 'SKIP'; message: string; evidence?: Evidence }
   /** The facts record that the probe was attempted and broke: not a verdict on the broker's security. */
-  | { status: 'ERROR'; message: string; evidence?: Evidence };
+  | { status: 'ERROR'; message: string; evidence?: Evidence }
+) & { location?: FileLocation };
 
 export type Evidence = Record<string, unknown>;
 

@@ -10,6 +10,12 @@ const FACT_SOURCES: Record<string, string> = {
   'mqtt.takeover': 'intrusive client-ID takeover test (`--intrusive`)',
 };
 
+const SCOPE_TEXT: Record<CheckMeta['scope'], string> = {
+  endpoint: 'one result per MQTT endpoint',
+  host: 'one result per audited host',
+  system: 'results for the machine inspected by the host audit (this host, or `--root DIR`)',
+};
+
 export function checkDocPage(m: CheckMeta): string {
   const s = STRATEGIES.find((x) => x.id === m.strategy)!;
   return [
@@ -22,7 +28,7 @@ export function checkDocPage(m: CheckMeta): string {
     `| ID | \`${m.id}\` (\`${m.name}\`) |`,
     `| Strategy | ${s.number}. ${s.title} |`,
     `| Default severity | ${m.severity} |`,
-    `| Scope | ${m.scope === 'host' ? 'one result per audited host' : 'one result per MQTT endpoint'} |`,
+    `| Scope | ${SCOPE_TEXT[m.scope]} |`,
     `| Intrusive | ${m.intrusive ? 'yes: runs only with `--intrusive`' : 'no'} |`,
     '',
     '## What it checks',

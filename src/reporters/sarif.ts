@@ -89,7 +89,7 @@ function ruleFromResult(result: CheckResult): RuleSource {
 }
 
 function fingerprint(result: CheckResult): string {
-  return createHash('sha256').update(`${result.checkId}\0${result.subject}`).digest('hex');
+  return createHash('sha256').update(`${result.checkId}\0${result.subject}\0${result.location.uri}:${result.location.line ?? ''}`).digest('hex');
 }
 
 function sarifResult(result: CheckResult, ruleIndex: number): SarifResult {

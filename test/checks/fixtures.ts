@@ -11,11 +11,16 @@ export interface Case {
   ctx?: Partial<JudgeContext>;
   /** For bad cases: the expected effective severity, when the judge adjusts it. */
   severity?: string;
-  /** A substring the message must contain. */
+  /** A substring the message (of at least one verdict) must contain. */
   message?: string;
+  /** For bad cases of file-located checks: a FAIL must point at this line. */
+  line?: number;
 }
 
-/** Every check test file exports this: PASS cases (good), FAIL cases (bad), optional SKIP and ERROR cases. */
+/**
+ * Every check test file exports this: PASS cases (good: every verdict PASS), FAIL cases
+ * (bad: at least one FAIL), optional SKIP (all SKIP) and ERROR (at least one ERROR) cases.
+ */
 export interface CheckCases {
   good: Case[];
   bad: Case[];

@@ -1,0 +1,12 @@
+/**
+ * Sub-commands that live in their own modules. Each registers itself on the
+ * program and reports its exit code through `setExit`; only src/cli.ts exits.
+ */
+import type { Command } from 'commander';
+
+export type SetExit = (code: number) => void;
+export type RegisterCommand = (program: Command, setExit: SetExit) => void;
+
+export const COMMANDS: readonly RegisterCommand[] = [
+  // one entry per sub-command module, in --help order
+];

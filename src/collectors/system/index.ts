@@ -1,0 +1,32 @@
+/**
+ * Host ("system") collectors: facts about the machine the broker runs on, read
+ * from its files, package databases and /proc. With `root` set, paths are resolved
+ * under that directory (an offline image or container root) and live-process
+ * facts are skipped with the reason.
+ */
+import { hostname } from 'node:os';
+import type { FactMap } from '../../core/facts.js';
+
+export interface SystemAuditOptions {
+  /** Filesystem root to inspect; '/' for this host. */
+  root: string;
+  /** Timeout of each command or file read. */
+  timeoutMs: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface SystemFacts {
+  /** Subject name of the system checks: the host name, or the root directory when offline. */
+  name: string;
+  facts: FactMap;
+  notes: string[];
+}
+
+export async function collectSystemFacts(opts: SystemAuditOptions): Promise<SystemFacts> {
+  const live = opts.root === '/';
+  return {
+    name: live ? hostname() : opts.root,
+    facts: {},
+    notes: ['Host checks (updates, advisories, key files, listening sockets, firewall) are not part of this version yet.'],
+  };
+}
