@@ -174,7 +174,7 @@ export async function makeTlsPki(dir: string, opts: TlsPkiOptions = {}): Promise
         signingKey: key,
         entries: [{ serialNumber: serials.revoked, revocationDate: at(-2), reason: x509.X509CrlReason.keyCompromise }],
       })
-    ).toString('pem') + '\n';
+    ).toString('pem').replace(/(BEGIN|END) CRL/g, '$1 X509 CRL') + '\n'; // RFC 7468 label, which OpenSSL requires
   const crlPem = await crlOf(at(-1), at(7), intKeys.privateKey);
   const crl = write('intermediate.crl', crlPem);
   const staleCrl = write('intermediate-stale.crl', await crlOf(at(-20), at(-5), intKeys.privateKey));

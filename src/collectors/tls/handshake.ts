@@ -61,6 +61,15 @@ const REFUSAL = [
 /** Errors raised by our own OpenSSL before anything was sent. */
 const LOCAL = [/no protocols available/i, /no ciphers available/i, /no cipher match/i, /is not a valid (minimum|maximum) TLS protocol version/i];
 
+/**
+ * OpenSSL's error text without its noise: "80CC…:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert
+ * protocol version:../ssl/record/rec_layer_s3.c:1601:SSL alert number 70" → "tlsv1 alert protocol version (alert 70)".
+ */
+export function opensslReason(message: string): string {
+  const m = /error:[0-9A-F]+:[A-Za-z0-9 ]+ routines:[^:]*:([^:]+)(?::.*?SSL alert number (\d+))?/.exec(message);
+  return m ? `${m[1]!.trim()}${m[2] ? ` (alert ${m[2]})` : ''}` : message.trim();
+}
+
 function classify(message: string): 'refused' | 'error' {
   return REFUSAL.some((r) => r.test(message)) ? 'refused' : 'error';
 }
@@ -91,7 +100,7 @@ export function handshake(target: HandshakeTarget, params: HandshakeParams): Pro
     const onAbort = () => finish({ kind: 'error', reason: 'aborted: the target deadline was reached', aborted: true, ms: ms() });
     target.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(
-      () => finish({ kind: 'error', reason: `no TLS handshake with ${target.host}:${target.port} within ${target.timeoutMs} ms`, ms: ms() }),
+      () => finish({ kind: 'error', reason: `no TLS handshake within ${target.timeoutMs} ms`, ms: ms() }),
       target.timeoutMs,
     );
     let ocsp: Buffer | null = null;
@@ -122,14 +131,14 @@ export function handshake(target: HandshakeTarget, params: HandshakeParams): Pro
       finish({ kind: 'ok', socket: s, protocol: s.getProtocol() ?? 'unknown', cipher, ocsp: ocsp && ocsp.length ? ocsp : null, ms: ms() });
     });
     s.once('error', (e: NodeJS.ErrnoException) => {
-      const message = e.message;
+      const message = opensslReason(e.message);
       if (LOCAL.some((r) => r.test(message)) && !/alert/i.test(message)) return finish({ kind: 'unsupported', reason: message, ms: ms() });
       if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH') {
         return finish({ kind: 'error', reason: `${target.host}:${target.port}: ${message}`, ms: ms() });
       }
       const kind = classify(message);
       const alert = alertName(message);
-      finish(kind === 'refused' ? { kind, reason: message, ...(alert ? { alert } : {}), ms: ms() } : { kind, reason: `${target.host}:${target.port}: ${message}`, ms: ms() });
+      finish(kind === 'refused' ? { kind, reason: message, ...(alert ? { alert } : {}), ms: ms() } : { kind, reason: message, ms: ms() });
     });
     s.once('close', () => finish({ kind: 'refused', reason: 'the server closed the connection during the handshake', ms: ms() }));
   });

@@ -25,7 +25,7 @@ import { mqttConnect, ProbeError, type TransportOptions } from '../mqtt/channel.
 import { randomClientId, summarize, type Credentials } from '../mqtt/probe.js';
 import { ALL_CIPHERS, EnumerationError, enumerateVersion, TLS13_SUITES, unprobeableFamilies } from './ciphers.js';
 import { describeCertificate } from './certificate.js';
-import { closeSocket, handshake, type HandshakeParams, type HandshakeResult, type TlsVersion } from './handshake.js';
+import { closeSocket, handshake, opensslReason, type HandshakeParams, type HandshakeResult, type TlsVersion } from './handshake.js';
 import { collectRevocationSources, parseCertificates, type CrlInput } from './revocation.js';
 import { ab } from './bytes.js';
 
@@ -90,12 +90,12 @@ async function speakMqtt(ep: Endpoint, socket: tls.TLSSocket, protocol: string, 
       const connack = summarize(r.outcome);
       return { outcome: 'accepted', protocol, connack, detail: `TLS held and MQTT answered: CONNACK ${connack.codeName}` };
     }
-    const e = r.outcome.error;
-    if (CERT_ALERT.test(e.message)) return { outcome: 'refused-after-handshake', protocol, detail: `the server ended the connection after the handshake: ${e.message}` };
-    return { outcome: 'no-connack', protocol, detail: e.message };
+    const message = opensslReason(r.outcome.error.message);
+    if (CERT_ALERT.test(message)) return { outcome: 'refused-after-handshake', protocol, detail: `the server ended the connection after the handshake: ${message}` };
+    return { outcome: 'no-connack', protocol, detail: message };
   } catch (e) {
     if (e instanceof ProbeError && e.kind === 'aborted') throw e;
-    const message = (e as Error).message;
+    const message = opensslReason((e as Error).message);
     if (CERT_ALERT.test(message)) return { outcome: 'refused-after-handshake', protocol, detail: `the server ended the connection after the handshake: ${message}` };
     return { outcome: 'no-connack', protocol, detail: message };
   }
@@ -154,10 +154,10 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
     const why = main.kind === 'ok' ? '' : main.reason;
     certificate =
       main.kind === 'refused' && CERT_ALERT.test(main.reason)
-        ? fail(`the server refuses handshakes without a client certificate (${why}); give --cert/--key to inspect its certificate`)
+        ? { state: 'skipped', reason: `the server refuses handshakes without a client certificate (${why.split('\n')[0]}); give --cert/--key to inspect its certificate` }
         : main.kind === 'unsupported'
           ? fail(`the local OpenSSL cannot start a handshake: ${why}`)
-          : fail(`no TLS handshake with ${ep.host}:${ep.port}: ${why}`);
+          : fail(`${ep.host}:${ep.port}: ${why.trim()}`);
     withoutCertificate ??= main.kind === 'refused' ? { outcome: 'refused-handshake', detail: main.reason } : { outcome: 'no-connack', detail: why };
   }
   const certMs = Math.round(performance.now() - t0);
@@ -203,7 +203,7 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
 
   const t2 = performance.now();
   let ciphers: Fact<FactTypes['tls.ciphers']>;
-  if (protocols.state !== 'ok') ciphers = { state: 'skipped', reason: `the protocol probes failed: ${protocols.error}` };
+  if (protocols.state !== 'ok') ciphers = fail(`not enumerated: the protocol probes broke (${protocols.error})`);
   else {
     const offered = protocolProbes.filter((p) => p.state === 'offered').map((p) => p.version);
     try {
@@ -226,7 +226,7 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
     else withCertificate = { tested: false, reason: `the handshake with the client certificate broke: ${r.reason}`, error: true };
   }
   const clientAuth: Fact<FactTypes['tls.clientAuth']> =
-    certificate.state === 'error' && withoutCertificate!.outcome !== 'refused-handshake'
+    certificate.state === 'error'
       ? fail(certificate.error)
       : { state: 'ok', ms: certMs, value: { withoutCertificate: withoutCertificate!, withCertificate } };
 
@@ -258,7 +258,7 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
       }),
     }));
   } else {
-    revocation = { state: 'skipped', reason: `no certificate to check: ${certificate.error}` };
+    revocation = certificate.state === 'skipped' ? certificate : fail(`no certificate to check: ${certificate.error}`);
   }
   return { 'tls.protocols': protocols, 'tls.ciphers': ciphers, 'tls.certificate': certificate, 'tls.revocation': revocation, 'tls.clientAuth': clientAuth };
 }

@@ -28,9 +28,10 @@ export interface CrlInput {
 /** Splits a CRL file (PEM with one or more CRLs, or DER) into CRLs; throws naming the file when none parses. */
 export function parseCrls(input: CrlInput): x509.X509Crl[] {
   const text = input.data.toString('latin1');
-  const pems = text.match(/-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/g);
+  // RFC 7468 says "X509 CRL"; some tools write "CRL".
+  const pems = text.match(/-----BEGIN (?:X509 )?CRL-----[\s\S]+?-----END (?:X509 )?CRL-----/g);
   try {
-    if (pems) return pems.map((p) => new x509.X509Crl(p));
+    if (pems) return pems.map((p) => new x509.X509Crl(p.replace(/(BEGIN|END) X509 CRL/g, '$1 CRL')));
     return [new x509.X509Crl(ab(input.data))];
   } catch (e) {
     throw new Error(`${input.name}: not a CRL (PEM "X509 CRL" or DER): ${(e as Error).message}`);

@@ -1,0 +1,46 @@
+/** Hostile TLS peers end in ERROR results within the timeouts, never in PASS, never in a hang. */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hugeChainTlsServer, serverHelloThenGarbageServer, stallingTlsServer, type HostileTlsServer } from './helpers/tls-hostile.js';
+import { makeTlsPki } from './helpers/tls-pki.js';
+import { audit, result } from './helpers/audit.js';
+
+const TLS_CHECKS = ['TLS-002', 'TLS-003', 'TLS-004', 'TLS-005', 'TLS-006', 'TLS-007', 'TLS-008', 'TLS-010', 'TLS-011', 'TLS-012', 'TLS-013', 'TLS-014', 'TLS-015', 'TLS-016', 'TLS-017', 'TLS-018', 'TLS-019', 'TLS-020', 'ACC-010'];
+
+describe('hostile TLS peers', () => {
+  let dir: string;
+  const servers: Record<string, HostileTlsServer> = {};
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), `mqtt-warden-tls-hostile-${process.pid}-`));
+    const pki = await makeTlsPki(dir);
+    servers.stall = await stallingTlsServer();
+    servers.garbage = await serverHelloThenGarbageServer();
+    servers.huge = await hugeChainTlsServer(readFileSync(pki.leaves.good.cert, 'utf8'), readFileSync(pki.leaves.good.key, 'utf8'), pki.pem.intermediate);
+  });
+  after(async () => {
+    await Promise.all(Object.values(servers).map((s) => s.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a stalled handshake, garbage after ServerHello and a 300 KiB chain: every TLS check is ERROR within the timeout', async () => {
+    const urls = Object.fromEntries(Object.entries(servers).map(([k, s]) => [k, `mqtts://127.0.0.1:${s.port}`]));
+    const t0 = performance.now();
+    const report = await audit(Object.values(urls), { timeoutMs: 500, targetTimeoutMs: 6000, windowMs: 0, tls: { cert: readFileSync(path.join(dir, 'client.crt'), 'utf8'), key: readFileSync(path.join(dir, 'client.key'), 'utf8') } });
+    const ms = performance.now() - t0;
+    for (const [name, url] of Object.entries(urls)) {
+      for (const id of TLS_CHECKS) {
+        const r = result(report, id, url);
+        assert.equal(r.status, 'ERROR', `${name} ${id}: ${r.status} ${r.message}`);
+      }
+    }
+    assert.match(result(report, 'TLS-007', urls.stall!).message, /no TLS handshake within 500 ms/);
+    assert.match(result(report, 'TLS-007', urls.garbage!).message, /wrong version number|packet length|record|decode|unexpected/i);
+    assert.match(result(report, 'TLS-007', urls.huge!).message, /excessive message size|too long|too large/i);
+    if (process.env.I3_DEBUG) for (const url of Object.values(urls)) console.log(url, result(report, 'TLS-007', url).message, '/', result(report, 'TLS-002', url).message);
+    // Each endpoint is bounded by the handshake timeout, not by the target deadline.
+    assert.ok(ms < 5000, `the audit took ${Math.round(ms)} ms`);
+  });
+});
