@@ -6,7 +6,7 @@
  * certificate. Files are written into `dir` (PEM; keys 0600).
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
-import { webcrypto } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
@@ -31,6 +31,7 @@ export interface TlsPki {
   dir: string;
   rootCert: string;
   intermediateCert: string;
+  intermediateKey: string;
   /** CRL of the intermediate (revokes the "revoked" leaf), current. */
   crl: string;
   /** The same CRL content but stale (nextUpdate in the past). */
@@ -49,10 +50,11 @@ function pemKey(der: ArrayBuffer): string {
   return `-----BEGIN PRIVATE KEY-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END PRIVATE KEY-----\n`;
 }
 
-let serialCounter = 0x1000;
+/** A positive 64-bit serial as 16 hex digits (even length, as OpenSSL's CA index writes them). */
 function serial(): string {
-  serialCounter += 1;
-  return (0x4a000000 + serialCounter + Math.floor(Math.random() * 0xffff) * 0x10000).toString(16).toUpperCase();
+  const b = randomBytes(8);
+  b[0] = (b[0]! & 0x7f) | 0x10;
+  return b.toString('hex').toUpperCase();
 }
 
 export interface TlsPkiOptions {
@@ -114,6 +116,7 @@ export async function makeTlsPki(dir: string, opts: TlsPkiOptions = {}): Promise
   const intPem = intermediate.toString('pem') + '\n';
   const rootCert = write('root.crt', rootPem);
   const intermediateCert = write('intermediate.crt', intPem);
+  const intermediateKey = write('intermediate.key', pemKey(await crypto.subtle.exportKey('pkcs8', intKeys.privateKey)), true);
 
   const sans = [
     { type: 'dns' as const, value: 'localhost' },
@@ -180,5 +183,5 @@ export async function makeTlsPki(dir: string, opts: TlsPkiOptions = {}): Promise
   const staleCrl = write('intermediate-stale.crl', await crlOf(at(-20), at(-5), intKeys.privateKey));
   const other = await gen(EC);
   const forgedCrl = write('intermediate-forged.crl', await crlOf(at(-1), at(7), other.privateKey));
-  return { dir, rootCert, intermediateCert, crl, staleCrl, forgedCrl, leaves: files, serials, pem: { root: rootPem, intermediate: intPem, crl: crlPem } };
+  return { dir, rootCert, intermediateCert, intermediateKey, crl, staleCrl, forgedCrl, leaves: files, serials, pem: { root: rootPem, intermediate: intPem, crl: crlPem } };
 }

@@ -92,17 +92,15 @@ export function handshake(target: HandshakeTarget, params: HandshakeParams): Pro
     const finish = (r: HandshakeResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      clearTimeout(deadline.timer);
       target.signal?.removeEventListener('abort', onAbort);
       if (r.kind !== 'ok') socket?.destroy();
       resolve(r);
     };
     const onAbort = () => finish({ kind: 'error', reason: 'aborted: the target deadline was reached', aborted: true, ms: ms() });
     target.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(
-      () => finish({ kind: 'error', reason: `no TLS handshake within ${target.timeoutMs} ms`, ms: ms() }),
-      target.timeoutMs,
-    );
+    // Started once the socket exists: building the context (parsing the trust store) is our time, not the peer's.
+    const deadline: { timer?: NodeJS.Timeout } = {};
     let ocsp: Buffer | null = null;
     try {
       socket = tls.connect({
@@ -125,6 +123,7 @@ export function handshake(target: HandshakeTarget, params: HandshakeParams): Pro
       return finish({ kind: LOCAL.some((r) => r.test(message)) ? 'unsupported' : 'error', reason: message, ms: ms() });
     }
     const s = socket;
+    deadline.timer = setTimeout(() => finish({ kind: 'error', reason: `no TLS handshake within ${target.timeoutMs} ms`, ms: ms() }), target.timeoutMs);
     s.on('OCSPResponse', (r: Buffer) => (ocsp = r));
     s.once('secureConnect', () => {
       const cipher = s.getCipher();

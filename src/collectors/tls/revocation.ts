@@ -177,11 +177,15 @@ export async function readOcspResponse(
   if (responseStatus !== 0 || !resp.responseBytes) return { ...base, status: 'unusable', detail: `OCSP responder status ${responseStatus} (not successful)` };
   const basic = pkijs.BasicOCSPResponse.fromBER(ab(resp.responseBytes.response.valueBlock.valueHexView));
   const issuerP = toPkijs(issuer);
+  // RFC 6960 4.2.2.2: the issuing CA itself, or a responder it certified for OCSP signing.
+  // A response signed by the CA itself often carries no certificate: the issuer is then the candidate.
+  if (!basic.certs?.length) basic.certs = [issuerP];
   let signatureValid = false;
+  let why = '';
   try {
-    signatureValid = await basic.verify({ trustedCerts: [issuerP] });
-  } catch {
-    signatureValid = false;
+    signatureValid = await basic.verify({ trustedCerts: [issuerP], trustedResponders: [issuerP], issuerCerts: [issuerP] });
+  } catch (e) {
+    why = `: ${(e as Error).message}`;
   }
   const certP = toPkijs(cert);
   const st = await basic.getCertificateStatus(certP, issuerP);
@@ -191,7 +195,7 @@ export async function readOcspResponse(
     ...(single?.nextUpdate ? { nextUpdate: single.nextUpdate.toISOString() } : {}),
   };
   if (!st.isForCertificate) return { ...base, ...times, status: 'unusable', signatureValid, detail: 'the OCSP response is not about this certificate' };
-  if (!signatureValid) return { ...base, ...times, status: 'unusable', signatureValid, detail: 'the OCSP response signature does not verify with the issuer or a responder it delegated' };
+  if (!signatureValid) return { ...base, ...times, status: 'unusable', signatureValid, detail: `the OCSP response signature does not verify with the issuer or a responder it delegated${why}` };
   const status = st.status === 0 ? 'good' : st.status === 1 ? 'revoked' : 'unknown';
   return { ...base, ...times, status, signatureValid, detail: `OCSP says ${status}` };
 }
