@@ -2,7 +2,7 @@
  * Collector: the TLS audit of one mqtts:// or wss:// endpoint.
  *
  * 1. The certificate handshake (TLS 1.0–1.3, every cipher, no client
- *    certificate, OCSP stapling requested, the system roots plus --ca as trust
+ *    certificate, OCSP stapling requested, Node's roots, the system CA bundle and --ca as trust
  *    anchors), followed by an MQTT CONNECT/CONNACK and DISCONNECT on the same
  *    connection, so the broker logs a normal session. Its CONNACK tells whether
  *    the endpoint takes clients with neither certificate nor password.
@@ -16,6 +16,7 @@
  * Every handshake has the operation timeout and the per-target signal.
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
+import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import * as x509 from '@peculiar/x509';
 import { collect, mapLimit } from '../../core/collect.js';
@@ -67,6 +68,26 @@ function limiter(n: number) {
   };
 }
 
+/** The distribution's CA bundle, read once (Node's own store is Mozilla's, bundled at build time). */
+const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
+let systemCache: { file: string; pem: string } | null | undefined;
+function systemBundle(): { file: string; pem: string } | null {
+  if (systemCache !== undefined) return systemCache;
+  systemCache = null;
+  for (const file of SYSTEM_BUNDLES) {
+    try {
+      const pem = readFileSync(file, 'utf8');
+      if (pem.includes('BEGIN CERTIFICATE')) {
+        systemCache = { file, pem };
+        break;
+      }
+    } catch {
+      // not on this distribution
+    }
+  }
+  return systemCache;
+}
+
 function chainOf(socket: tls.TLSSocket): Buffer[] {
   const out: Buffer[] = [];
   let c: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
@@ -108,8 +129,9 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   const limit = limiter(Math.max(1, opts.concurrency));
   const run = (p: HandshakeParams): Promise<HandshakeResult> => limit(() => handshake(target, p));
   const extraCa = opts.ca ? [opts.ca] : [];
-  const anchors = [...tls.rootCertificates, ...extraCa];
-  const anchorsName = opts.ca ? 'system roots and --ca' : 'system roots';
+  const system = systemBundle();
+  const anchors = [...tls.rootCertificates, ...(system ? [system.pem] : []), ...extraCa];
+  const anchorsName = [system ? `system trust store (${system.file})` : "Node's root store", ...(opts.ca ? ['--ca'] : [])].join(' and ');
   const fail = (error: string) => ({ state: 'error' as const, error, ms: 0 });
 
   // 1. The certificate handshake, then MQTT on the same connection.
