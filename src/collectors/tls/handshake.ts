@@ -111,6 +111,8 @@ export function handshake(target: HandshakeTarget, params: HandshakeParams): Pro
         maxVersion: params.maxVersion,
         ciphers: params.ciphers,
         rejectUnauthorized: false,
+        // Node folds a host name mismatch into authorizationError; the chain verdict must be OpenSSL's alone (TLS-008 judges the name).
+        checkServerIdentity: () => undefined,
         ...(params.ca ? { ca: params.ca } : {}),
         ...(params.cert ? { cert: params.cert } : {}),
         ...(params.key ? { key: params.key } : {}),
