@@ -58,7 +58,7 @@ describe('audit TLS flags', () => {
   test('a real audit: JSON report with TLS results, days left in the evidence, exit 1 with --fail-on low', { skip: mosquittoSkipReason() }, async () => {
     broker = await startMosquitto({ allowAnonymous: false, listeners: [{ kind: 'mqtts', tlsFiles: { certfile: pki.leaves.soon.chain, keyfile: pki.leaves.soon.key } }] });
     const url = broker.ports[0]!.url;
-    const r = await run(['audit', url, '--no-host', '-f', 'json', '--ca', pki.rootCert, '--crl', pki.crl, '--expiry-warn-days', '10,30', '--tls-concurrency', '2', '--window', '0', '--fail-on', 'low']);
+    const r = await run(['audit', url, '--no-host', '-f', 'json', '--ca', pki.rootCert, '--crl', pki.crl, '--expiry-warn-days', '10,30', '--tls-concurrency', '2', '--window', '0', '--fail-on', 'low', '--timeout', '10000', '--target-timeout', '60000']);
     assert.equal(r.code, 1, r.stderr);
     const report = JSON.parse(r.stdout) as { results: { checkId: string; status: string; severity: string; evidence: Record<string, unknown> }[] };
     const expiry = report.results.find((x) => x.checkId === 'TLS-010')!;

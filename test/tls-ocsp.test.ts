@@ -82,7 +82,7 @@ describe('OCSP: online responder and stapling', () => {
   });
 
   test('stapled and online OCSP "good" pass; an OCSP "revoked" fails TLS-016', async () => {
-    const report = await audit(Object.values(urls), { tls: { ca: pki.pem.root }, tlsAudit: { revocationOnline: true }, windowMs: 0, timeoutMs: 3000 });
+    const report = await audit(Object.values(urls), { tls: { ca: pki.pem.root }, tlsAudit: { revocationOnline: true }, windowMs: 0, timeoutMs: 10_000, targetTimeoutMs: 60_000 });
     const good = result(report, 'TLS-016', urls.stapling);
     assert.equal(good.status, 'PASS', good.message + JSON.stringify(good.evidence));
     assert.match(good.message, /ocsp-stapled/);
@@ -96,7 +96,7 @@ describe('OCSP: online responder and stapling', () => {
   });
 
   test('a stapled response signed by an uncertified key is unusable, not "good"', async () => {
-    const report = await audit([urls.forged!], { tls: { ca: pki.pem.root }, windowMs: 0 });
+    const report = await audit([urls.forged!], { tls: { ca: pki.pem.root }, windowMs: 0, timeoutMs: 10_000, targetTimeoutMs: 60_000 });
     const r = result(report, 'TLS-016', urls.forged);
     assert.equal(r.status, 'SKIP', r.message);
     assert.match(r.message, /ocsp-stapled .*does not verify/);
@@ -104,7 +104,7 @@ describe('OCSP: online responder and stapling', () => {
 
   test('without --revocation-online the responder is not asked', async () => {
     const before = requests;
-    const report = await audit([urls.revoked!], { tls: { ca: pki.pem.root }, windowMs: 0 });
+    const report = await audit([urls.revoked!], { tls: { ca: pki.pem.root }, windowMs: 0, timeoutMs: 10_000, targetTimeoutMs: 60_000 });
     assert.equal(requests, before, 'no OCSP request without --revocation-online');
     assert.equal(result(report, 'TLS-016', urls.revoked).status, 'SKIP');
   });
