@@ -237,7 +237,7 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UsageError || e instanceof TargetError) {
-      process.stderr.write(`mqtt-warden: ${redactSecrets(e.message)}\n`);
+      process.stderr.write(`mqtt-warden: ${e instanceof UsageError && e.secretFree ? e.message : redactSecrets(e.message)}\n`);
       return 2;
     }
     return internalError(e);

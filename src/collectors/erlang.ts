@@ -15,6 +15,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
+import type { DistProbe, EpmdProbe, ErlangExposure, PortReach } from '../core/facts.js';
+import { mapLimit } from '../core/collect.js';
+
+export type { CookieTest, DistProbe, EpmdProbe, PortReach } from '../core/facts.js';
 
 export const EPMD_NAMES_REQ = Buffer.from([0x00, 0x01, 0x6e]);
 /** EMQX's shipped `node.cookie` (HARDENING-FACTS.md section 1). */
@@ -51,26 +55,6 @@ const F = {
 const FLAGS_HIGH = (1 << 0) | (1 << 2) | (1 << 3);
 /** Not DFLAG_PUBLISHED: the probe connects as a hidden node. */
 const FLAGS_LOW = Object.values(F).reduce((a, b) => a | b, 0) >>> 0;
-
-export type PortReach = { state: 'closed' } | { state: 'filtered' } | { state: 'error'; detail: string };
-
-export type EpmdProbe = PortReach | { state: 'epmd'; nodes: { name: string; port: number }[] };
-
-export type CookieTest = { tested: false; reason: string } | { tested: true; accepted: boolean; detail: string };
-
-export type DistProbe =
-  | PortReach
-  | {
-      state: 'erlang';
-      /** recv_status: ok, ok_simultaneous, nok, not_allowed, alive, named:… */
-      status: string;
-      /** The node's own name from its challenge (absent when it refused before the challenge). */
-      node?: string;
-      /** Handshake generation the node answered with: 5 ('n') or 6 ('N', OTP 23+). */
-      version?: 5 | 6;
-      flags?: string;
-      cookie: CookieTest;
-    };
 
 export interface ErlangProbeOptions {
   timeoutMs: number;
@@ -316,4 +300,33 @@ async function handshake(
       },
     };
   });
+}
+
+/** Distribution ports tried on every audited host: EMQX nodes named emqx, emqx1 … emqx3 (4370 + suffix). */
+export const DEFAULT_DIST_PORTS = [4370, 4371, 4372, 4373] as const;
+export const EPMD_PORT = 4369;
+/** At most this many distribution ports per host (epmd may name many nodes). */
+export const MAX_DIST_PORTS = 16;
+
+/**
+ * The host-scope fact: epmd NAMES, then the distribution handshake on EMQX's
+ * usual ports, the ports epmd named and those of a port plan (bounded), a few
+ * at a time. The default cookie is only tried when `intrusive`.
+ */
+export async function collectErlangExposure(
+  host: string,
+  opts: ErlangProbeOptions & { intrusive: boolean; planPorts?: readonly number[] },
+): Promise<ErlangExposure> {
+  const epmd = await probeEpmd(host, EPMD_PORT, opts);
+  const ports = new Map<number, 'default' | 'epmd' | 'plan'>();
+  for (const p of opts.planPorts ?? []) if (!ports.has(p)) ports.set(p, 'plan');
+  if (epmd.state === 'epmd') for (const n of epmd.nodes) if (!ports.has(n.port)) ports.set(n.port, 'epmd');
+  for (const p of DEFAULT_DIST_PORTS) if (!ports.has(p)) ports.set(p, 'default');
+  const list = [...ports].slice(0, MAX_DIST_PORTS);
+  const dist = await mapLimit(list, 4, async ([port, source]) => ({
+    port,
+    source,
+    result: await probeDistribution(host, port, { ...opts, ...(opts.intrusive && { cookie: DEFAULT_EMQX_COOKIE }) }),
+  }));
+  return { host, epmd: { port: EPMD_PORT, result: epmd }, dist, cookieTested: opts.intrusive };
 }

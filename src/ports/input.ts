@@ -65,7 +65,10 @@ export const clusterFileSchema = z.strictObject({
 export type ClusterFile = z.infer<typeof clusterFileSchema>;
 
 function listeners(list: z.infer<typeof listenerSchema>[], where: string): ListenerInput[] {
-  return list.map((l, i) => (typeof l === 'string' ? parseListenerSpec(l, `${where}.listeners[${i}]`) : { ...l, source: `${where}.listeners[${i}]` }));
+  return list.map((l, i) => {
+    const at = `${where}listeners[${i}]`;
+    return typeof l === 'string' ? { ...parseListenerSpec(l, at), source: `${at} ${l.trim()}` } : { ...l, source: at };
+  });
 }
 
 /** Parse a cluster file; errors name the file and the path (and line for YAML syntax errors). */
@@ -89,14 +92,14 @@ export function parseClusterFile(text: string, file: string): Omit<PlanInput, 's
   const c = r.data;
   const nodes: NodeInput[] = c.nodes.map((n, i) => {
     const where = `${file}: nodes[${i}]`;
-    const own = n.listeners ?? (n.kind === 'emqx' ? c.listeners : undefined);
+    const own = n.listeners ? listeners(n.listeners, `${where}.`) : n.kind === 'emqx' && c.listeners ? listeners(c.listeners, `${file}: `) : undefined;
     const rpc = n.rpc ?? c.rpc;
     const addresses = [...(n.addresses ?? []), ...(n.address ? [n.address] : [])];
     return {
       name: n.name,
       kind: n.kind,
       ...(addresses.length && { addresses }),
-      ...(own && { listeners: listeners(own, where) }),
+      ...(own && { listeners: own }),
       ...(rpc && { rpc: { portDiscovery: rpc.port_discovery, ...(rpc.server_port !== undefined && { serverPort: rpc.server_port }) } }),
       ...((n.proto_dist ?? c.proto_dist) && { protoDist: n.proto_dist ?? c.proto_dist }),
       ...(n.epmd !== undefined && { epmd: n.epmd }),
