@@ -20,6 +20,7 @@ import { renderIptables } from '../ports/render/iptables.js';
 import { renderUfw } from '../ports/render/ufw.js';
 import { renderFirewalld } from '../ports/render/firewalld.js';
 import type { NodeInput, PlanInput, PortPlan } from '../ports/types.js';
+import { ownAddresses, selectThisHost } from '../collectors/port-check.js';
 import { applyTable, diffTable, FirewallError, localNft, removeTable } from '../firewall/nft.js';
 
 export const RENDERERS = ['nftables', 'iptables', 'ip6tables', 'ufw', 'firewalld'] as const;
@@ -185,7 +186,8 @@ async function ports(flags: PortsFlags): Promise<number> {
     const { plan, source } = planFrom(flags);
     if (flags.check) return await check(plan, source, flags, fw);
     if (flags.apply) {
-      const rendered = renderNftables(firewallSpec(plan, flags.for), fw);
+      // Applying is about this host: without --for, the planned node with one of its addresses.
+      const rendered = renderNftables(firewallSpec(plan, selectThisHost(plan, flags.for, ownAddresses())), fw);
       const d = await diffTable(nft, rendered, fw.name);
       if (flags.dryRun) {
         process.stdout.write(d.equal ? `table inet ${fw.name} is live and equal to the plan: nothing to do\n` : d.diff);

@@ -30,7 +30,8 @@ export interface PortCheckOptions {
   localAddresses?: string[];
 }
 
-function ownAddresses(): string[] {
+/** This host's interface addresses, canonical. */
+export function ownAddresses(): string[] {
   return Object.values(networkInterfaces())
     .flat()
     .filter((i) => i !== undefined)
