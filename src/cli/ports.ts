@@ -19,7 +19,8 @@ import { renderNftables, validateName } from '../ports/render/nftables.js';
 import { renderIptables } from '../ports/render/iptables.js';
 import { renderUfw } from '../ports/render/ufw.js';
 import { renderFirewalld } from '../ports/render/firewalld.js';
-import type { NodeInput, PlanInput, PortPlan } from '../ports/types.js';
+import type { NodeInput, PlanInput, PlanWarning, PortPlan } from '../ports/types.js';
+import { ConfigInputError, nodeFromMosquitto, nodesFromEmqx } from '../ports/config-input.js';
 import { ownAddresses, selectThisHost } from '../collectors/port-check.js';
 import { applyTable, diffTable, FirewallError, localNft, removeTable } from '../firewall/nft.js';
 
@@ -32,6 +33,9 @@ export const PORT_CHECK_IDS = ['SVC-052', 'SVC-053', 'SVC-054', 'SVC-055'] as co
 export interface PlanFlags {
   node?: string[];
   cluster?: string;
+  emqxConfig?: string[];
+  mosquittoConfig?: string[];
+  address?: string[];
   clients?: string[];
   admins?: string[];
   peers?: string[];
@@ -75,6 +79,24 @@ export function planInput(flags: PlanFlags): { input: PlanInput; source: string 
     }
     nodes.push(...fromFile.nodes);
   }
+  const warnings: PlanWarning[] = [];
+  try {
+    if (flags.emqxConfig?.length) {
+      const r = nodesFromEmqx(flags.emqxConfig);
+      if (flags.address?.length) r.nodes[0]!.addresses = flags.address;
+      nodes.push(...r.nodes);
+      warnings.push(...r.warnings);
+    }
+    for (const file of flags.mosquittoConfig ?? []) {
+      const r = nodeFromMosquitto(file, { ...(flags.address?.length && { addresses: flags.address }) });
+      nodes.push(r.node);
+      warnings.push(...r.warnings);
+    }
+  } catch (e) {
+    if (e instanceof ConfigInputError) throw new UsageError(e.message, true);
+    throw e;
+  }
+  if (flags.address?.length && !flags.emqxConfig?.length && !flags.mosquittoConfig?.length) throw new UsageError('--address goes with --emqx-config or --mosquitto-config');
   let listeners;
   try {
     listeners = flags.listeners?.split(',').map((s, i) => parseListenerSpec(s, `--listeners #${i + 1}`));
@@ -87,7 +109,7 @@ export function planInput(flags: PlanFlags): { input: PlanInput; source: string 
   for (const [i, arg] of (flags.node ?? []).entries()) {
     nodes.push({ ...parseNodeArg(arg, i), ...(listeners && { listeners }), ...(rpc && { rpc }) });
   }
-  if (!nodes.length) throw new UsageError('nothing to plan: give --node name@address (repeatable) or --cluster FILE');
+  if (!nodes.length) throw new UsageError('nothing to plan: give --node name@address (repeatable), --cluster FILE, --emqx-config FILE or --mosquitto-config FILE');
   const ssh = !flags.ssh ? false : (fromFile?.ssh ?? flags.sshPort);
   return {
     input: {
@@ -96,8 +118,9 @@ export function planInput(flags: PlanFlags): { input: PlanInput; source: string 
       admins: [...(fromFile?.admins ?? []), ...(flags.admins ?? [])],
       peers: [...(fromFile?.peers ?? []), ...(flags.peers ?? [])],
       ssh,
+      warnings,
     },
-    source: flags.cluster ?? 'command line',
+    source: [flags.cluster, ...(flags.emqxConfig ?? []), ...(flags.mosquittoConfig ?? [])].filter(Boolean).join(', ') || 'command line',
   };
 }
 
@@ -225,6 +248,9 @@ export function register(program: Command, setExit: SetExit): void {
     )
     .option('--node <name@host[=addr,…]>', 'an EMQX node (repeatable); addresses default to the host part when it is an IP', collectRepeat)
     .option('--cluster <file>', 'cluster file (YAML or JSON): nodes, listeners, rpc, clients, admins, peers, ssh')
+    .option('--emqx-config <file>', 'read an EMQX node from its config (repeatable, lowest precedence first: base.hocon, cluster.hocon, emqx.conf): node.name, listeners, dashboard, rpc, cluster.static.seeds', collectRepeat)
+    .option('--mosquitto-config <file>', 'read a Mosquitto broker\'s listeners from mosquitto.conf (repeatable)', collectRepeat)
+    .option('--address <addr,…>', 'addresses of the node read with --emqx-config/--mosquitto-config (default: the host part of the EMQX node name)', collectList)
     .option('--clients <cidr,…>', 'client networks that may use MQTT (default: anyone)', collectList)
     .option('--admins <cidr,…>', 'admin networks that may reach the dashboard and SSH', collectList)
     .option('--peers <cidr,…>', 'extra cluster peers besides the nodes themselves', collectList)

@@ -57,7 +57,7 @@ function nodeAddresses(node: NodeInput, warnings: PlanWarning[]): string[] {
     const host = parseNodeName(node.name).host;
     if (isIpAddress(host)) out.push(parseNetwork(host, `node ${node.name}`).text);
   }
-  if (!out.length) {
+  if (!out.length && node.kind === 'emqx') {
     warnings.push({
       code: 'no-address',
       severity: 'medium',
@@ -153,7 +153,7 @@ function audienceLabel(a: Audience): string {
 
 /** Build the plan. Throws PlanError on input that cannot be planned (bad networks, node names, duplicates). */
 export function buildPlan(input: PlanInput): PortPlan {
-  const warnings: PlanWarning[] = [];
+  const warnings: PlanWarning[] = [...(input.warnings ?? [])];
   const clients = networks(input.clients, '--clients');
   const admins = networks(input.admins, '--admins');
   const clientsAnywhere = clients.length === 0;
@@ -242,12 +242,33 @@ export function buildPlan(input: PlanInput): PortPlan {
       message: `no admin networks given (--admins): ${[...new Set(nodes.flatMap((n) => n.ports.filter((p) => p.audience === 'admins').map((p) => `${p.port} (${p.service})`)))].join(', ')} will only be reachable from the host itself — applying the firewall over SSH would lock you out`,
     });
   }
+  for (const n of nodes) ownCollisions(n, warnings);
   collisions(nodes, warnings);
   return {
     nodes,
     networks: { peers: peers.map((p) => p.text), clients: clients.map((c) => c.text), admins: admins.map((a) => a.text) },
     warnings,
   };
+}
+
+/** One node with two listeners on one port: the second cannot start (EMQX: eaddrinuse). */
+function ownCollisions(n: NodePlan, warnings: PlanWarning[]): void {
+  const seen = new Map<string, PlannedPort>();
+  for (const p of n.ports) {
+    const key = `${p.proto}/${p.port}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, p);
+      continue;
+    }
+    warnings.push({
+      code: 'port-collision',
+      severity: 'high',
+      node: n.name,
+      port: p.port,
+      message: `${n.name}: ${first.source} and ${p.source} both need ${key}: only one can listen`,
+    });
+  }
 }
 
 /** Nodes sharing an address must not share a port (two EMQX nodes whose suffixes give the same offset, manual RPC, listeners). */

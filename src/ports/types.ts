@@ -62,6 +62,8 @@ export interface PlanInput {
   peers: string[];
   /** SSH port to keep open for admins; false = none. */
   ssh: number | false;
+  /** Warnings from reading the input (config file problems), carried into the plan. */
+  warnings?: PlanWarning[];
 }
 
 export interface PlannedPort {
@@ -95,7 +97,7 @@ export type WarningCode =
   | 'outgoing-only'
   | 'no-address'
   | 'epmd'
-  | 'duplicate-node';
+  | 'config-issue';
 
 export interface PlanWarning {
   code: WarningCode;
