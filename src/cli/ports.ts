@@ -185,7 +185,7 @@ async function check(plan: PortPlan, source: string, flags: PortsFlags, fw: Fire
   report.notes = report.notes.filter((n) => !/--host-only|not part of this version/.test(n));
   const text = renderReport(flags.reportFormat, report, { color: false, verbose: true, catalogue: catalogue.map((c) => c.meta) });
   out(text.endsWith('\n') ? text : `${text}\n`, flags.output, `${flags.reportFormat} report`);
-  if (report.results.some((r) => r.status === 'ERROR')) return 2;
+  // As in audit: ERROR results are reported but do not change the exit code by themselves.
   if (flags.failOn === 'none') return 0;
   return report.results.some((r) => r.status === 'FAIL' && severityRank(r.severity) >= severityRank(flags.failOn as Severity)) ? 1 : 0;
 }

@@ -178,7 +178,7 @@ export function buildPlan(input: PlanInput): PortPlan {
       }
       ports.push(...listenerPorts(node, { clientsAnywhere }));
       if (input.ssh !== false) {
-        ports.push({ port: input.ssh, proto: 'tcp', service: 'ssh', purpose: 'SSH (host administration)', audience: 'admins', source: '--ssh-port' });
+        ports.push({ port: input.ssh, proto: 'tcp', service: 'ssh', purpose: 'SSH (host administration)', audience: 'admins', source: 'SSH for admins (--ssh-port, --no-ssh)' });
       }
       nodes.push({ name: node.name, kind: node.kind, addresses, ...(dist !== undefined && { distPort: dist }), ports });
     } catch (e) {
