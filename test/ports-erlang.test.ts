@@ -250,3 +250,45 @@ test('a real Erlang node: epmd lists it, the handshake names it, only the right 
     for (const c of children) c.kill('SIGKILL');
   }
 });
+
+test('audit: the exposure checks judge the probes of a host (SVC-050 names the node, ACC-070 only with --intrusive)', async () => {
+  const { runAudit } = await import('../src/core/engine.js');
+  const { CATALOGUE } = await import('../src/checks/index.js');
+  const weak = await fakeNode({ cookie: DEFAULT_EMQX_COOKIE, name: 'emqx9@10.0.0.9' });
+  const closed = await freePort();
+  const base = {
+    endpoints: [],
+    scanPorts: [closed],
+    defaultHost: '127.0.0.1',
+    network: true,
+    host: false,
+    distPorts: [weak.port],
+    limits: { maxAttempts: 6, maxSeconds: 2, rate: 5, loginAttempts: 6 },
+    wordlist: [],
+    timeoutMs: 1000,
+    targetTimeoutMs: 5000,
+    windowMs: 0,
+    concurrency: 2,
+    showPayloads: false,
+    showSecrets: false,
+    failOn: 'medium' as const,
+    tls: {},
+  };
+  const pick = (ids: string[]) => CATALOGUE.filter((c) => ids.includes(c.meta.id));
+  try {
+    const plain = await runAudit({ ...base, intrusive: false }, pick(['SVC-050', 'SVC-051', 'ACC-070']));
+    const by = (r: typeof plain, id: string) => r.results.find((x) => x.checkId === id)!;
+    assert.equal(by(plain, 'SVC-050').status, 'FAIL');
+    assert.equal(by(plain, 'SVC-050').severity, 'low', 'loopback vantage');
+    assert.match(by(plain, 'SVC-050').message, new RegExp(`emqx9@10\\.0\\.0\\.9 on ${weak.port}`));
+    assert.equal(by(plain, 'ACC-070').status, 'SKIP');
+    assert.ok(!weak.log.includes('r'), 'no challenge reply without --intrusive');
+    const intrusive = await runAudit({ ...base, intrusive: true }, pick(['ACC-070']));
+    assert.equal(by(intrusive, 'ACC-070').status, 'FAIL');
+    assert.equal(by(intrusive, 'ACC-070').severity, 'critical');
+    const skipped = await runAudit({ ...base, scanPorts: [], intrusive: false }, pick(['SVC-050']));
+    assert.equal(by(skipped, 'SVC-050').status, 'SKIP');
+  } finally {
+    weak.close();
+  }
+});

@@ -239,3 +239,30 @@ test('plan formats: table, JSON and Markdown carry the same ports and warnings',
   assert.match(table, /^emqx1@10\.0\.0\.11\s+18083\/tcp\s+dashboard-http\s+admins\s+EMQX default dashboard\.listeners\.http$/m);
   assert.match(table, /\[medium\] emqx1@10\.0\.0\.11: MQTT over TCP \(plaintext\) on 1883/);
 });
+
+test('the port check finds this host in the plan by its addresses, and reads an offline root without the live firewall', async () => {
+  const { selectThisHost, collectPortCheck } = await import('../src/collectors/port-check.js');
+  const plan = buildPlan({ ...parseClusterFile(readFileSync(fixture('cluster-3.yaml'), 'utf8'), 'c'), ssh: 22 });
+  assert.equal(selectThisHost(plan, undefined, ['127.0.0.1', 'fd00::13']), 'emqx3@10.0.0.13');
+  assert.equal(selectThisHost(plan, 'emqx1@10.0.0.11', []), 'emqx1@10.0.0.11');
+  assert.throws(() => selectThisHost(plan, undefined, ['127.0.0.1', '192.0.2.7']), /none of this host's addresses \(192\.0\.2\.7\) belongs to a planned node/);
+  const fact = await collectPortCheck({
+    plan,
+    source: 'c',
+    firewall: { name: 'mqtt_warden', priority: 0 },
+    root: '/srv/image',
+    localAddresses: ['10.0.0.12'],
+    readSockets: async (root) => {
+      assert.equal(root, '/srv/image');
+      return {
+        sockets: [{ proto: 'tcp', family: 4, address: '0.0.0.0', port: 4372, wildcard: true, loopback: false, uid: 0, inode: 1, processes: [] }],
+        problems: [],
+        processesMapped: false,
+      };
+    },
+  });
+  assert.deepEqual(fact.nodes, ['emqx2@10.0.0.12']);
+  assert.deepEqual(fact.planned.map((p) => `${p.port}:${p.audience}`), ['22:admins', '1883:local', '4372:peers', '5372:peers', '8084:clients', '8883:clients', '18084:admins']);
+  assert.deepEqual(fact.firewall, { tested: false, reason: 'offline root /srv/image: the live firewall is not inspected' });
+  assert.equal(fact.sockets[0]!.wildcard, true);
+});
