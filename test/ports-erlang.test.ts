@@ -175,6 +175,7 @@ test('hostile and foreign answers end in an error, quickly and bounded; closed p
     ['silent', () => undefined, /no complete answer within/],
     ['closes', (c) => c.destroy(), /did not answer the distribution handshake/],
     ['MQTT broker', (c) => c.once('data', () => c.end(Buffer.from([0x20, 0x02, 0x00, 0x00]))), /not an Erlang distribution port|announced length|closed/],
+    ['TLS alert', (c) => c.once('data', () => c.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]))), /answers with TLS/],
     ['huge length', (c) => c.once('data', () => c.write(Buffer.from([0xff, 0xff, 0x73]))), /exceeds/],
     ['endless stream', (c) => c.once('data', () => c.write(Buffer.alloc(200_000, 0x41))), /exceeds|longer than/],
     ['bad status', (c) => c.once('data', () => c.write(frame('s', Buffer.from('pwned')))), /unknown handshake status/],

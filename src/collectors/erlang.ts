@@ -63,11 +63,14 @@ export interface ErlangProbeOptions {
 
 class Reader {
   private buf = Buffer.alloc(0);
+  /** The first bytes the peer sent, kept for telling foreign protocols apart. */
+  head = Buffer.alloc(0);
   private waiting?: () => void;
   private ended?: string;
   constructor(private readonly socket: net.Socket, private readonly limit: number) {
     socket.on('data', (d: Buffer) => {
       this.buf = Buffer.concat([this.buf, d]);
+      if (this.head.length < 8) this.head = Buffer.concat([this.head, d]).subarray(0, 8);
       if (this.buf.length > limit) this.ended = `answer longer than ${limit} bytes`;
       this.waiting?.();
     });
@@ -233,6 +236,10 @@ async function handshake(
       first = await message(reader);
     } catch (e) {
       if (reader.received === 0) throw new ProbeError(`${SILENT} (${(e as Error).message})`);
+      // A TLS record (alert 0x15 / handshake 0x16, version 3.x) in answer to a plain send_name.
+      if ((reader.head[0] === 0x15 || reader.head[0] === 0x16) && reader.head[1] === 0x03) {
+        throw new ProbeError('the port answers with TLS (Erlang distribution over TLS, cluster.proto_dist = inet_tls?): the plain handshake cannot tell more');
+      }
       throw e;
     }
     if (first[0] !== 0x73 /* 's' */) throw new ProbeError(`not an Erlang distribution port: the first answer starts with 0x${first[0]!.toString(16)}, not 's'`);
