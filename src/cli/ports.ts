@@ -261,7 +261,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--no-ssh', 'plan no SSH port')
     .addOption(new Option('-f, --format <format>', 'plan output format').choices([...PLAN_FORMATS]).default('table'))
     .addOption(new Option('--render <firewall>', 'print firewall rules for one host of the plan instead of the plan').choices([...RENDERERS]))
-    .option('--for <node|address>', 'the host to render, apply or check (default: the only host, or for --check the node with one of this host\'s addresses)')
+    .option('--for <node|address>', 'the host to render, apply or check (default: the only host of the plan; for --apply and --check the node with one of this host\'s addresses)')
     .option('--table <name>', 'nftables table (iptables chain) name', DEFAULT_FIREWALL_OPTIONS.name)
     .option('--priority <n>', 'nftables input hook priority (0 = filter)', (v) => {
       if (!/^-?\d+$/.test(v) || Math.abs(Number(v)) > 1000) throw new InvalidArgumentError('--priority must be a whole number between -1000 and 1000');
