@@ -69,9 +69,13 @@ class Reader {
   private ended?: string;
   constructor(private readonly socket: net.Socket, private readonly limit: number) {
     socket.on('data', (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
+      if (this.ended) return;
       if (this.head.length < 8) this.head = Buffer.concat([this.head, d]).subarray(0, 8);
-      if (this.buf.length > limit) this.ended = `answer longer than ${limit} bytes`;
+      if (this.buf.length + d.length > limit) {
+        // Stop reading at once: a flood must not grow in memory until the deadline.
+        this.ended = `answer longer than ${limit} bytes`;
+        socket.destroy();
+      } else this.buf = Buffer.concat([this.buf, d]);
       this.waiting?.();
     });
     socket.on('end', () => {
@@ -119,6 +123,7 @@ async function withConnection<T>(
   limit: number,
   talk: (socket: net.Socket, reader: Reader) => Promise<T>,
 ): Promise<T | PortReach> {
+  if (opts.signal?.aborted) return { state: 'error', detail: 'aborted before the probe started (deadline reached)' };
   const socket = net.connect({ host, port });
   socket.setNoDelay(true);
   const reader = new Reader(socket, limit);
