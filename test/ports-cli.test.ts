@@ -16,6 +16,7 @@ import type { Report } from '../src/core/types.js';
 import { Command, CommanderError } from 'commander';
 import { register } from '../src/cli/ports.js';
 import { UsageError } from '../src/cli/common.js';
+import { reportErrors } from './helpers/schemas.js';
 
 const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
 const FIXTURE = new URL('./fixtures/ports/cluster-3.yaml', import.meta.url).pathname;
@@ -130,6 +131,7 @@ test('ports --check, --apply and --remove inside a namespace: real sockets, real
     const r1 = await inNode(['--check', '--report-format', 'json', '-o', before]);
     assert.equal(r1.code, 1, r1.stderr);
     const b = report(before);
+    assert.equal(reportErrors(b), '', 'the --check report validates against schema/report.schema.json');
     assert.deepEqual(status(b), { 'SVC-052': 'FAIL', 'SVC-053': 'PASS', 'SVC-054': 'FAIL', 'SVC-055': 'FAIL' });
     const byId = (r: Report, id: string) => r.results.find((x) => x.checkId === id)!;
     assert.match(byId(b, 'SVC-052').message, /tcp\/9999 on \[::\]/);
