@@ -238,7 +238,12 @@ test('a real Erlang node: epmd lists it, the handshake names it, only the right 
     await waitForPort('127.0.0.1', epmdPort, 10_000);
     children.push(node(`emqx${tag}7`, DEFAULT_EMQX_COOKIE, weakPort), node(`emqx${tag}8`, 'Yzc0NGExM2Rj', strongPort));
     await Promise.all([waitForPort('127.0.0.1', weakPort, 20_000), waitForPort('127.0.0.1', strongPort, 20_000)]);
-    const names = await probeEpmd('127.0.0.1', epmdPort, { timeoutMs: 3000 });
+    // A node opens its distribution port before it registers with epmd: wait for both names.
+    let names = await probeEpmd('127.0.0.1', epmdPort, { timeoutMs: 3000 });
+    for (let i = 0; i < 100 && !(names.state === 'epmd' && names.nodes.length >= 2); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      names = await probeEpmd('127.0.0.1', epmdPort, { timeoutMs: 3000 });
+    }
     assert.ok(names.state === 'epmd', JSON.stringify(names));
     assert.deepEqual(names.nodes.map((n) => `${n.name}:${n.port}`).sort(), [`emqx${tag}7:${weakPort}`, `emqx${tag}8:${strongPort}`]);
     const plain = await probeDistribution('127.0.0.1', weakPort, { timeoutMs: 3000 });
