@@ -35,6 +35,8 @@ export const FACT_KEYS = [
   'tls.certificate', // endpoint scope (mqtts/wss): served chain, trust, hostname data, validity
   'tls.revocation', // endpoint scope (mqtts/wss): CRL (local, online) and OCSP status of the chain
   'tls.clientAuth', // endpoint scope (mqtts/wss): mutual TLS without and with a client certificate
+  'erlang.exposure', // host scope: epmd NAMES and the Erlang distribution handshake (cookie test with --intrusive)
+  'ports.check', // system scope: the port plan against the listening sockets and the live firewall
 ] as const;
 export type FactKey = (typeof FACT_KEYS)[number];
 
