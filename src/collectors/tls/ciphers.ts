@@ -128,7 +128,12 @@ export async function enumerateVersion(version: TlsVersion, run: Handshaker): Pr
       break;
     }
     handshakes++;
-    const r = await run({ minVersion: v, maxVersion: v, ciphers: offer() });
+    let r = await run({ minVersion: v, maxVersion: v, ciphers: offer() });
+    // A reset or close without an alert may be a busy broker rather than "nothing left": ask once more.
+    if (r.kind === 'refused' && !r.alert) {
+      handshakes++;
+      r = await run({ minVersion: v, maxVersion: v, ciphers: offer() });
+    }
     if (r.kind === 'ok') {
       closeSocket(r.socket);
       const name = r.cipher.name;
