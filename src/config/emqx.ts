@@ -31,9 +31,9 @@ dashboard {
   default_password = public
   swagger_support = true
   listeners {
-    http { enable = true, bind = 18083 }
+    http { bind = 18083 }
     https {
-      enable = false, bind = 0
+      bind = 0
       ssl_options { certfile = "\${EMQX_ETC_DIR}/certs/cert.pem", keyfile = "\${EMQX_ETC_DIR}/certs/key.pem" }
     }
   }

@@ -30,6 +30,10 @@ export const FACT_KEYS = [
   'mqtt.credentials', // endpoint scope, intrusive: default/weak credential guessing
   'mqtt.loginRestriction', // endpoint scope, intrusive: failed-login restriction test
   'mqtt.takeover', // endpoint scope, intrusive: client-ID takeover test
+  'config.mosquitto', // system scope: Mosquitto configs with their ACL/password/PSK files
+  'config.emqx', // system scope: EMQX configs (layered, with defaults) and acl.conf
+  'config.passwords', // system scope: credential stores (Mosquitto password files)
+  'policy', // every scope: the security policy (thresholds), the default one unless --policy
 ] as const;
 export type FactKey = (typeof FACT_KEYS)[number];
 
