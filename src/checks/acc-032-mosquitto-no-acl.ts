@@ -1,6 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { failuresOr, listenerLoc, mosquittoListenerName, mosquittoListeners, NO_MOSQUITTO_CONFIG } from './config-util.js';
+import { failuresOr, listenerLoc, mosquittoListenerName, mosquittoListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -25,6 +25,7 @@ export default defineCheck({
       if (l.settings.acl_file || l.settings.plugin || l.settings.auth_plugin) continue;
       fails.push({
         status: 'FAIL',
+        ...(mosquittoNetworkListener(l) ? {} : { severity: 'low' as const }),
         message: `${mosquittoListenerName(l)} has no acl_file or plugin: every client may read and write every topic`,
         location: listenerLoc(l),
         evidence: { port: l.port },

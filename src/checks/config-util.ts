@@ -21,7 +21,7 @@ export function mosquittoNetworkListener(l: MosquittoListener): boolean {
 export function mosquittoListenerName(l: MosquittoListener): string {
   const where = l.bindInterface ? `interface ${l.bindInterface}` : (l.bind ?? 'all interfaces');
   const what = `${l.protocol === 'websockets' ? 'websockets ' : ''}${l.tls ? 'TLS ' : ''}listener ${l.port} (${where})`;
-  if (l.kind === 'implicit-local') return `implicit ${what}: no listener is configured, so Mosquitto 2.0 listens on loopback only`;
+  if (l.kind === 'implicit-local') return `implicit loopback listener ${l.port} (no listener configured: Mosquitto 2.0 local-only mode)`;
   if (l.kind === 'default') return `default ${what}`;
   return what;
 }

@@ -33,7 +33,8 @@ export default defineCheck({
         const v = emqxGet(cfg, `${l.path}.ssl_options.verify`);
         if (v?.value !== 'verify_none') continue;
         const why = [...certIdentity.map((p) => `${p} is set`), ...(noAuthn || l.settings.enable_authn === false ? ['clients are not otherwise authenticated'] : [])];
-        if (why.length) fails.push({ status: 'FAIL', message: `${l.path}: verify = verify_none${v.default ? ' (default)' : ''} while ${why.join(' and ')}`, location: at(v.location ?? l.location ?? cfg.anchor) });
+        // Without an authenticator ACC-051 is the root cause: medium here; critical when the certificate is the identity.
+        if (why.length) fails.push({ status: 'FAIL', ...(certIdentity.length ? {} : { severity: 'medium' as const }), message: `${l.path}: verify = verify_none${v.default ? ' (default)' : ''} while ${why.join(' and ')}`, location: at(v.location ?? l.location ?? cfg.anchor) });
       }
     }
     return failuresOr(fails, 'no listener takes identities from unverified certificates');

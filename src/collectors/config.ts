@@ -19,16 +19,20 @@ export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
 
 const MOSQUITTO_HINT = /^\s*(listener|allow_anonymous|password_file|acl_file|per_listener_settings|include_dir|persistence|log_dest|log_type|connection_messages|max_packet_size|psk_file|certfile|bind_address|port|user|pid_file|sys_interval|plugin)(\s|$)/m;
 
+/** A HOCON field line: `key = …`, `key += …`, `a.b {`, `"key": …`. */
+const HOCON_FIELD = /^\s*("[^"\n]*"|[A-Za-z_][\w.-]*)\s*(=|\+=|\{|:\s)/m;
+
 /** Guess a file's format from its name and content. */
 export function detectFormat(path: string, text: string): ConfigFormat | undefined {
   const name = basename(path).toLowerCase();
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('%'));
-  if (/^\s*\{\s*(allow|deny)\s*,/m.test(text) && !/^\s*[a-z_.]+\s*[=:{]/m.test(text.replace(/^\s*%.*$/gm, ''))) return 'emqx-acl';
+  if (/^\s*\{\s*(allow|deny)\s*,/m.test(text) && !HOCON_FIELD.test(text.replace(/^\s*%.*$/gm, ''))) return 'emqx-acl';
   if (name.endsWith('.hocon')) return 'emqx';
   if (lines.length && lines.every((l) => /^[^:\s]+:\$(6|7|argon2id)\$/.test(l))) return 'mosquitto-passwd';
   if (lines.length && lines.every((l) => /^(topic|pattern|user)(\s|$)/.test(l))) return 'mosquitto-acl';
   if (lines.length && lines.every((l) => /^[^:\s]+:[0-9a-fA-F]+$/.test(l))) return 'mosquitto-psk';
-  if (/[{}]|^\s*[A-Za-z_][\w.]*\s*(=|\+=)/m.test(text) && !MOSQUITTO_HINT.test(text)) return 'emqx';
+  // `key = value`, `key {`, `key: value` never occur in mosquitto.conf (`key value`).
+  if (HOCON_FIELD.test(text)) return 'emqx';
   if (MOSQUITTO_HINT.test(text) || name.includes('mosquitto')) return 'mosquitto';
   if (name === 'emqx.conf' || name === 'acl.conf') return name === 'acl.conf' ? 'emqx-acl' : 'emqx';
   if (!lines.length && name.endsWith('.conf')) return name.includes('emqx') ? 'emqx' : 'mosquitto';
@@ -51,9 +55,14 @@ export interface LoadConfigOptions {
    * (lint of a repository whose configs name /etc/... paths).
    */
   besideConfig?: boolean;
+  /**
+   * Record permission bits of password files (host audits). Off for lint: the mode
+   * of a checked-out file says nothing about the deployed one.
+   */
+  fileModes?: boolean;
 }
 
-function readReferenced<T>(io: ConfigIO, path: string, ref: SourceLoc, parse: (text: string, file: string) => T, beside: boolean): ReferencedFile<T> {
+function readReferenced<T>(io: ConfigIO, path: string, ref: SourceLoc, parse: (text: string, file: string) => T, beside: boolean, modes = false): ReferencedFile<T> {
   const tryRead = (p: string): { text: string; p: string } | { error: string } => {
     try {
       return { text: io.readFile(p), p };
@@ -72,14 +81,21 @@ function readReferenced<T>(io: ConfigIO, path: string, ref: SourceLoc, parse: (t
   if ('error' in r) return { path, ref, error: r.error };
   let st: { mode: number; uid: number } | undefined;
   try {
-    st = io.stat?.(r.p);
+    st = modes ? io.stat?.(r.p) : undefined;
   } catch {
     st = undefined;
   }
   return { path, ref, ...(r.p !== path ? { readPath: r.p } : {}), parsed: parse(r.text, r.p), ...(st ? { mode: st.mode, uid: st.uid } : {}) };
 }
 
-const EMQX_LAYER_ORDER = ['base.hocon', 'cluster.hocon', 'emqx.conf'];
+/**
+ * Layer rank of an EMQX file in its directory: base.hocon first, then other files
+ * (snippets, alphabetically), cluster.hocon, and emqx.conf last (highest precedence).
+ */
+function layerRank(path: string): number {
+  const n = basename(path);
+  return n === 'base.hocon' ? 0 : n === 'cluster.hocon' ? 2 : n === 'emqx.conf' ? 3 : 1;
+}
 
 /** Load the given files into config facts (lint). Files that cannot be read become ERROR facts' reasons. */
 export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfigOptions = {}): { facts: FactMap; notes: string[] } {
@@ -102,17 +118,13 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
   const emqxLayer: ConfigInput[] = [];
   for (const input of inputs) {
     const { path, format } = input;
-    if (format === 'emqx' && EMQX_LAYER_ORDER.includes(basename(path))) {
-      emqxLayer.push(input);
-      continue;
-    }
     if (format === 'emqx') {
-      emqxConfigs.push(stripGet(loadEmqxConfig({ files: [path], io, ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) })));
+      emqxLayer.push(input);
       continue;
     }
     const parsers = {
       'mosquitto-acl': () => add(aclFiles, readReferenced(io, path, top(path), parseMosquittoAcl, false)),
-      'mosquitto-passwd': () => add(passwordFiles, readReferenced(io, path, top(path), parseMosquittoPasswd, false)),
+      'mosquitto-passwd': () => add(passwordFiles, readReferenced(io, path, top(path), parseMosquittoPasswd, false, opts.fileModes)),
       'mosquitto-psk': () => add(pskFiles, readReferenced(io, path, top(path), parseMosquittoPsk, false)),
       'emqx-acl': () => add(emqxAcls, readReferenced(io, path, top(path), parseEmqxAcl, false)),
     } as const;
@@ -136,12 +148,19 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
     for (const [k, { key, ref }] of refs) {
       const p = k.split('\0')[1]!;
       if (key === 'acl_file') add(aclFiles, readReferenced(io, p, ref, parseMosquittoAcl, beside));
-      else if (key === 'password_file') add(passwordFiles, readReferenced(io, p, ref, parseMosquittoPasswd, beside));
+      else if (key === 'password_file') add(passwordFiles, readReferenced(io, p, ref, parseMosquittoPasswd, beside, opts.fileModes));
       else add(pskFiles, readReferenced(io, p, ref, parseMosquittoPsk, beside));
     }
   }
-  if (emqxLayer.length) {
-    const files = [...emqxLayer].sort((a, b) => EMQX_LAYER_ORDER.indexOf(basename(a.path)) - EMQX_LAYER_ORDER.indexOf(basename(b.path))).map((i) => i.path);
+  // EMQX files of one directory are one node's config, layered; a cluster.hocon under
+  // data/configs belongs to the etc/ directory given with it (host layout).
+  const groups = new Map<string, string[]>();
+  for (const { path } of emqxLayer) {
+    const dir = basename(path) === 'cluster.hocon' && emqxLayer.some((i) => basename(i.path) === 'emqx.conf') ? dirname(emqxLayer.find((i) => basename(i.path) === 'emqx.conf')!.path) : dirname(path);
+    groups.set(dir, [...(groups.get(dir) ?? []), path]);
+  }
+  for (const files of groups.values()) {
+    files.sort((a, b) => layerRank(a) - layerRank(b) || (a < b ? -1 : a > b ? 1 : 0));
     emqxConfigs.push(stripGet(loadEmqxConfig({ files, io, ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) })));
   }
   // acl.conf of enabled file authorization sources.
@@ -236,6 +255,6 @@ export async function collectConfigFacts(opts: { root: string; files?: string[];
     inputs.push({ path: f, format: detectFormat(f, text) ?? 'mosquitto' });
   }
   // cluster.hocon lives in the data dir; loadConfigFacts layers the three by file name.
-  const { facts } = loadConfigFacts(inputs, { io, ...(opts.env ? { env: opts.env } : {}), ...(opts.policy ? { policy: opts.policy } : {}), besideConfig: false });
+  const { facts } = loadConfigFacts(inputs, { io, ...(opts.env ? { env: opts.env } : {}), ...(opts.policy ? { policy: opts.policy } : {}), besideConfig: false, fileModes: true });
   return facts;
 }

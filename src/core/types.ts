@@ -138,7 +138,8 @@ export interface ReportSummary {
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'mqtt-warden'; version: string };
-  command: 'audit';
+  /** audit: probes and host checks; lint: config files only. */
+  command: 'audit' | 'lint';
   startedAt: string;
   finishedAt: string;
   durationMs: number;

@@ -47,8 +47,17 @@ function compareResults(a: CheckResult, b: CheckResult): number {
     STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
     (a.status === 'FAIL' ? severityRank(b.severity) - severityRank(a.severity) : 0) ||
     (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0) ||
-    (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0)
+    (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) ||
+    (a.location.uri < b.location.uri ? -1 : a.location.uri > b.location.uri ? 1 : 0) ||
+    (a.location.line ?? 0) - (b.location.line ?? 0)
   );
+}
+
+/** What a result is about: the file place for file-located results, else the subject. */
+function place(result: CheckResult): string {
+  const l = result.location;
+  if (l.kind !== 'file') return result.subject;
+  return `${l.uri}${l.line !== undefined ? `:${l.line}${l.column !== undefined ? `:${l.column}` : ''}` : ''}`;
 }
 
 function formatEvidence(evidence: Evidence): string {
@@ -91,7 +100,7 @@ function statusBadge(c: Colors, result: CheckResult): string {
 function renderResult(c: Colors, result: CheckResult, verbose: boolean): string[] {
   const severity = result.status === 'FAIL' ? severityColor(c, result.severity)(result.severity.padEnd(SEVERITY_WIDTH)) : ' '.repeat(SEVERITY_WIDTH);
   const lines = [
-    `  ${statusBadge(c, result)} ${severity} ${c.bold(result.checkId)} ${clean(result.title)} ${c.dim(`[${clean(result.subject)}]`)}`,
+    `  ${statusBadge(c, result)} ${severity} ${c.bold(result.checkId)} ${clean(result.title)} ${c.dim(`[${clean(place(result))}]`)}`,
     indentBlock(clean(result.message)),
   ];
   if (result.status === 'FAIL') {
@@ -126,7 +135,7 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   const verbose = opts.verbose ?? false;
   const targets = report.targets.map((t) => clean(t.uri)).join(', ') || '(none)';
   const lines = [
-    c.bold(`${report.tool.name} ${report.tool.version}`) + ` audit of ${targets}`,
+    c.bold(`${report.tool.name} ${report.tool.version}`) + ` ${report.command} of ${targets}`,
     c.dim(`identity: ${clean(report.options.identity)}, intrusive: ${report.options.intrusive ? 'yes' : 'no'}, fail on: ${report.options.failOn}`),
   ];
 

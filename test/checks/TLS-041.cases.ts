@@ -10,6 +10,6 @@ export default {
   ],
   bad: [
     { name: 'certificate CN as username without verification', facts: emqx(AUTHN + 'mqtt {\n  peer_cert_as_username = cn\n}\nlisteners.ssl.default.ssl_options.verify = verify_none\n'), line: 5, message: 'peer_cert_as_username', severity: 'critical' },
-    { name: 'TLS alone, no authenticator (defaults)', facts: emqx('node.name = x\n'), line: 1, message: 'verify = verify_none (default)' },
+    { name: 'TLS alone, no authenticator (defaults)', facts: emqx('node.name = x\n'), line: 1, message: 'verify = verify_none (default)', severity: 'medium' },
   ],
 } satisfies CheckCases;
