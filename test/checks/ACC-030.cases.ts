@@ -9,7 +9,7 @@ export default {
   ],
   bad: [
     { name: 'docker no-auth config', facts: mosq('# docker\nlistener 1883\nallow_anonymous true\n'), line: 3, severity: 'high' },
-    { name: 'no listener: 2.0 local-only mode allows anonymous on loopback', facts: mosq('persistence false\nuser root\n'), line: 1, severity: 'low', message: 'implicit listener 1883' },
+    { name: 'no listener: 2.0 local-only mode allows anonymous on loopback', facts: mosq('persistence false\nuser root\n'), line: 1, severity: 'low', message: 'implicit loopback listener 1883' },
     {
       name: 'per_listener_settings: only the second listener is anonymous',
       facts: mosq('per_listener_settings true\nlistener 1883 127.0.0.1\nallow_anonymous false\nlistener 8883\nallow_anonymous true\n'),
