@@ -69,6 +69,15 @@ describe('real upstream Mosquitto configs', () => {
     assert.equal(r.results.find((x) => x.checkId === 'ACC-033')?.status, 'PASS');
     assert.ok(!JSON.stringify(r).includes('deadbeef'), 'PSK key material is never reported');
   });
+
+  test('pwfile.example falls to a three-word list: all three users have the password "password"', async () => {
+    const words = path.join(tmp, 'words');
+    writeFileSync(words, '123456\npassword\nletmein\n');
+    const r = await run(['passwd', 'audit', path.join(REAL, 'mosquitto/pwfile.example'), '--crack-test', words, '-r', 'json']);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.deepEqual(fails(report, 'ACC-038').map(at), ['pwfile.example:1', 'pwfile.example:2', 'pwfile.example:3']);
+    assert.ok(!r.stdout.includes('"password"'));
+  });
 });
 
 describe('real upstream EMQX configs', () => {

@@ -15,7 +15,7 @@ export default defineCheck({
     description:
       'Reads every password file: `$6$` entries are a single salted SHA-512 (fast to brute-force, legacy), `$7$` entries are PBKDF2-SHA512 whose iteration count must reach the policy (`passwords.mosquittoMinIterations`; mosquitto_passwd 2.0 writes only 101), entries without a hash are plain text, and a user listed twice makes the effective password depend on file order. A file readable by other users (mode o+r) exposes the hashes to offline cracking.',
     remediation:
-      'Re-create the entries with `mqtt-warden passwd hash` (PBKDF2-SHA512, policy iterations) or `mosquitto_passwd` of 2.1 with `-I`, remove duplicates, and `chmod 0640` (owner root, group mosquitto).',
+      'Re-create the entries with `mqtt-warden passwd hash` (PBKDF2-SHA512 with the policy\'s iterations; mosquitto_passwd 2.0 cannot set the count), remove duplicates, and `chmod 0640` (owner root, group mosquitto).',
     references: ['https://mosquitto.org/man/mosquitto_passwd-1.html', 'https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html'],
   },
   judge({ 'config.passwords': p, policy }) {

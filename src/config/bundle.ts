@@ -6,6 +6,7 @@ import type { AclFile, MosquittoConfig, PasswordFile, PskFile } from './mosquitt
 import type { EmqxConfigData } from './emqx.js';
 import type { EmqxAcl } from './emqx-acl.js';
 import type { SourceLoc } from './io.js';
+import type { CrackResult } from '../credentials/crack.js';
 
 /** A file referenced by a config directive: parsed, or why it could not be read. */
 export interface ReferencedFile<T> {
@@ -39,4 +40,6 @@ export interface ConfigEmqxFact {
 /** Credential stores: Mosquitto password files (referenced by configs, or given directly). */
 export interface ConfigPasswordsFact {
   mosquitto: ReferencedFile<PasswordFile>[];
+  /** Result of `passwd audit --crack-test WORDLIST` (absent: not run). */
+  crackTest?: CrackResult;
 }

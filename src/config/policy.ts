@@ -28,7 +28,7 @@ export const PolicySchema = z
         minLength: z.number().int().min(4).max(256).default(12),
         /** Character classes (lower, upper, digit, symbol) a password needs. */
         minClasses: z.number().int().min(1).max(4).default(3),
-        minEntropyBits: z.number().min(0).max(512).default(60),
+        minEntropyBits: z.number().min(0).max(512).default(50),
         /** Lowest PBKDF2 iteration count accepted in a Mosquitto $7$ password file (2.0 writes 101, 2.1 1000). */
         mosquittoMinIterations: z.number().int().min(1).max(100_000_000).default(10_000),
         /** Iterations `passwd hash` uses. */
