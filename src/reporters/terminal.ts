@@ -1,3 +1,4 @@
+import { where } from './place.js';
 import picocolors from 'picocolors';
 import { SEVERITIES, STRATEGIES, severityRank } from '../core/types.js';
 import type { CheckResult, Evidence, Report, Severity, Status } from '../core/types.js';
@@ -53,12 +54,6 @@ function compareResults(a: CheckResult, b: CheckResult): number {
   );
 }
 
-/** What a result is about: the file place for file-located results, else the subject. */
-function place(result: CheckResult): string {
-  const l = result.location;
-  if (l.kind !== 'file') return result.subject;
-  return `${l.uri}${l.line !== undefined ? `:${l.line}${l.column !== undefined ? `:${l.column}` : ''}` : ''}`;
-}
 
 function formatEvidence(evidence: Evidence): string {
   return Object.entries(evidence)
@@ -100,7 +95,7 @@ function statusBadge(c: Colors, result: CheckResult): string {
 function renderResult(c: Colors, result: CheckResult, verbose: boolean): string[] {
   const severity = result.status === 'FAIL' ? severityColor(c, result.severity)(result.severity.padEnd(SEVERITY_WIDTH)) : ' '.repeat(SEVERITY_WIDTH);
   const lines = [
-    `  ${statusBadge(c, result)} ${severity} ${c.bold(result.checkId)} ${clean(result.title)} ${c.dim(`[${clean(place(result))}]`)}`,
+    `  ${statusBadge(c, result)} ${severity} ${c.bold(result.checkId)} ${clean(result.title)} ${c.dim(`[${clean(where(result))}]`)}`,
     indentBlock(clean(result.message)),
   ];
   if (result.status === 'FAIL') {
