@@ -18,6 +18,7 @@ import { renderCatalogue, CATALOGUE_FORMATS, type CatalogueFormat } from './repo
 import { VERSION } from './version.js';
 import { int, num, readText, UsageError } from './cli/common.js';
 import { COMMANDS } from './cli/commands.js';
+import { loadPolicyFile } from './cli/lint.js';
 
 function portList(v: string): number[] {
   const ports = v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -67,6 +68,7 @@ interface AuditFlags {
   failOn: Severity | 'none';
   color: boolean;
   verbose?: boolean;
+  policy?: string;
 }
 
 /** CA, client certificate and key, checked once here so that bad material is a usage error, not N probe errors. */
@@ -132,7 +134,7 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
     defaultHost: '127.0.0.1',
     network: !flags.hostOnly,
     host: flags.host,
-    system: { root: '/', timeoutMs: flags.timeout },
+    system: { root: '/', timeoutMs: flags.timeout, ...(flags.policy ? { policy: loadPolicyFile(flags.policy) } : {}) },
     ...(credentials ? { credentials } : {}),
     endpointCredentials,
     intrusive: Boolean(flags.intrusive),
@@ -211,6 +213,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))
     .option('--no-color', 'no colours in the terminal report')
     .option('-v, --verbose', 'show evidence and full remediation in the terminal report')
+    .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the config checks')
     .action(async (targets: string[], flags: AuditFlags) => setExit(await audit(targets, flags)));
 
   program

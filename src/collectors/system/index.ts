@@ -6,12 +6,16 @@
  */
 import { hostname } from 'node:os';
 import type { FactMap } from '../../core/facts.js';
+import type { Policy } from '../../config/policy.js';
+import { collectConfigFacts } from '../config.js';
 
 export interface SystemAuditOptions {
   /** Filesystem root to inspect; '/' for this host. */
   root: string;
   /** Timeout of each command or file read. */
   timeoutMs: number;
+  /** Thresholds for the config checks (the default policy otherwise). */
+  policy?: Policy;
   onProgress?: (message: string) => void;
 }
 
@@ -24,9 +28,11 @@ export interface SystemFacts {
 
 export async function collectSystemFacts(opts: SystemAuditOptions): Promise<SystemFacts> {
   const live = opts.root === '/';
+  opts.onProgress?.('reading Mosquitto and EMQX configs');
+  const facts = await collectConfigFacts({ root: opts.root, ...(opts.policy ? { policy: opts.policy } : {}) });
   return {
     name: live ? hostname() : opts.root,
-    facts: {},
-    notes: ['Host checks (updates, advisories, key files, listening sockets, firewall) are not part of this version yet.'],
+    facts,
+    notes: ['Host checks (updates, advisories, key files, listening sockets, firewall) are not part of this version yet; Mosquitto and EMQX configs are checked.'],
   };
 }
