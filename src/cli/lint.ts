@@ -183,7 +183,8 @@ export function register(program: Command, setExit: SetExit): void {
     .command('lint')
     .description(
       'Lint Mosquitto and EMQX configs without a broker: mosquitto.conf (with include_dir), ACL, password and PSK files;\n' +
-        'EMQX base.hocon < cluster.hocon < emqx.conf (layered when given together) < EMQX_* environment, and acl.conf.\n' +
+        'EMQX: the files of one directory are one node, layered base.hocon < other files < cluster.hocon < emqx.conf\n' +
+        '< EMQX_* environment (--env-file, else this process), and acl.conf (given, or found through authorization.sources).\n' +
         'Directories are searched for config files. Every finding has file:line:column.',
     )
     .argument('<paths...>', 'config files or directories')
