@@ -189,3 +189,14 @@ describe('passwd audit', () => {
     assert.equal(timed.untested.length, 1);
   });
 });
+
+test('passwd audit of an EMQX bootstrap CSV: clear-text and weak passwords, never printed', async () => {
+  const csv = path.join(tmp, 'auth-built-in-db-bootstrap.csv');
+  writeFileSync(csv, 'user_id,password,is_superuser\nadmin,public,true\nsensor,Vq8-xK2#mP9!zL4@wR7,false\n', { mode: 0o600 });
+  const r = await run(['passwd', 'audit', csv, '-r', 'json'], '');
+  assert.equal(r.code, 1);
+  const report = JSON.parse(r.stdout) as Report;
+  const f = report.results.filter((x) => x.checkId === 'ACC-039' && x.status === 'FAIL').map((x) => [x.location.line, x.severity]);
+  assert.deepEqual(f, [[1, 'high'], [2, 'critical']]);
+  assert.ok(!r.stdout.includes('Vq8-xK2') && !r.stdout.includes('"public"'));
+});

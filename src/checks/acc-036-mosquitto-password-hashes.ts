@@ -19,6 +19,7 @@ export default defineCheck({
     references: ['https://mosquitto.org/man/mosquitto_passwd-1.html', 'https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html'],
   },
   judge({ 'config.passwords': p, policy }) {
+    if (!p.mosquitto.length) return { status: 'SKIP', message: 'no Mosquitto password file given or referenced' };
     const fails: Verdict[] = [];
     const unread: string[] = [];
     let entries = 0;

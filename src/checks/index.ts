@@ -21,6 +21,7 @@ import acc035 from './acc-035-mosquitto-identity-as-username.js';
 import acc036 from './acc-036-mosquitto-password-hashes.js';
 import acc037 from './acc-037-mosquitto-psk-weak.js';
 import acc038 from './acc-038-mosquitto-password-cracked.js';
+import acc039 from './acc-039-emqx-bootstrap-credentials.js';
 import acc050 from './acc-050-emqx-erlang-cookie.js';
 import acc051 from './acc-051-emqx-no-authentication.js';
 import acc052 from './acc-052-emqx-listener-authn-disabled.js';
@@ -92,6 +93,7 @@ export const CATALOGUE: readonly Check[] = [
   acc036,
   acc037,
   acc038,
+  acc039,
   acc050,
   acc051,
   acc052,

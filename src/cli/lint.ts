@@ -24,7 +24,7 @@ export const LINT_CHECKS: readonly Check[] = CATALOGUE.filter((c) => c.meta.scop
 
 const MAX_FILES = 2000;
 const MAX_DEPTH = 8;
-const CANDIDATE = /(\.conf|\.hocon|\.acl|\.example)$|(^|[._-])(acl|passwd|password|pwfile|psk)/i;
+const CANDIDATE = /(\.conf|\.hocon|\.acl|\.example|\.csv)$|(^|[._-])(acl|passwd|password|pwfile|psk|bootstrap)/i;
 
 /** Files under a directory that look like configs (bounded walk; .git and node_modules skipped). */
 function walk(dir: string, out: string[], depth = 0) {

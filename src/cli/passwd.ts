@@ -24,7 +24,7 @@ import type { SetExit } from './commands.js';
 import { exitCodeFor, loadPolicyFile } from './lint.js';
 import { detectFormat } from '../collectors/config.js';
 
-const PASSWD_CHECKS = CATALOGUE.filter((c) => c.meta.id === 'ACC-036' || c.meta.id === 'ACC-038');
+const PASSWD_CHECKS = CATALOGUE.filter((c) => ['ACC-036', 'ACC-038', 'ACC-039'].includes(c.meta.id));
 
 /** Read secrets: hidden prompt on a terminal, else every line of standard input. */
 async function readSecrets(prompt: string, confirm = false): Promise<string[]> {
@@ -79,7 +79,7 @@ export function runPasswdAudit(files: readonly string[], opts: PasswdAuditOption
   const inputs: ConfigInput[] = files.map((f) => {
     const text = readText(f, 'file');
     const format = detectFormat(f, text);
-    if (format === 'mosquitto') return { path: f, format };
+    if (format === 'mosquitto' || format === 'emqx-bootstrap') return { path: f, format };
     if (format && format !== 'mosquitto-passwd') throw new UsageError(`${f}: not a Mosquitto password file (looks like ${format})`);
     return { path: f, format: 'mosquitto-passwd' };
   });
@@ -119,8 +119,8 @@ export function register(program: Command, setExit: SetExit): void {
 
   passwd
     .command('audit')
-    .description('Audit Mosquitto password files (or the password_file of a mosquitto.conf): legacy $6$ hashes, $7$ iterations below the policy, plain entries, duplicate users, file mode; optionally a bounded crack test')
-    .argument('<files...>', 'password files or mosquitto.conf files')
+    .description('Audit Mosquitto password files (or the password_file of a mosquitto.conf) and EMQX built-in database bootstrap CSV files: legacy $6$ hashes, $7$ iterations below the policy, plain or weak passwords, duplicate users, file mode; optionally a bounded crack test')
+    .argument('<files...>', 'password files, mosquitto.conf files, or EMQX bootstrap CSV files')
     .option('--policy <file>', 'security policy (YAML or JSON)')
     .option('--crack-test <wordlist>', 'test every hash against this wordlist (one password per line) and the username')
     .option('--max-candidates <n>', 'crack test: candidates per hash at most', int('--max-candidates', 1, 10_000_000), 10_000)

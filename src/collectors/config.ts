@@ -12,9 +12,12 @@ import { parseMosquittoAcl, parseMosquittoConfig, parseMosquittoPasswd, parseMos
 import { loadEmqxConfig, type EmqxConfigData } from '../config/emqx.js';
 import { parseEmqxAcl, type EmqxAcl } from '../config/emqx-acl.js';
 import { DEFAULT_POLICY, type Policy } from '../config/policy.js';
+import { looksLikeEmqxBootstrap, parseEmqxBootstrap, type EmqxBootstrap } from '../config/emqx-bootstrap.js';
+import { checkPassword } from '../credentials/strength.js';
+import { hoconGet } from '../config/hocon.js';
 import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact, ReferencedFile } from '../config/bundle.js';
 
-export const CONFIG_FORMATS = ['mosquitto', 'mosquitto-acl', 'mosquitto-passwd', 'mosquitto-psk', 'emqx', 'emqx-acl'] as const;
+export const CONFIG_FORMATS = ['mosquitto', 'mosquitto-acl', 'mosquitto-passwd', 'mosquitto-psk', 'emqx', 'emqx-acl', 'emqx-bootstrap'] as const;
 export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
 
 const MOSQUITTO_HINT = /^\s*(listener|allow_anonymous|password_file|acl_file|per_listener_settings|include_dir|persistence|log_dest|log_type|connection_messages|max_packet_size|psk_file|certfile|bind_address|port|user|pid_file|sys_interval|plugin)(\s|$)/m;
@@ -28,6 +31,7 @@ export function detectFormat(path: string, text: string): ConfigFormat | undefin
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('%'));
   if (/^\s*\{\s*(allow|deny)\s*,/m.test(text) && !HOCON_FIELD.test(text.replace(/^\s*%.*$/gm, ''))) return 'emqx-acl';
   if (name.endsWith('.hocon')) return 'emqx';
+  if (looksLikeEmqxBootstrap(text)) return 'emqx-bootstrap';
   if (lines.length && lines.every((l) => /^[^:\s]+:\$(6|7|argon2id)\$/.test(l))) return 'mosquitto-passwd';
   if (lines.length && lines.every((l) => /^(topic|pattern|user)(\s|$)/.test(l))) return 'mosquitto-acl';
   if (lines.length && lines.every((l) => /^[^:\s]+:[0-9a-fA-F]+$/.test(l))) return 'mosquitto-psk';
@@ -108,6 +112,9 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
   const passwordFiles: ReferencedFile<PasswordFile>[] = [];
   const emqxConfigs: EmqxConfigData[] = [];
   const emqxAcls: ReferencedFile<EmqxAcl>[] = [];
+  const bootstrap: ReferencedFile<EmqxBootstrap>[] = [];
+  const policy = opts.policy ?? DEFAULT_POLICY;
+  const parseBootstrap = (text: string, file: string) => parseEmqxBootstrap(text, file, (pw) => checkPassword(pw, policy.passwords));
   const unreadable: string[] = [];
   // One entry per file, however many configs reference it.
   const add = <T>(list: ReferencedFile<T>[], f: ReferencedFile<T>) => {
@@ -127,6 +134,7 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
       'mosquitto-passwd': () => add(passwordFiles, readReferenced(io, path, top(path), parseMosquittoPasswd, false, opts.fileModes)),
       'mosquitto-psk': () => add(pskFiles, readReferenced(io, path, top(path), parseMosquittoPsk, false)),
       'emqx-acl': () => add(emqxAcls, readReferenced(io, path, top(path), parseEmqxAcl, false)),
+      'emqx-bootstrap': () => add(bootstrap, readReferenced(io, path, top(path), parseBootstrap, false, opts.fileModes)),
     } as const;
     if (format !== 'mosquitto') {
       parsers[format]();
@@ -163,8 +171,14 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
     files.sort((a, b) => layerRank(a) - layerRank(b) || (a < b ? -1 : a > b ? 1 : 0));
     emqxConfigs.push(stripGet(loadEmqxConfig({ files, io, ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) })));
   }
-  // acl.conf of enabled file authorization sources.
+  // acl.conf of enabled file authorization sources, bootstrap files of built-in databases.
   for (const cfg of emqxConfigs) {
+    const etc = cfg.files.length ? dirname(cfg.files[cfg.files.length - 1]!) : '/etc/emqx';
+    const authn = hoconGet(cfg.root, 'authentication');
+    for (const a of authn?.t === 'arr' ? authn.items : []) {
+      const f = a.t === 'obj' ? a.fields.get('bootstrap_file') : undefined;
+      if (f?.t === 'val' && typeof f.value === 'string') add(bootstrap, readReferenced(io, f.value.replace('${EMQX_ETC_DIR}', etc), f.loc, parseBootstrap, beside, opts.fileModes));
+    }
     for (const src of emqxFileSources(cfg)) {
       const p = src.path.replace('${EMQX_ETC_DIR}', cfg.files.length ? dirname(cfg.files[cfg.files.length - 1]!) : '/etc/emqx');
       const f = readReferenced(io, p, src.ref, parseEmqxAcl, beside);
@@ -176,7 +190,7 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
   const fact = <T>(value: T | undefined, none: string): Fact<T> => (value === undefined ? { state: 'skipped', reason: none } : { state: 'ok', value, ms: 0 });
   const mosquitto: ConfigMosquittoFact | undefined = mosquittoConfigs.length || aclFiles.length || pskFiles.length ? { configs: mosquittoConfigs, aclFiles, pskFiles } : undefined;
   const emqx: ConfigEmqxFact | undefined = emqxConfigs.length || emqxAcls.length ? { configs: emqxConfigs, aclFiles: emqxAcls } : undefined;
-  const passwords: ConfigPasswordsFact | undefined = passwordFiles.length ? { mosquitto: passwordFiles } : undefined;
+  const passwords: ConfigPasswordsFact | undefined = passwordFiles.length || bootstrap.length ? { mosquitto: passwordFiles, ...(bootstrap.length ? { emqxBootstrap: bootstrap } : {}) } : undefined;
   const facts: FactMap = {
     'config.mosquitto': unreadable.length && !mosquitto ? { state: 'error', error: `cannot read ${unreadable.join(', ')}`, ms: 0 } : fact(mosquitto, 'no Mosquitto configuration given or found'),
     'config.emqx': fact(emqx, 'no EMQX configuration given or found'),

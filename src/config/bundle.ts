@@ -7,6 +7,7 @@ import type { EmqxConfigData } from './emqx.js';
 import type { EmqxAcl } from './emqx-acl.js';
 import type { SourceLoc } from './io.js';
 import type { CrackResult } from '../credentials/crack.js';
+import type { EmqxBootstrap } from './emqx-bootstrap.js';
 
 /** A file referenced by a config directive: parsed, or why it could not be read. */
 export interface ReferencedFile<T> {
@@ -40,6 +41,8 @@ export interface ConfigEmqxFact {
 /** Credential stores: Mosquitto password files (referenced by configs, or given directly). */
 export interface ConfigPasswordsFact {
   mosquitto: ReferencedFile<PasswordFile>[];
+  /** EMQX built-in database bootstrap files (given, or named by an authenticator's bootstrap_file). */
+  emqxBootstrap?: ReferencedFile<EmqxBootstrap>[];
   /** Result of `passwd audit --crack-test WORDLIST` (absent: not run). */
   crackTest?: CrackResult;
 }
