@@ -18,7 +18,7 @@
  * capped, so hostile input gives located issues, never a hang or a stack overflow.
  */
 import { dirname, isAbsolute, join } from 'node:path';
-import { errCode, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
+import { errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
 
 export type HScalar = string | number | boolean | null;
 
@@ -357,9 +357,13 @@ class Parser {
       this.ctx.issues.push({ ...start, message: `includes nested deeper than ${MAX_INCLUDE_DEPTH}` });
       return;
     }
+    if (!this.ctx.io) {
+      this.ctx.issues.push({ ...start, message: `include "${name}" is not allowed here (no file access)` });
+      return;
+    }
     let text: string;
     try {
-      text = this.ctx.io!.readFile(path);
+      text = this.ctx.io.readFile(path);
     } catch (e) {
       // Missing includes are silently ignored unless required (spec); a linter still says so.
       if (required || errCode(e) !== 'ENOENT') this.ctx.issues.push({ ...start, message: `cannot read included file ${path}: ${errCode(e)}` });
@@ -739,7 +743,7 @@ function parseFile(text: string, file: string, ctx: Ctx): HObject {
  * configs are not trusted) root for that file; never a throw for bad content.
  */
 export function parseHocon(text: string, file: string, opts: HoconOptions = {}): HoconResult {
-  const ctx: Ctx = { io: opts.io, issues: [], files: [], includeStack: [] };
+  const ctx: Ctx = { io: opts.io ?? fsIO(), issues: [], files: [], includeStack: [] };
   const root = parseFile(text, file, ctx);
   if (opts.resolve !== false) resolveHocon(root, opts.env ?? {}, ctx.issues);
   return { root, issues: ctx.issues, files: ctx.files };
