@@ -14,8 +14,8 @@ export default defineCheck({
     intrusive: false,
     needs: ['config.mosquitto'],
     description:
-      'Mosquitto has no packet size limit by default (`max_packet_size` 0 = up to 256 MB), no connection limit per listener (`max_connections -1`), and accepts any keepalive (up to 65535 s, which keeps dead sessions and their resources for 18 hours; `max_keepalive` exists since 2.0.12 for CVE-2020-13849). One finding per missing limit.',
-    remediation: 'Set `max_packet_size` (e.g. 1048576), `max_connections` on each network listener, and `max_keepalive` (e.g. 300) on Mosquitto ≥ 2.0.12 (older versions refuse to start on it: upgrade first).',
+      'Mosquitto has no packet size limit by default (`max_packet_size` 0 = up to 256 MB), no connection limit per listener (`max_connections -1`), and accepts any keepalive (up to 65535 s, which keeps dead sessions and their resources for 18 hours; `max_keepalive` caps it, the fix for CVE-2020-13849 — mosquitto 2.0.11 already accepts it). One finding per missing limit.',
+    remediation: 'Set `max_packet_size` (e.g. 1048576), `max_connections` on each network listener, and `max_keepalive` (e.g. 300; Mosquitto 1.x does not know it: upgrade first).',
     references: ['https://mosquitto.org/man/mosquitto-conf-5.html', 'https://nvd.nist.gov/vuln/detail/CVE-2020-13849'],
   },
   judge({ 'config.mosquitto': m }) {
