@@ -49,6 +49,17 @@ test('include_dir: *.conf in sorted order, at the place of the directive; missin
   ]);
 });
 
+test('include_dir next to the config (lint of a checkout) only with besideConfig', () => {
+  const io = memoryIO({ '/repo/mosquitto/mosquitto.conf': 'include_dir /etc/mosquitto/conf.d\n', '/repo/mosquitto/conf.d/a.conf': 'listener 8883\n' });
+  const strict = loadMosquittoConfig('/repo/mosquitto/mosquitto.conf', io);
+  assert.match(strict.issues[0]!.message, /cannot list/);
+  const text = io.readFile('/repo/mosquitto/mosquitto.conf');
+  const beside = parseMosquittoConfig(text, '/repo/mosquitto/mosquitto.conf', io, { besideConfig: true });
+  assert.deepEqual(beside.issues, []);
+  assert.deepEqual(beside.files, ['/repo/mosquitto/mosquitto.conf', '/repo/mosquitto/conf.d/a.conf']);
+  assert.equal(beside.listeners[0]!.port, 8883);
+});
+
 test('per_listener_settings true: each listener has its own security options; listener options never leak', () => {
   const c = parseMosquittoConfig(
     'per_listener_settings true\nlistener 1883\nallow_anonymous true\nlistener 8883 0.0.0.0\ncertfile /c\nkeyfile /k\npassword_file /p\nlistener 8083\nprotocol websockets\n',

@@ -147,7 +147,7 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
       unreadable.push(`${path}: ${errCode(e)}`);
       continue;
     }
-    const cfg = parseMosquittoConfig(text, path, io);
+    const cfg = parseMosquittoConfig(text, path, io, { besideConfig: beside });
     mosquittoConfigs.push(cfg);
     const refs = new Map<string, { key: string; ref: SourceLoc }>();
     for (const d of cfg.directives) {

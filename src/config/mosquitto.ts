@@ -16,7 +16,7 @@
  *   before the first `listener` line; with no listener at all, 2.0 listens on loopback
  *   port 1883 only and lets anonymous clients in (unless allow_anonymous is set false).
  */
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConfigReadError, errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
 
 export interface Directive extends SourceLoc {
@@ -234,6 +234,7 @@ interface ReadState {
   directives: Directive[];
   issues: ConfigIssue[];
   stack: string[];
+  besideConfig: boolean;
 }
 
 function readInto(st: ReadState, file: string, text: string) {
@@ -260,16 +261,29 @@ function readInto(st: ReadState, file: string, text: string) {
         st.issues.push({ ...loc(d), message: `include_dir nested deeper than ${MAX_INCLUDE_DEPTH}` });
         continue;
       }
-      let names: string[];
+      let names: string[] | undefined;
+      let where = dir;
       try {
         names = st.io.listDir(dir);
       } catch (e) {
-        st.issues.push({ ...loc(d), message: `include_dir ${dir}: cannot list the directory (${errCode(e)}); mosquitto refuses to start` });
-        continue;
+        // Lint of a checkout: /etc/mosquitto/conf.d may live next to the config as conf.d/.
+        const beside = join(dirname(file), basename(dir));
+        if (st.besideConfig && beside !== dir) {
+          try {
+            names = st.io.listDir(beside);
+            where = beside;
+          } catch {
+            names = undefined;
+          }
+        }
+        if (!names) {
+          st.issues.push({ ...loc(d), message: `include_dir ${dir}: cannot list the directory (${errCode(e)}); mosquitto refuses to start` });
+          continue;
+        }
       }
       // mosquitto sorts the file names (strcasecmp on 2.0) and reads only *.conf
       for (const name of names.filter((n) => n.endsWith('.conf')).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))) {
-        const path = join(dir, name);
+        const path = join(where, name);
         if (st.stack.includes(path)) {
           st.issues.push({ ...loc(d), message: `include cycle: ${path}` });
           continue;
@@ -346,8 +360,8 @@ export function intArg(d: Directive | undefined): number | undefined {
 }
 
 /** Parse mosquitto.conf text (and its include_dir files through `io`). */
-export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = fsIO()): MosquittoConfig {
-  const st: ReadState = { io, files: [], directives: [], issues: [], stack: [] };
+export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = fsIO(), opts: { besideConfig?: boolean } = {}): MosquittoConfig {
+  const st: ReadState = { io, files: [], directives: [], issues: [], stack: [], besideConfig: opts.besideConfig ?? false };
   readInto(st, file, text);
   for (const d of st.directives) validate(d, st.issues);
 
