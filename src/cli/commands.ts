@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { register as lint } from './lint.js';
 import { register as passwd } from './passwd.js';
+import { register as ports } from './ports.js';
 
 export type SetExit = (code: number) => void;
 export type RegisterCommand = (program: Command, setExit: SetExit) => void;
@@ -13,4 +14,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   // one entry per sub-command module, in --help order
   lint,
   passwd,
+  ports,
 ];

@@ -34,6 +34,8 @@ export const FACT_KEYS = [
   'config.emqx', // system scope: EMQX configs (layered, with defaults) and acl.conf
   'config.passwords', // system scope: credential stores (Mosquitto password files)
   'policy', // every scope: the security policy (thresholds), the default one unless --policy
+  'erlang.exposure', // host scope: epmd NAMES and the Erlang distribution handshake (cookie test with --intrusive)
+  'ports.check', // system scope: the port plan against the listening sockets and the live firewall
 ] as const;
 export type FactKey = (typeof FACT_KEYS)[number];
 
