@@ -84,8 +84,12 @@ test('the default listener: options before the first listener line create it (po
     ['default', 1884, true, 1],
     ['explicit', 9001, false, 3],
   ]);
-  const noEffect = parseMosquittoConfig('cafile /ca\nlistener 1883\n', 'm.conf', memoryIO({}));
-  assert.match(noEffect.issues[0]!.message, /cafile appears before any "listener" line/);
+  // Measured on 2.0.11: cafile creates the default listener, tls_version does not.
+  const ca = parseMosquittoConfig('cafile /ca\nlistener 9001 127.0.0.1\n', 'm.conf', memoryIO({}));
+  assert.deepEqual(ca.listeners.map((l) => [l.kind, l.port, l.bind]), [['default', 1883, undefined], ['explicit', 9001, '127.0.0.1']]);
+  const noEffect = parseMosquittoConfig('tls_version tlsv1.2\nlistener 9001\n', 'm.conf', memoryIO({}));
+  assert.deepEqual(noEffect.listeners.map((l) => l.kind), ['explicit']);
+  assert.match(noEffect.issues[0]!.message, /tls_version appears before any "listener" line/);
 });
 
 test('malformed directives are located issues, never throws; an unreadable top-level file throws with the path', () => {
