@@ -3,6 +3,8 @@
  * program and reports its exit code through `setExit`; only src/cli.ts exits.
  */
 import type { Command } from 'commander';
+import { register as lint } from './lint.js';
+import { register as passwd } from './passwd.js';
 import { register as ports } from './ports.js';
 
 export type SetExit = (code: number) => void;
@@ -10,5 +12,7 @@ export type RegisterCommand = (program: Command, setExit: SetExit) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
   // one entry per sub-command module, in --help order
+  lint,
+  passwd,
   ports,
 ];

@@ -35,6 +35,10 @@ export const FACT_KEYS = [
   'tls.certificate', // endpoint scope (mqtts/wss): served chain, trust, hostname data, validity
   'tls.revocation', // endpoint scope (mqtts/wss): CRL (local, online) and OCSP status of the chain
   'tls.clientAuth', // endpoint scope (mqtts/wss): mutual TLS without and with a client certificate
+  'config.mosquitto', // system scope: Mosquitto configs with their ACL/password/PSK files
+  'config.emqx', // system scope: EMQX configs (layered, with defaults) and acl.conf
+  'config.passwords', // system scope: credential stores (Mosquitto password files)
+  'policy', // every scope: the security policy (thresholds), the default one unless --policy
   'erlang.exposure', // host scope: epmd NAMES and the Erlang distribution handshake (cookie test with --intrusive)
   'ports.check', // system scope: the port plan against the listening sockets and the live firewall
 ] as const;
@@ -141,7 +145,8 @@ export interface ReportSummary {
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'mqtt-warden'; version: string };
-  command: 'audit';
+  /** audit: probes and host checks; lint: config files only. */
+  command: 'audit' | 'lint';
   startedAt: string;
   finishedAt: string;
   durationMs: number;
