@@ -1,5 +1,6 @@
 /** Value types of the facts collectors produce (see FACT_KEYS in types.ts). */
 import type { Endpoint, Fact, FactKey } from './types.js';
+import type * as Sys from '../collectors/system/types.js';
 
 export type PortService =
   | 'mqtt'
@@ -217,4 +218,17 @@ export interface FactTypes {
   'mqtt.credentials': CredentialGuess;
   'mqtt.loginRestriction': LoginRestriction;
   'mqtt.takeover': Takeover;
+  'sys.updates': Sys.UpdateStatus;
+  'sys.reboot': Sys.RebootStatus;
+  'sys.software': Sys.SoftwareInventory;
+  'sys.keys': Sys.KeyMaterial;
+  'sys.brokers': Sys.BrokerSetup;
+  'sys.listeners': Sys.Listeners;
+  'sys.firewall': Sys.FirewallState;
+  'sys.mac': Sys.MacState;
+  'sys.disk': Sys.DiskState;
+  'sys.logging': Sys.LoggingState;
+  'sys.hardening': Sys.HardeningTools;
+  'sys.ssh': Sys.SshState;
+  'sys.accounts': Sys.AccountsState;
 }

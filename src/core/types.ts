@@ -30,6 +30,20 @@ export const FACT_KEYS = [
   'mqtt.credentials', // endpoint scope, intrusive: default/weak credential guessing
   'mqtt.loginRestriction', // endpoint scope, intrusive: failed-login restriction test
   'mqtt.takeover', // endpoint scope, intrusive: client-ID takeover test
+  // system scope (host audit, src/collectors/system/):
+  'sys.updates', // pending (security) updates of the package manager
+  'sys.reboot', // reboot required after a kernel/libc update
+  'sys.software', // OpenSSL/Mosquitto/EMQX versions in use + the advisory database
+  'sys.keys', // TLS key material referenced by broker configs or at common paths
+  'sys.brokers', // broker configs, declared listeners, run-as user, running broker processes
+  'sys.listeners', // listening sockets from /proc/net, mapped to processes
+  'sys.firewall', // firewall rulesets (nftables, iptables, ufw, firewalld)
+  'sys.mac', // SELinux / AppArmor state and broker confinement
+  'sys.disk', // dm-crypt of the broker's data/log directories and swap
+  'sys.logging', // broker logging, journald persistence, auditd
+  'sys.hardening', // Lynis / OpenSCAP presence and the Lynis report
+  'sys.ssh', // sshd PermitRootLogin / PasswordAuthentication
+  'sys.accounts', // accounts with empty passwords (/etc/shadow)
 ] as const;
 export type FactKey = (typeof FACT_KEYS)[number];
 

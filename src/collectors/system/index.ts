@@ -2,16 +2,43 @@
  * Host ("system") collectors: facts about the machine the broker runs on, read
  * from its files, package databases and /proc. With `root` set, paths are resolved
  * under that directory (an offline image or container root) and live-process
- * facts are skipped with the reason.
+ * facts are skipped with the reason. Read-only: nothing is changed on the host.
  */
 import { hostname } from 'node:os';
+import { posix } from 'node:path';
+import { collect } from '../../core/collect.js';
 import type { FactMap } from '../../core/facts.js';
+import type { Fact } from '../../core/types.js';
+import { discoverBrokers } from './brokers.js';
+import { collectDisk } from './disk.js';
+import { collectFirewall } from './firewall.js';
+import { collectHardening } from './hardening.js';
+import { collectKeys, MOSQUITTO_KEY_DIRECTIVES, type KeyRef } from './keys.js';
+import { collectLogging } from './logging.js';
+import { collectMac } from './mac.js';
+import { readPackageDb } from './packages.js';
+import { readListeningSockets } from './sockets.js';
+import { collectSoftware } from './software.js';
+import { collectAccounts, collectSsh } from './ssh.js';
+import { accounts, makeRoot } from './sysroot.js';
+import type { BrokerProduct, FirewallState } from './types.js';
+import { collectReboot, collectUpdates } from './updates.js';
 
 export interface SystemAuditOptions {
   /** Filesystem root to inspect; '/' for this host. */
   root: string;
   /** Timeout of each command or file read. */
   timeoutMs: number;
+  /** Timeout of package-manager simulations (default max(timeoutMs, 60 s)). */
+  slowTimeoutMs?: number;
+  /** Broker config files given with --config (real paths, not under the root). */
+  configs?: string[];
+  /** Lynis report to import instead of /var/log/lynis-report.dat of the root. */
+  lynisReport?: string;
+  /** Certificates expiring within this many days are reported (default 30). */
+  expiryWarnDays?: number;
+  /** Advisory database file (default: the user's updated copy, else the shipped snapshot). */
+  advisories?: string;
   onProgress?: (message: string) => void;
 }
 
@@ -22,11 +49,77 @@ export interface SystemFacts {
   notes: string[];
 }
 
+/** A collector that may decline: `{ skipped }` becomes a skipped fact with its reason. */
+async function maybe<T extends object>(fn: () => Promise<T | { skipped: string }>): Promise<Fact<T>> {
+  const f = await collect(fn);
+  if (f.state === 'ok' && 'skipped' in f.value && typeof f.value.skipped === 'string' && Object.keys(f.value).length === 1) return { state: 'skipped', reason: f.value.skipped };
+  return f as Fact<T>;
+}
+
 export async function collectSystemFacts(opts: SystemAuditOptions): Promise<SystemFacts> {
-  const live = opts.root === '/';
-  return {
-    name: live ? hostname() : opts.root,
-    facts: {},
-    notes: ['Host checks (updates, advisories, key files, listening sockets, firewall) are not part of this version yet.'],
-  };
+  const r = makeRoot(opts.root, opts.timeoutMs, opts.slowTimeoutMs);
+  const notes: string[] = [];
+  opts.onProgress?.(r.live ? 'host checks of this machine' : `host checks of the offline root ${r.root}`);
+  const names = await accounts(r);
+  const brokers = await discoverBrokers(r, opts.configs ?? []);
+  const setup = brokers.setup;
+  notes.push(...setup.notes);
+  const products = [...new Set<BrokerProduct>([...setup.configs.map((c) => c.product), ...(setup.processes ?? []).map((p) => p.product)])];
+  if (!r.live) notes.push(`Offline root ${r.root}: running processes, loaded firewall rules and binaries are not inspected; those checks say so.`);
+
+  // Key material referenced by the configs.
+  const refs: KeyRef[] = [];
+  for (const c of brokers.mosquitto) {
+    for (const d of c.directives) {
+      const role = MOSQUITTO_KEY_DIRECTIVES[d.key];
+      if (role && d.args[0]) refs.push({ path: d.args.join(' '), role, product: 'mosquitto', location: { file: d.file, line: d.line, column: d.column } });
+    }
+  }
+  const brokerUsers = [...new Set(setup.runAs.map((x) => x.user).filter(Boolean))];
+
+  // Directories whose encryption matters.
+  const dirs: { path: string; purpose: 'data' | 'log'; product: BrokerProduct }[] = [];
+  for (const c of brokers.mosquitto) {
+    if (!c.directives.length) continue;
+    const persistence = c.directives.filter((d) => d.key === 'persistence_location').pop()?.args[0] ?? '/var/lib/mosquitto';
+    dirs.push({ path: persistence, purpose: 'data', product: 'mosquitto' });
+    const logFile = c.directives.find((d) => d.key === 'log_dest' && d.args[0] === 'file' && d.args[1]);
+    dirs.push({ path: logFile ? posix.dirname(logFile.args[1]!) : '/var/log/mosquitto', purpose: 'log', product: 'mosquitto' });
+  }
+  if (products.includes('emqx')) dirs.push({ path: '/var/lib/emqx', purpose: 'data', product: 'emqx' }, { path: '/var/log/emqx', purpose: 'log', product: 'emqx' });
+
+  // Ports the firewall must not open to everyone.
+  const fwPorts: FirewallState['ports'] = [];
+  for (const l of setup.declared) {
+    if (['mqtt', 'ws', 'dashboard', 'erlang-dist', 'cluster-rpc'].includes(l.kind) && !(l.bind && /^(127\.|::1$|localhost$|lo$)/.test(l.bind))) fwPorts.push({ port: l.port, kind: l.kind, product: l.product });
+  }
+  if (products.includes('emqx')) {
+    fwPorts.push({ port: 1883, kind: 'mqtt', product: 'emqx' }, { port: 8083, kind: 'ws', product: 'emqx' }, { port: 18083, kind: 'dashboard', product: 'emqx' });
+    fwPorts.push({ port: 4370, kind: 'erlang-dist', product: 'emqx' }, { port: 5370, kind: 'cluster-rpc', product: 'emqx' });
+  }
+  if (!products.length) fwPorts.push({ port: 1883, kind: 'mqtt' });
+  const uniquePorts = fwPorts.filter((p, i) => fwPorts.findIndex((q) => q.port === p.port) === i);
+
+  const pkgDb = await readPackageDb(r).catch((e: Error) => ({ error: e.message }));
+  const db = pkgDb && 'packages' in pkgDb ? pkgDb : undefined;
+  if (pkgDb && 'error' in pkgDb) notes.push(`Package database unreadable: ${pkgDb.error}`);
+
+  const facts: FactMap = {};
+  facts['sys.brokers'] = { state: 'ok', value: setup, ms: 0 };
+  const jobs: Promise<void>[] = [
+    maybe(() => collectUpdates(r)).then((f) => void (facts['sys.updates'] = f)),
+    collect(() => collectReboot(r)).then((f) => void (facts['sys.reboot'] = f)),
+    collect(() => collectSoftware(r, db, brokers, opts.advisories)).then((f) => void (facts['sys.software'] = f)),
+    collect(() => collectKeys(r, refs, brokerUsers, opts.expiryWarnDays ?? 30, names)).then((f) => void (facts['sys.keys'] = f)),
+    collect(async () => ({ ...(await readListeningSockets(r.root)), live: r.live })).then((f) => void (facts['sys.listeners'] = f)),
+    collect(() => collectFirewall(r, uniquePorts)).then((f) => void (facts['sys.firewall'] = f)),
+    collect(() => collectMac(r, products, setup.processes)).then((f) => void (facts['sys.mac'] = f)),
+    (dirs.length ? collect(() => collectDisk(r, dirs)) : collect(() => collectDisk(r, []))).then((f) => void (facts['sys.disk'] = f)),
+    collect(() => collectLogging(r, brokers.mosquitto)).then((f) => void (facts['sys.logging'] = f)),
+    collect(() => collectHardening(r, opts.lynisReport)).then((f) => void (facts['sys.hardening'] = f)),
+    maybe(() => collectSsh(r)).then((f) => void (facts['sys.ssh'] = f)),
+    maybe(() => collectAccounts(r)).then((f) => void (facts['sys.accounts'] = f)),
+  ];
+  await Promise.all(jobs);
+  return { name: r.live ? hostname() : opts.root, facts, notes };
 }
