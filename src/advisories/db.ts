@@ -175,7 +175,12 @@ export function parseAdvisoryInput(text: string, name: string): { records: CveRe
     if (!b.success) throw new Error(issue(b.error));
     return { records: b.data.records, snapshot: b.data.snapshot, sources: b.data.sources };
   }
-  const list = z.array(cveRecordSchema).safeParse(Array.isArray(json) ? json : [json]);
+  if (!Array.isArray(json)) {
+    const one = cveRecordSchema.safeParse(json);
+    if (!one.success) throw new Error(issue(one.error));
+    return { records: [one.data], sources: [name] };
+  }
+  const list = z.array(cveRecordSchema).safeParse(json);
   if (!list.success) throw new Error(issue(list.error));
   return { records: list.data, sources: [name] };
 }

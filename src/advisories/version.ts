@@ -85,8 +85,9 @@ export function parseDebianVersion(v: string): DebianVersion | undefined {
   if (!m) return undefined;
   const upstream = m[2]!;
   const really = /\+really([0-9][A-Za-z0-9.]*)/.exec(upstream);
-  const release = (really ? really[1]! : upstream).split(/[+~]/)[0]!;
-  if (!parseVersion(release)) return undefined;
+  // The leading dotted release ("1.2.13.dfsg" → 1.2.13, "3.0.11+ds" → 3.0.11).
+  const release = /^\d+[a-z]{0,2}(?:\.\d+[a-z]{0,2})*/i.exec((really ? really[1]! : upstream).split(/[+~]/)[0]!)?.[0];
+  if (!release || !parseVersion(release)) return undefined;
   return { epoch: Number(m[1] ?? 0), upstream, revision: m[3] ?? '', release };
 }
 

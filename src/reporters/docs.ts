@@ -8,6 +8,19 @@ const FACT_SOURCES: Record<string, string> = {
   'mqtt.credentials': 'intrusive credential guessing (`--intrusive`, `--wordlist`, `--max-attempts`, `--max-seconds`, `--rate`)',
   'mqtt.loginRestriction': 'intrusive failed-login series (`--intrusive`, `--login-attempts`, `--max-seconds`, `--rate`)',
   'mqtt.takeover': 'intrusive client-ID takeover test (`--intrusive`)',
+  'sys.updates': 'package-manager simulation (`apt-get -s dist-upgrade`, offline against the root\'s dpkg status and lists; dnf/yum/zypper/apk live only)',
+  'sys.reboot': '`/run/reboot-required` and, live, the running kernel against `/lib/modules`',
+  'sys.software': 'OpenSSL/Mosquitto/EMQX versions (package database; live: `openssl version`, `mosquitto -h`, libcrypto mapped by broker processes, Node\'s OpenSSL; EMQX release files) and the offline advisory database (`--advisories`, `advisories update`)',
+  'sys.keys': 'TLS files referenced by broker configs (`--config`) and found in the packages\' certificate directories: mode, owner, key type/size/encryption, certificate validity (`--expiry-warn-days`)',
+  'sys.brokers': 'broker configs (listeners, `user`), running broker processes (live only)',
+  'sys.listeners': 'listening sockets from `/proc/net/{tcp,tcp6,udp,udp6}`, mapped to processes on the live host',
+  'sys.firewall': 'live: `nft -j list ruleset`, `iptables-save`, `ip6tables-save`, `ufw status`, `firewall-cmd --state`; offline: persisted rules',
+  'sys.mac': 'SELinux/AppArmor state from /sys (offline: their configs) and the broker processes\' labels',
+  'sys.disk': 'mount table and `/sys/block/dm-*/dm/uuid` (dm-crypt), `/proc/swaps`',
+  'sys.logging': 'broker logging directives, journald.conf, auditd',
+  'sys.hardening': 'Lynis/OpenSCAP binaries and the Lynis report (`--lynis-report`)',
+  'sys.ssh': '/etc/ssh/sshd_config and its Include files',
+  'sys.accounts': '/etc/shadow (root only)',
 };
 
 const SCOPE_TEXT: Record<CheckMeta['scope'], string> = {

@@ -181,7 +181,7 @@ export async function discoverBrokers(r: SysRoot, extraConfigs: readonly string[
     runAs.push(user ? { product: 'mosquitto', user: user.args[0] ?? '', location: loc(user), source: `user directive in ${c.path}` } : { product: 'mosquitto', user: 'mosquitto', source: `default of mosquitto (no user directive in ${c.path})` });
   }
   const notes: string[] = [];
-  if (emqx.length) {
+  if (emqx.length || emqxHomes.length) {
     runAs.push({ product: 'emqx', user: 'emqx', source: 'user of the EMQX packages' });
     // TODO(issue 6): EMQX distribution/RPC ports from node.name (4370+N, 5370+N) come from the port planner (src/ports/).
     notes.push('EMQX listeners and cluster ports are not derived from emqx.conf in this version: only the standard ports are judged.');
@@ -191,6 +191,7 @@ export async function discoverBrokers(r: SysRoot, extraConfigs: readonly string[
     configs: [
       ...mosquitto.map((c) => ({ product: 'mosquitto' as const, file: c.file, problems: c.problems })),
       ...emqx.map((c) => ({ product: 'emqx' as const, file: c.file, problems: [] })),
+      ...(!emqx.length ? emqxHomes.map((h) => ({ product: 'emqx' as const, file: at(r, `${h}/releases`), problems: ['installed, but no emqx.conf found'] })) : []),
     ],
     declared,
     runAs,

@@ -211,31 +211,44 @@ function evalChain(chains: Map<string, FwChain>, chain: FwChain, port: number, p
   return 'return';
 }
 
-/** Whether a new connection to `port` from an arbitrary remote source passes every input chain. */
+/**
+ * Whether a new connection to `port` from an arbitrary remote source passes the
+ * input chains, per address family (IPv4 and IPv6 are separate paths: inet chains
+ * apply to both); the port is as reachable as its most open family.
+ */
 export function reachability(fw: FirewallState, port: number, proto: 'tcp' | 'udp' = 'tcp'): { reach: Reach; by: string } {
   const active = fw.backends.filter((b) => b.chains.some((c) => c.input));
   if (!active.length) {
     const opaque = fw.backends.find((b) => b.active);
     return opaque ? { reach: 'unknown', by: `${opaque.name} is active but its rules could not be evaluated (${opaque.detail})` } : { reach: 'everywhere', by: 'no input filtering' };
   }
-  let restricted = false;
-  let unknown = false;
-  for (const b of active) {
-    const chains = new Map(b.chains.map((c) => [c.name, c]));
-    for (const c of b.chains.filter((x) => x.input)) {
-      const state = { restrictedAccept: false, unknown: false };
-      const res = evalChain(chains, c, port, proto, 0, state);
-      const final = res === 'return' ? (c.policy ?? 'accept') : res;
-      if (final === 'drop') {
-        if (state.restrictedAccept) restricted = true;
-        else return { reach: 'blocked', by: `${b.name} chain ${c.name}` };
+  const perFamily = (['ip', 'ip6'] as const).map((family) => {
+    const name = family === 'ip' ? 'IPv4' : 'IPv6';
+    let restricted = false;
+    let unknown = false;
+    let any = false;
+    for (const b of active) {
+      const chains = new Map(b.chains.map((c) => [c.name, c]));
+      for (const c of b.chains.filter((x) => x.input && (x.family === family || x.family === 'inet'))) {
+        any = true;
+        const state = { restrictedAccept: false, unknown: false };
+        const res = evalChain(chains, c, port, proto, 0, state);
+        const final = res === 'return' ? (c.policy ?? 'accept') : res;
+        if (final === 'drop') {
+          if (state.restrictedAccept) restricted = true;
+          else return { reach: 'blocked' as Reach, by: `${name}: ${b.name} chain ${c.name}` };
+        }
+        unknown ||= state.unknown;
       }
-      unknown ||= state.unknown;
     }
-  }
-  if (restricted) return { reach: 'restricted', by: 'accepted only from some sources' };
-  if (unknown) return { reach: 'unknown', by: 'a rule could not be evaluated' };
-  return { reach: 'everywhere', by: active.map((b) => b.name).join(', ') };
+    if (!any) return { reach: 'everywhere' as Reach, by: `${name}: no input filtering` };
+    if (restricted) return { reach: 'restricted' as Reach, by: `${name}: accepted only from some sources` };
+    if (unknown) return { reach: 'unknown' as Reach, by: `${name}: a rule could not be evaluated` };
+    return { reach: 'everywhere' as Reach, by: `${name}: ${active.map((b) => b.name).join(', ')} accept it` };
+  });
+  const order: Reach[] = ['everywhere', 'unknown', 'restricted', 'blocked'];
+  const worst = [...perFamily].sort((a, b) => order.indexOf(a.reach) - order.indexOf(b.reach))[0]!;
+  return { reach: worst.reach, by: perFamily.map((f) => f.by).join('; ') };
 }
 
 async function nft(r: SysRoot, fw: FirewallState) {

@@ -64,6 +64,7 @@ export async function collectSystemFacts(opts: SystemAuditOptions): Promise<Syst
   const brokers = await discoverBrokers(r, opts.configs ?? []);
   const setup = brokers.setup;
   notes.push(...setup.notes);
+  for (const c of setup.configs) for (const p of c.problems) notes.push(`Broker config ${c.file}: ${p}`);
   const products = [...new Set<BrokerProduct>([...setup.configs.map((c) => c.product), ...(setup.processes ?? []).map((p) => p.product)])];
   if (!r.live) notes.push(`Offline root ${r.root}: running processes, loaded firewall rules and binaries are not inspected; those checks say so.`);
 
@@ -121,5 +122,7 @@ export async function collectSystemFacts(opts: SystemAuditOptions): Promise<Syst
     maybe(() => collectAccounts(r)).then((f) => void (facts['sys.accounts'] = f)),
   ];
   await Promise.all(jobs);
+  const l = facts['sys.listeners'];
+  if (l?.state === 'ok') for (const p of l.value.problems) notes.push(`Socket table ${p.file}: ${p.message}`);
   return { name: r.live ? hostname() : opts.root, facts, notes };
 }

@@ -36,7 +36,7 @@ async function listsAge(r: SysRoot): Promise<number | undefined> {
 async function apt(r: SysRoot): Promise<UpdateStatus> {
   const aptGet = await findProgram({ ...r, root: '/', live: true }, 'apt-get');
   if (!aptGet) throw new Error('apt-get is not installed on this host');
-  const args = ['-s', '-q', '-o', 'Debug::NoLocking=true', '-o', 'Dir::Cache::pkgcache=', '-o', 'Dir::Cache::srcpkgcache='];
+  const args = ['-s', '-q', '-o', 'Debug::NoLocking=true', '-o', 'Dir::Cache::pkgcache=', '-o', 'Dir::Cache::srcpkgcache=', '-o', 'Dir::Log=/dev/null', '-o', 'Dir::Log::Planner=/dev/null', '-o', 'Dir::Log::Solver=/dev/null'];
   if (!r.live) {
     if (!(await listSys(r, '/var/lib/apt/lists')).some((f) => /_Packages$/.test(f))) {
       throw new Error(`${at(r, '/var/lib/apt/lists')}: no uncompressed package lists to compare the installed versions with`);
