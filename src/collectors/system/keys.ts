@@ -43,14 +43,14 @@ export const COMMON_KEY_DIRS: { dir: string; product: BrokerProduct }[] = [
 function roleFromContent(text: string): KeyFile['role'] | undefined {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) return 'key';
   if (/-----BEGIN X509 CRL-----/.test(text)) return 'crl';
-  if (/-----BEGIN DH PARAMETERS-----/.test(text)) return 'dhparam';
+  if (/-----BEGIN (X9\.42 )?DH PARAMETERS-----/.test(text)) return 'dhparam';
   if (/-----BEGIN (TRUSTED )?CERTIFICATE-----/.test(text)) return 'cert';
   return undefined;
 }
 
 /** Bits of the prime of PEM DH parameters (DER: SEQUENCE { INTEGER p, INTEGER g }). */
 export function dhPrimeBits(pem: string): number | undefined {
-  const b64 = /-----BEGIN DH PARAMETERS-----([\s\S]*?)-----END DH PARAMETERS-----/.exec(pem)?.[1];
+  const b64 = /-----BEGIN (?:X9\.42 )?DH PARAMETERS-----([\s\S]*?)-----END (?:X9\.42 )?DH PARAMETERS-----/.exec(pem)?.[1];
   if (!b64) return undefined;
   const der = Buffer.from(b64.replace(/\s+/g, ''), 'base64');
   let i = 0;

@@ -32,7 +32,7 @@ export function parseDpkgStatus(text: string): Map<string, InstalledPackage> {
     const name = fields.get('package');
     const version = fields.get('version');
     const status = fields.get('status') ?? '';
-    if (!name || !version || !/\binstalled$/.test(status) || /config-files|not-installed/.test(status)) continue;
+    if (!name || !version || status.split(/\s+/).pop() !== 'installed') continue;
     const arch = fields.get('architecture');
     const src = fields.get('source')?.split(' ')[0];
     const pkg: InstalledPackage = { name, version, manager: 'dpkg', ...(src && { source: src }) };
