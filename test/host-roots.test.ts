@@ -91,7 +91,7 @@ test('neglected root: the findings name the right things', () => {
   assert.match(msgs('ACC-022'), /operator/);
   assert.equal(of(r, 'ACC-020')[0]!.location.line, 2);
   // The truncated /proc/net/tcp line and the binary config lines are reported, not fatal.
-  assert.ok(r.notes.some((n) => /zz-garbage\.conf:2: binary data/.test(n)), JSON.stringify(r.notes));
+  assert.ok(r.notes.some((n) => /zz-garbage\.conf:2: unknown directive/.test(n)), JSON.stringify(r.notes));
   assert.match(JSON.stringify(of(r, 'SVC-003').map((x) => x.evidence)), /6379/);
 });
 
@@ -99,11 +99,15 @@ test('hardened root: the passes say why', () => {
   const r = reports.hardened!;
   const msgs = (id: string) => of(r, id).map((x) => x.message).join('\n');
   assert.match(msgs('CFG-005'), /dm-crypt: dm-1 \(vg-root\).*→ dm-0 \(cryptroot\): CRYPT-LUKS2/);
-  assert.match(msgs('CFG-002'), /port 18083 \(emqx\) is allowed from some sources only/);
   assert.match(msgs('TLS-051'), /root:mosquitto 0640/);
   assert.match(msgs('TLS-052'), /encrypted/);
   assert.match(msgs('UPD-006'), /EMQX 5\.8\.0/);
   assert.match(msgs('ACC-021'), /10-hardening\.conf:2/);
+  // EMQX, from its parsed emqx.conf: TLS files, the passphrase, the distribution port of emqx1@… (4371).
+  assert.match(msgs('TLS-052'), /\/etc\/emqx\/certs\/key\.pem is encrypted \(passphrase configured\)/);
+  assert.match(msgs('TLS-055'), /ca file \/etc\/emqx\/certs\/cacert\.pem exists/);
+  assert.match(msgs('CFG-002'), /Erlang distribution port 4371 \(emqx\) is allowed from some sources only/);
+  assert.match(msgs('SVC-004'), /emqx listener 18083 listens on loopback only/);
 });
 
 test('malformed inputs: ERROR/SKIP naming the path, never a crash', async () => {

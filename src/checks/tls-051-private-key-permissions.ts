@@ -38,8 +38,8 @@ export default defineCheck({
       if (m & 0o040 && f.gid !== 0 && !(f.group && trusted.has(f.group))) problems.push(`readable by group ${f.group ?? f.gid}`);
       out.push(
         problems.length
-          ? { status: 'FAIL', severity, message: `private key ${f.path} (${who}): ${problems.join('; ')}`, evidence, location: { file: f.file } }
-          : { status: 'PASS', message: `private key ${f.path} (${who}) is accessible to root and the broker only`, evidence, location: { file: f.file } },
+          ? { status: 'FAIL', severity, message: `private key ${f.path} (${who}): ${problems.join('; ')}`, evidence, location: { file: f.path } }
+          : { status: 'PASS', message: `private key ${f.path} (${who}) is accessible to root and the broker only`, evidence, location: { file: f.path } },
       );
     }
     return out;

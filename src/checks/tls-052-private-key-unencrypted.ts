@@ -22,11 +22,11 @@ export default defineCheck({
     if (!keys.length) return { status: 'SKIP', message: `no private key referenced by a broker config or found in ${k.searched.join(', ') || 'the certificate directories'}` };
     return keys.map((f): Verdict => {
       const evidence = { path: f.path, key: f.key, product: f.product };
-      if (f.readError) return { status: 'ERROR', message: `cannot read private key ${f.readError}`, evidence, location: { file: f.file } };
-      if (!f.key || f.key.parseError) return { status: 'ERROR', message: `${f.file}: not a private key Node can load (${f.key?.parseError ?? 'no key'})`, evidence, location: { file: f.file } };
-      if (f.key.encrypted) return { status: 'PASS', message: `private key ${f.path} is encrypted${f.passphraseConfigured ? ' (passphrase configured)' : ''}`, evidence, location: { file: f.file } };
+      if (f.readError) return { status: 'ERROR', message: `cannot read private key ${f.readError}`, evidence, location: { file: f.path } };
+      if (!f.key || f.key.parseError) return { status: 'ERROR', message: `${f.file}: not a private key Node can load (${f.key?.parseError ?? 'no key'})`, evidence, location: { file: f.path } };
+      if (f.key.encrypted) return { status: 'PASS', message: `private key ${f.path} is encrypted${f.passphraseConfigured ? ' (passphrase configured)' : ''}`, evidence, location: { file: f.path } };
       const hint = f.product === 'emqx' ? ': encrypt it and set ssl_options.password' : f.product === 'mosquitto' ? ' (Mosquitto cannot prompt for a passphrase at service start: rely on permissions and disk encryption)' : '';
-      return { status: 'FAIL', message: `private key ${f.path} (${f.key.type}${f.key.bits ? ` ${f.key.bits}` : ''}) is stored without a passphrase${hint}`, evidence, location: { file: f.file } };
+      return { status: 'FAIL', message: `private key ${f.path} (${f.key.type}${f.key.bits ? ` ${f.key.bits}` : ''}) is stored without a passphrase${hint}`, evidence, location: { file: f.path } };
     });
   },
 });

@@ -40,13 +40,13 @@ export default defineCheck({
         if (w) found.push({ what: `certificate ${c.subject}`, ...w });
       }
       const evidence = { path: f.path, key: f.key, certs: f.certs };
-      if (!found.length) return { status: 'PASS', message: `${f.path}: key sizes are adequate`, evidence, location: { file: f.file } };
+      if (!found.length) return { status: 'PASS', message: `${f.path}: key sizes are adequate`, evidence, location: { file: f.path } };
       return {
         status: 'FAIL',
         severity: found.some((x) => x.severity === 'high') ? 'high' : 'medium',
         message: `${f.path}: ${found.map((x) => `${x.what}: ${x.why}`).join('; ')}`,
         evidence,
-        location: { file: f.file },
+        location: { file: f.path },
       };
     });
   },

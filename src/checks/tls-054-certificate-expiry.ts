@@ -28,10 +28,10 @@ export default defineCheck({
         const left = Math.floor((Date.parse(c.notAfter) - now) / DAY);
         const evidence = { path: f.path, subject: c.subject, notBefore: c.notBefore, notAfter: c.notAfter, daysLeft: left, warnDays: k.warnDays };
         const what = `${f.role === 'ca' ? 'CA certificate' : 'certificate'} ${c.subject} in ${f.path}`;
-        if (Date.parse(c.notAfter) < now) out.push({ status: 'FAIL', severity: 'high', message: `${what} expired on ${c.notAfter.slice(0, 10)}`, evidence, location: { file: f.file } });
-        else if (Date.parse(c.notBefore) > now) out.push({ status: 'FAIL', severity: 'medium', message: `${what} is not valid before ${c.notBefore.slice(0, 10)}`, evidence, location: { file: f.file } });
-        else if (left < k.warnDays) out.push({ status: 'FAIL', severity: 'medium', message: `${what} expires in ${left} days (${c.notAfter.slice(0, 10)})`, evidence, location: { file: f.file } });
-        else out.push({ status: 'PASS', message: `${what} is valid for ${left} more days`, evidence, location: { file: f.file } });
+        if (Date.parse(c.notAfter) < now) out.push({ status: 'FAIL', severity: 'high', message: `${what} expired on ${c.notAfter.slice(0, 10)}`, evidence, location: { file: f.path } });
+        else if (Date.parse(c.notBefore) > now) out.push({ status: 'FAIL', severity: 'medium', message: `${what} is not valid before ${c.notBefore.slice(0, 10)}`, evidence, location: { file: f.path } });
+        else if (left < k.warnDays) out.push({ status: 'FAIL', severity: 'medium', message: `${what} expires in ${left} days (${c.notAfter.slice(0, 10)})`, evidence, location: { file: f.path } });
+        else out.push({ status: 'PASS', message: `${what} is valid for ${left} more days`, evidence, location: { file: f.path } });
       }
     }
     return out;

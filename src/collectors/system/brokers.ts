@@ -5,13 +5,19 @@
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { FileLocation } from '../../core/types.js';
-import { accounts, at, existsSys, listSys, readSys, type SysRoot } from './sysroot.js';
+import { fsIO, ConfigReadError, type ConfigIO } from '../../config/io.js';
+import { loadMosquittoConfig, type MosquittoListener } from '../../config/mosquitto.js';
+import { emqxGet, loadEmqxConfig, type EmqxConfigData } from '../../config/emqx.js';
+import { accounts, at, existsSys, type SysRoot } from './sysroot.js';
 import type { BrokerProcess, BrokerProduct, BrokerSetup, DeclaredListener } from './types.js';
 
 export interface Directive {
   key: string;
   args: string[];
+  /** The rest of the line after the key (paths may hold blanks). */
+  value: string;
   file: string;
   line: number;
   column: number;
@@ -24,89 +30,115 @@ export interface MosquittoConfigRead {
   file: string;
   directives: Directive[];
   problems: string[];
+  /** Listeners as the parser resolves them (default and implicit local listener included). */
+  listeners: MosquittoListener[];
 }
 
 /** Where packages put broker configs. */
 export const MOSQUITTO_CONFIGS = ['/etc/mosquitto/mosquitto.conf'];
 export const EMQX_CONFIGS = ['/etc/emqx/emqx.conf', '/opt/emqx/etc/emqx.conf', '/usr/lib/emqx/etc/emqx.conf'];
 
-/**
- * Minimal reader of Mosquitto's line format (`key args…`, `#` comments,
- * `include_dir`) used for the host checks until the full config parser
- * (src/config/mosquitto.ts) is merged. Binary data and unreadable files are
- * reported as problems naming the file and line, never thrown.
- */
-export async function readMosquittoConfig(r: SysRoot, path: string, given = false, depth = 0): Promise<MosquittoConfigRead> {
-  const file = given ? path : at(r, path);
-  const out: MosquittoConfigRead = { path, file, directives: [], problems: [] };
-  const res = given ? await readGiven(file) : await readSys(r, path, 4 * 1024 * 1024);
-  if (!res.ok) {
-    out.problems.push(`cannot read ${res.error}`);
-    return out;
-  }
-  const lines = res.text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
-    // eslint-disable-next-line no-control-regex
-    if (/[\x00-\x08\x0e-\x1f]/.test(raw)) {
-      out.problems.push(`${file}:${i + 1}: binary data, line ignored`);
-      continue;
-    }
-    const text = raw.trim();
-    if (!text || text.startsWith('#')) continue;
-    const parts = text.split(/\s+/);
-    const d: Directive = { key: parts[0]!, args: parts.slice(1), file, line: i + 1, column: raw.indexOf(parts[0]!) + 1 };
-    if (d.key === 'include_dir' && d.args[0] && depth < 3) {
-      const dir = d.args[0];
-      const names = given ? await readdir(dir).catch(() => [] as string[]) : await listSys(r, dir);
-      for (const n of names.filter((x) => x.endsWith('.conf')).sort()) {
-        const sub = await readMosquittoConfig(r, posix.join(dir, n), given, depth + 1);
-        out.directives.push(...sub.directives);
-        out.problems.push(...sub.problems);
-      }
-      continue;
-    }
-    out.directives.push(d);
-  }
-  return out;
+/** ConfigIO for the audited system: absolute paths under the root, except a file given on the command line. */
+function sysIO(r: SysRoot, given?: string): ConfigIO {
+  const under = fsIO(r.live ? undefined : r.root);
+  if (!given) return under;
+  return { ...under, readFile: (p) => (p === given ? readFileSync(p, 'utf8') : under.readFile(p)) };
 }
 
-async function readGiven(file: string): Promise<{ ok: true; text: string } | { ok: false; error: string }> {
+/**
+ * Read a Mosquitto config with the project's parser (src/config/mosquitto.ts):
+ * include_dir, listener scoping, issues with their place. An unreadable file or
+ * binary data is a problem naming the file, never an exception.
+ */
+export async function readMosquittoConfig(r: SysRoot, path: string, given = false): Promise<MosquittoConfigRead> {
+  const file = given ? path : at(r, path);
+  const out: MosquittoConfigRead = { path, file, directives: [], problems: [], listeners: [] };
   try {
-    return { ok: true, text: await readFile(file, 'utf8') };
+    const cfg = loadMosquittoConfig(path, sysIO(r, given ? path : undefined));
+    out.directives = cfg.directives.map((d) => ({ key: d.key, args: d.args, value: d.value, file: d.file, line: d.line, column: d.column }));
+    out.listeners = cfg.listeners;
+    out.problems = cfg.issues.map((i) => `${i.file}:${i.line}: ${i.message}`);
   } catch (e) {
-    return { ok: false, error: `${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+    out.problems.push(e instanceof ConfigReadError ? e.message : `${file}: ${(e as Error).message}`);
   }
+  return out;
 }
 
 export function loc(d: Directive): FileLocation {
   return { file: d.file, line: d.line, column: d.column };
 }
 
-/** Listeners a Mosquitto config declares (2.0 rules: no listener at all = 1883 on loopback). */
-export function mosquittoListeners(directives: readonly Directive[]): DeclaredListener[] {
-  const out: (DeclaredListener & { tlsSeen: boolean; ws: boolean })[] = [];
-  let current: (typeof out)[number] | undefined;
-  let globalPort: Directive | undefined;
-  let bindAddress: string | undefined;
-  for (const d of directives) {
-    if (d.key === 'listener' && /^\d+$/.test(d.args[0] ?? '')) {
-      current = { product: 'mosquitto', port: Number(d.args[0]), ...(d.args[1] && { bind: d.args[1] }), kind: 'mqtt', location: loc(d), tlsSeen: false, ws: false };
-      out.push(current);
-    } else if (d.key === 'port' && /^\d+$/.test(d.args[0] ?? '')) {
-      globalPort = d;
-    } else if (d.key === 'bind_address') {
-      bindAddress = d.args[0];
-    } else if (current && d.key === 'protocol') {
-      current.ws = d.args[0] === 'websockets';
-    } else if (current && (d.key === 'certfile' || d.key === 'psk_hint')) {
-      current.tlsSeen = true;
-    }
+/** Listeners a Mosquitto config declares, as the parser resolves them (2.0: no listener = loopback 1883). */
+export function mosquittoListeners(listeners: readonly MosquittoListener[]): DeclaredListener[] {
+  return listeners.map((l) => {
+    const ws = l.protocol === 'websockets';
+    const bind = l.bindInterface ?? l.bind;
+    return {
+      product: 'mosquitto',
+      port: l.port,
+      ...(bind && { bind }),
+      kind: ws ? (l.tls ? 'wss' : 'ws') : l.tls ? 'mqtts' : 'mqtt',
+      location: { file: l.location.file, line: l.location.line, column: l.location.column },
+    };
+  });
+}
+
+/**
+ * Erlang distribution port of an EMQX 5 node (ekka, no epmd): 4370 + the digits at
+ * the end of the short node name, modulo 60000; remsh nodes listen on none.
+ * TODO(issue 6): use the port planner's rule (src/ports/) once it is on main.
+ */
+export function emqxDistPort(nodeName: string): number | undefined {
+  const short = nodeName.split('@')[0] ?? '';
+  if (short.startsWith('remsh')) return undefined;
+  const digits = /(\d+)$/.exec(short)?.[1];
+  return 4370 + (digits ? Number(digits) % 60000 : 0);
+}
+
+export interface EmqxConfigRead {
+  path: string;
+  file: string;
+  /** Directory ${EMQX_ETC_DIR} expands to. */
+  etcDir: string;
+  config?: EmqxConfigData;
+  problems: string[];
+}
+
+/** Read EMQX's layered config (base.hocon < cluster.hocon < emqx.conf) with the project's parser. */
+export function readEmqxConfig(r: SysRoot, path: string, given = false): EmqxConfigRead {
+  const etcDir = posix.dirname(path);
+  const home = etcDir.endsWith('/etc') ? posix.dirname(etcDir) : undefined;
+  const files = [posix.join(etcDir, 'base.hocon'), home ? posix.join(home, 'data/configs/cluster.hocon') : '/var/lib/emqx/configs/cluster.hocon', path];
+  const out: EmqxConfigRead = { path, file: given ? path : at(r, path), etcDir, problems: [] };
+  try {
+    const { get: _get, ...data } = loadEmqxConfig({ files, env: { EMQX_ETC_DIR: etcDir }, io: sysIO(r, given ? path : undefined) });
+    out.config = data;
+    out.problems = data.issues.map((i) => `${i.file}:${i.line}: ${i.message}`);
+  } catch (e) {
+    out.problems.push(`${out.file}: ${(e as Error).message}`);
   }
-  const listeners: DeclaredListener[] = out.map(({ tlsSeen, ws, ...l }) => ({ ...l, kind: ws ? (tlsSeen ? 'wss' : 'ws') : tlsSeen ? 'mqtts' : 'mqtt' }));
-  if (globalPort) listeners.unshift({ product: 'mosquitto', port: Number(globalPort.args[0]), ...(bindAddress && { bind: bindAddress }), kind: 'mqtt', location: loc(globalPort) });
-  if (!listeners.length) listeners.push({ product: 'mosquitto', port: 1883, bind: '127.0.0.1', kind: 'mqtt' });
-  return listeners;
+  return out;
+}
+
+/** Listeners (MQTT, dashboard, cluster) an EMQX config declares. */
+export function emqxListeners(c: EmqxConfigData): DeclaredListener[] {
+  const where = (l?: { file: string; line: number; column: number }) => ({ location: l ?? c.anchor });
+  const out: DeclaredListener[] = [];
+  const KIND = { tcp: 'mqtt', ssl: 'mqtts', ws: 'ws', wss: 'wss', quic: 'other' } as const;
+  for (const l of c.listeners.filter((x) => x.enabled)) {
+    out.push({ product: 'emqx', port: l.bind.port, ...(l.bind.address && { bind: l.bind.address }), kind: KIND[l.type], ...where(l.location) });
+  }
+  for (const d of c.dashboard.listeners.filter((x) => x.enabled)) {
+    out.push({ product: 'emqx', port: d.bind.port, ...(d.bind.address && { bind: d.bind.address }), kind: 'dashboard', ...where(d.location) });
+  }
+  const dist = emqxDistPort(c.nodeName);
+  if (dist !== undefined) {
+    out.push({ product: 'emqx', port: dist, kind: 'erlang-dist', ...where(emqxGet(c, 'node.name')?.location) });
+    const n = dist - 4370;
+    const rpc = c.rpc.portDiscovery === 'manual' ? c.rpc.serverPort : 5370 + n;
+    out.push({ product: 'emqx', port: rpc, kind: 'cluster-rpc', ...where(emqxGet(c, 'rpc.port_discovery')?.location) });
+  }
+  return out;
 }
 
 /** Running broker processes of this host, from /proc. */
@@ -150,7 +182,7 @@ export async function brokerProcesses(): Promise<BrokerProcess[]> {
 export interface BrokerDiscovery {
   setup: BrokerSetup;
   mosquitto: MosquittoConfigRead[];
-  emqx: { path: string; file: string }[];
+  emqx: EmqxConfigRead[];
   /** EMQX install directories found (for release files). */
   emqxHomes: string[];
 }
@@ -162,11 +194,11 @@ export async function exeOf(pid: number): Promise<string | undefined> {
 
 export async function discoverBrokers(r: SysRoot, extraConfigs: readonly string[]): Promise<BrokerDiscovery> {
   const mosquitto: MosquittoConfigRead[] = [];
-  const emqx: { path: string; file: string }[] = [];
+  const emqx: EmqxConfigRead[] = [];
   for (const p of MOSQUITTO_CONFIGS) if (await existsSys(r, p)) mosquitto.push(await readMosquittoConfig(r, p));
-  for (const p of EMQX_CONFIGS) if (await existsSys(r, p)) emqx.push({ path: p, file: at(r, p) });
+  for (const p of EMQX_CONFIGS) if (await existsSys(r, p)) emqx.push(readEmqxConfig(r, p));
   for (const f of extraConfigs) {
-    if (/\.(conf|hocon)$/.test(f) && /emqx|\.hocon$/.test(posix.basename(f))) emqx.push({ path: f, file: f });
+    if (/emqx|\.hocon$/.test(posix.basename(f))) emqx.push(readEmqxConfig(r, f, true));
     else mosquitto.push(await readMosquittoConfig(r, f, true));
   }
   const emqxHomes: string[] = [];
@@ -176,21 +208,22 @@ export async function discoverBrokers(r: SysRoot, extraConfigs: readonly string[
   const runAs: BrokerSetup['runAs'] = [];
   for (const c of mosquitto) {
     if (!c.directives.length && c.problems.length) continue;
-    declared.push(...mosquittoListeners(c.directives));
+    declared.push(...mosquittoListeners(c.listeners));
     const user = c.directives.filter((d) => d.key === 'user').pop();
     runAs.push(user ? { product: 'mosquitto', user: user.args[0] ?? '', location: loc(user), source: `user directive in ${c.path}` } : { product: 'mosquitto', user: 'mosquitto', source: `default of mosquitto (no user directive in ${c.path})` });
   }
+  for (const c of emqx) if (c.config) declared.push(...emqxListeners(c.config));
   const notes: string[] = [];
   if (emqx.length || emqxHomes.length) {
     runAs.push({ product: 'emqx', user: 'emqx', source: 'user of the EMQX packages' });
-    // TODO(issue 6): EMQX distribution/RPC ports from node.name (4370+N, 5370+N) come from the port planner (src/ports/).
-    notes.push('EMQX listeners and cluster ports are not derived from emqx.conf in this version: only the standard ports are judged.');
+    if (!emqx.some((c) => c.config)) notes.push('EMQX is installed but no readable emqx.conf was found: its standard ports are judged.');
+    else notes.push('EMQX environment overrides (EMQX_*) of the running node are not read: the config files are judged as written.');
   }
   const live = r.live;
   const setup: BrokerSetup = {
     configs: [
       ...mosquitto.map((c) => ({ product: 'mosquitto' as const, file: c.file, problems: c.problems })),
-      ...emqx.map((c) => ({ product: 'emqx' as const, file: c.file, problems: [] })),
+      ...emqx.map((c) => ({ product: 'emqx' as const, file: c.file, problems: c.problems })),
       ...(!emqx.length ? emqxHomes.map((h) => ({ product: 'emqx' as const, file: at(r, `${h}/releases`), problems: ['installed, but no emqx.conf found'] })) : []),
     ],
     declared,

@@ -55,7 +55,7 @@ export async function collectHardening(r: SysRoot, reportFile?: string): Promise
   const res = await readSys(r, '/var/log/lynis-report.dat', 16 * 1024 * 1024);
   if (res.ok) {
     try {
-      out.report = parseLynisReport(res.text, r.live ? '/var/log/lynis-report.dat' : `${r.root}/var/log/lynis-report.dat`);
+      out.report = parseLynisReport(res.text, '/var/log/lynis-report.dat');
     } catch (e) {
       out.reportError = (e as Error).message;
     }

@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import { collect } from '../../core/collect.js';
 import type { FactMap } from '../../core/facts.js';
 import type { Fact } from '../../core/types.js';
+import { emqxGet } from '../../config/emqx.js';
 import { discoverBrokers } from './brokers.js';
 import { collectDisk } from './disk.js';
 import { collectFirewall } from './firewall.js';
@@ -73,7 +74,28 @@ export async function collectSystemFacts(opts: SystemAuditOptions): Promise<Syst
   for (const c of brokers.mosquitto) {
     for (const d of c.directives) {
       const role = MOSQUITTO_KEY_DIRECTIVES[d.key];
-      if (role && d.args[0]) refs.push({ path: d.args.join(' '), role, product: 'mosquitto', location: { file: d.file, line: d.line, column: d.column } });
+      if (role && d.value) refs.push({ path: d.value, role, product: 'mosquitto', location: { file: d.file, line: d.line, column: d.column } });
+    }
+  }
+  // EMQX: ssl_options of the enabled TLS listeners and of the HTTPS dashboard.
+  for (const c of brokers.emqx) {
+    const cfg = c.config;
+    if (!cfg) continue;
+    const tlsListeners = [
+      ...cfg.listeners.filter((l) => l.enabled && (l.type === 'ssl' || l.type === 'wss')),
+      ...cfg.dashboard.listeners.filter((l) => l.enabled && l.name === 'https'),
+    ];
+    for (const l of tlsListeners) {
+      const ssl = (l.settings.ssl_options ?? {}) as Record<string, unknown>;
+      const password = typeof ssl.password === 'string' && ssl.password !== '';
+      for (const [key, role] of [['keyfile', 'key'], ['certfile', 'cert'], ['cacertfile', 'ca']] as const) {
+        const raw = ssl[key];
+        // Built-in defaults keep ${EMQX_ETC_DIR}: it is the directory of emqx.conf.
+        const path = typeof raw === 'string' ? raw.replaceAll('${EMQX_ETC_DIR}', c.etcDir) : '';
+        if (!path || path.includes('${')) continue;
+        const where = emqxGet(cfg, `${l.path}.ssl_options.${key}`)?.location ?? l.location ?? cfg.anchor;
+        refs.push({ path, role, product: 'emqx', location: where, ...(role === 'key' && password && { passphraseConfigured: true }) });
+      }
     }
   }
   const brokerUsers = [...new Set(setup.runAs.map((x) => x.user).filter(Boolean))];
@@ -94,7 +116,7 @@ export async function collectSystemFacts(opts: SystemAuditOptions): Promise<Syst
   for (const l of setup.declared) {
     if (['mqtt', 'ws', 'dashboard', 'erlang-dist', 'cluster-rpc'].includes(l.kind) && !(l.bind && /^(127\.|::1$|localhost$|lo$)/.test(l.bind))) fwPorts.push({ port: l.port, kind: l.kind, product: l.product });
   }
-  if (products.includes('emqx')) {
+  if (products.includes('emqx') && !brokers.emqx.some((c) => c.config)) {
     fwPorts.push({ port: 1883, kind: 'mqtt', product: 'emqx' }, { port: 8083, kind: 'ws', product: 'emqx' }, { port: 18083, kind: 'dashboard', product: 'emqx' });
     fwPorts.push({ port: 4370, kind: 'erlang-dist', product: 'emqx' }, { port: 5370, kind: 'cluster-rpc', product: 'emqx' });
   }

@@ -21,7 +21,7 @@ async function readSshd(r: SysRoot, path: string, out: SshLine[], problems: stri
     if (!res.missing || depth === 0) problems.push(`cannot read ${res.error}`);
     return;
   }
-  files.push(at(r, path));
+  files.push(path);
   let inMatch = false;
   const lines = res.text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -50,7 +50,7 @@ async function readSshd(r: SysRoot, path: string, out: SshLine[], problems: stri
       }
       continue;
     }
-    out.push({ key, value, file: at(r, path), line: i + 1, match: inMatch });
+    out.push({ key, value, file: path, line: i + 1, match: inMatch });
   }
 }
 
@@ -80,7 +80,7 @@ export async function collectSsh(r: SysRoot): Promise<SshState | { skipped: stri
 }
 
 export async function collectAccounts(r: SysRoot): Promise<AccountsState | { skipped: string }> {
-  const file = at(r, '/etc/shadow');
+  const file = '/etc/shadow';
   if (r.live && process.getuid?.() !== 0) return { skipped: `${file} is readable by root only: run as root to check for empty passwords` };
   const res = await readSys(r, '/etc/shadow', 4 * 1024 * 1024);
   if (!res.ok) {
