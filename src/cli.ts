@@ -19,6 +19,7 @@ import { renderCatalogue, CATALOGUE_FORMATS, type CatalogueFormat } from './repo
 import { VERSION } from './version.js';
 import { int, num, readText, UsageError } from './cli/common.js';
 import { COMMANDS } from './cli/commands.js';
+import { loadBundle } from './advisories/db.js';
 
 function portList(v: string): number[] {
   const ports = v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -93,7 +94,14 @@ function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
   }
   for (const f of flags.config) readText(f, 'broker config');
   if (flags.lynisReport) readText(flags.lynisReport, 'Lynis report');
-  if (flags.advisories) readText(flags.advisories, 'advisory database');
+  if (flags.advisories) {
+    readText(flags.advisories, 'advisory database');
+    try {
+      loadBundle(flags.advisories);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   return {
     root,
     timeoutMs: flags.timeout,

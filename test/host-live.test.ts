@@ -107,6 +107,15 @@ describe('host audit of this machine with a live Mosquitto', { skip }, () => {
     }
   });
 
+  test('pending updates are those of apt-get -s dist-upgrade', { skip: tool('apt-get', ['--version']) ? false : 'apt-get not installed' }, () => {
+    const u = facts['sys.updates'];
+    if (u?.state !== 'ok') return assert.fail(JSON.stringify(u));
+    const out = tool('apt-get', ['-s', '-o', 'Debug::NoLocking=true', '-o', 'Dir::Log=/dev/null', '-o', 'Dir::Log::Planner=/dev/null', 'dist-upgrade']) ?? '';
+    const inst = out.split('\n').filter((l) => l.startsWith('Inst '));
+    assert.equal(u.value.pending.length, inst.length);
+    assert.equal(u.value.pending.filter((p) => p.security).length, inst.filter((l) => /security/i.test(l)).length);
+  });
+
   test('the key material of the config is inspected: modes, owners, certificate dates', () => {
     const k = facts['sys.keys'];
     if (k?.state !== 'ok') return assert.fail('no keys fact');

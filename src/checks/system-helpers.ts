@@ -27,7 +27,10 @@ const NAMES: Record<SoftwareComponent['product'], string> = { openssl: 'OpenSSL'
 export function advisoryVerdicts(inv: SoftwareInventory, product: SoftwareComponent['product']): Verdict[] {
   const name = NAMES[product];
   const comps = inv.components.filter((c) => c.product === product);
-  if (!comps.length) return [{ status: 'SKIP', message: `no ${name} found (looked at: ${inv.looked.join('; ')})` }];
+  if (!comps.length) {
+    const relevant = inv.looked.filter((l) => !/openssl|mosquitto|emqx|\/proc\//i.test(l) || new RegExp(product, 'i').test(l));
+    return [{ status: 'SKIP', message: `no ${name} found (looked at: ${relevant.join('; ')})` }];
+  }
   const advisories = inv.db.advisories.filter((a) => a.product === product);
   const verdicts: Verdict[] = [];
   for (const a of advisories) {
