@@ -7,7 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FactMap } from '../src/core/facts.js';
 import type { Verdict } from '../src/core/types.js';
 import { verdictList } from '../src/core/check.js';
@@ -133,5 +135,49 @@ describe('host audit of this machine with a live Mosquitto', { skip }, () => {
     const expiry = judge('TLS-054').find((r) => r.location?.file === pki.serverCert);
     assert.equal(expiry?.status, 'FAIL', 'the test PKI lives for days, well within the 30-day warning');
     assert.match(expiry!.message, /expires in \d+ days/);
+  });
+});
+
+describe('a broker that still maps a deleted (upgraded) OpenSSL', { skip: skip || (process.getuid?.() !== 0 ? 'needs root for /proc/PID/map_files' : false) }, () => {
+  test('UPD-007 fires and the running version is read from the deleted mapping', async (t) => {
+    const libs = (tool('ldd', [process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto']) ?? '')
+      .split('\n')
+      .map((l) => /\s(lib(?:ssl|crypto)\.so\S*) => (\S+)/.exec(l))
+      .filter((m): m is RegExpExecArray => Boolean(m));
+    if (libs.length < 2) {
+      t.skip('mosquitto does not link libssl/libcrypto dynamically');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), `mw-oldssl-${process.pid}-`));
+    const saved = process.env.LD_LIBRARY_PATH;
+    let broker: MosquittoBroker | undefined;
+    try {
+      for (const m of libs) copyFileSync(m[2]!, join(dir, m[1]!));
+      process.env.LD_LIBRARY_PATH = dir; // inherited by the broker only for this start
+      broker = await startMosquitto({ listeners: [{ kind: 'mqtt' }], allowAnonymous: true });
+      if (saved === undefined) delete process.env.LD_LIBRARY_PATH;
+      else process.env.LD_LIBRARY_PATH = saved;
+      for (const m of libs) rmSync(join(dir, m[1]!)); // "upgraded on disk"
+      const facts = (await collectSystemFacts({ root: '/', timeoutMs: 3000 })).facts;
+      const b = facts['sys.brokers'];
+      if (b?.state !== 'ok') return assert.fail(JSON.stringify(b));
+      const check = CATALOGUE.find((c) => c.meta.id === 'UPD-007')!;
+      const verdicts = verdictList(check.judge({ 'sys.brokers': b.value } as never, { subject: 'h', host: 'h', loopback: false }));
+      const mine = verdicts.filter((v) => v.message.includes(`pid ${broker!.pid}`));
+      assert.ok(mine.length >= 1 && mine.every((v) => v.status === 'FAIL' && /\(deleted\)/.test(v.message)), JSON.stringify(verdicts));
+      const s = facts['sys.software'];
+      if (s?.state !== 'ok') return assert.fail(JSON.stringify(s));
+      const mapped = s.value.components.find((c) => c.source === 'process' && c.where.includes(`pid ${broker!.pid}`));
+      const lib = /Library: OpenSSL (\S+)|^OpenSSL (\S+)/.exec(tool('openssl', ['version']) ?? '');
+      assert.ok(mapped?.deleted, JSON.stringify(s.value.components));
+      assert.equal(mapped.version, lib?.[1] ?? lib?.[2]);
+    } finally {
+      if (process.env.LD_LIBRARY_PATH === dir) {
+        if (saved === undefined) delete process.env.LD_LIBRARY_PATH;
+        else process.env.LD_LIBRARY_PATH = saved;
+      }
+      await broker?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
