@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseIptablesSave, parseNftJson, reachability } from '../src/collectors/system/firewall.js';
-import { parseAptSimulation } from '../src/collectors/system/updates.js';
+import { collectFirewall, parseIptablesSave, parseNftJson, reachability } from '../src/collectors/system/firewall.js';
+import { parseApkUpdates, parseAptSimulation, parseDnfUpdates, parseZypperUpdates } from '../src/collectors/system/updates.js';
 import { parseDpkgStatus, parseApkInstalled } from '../src/collectors/system/packages.js';
 import { parseLynisReport } from '../src/collectors/system/hardening.js';
 import { mountOf, parseMounts } from '../src/collectors/system/disk.js';
@@ -177,5 +177,45 @@ test('OpenSSL version string inside a library file', async () => {
     assert.equal(await opensslVersionInFile(f), undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('dnf/yum, zypper and apk update listings', () => {
+  const dnf = parseDnfUpdates(
+    'Last metadata expiration check: 0:10:00 ago.\n\nopenssl-libs.x86_64                 1:3.0.7-25.el9_3                 baseos\nbash.x86_64                         5.1.8-9.el9                      baseos\n',
+    'RHSA-2024:1234 Important/Sec. openssl-libs-1:3.0.7-25.el9_3.x86_64\n',
+  );
+  assert.deepEqual(dnf.map((p) => [p.name, p.to, p.security]), [['openssl-libs', '1:3.0.7-25.el9_3', true], ['bash', '5.1.8-9.el9', false]]);
+  const zy = parseZypperUpdates('S | Repository | Name | Current Version | Available Version | Arch\n--+------------+------+-----------------+-------------------+-------\nv | repo-oss   | mosquitto | 2.0.15-1.1 | 2.0.18-1.1 | x86_64\n');
+  assert.deepEqual(zy.map((p) => [p.name, p.from, p.to]), [['mosquitto', '2.0.15-1.1', '2.0.18-1.1']]);
+  const apk = parseApkUpdates('Installed:                                Available:\nlibssl3-3.1.4-r5                        < 3.1.7-r0\nmosquitto-2.0.18-r0                     < 2.0.20-r0\n');
+  assert.deepEqual(apk.map((p) => [p.name, p.from, p.to]), [['libssl3', '3.1.4-r5', '3.1.7-r0'], ['mosquitto', '2.0.18-r0', '2.0.20-r0']]);
+});
+
+test('ufw persisted offline: enabled flag, default policy and user rules', async () => {
+  const root = mkdtempSync(join(tmpdir(), `mw-ufw-${process.pid}-`));
+  try {
+    const w = (p: string, t: string) => {
+      spawnSync('mkdir', ['-p', join(root, p, '..')]);
+      writeFileSync(join(root, p), t);
+    };
+    w('etc/ufw/ufw.conf', 'ENABLED=yes\nLOGLEVEL=low\n');
+    w('etc/default/ufw', 'IPV6=yes\nDEFAULT_INPUT_POLICY="DROP"\n');
+    w(
+      'etc/ufw/user.rules',
+      '*filter\n:ufw-user-input - [0:0]\n### tuple ### allow tcp 8883 0.0.0.0/0 any 0.0.0.0/0 in\n-A ufw-user-input -p tcp --dport 8883 -j ACCEPT\n-A ufw-user-input -p tcp --dport 1883 -s 10.1.0.0/16 -j ACCEPT\nCOMMIT\n',
+    );
+    const state = await collectFirewall(makeRoot(root, 1000), [{ port: 1883, kind: 'mqtt' }]);
+    const ufw = state.backends.find((b) => b.name === 'ufw')!;
+    assert.equal(ufw.active, true);
+    assert.equal(reachability(state, 8883).reach, 'everywhere');
+    assert.equal(reachability(state, 1883).reach, 'restricted');
+    assert.equal(reachability(state, 18083).reach, 'blocked');
+    writeFileSync(join(root, 'etc/ufw/ufw.conf'), 'ENABLED=no\n');
+    const off = await collectFirewall(makeRoot(root, 1000), []);
+    assert.equal(off.backends.find((b) => b.name === 'ufw')!.active, false);
+    assert.equal(reachability(off, 18083).reach, 'everywhere');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

@@ -329,10 +329,12 @@ async function persisted(r: SysRoot, fw: FirewallState) {
     const policy = defaults.ok ? /^\s*DEFAULT_INPUT_POLICY\s*=\s*"?(\w+)"?/m.exec(defaults.text)?.[1] ?? 'DROP' : 'DROP';
     const user = await readSys(r, '/etc/ufw/user.rules');
     const userChains = user.ok ? parseIptablesSave(user.text, 'ip') : [];
+    // IPV6=yes (the default) filters IPv6 with the same policy; user6.rules mirror user.rules for "any" rules.
+    const v6 = !(defaults.ok && /^\s*IPV6\s*=\s*"?no/im.test(defaults.text));
     const input: FwChain = {
       name: 'ufw-input',
       input: true,
-      family: 'ip',
+      family: v6 ? 'inet' : 'ip',
       policy: policy === 'ACCEPT' ? 'accept' : 'drop',
       rules: [{ restricted: false, establishedOnly: false, loopbackOnly: false, verdict: { jump: 'ufw-user-input' }, text: '-j ufw-user-input' }],
     };

@@ -51,22 +51,51 @@ async function apt(r: SysRoot): Promise<UpdateStatus> {
   return { manager: 'apt', source: `apt-get -s dist-upgrade${r.live ? '' : ` -o Dir=${r.root}/`}`, pending: parseAptSimulation(res.stdout), ...(age !== undefined && { listsAgeDays: age }) };
 }
 
-/** `dnf/yum check-update` lists "name.arch version repo"; `updateinfo list --security` the security ones. */
+/**
+ * `dnf/yum check-update` lists "name.arch version repo"; `updateinfo list --security`
+ * lists "ADVISORY severity/Sec. name-version-release.arch".
+ */
+export function parseDnfUpdates(checkUpdate: string, securityList: string): PendingUpdate[] {
+  const secNames = new Set(
+    securityList
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/)[2]?.replace(/\.[^.]+$/, '').replace(/-[^-]+-[^-]+$/, ''))
+      .filter((x): x is string => Boolean(x)),
+  );
+  return checkUpdate
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length === 3 && /\./.test(f[0]!) && /\d/.test(f[1]!))
+    .map(([pkg, to, repo]) => {
+      const name = pkg!.replace(/\.[^.]+$/, '');
+      return { name, to: to!, security: secNames.has(name), origin: repo! };
+    });
+}
+
+/** `zypper list-updates` table rows: "v | repo | name | current | available | arch". */
+export function parseZypperUpdates(text: string): PendingUpdate[] {
+  return text
+    .split('\n')
+    .filter((l) => /^v\s*\|/.test(l))
+    .map((l) => l.split('|').map((x) => x.trim()))
+    .map((f): PendingUpdate => ({ name: f[2]!, from: f[3]!, to: f[4]!, security: false, origin: f[1]! }));
+}
+
+/** `apk version -l '<'`: "name-version < newversion". */
+export function parseApkUpdates(text: string): PendingUpdate[] {
+  return text
+    .split('\n')
+    .map((l) => /^(\S+?)-(\d\S*)\s+<\s+(\S+)/.exec(l.trim()))
+    .filter((m): m is RegExpExecArray => Boolean(m))
+    .map((m) => ({ name: m[1]!, from: m[2]!, to: m[3]!, security: false }));
+}
+
 async function dnf(tool: 'dnf' | 'yum', r: SysRoot): Promise<UpdateStatus> {
   const all = await run(tool, ['-q', '-C', 'check-update'], r.slowTimeoutMs);
   if (!all.ok) throw new Error(all.error);
   if (all.code !== 0 && all.code !== 100) throw new Error(`${tool} check-update exited ${all.code}`);
   const sec = await run(tool, ['-q', '-C', 'updateinfo', 'list', '--security'], r.slowTimeoutMs);
-  const secNames = new Set(sec.ok ? sec.stdout.split('\n').map((l) => l.trim().split(/\s+/)[2]?.replace(/-[^-]+-[^-]+$/, '')).filter(Boolean) : []);
-  const pending = all.stdout
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length === 3 && /\./.test(f[0]!))
-    .map(([pkg, to]) => {
-      const name = pkg!.replace(/\.[^.]+$/, '');
-      return { name, to: to!, security: secNames.has(name) };
-    });
-  return { manager: tool, source: `${tool} check-update (cached metadata)`, pending };
+  return { manager: tool, source: `${tool} check-update (cached metadata)`, pending: parseDnfUpdates(all.stdout, sec.ok ? sec.stdout : '') };
 }
 
 async function zypper(r: SysRoot): Promise<UpdateStatus> {
@@ -74,11 +103,7 @@ async function zypper(r: SysRoot): Promise<UpdateStatus> {
   if (!all.ok) throw new Error(all.error);
   const sec = await run('zypper', ['-q', '--no-refresh', 'list-patches', '--category', 'security'], r.slowTimeoutMs);
   const securityPatches = sec.ok ? sec.stdout.split('\n').filter((l) => /\|\s*security\s*\|/.test(l)).length : 0;
-  const pending = all.stdout
-    .split('\n')
-    .filter((l) => /^v\s*\|/.test(l))
-    .map((l) => l.split('|').map((x) => x.trim()))
-    .map((f): PendingUpdate => ({ name: f[2]!, from: f[3]!, to: f[4]!, security: false }));
+  const pending = parseZypperUpdates(all.stdout);
   if (securityPatches) pending.push({ name: `${securityPatches} security patch(es)`, to: 'zypper list-patches --category security', security: true });
   return { manager: 'zypper', source: 'zypper list-updates', pending };
 }
@@ -86,11 +111,7 @@ async function zypper(r: SysRoot): Promise<UpdateStatus> {
 async function apk(r: SysRoot): Promise<UpdateStatus> {
   const res = await run('apk', ['version', '-l', '<'], r.slowTimeoutMs);
   if (!res.ok) throw new Error(res.error);
-  const pending = res.stdout
-    .split('\n')
-    .map((l) => /^(\S+?)-(\d\S*)\s+<\s+(\S+)/.exec(l.trim()))
-    .filter((m): m is RegExpExecArray => Boolean(m))
-    .map((m) => ({ name: m[1]!, from: m[2]!, to: m[3]!, security: false }));
+  const pending = parseApkUpdates(res.stdout);
   return { manager: 'apk', source: 'apk version -l "<" (apk has no security classification)', pending };
 }
 
