@@ -12,6 +12,7 @@ import { CATALOGUE } from '../src/checks/index.js';
 import type { Report } from '../src/core/types.js';
 import { audit } from './helpers/audit.js';
 import { copyHostRoot } from './helpers/hostroot.js';
+import { reportErrors, sarifErrors } from './helpers/schemas.js';
 
 const SYSTEM_CHECKS = CATALOGUE.filter((c) => c.meta.scope === 'system').map((c) => c.meta.id);
 /** Checks that need running processes: offline they SKIP with the reason, on both roots. */
@@ -147,6 +148,13 @@ test('the CLI audits a root offline: --root --host-only, JSON and SARIF', () => 
   assert.ok(report.results.some((x) => x.checkId === 'TLS-051' && x.status === 'FAIL'));
   const sarif = spawnSync(process.execPath, [...bin, 'audit', '--host-only', '--root', roots.hardened!.root, '-f', 'sarif', '--fail-on', 'low'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(sarif.status, 0, sarif.stderr + sarif.stdout.slice(0, 2000));
+  const negSarif = spawnSync(process.execPath, [...bin, 'audit', '--host-only', '--root', roots.neglected!.root, '-f', 'sarif'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(negSarif.status, 1, negSarif.stderr);
+  const doc = JSON.parse(negSarif.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[] };
+  assert.equal(sarifErrors(doc), '');
+  const uris = doc.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation);
+  assert.ok(uris.some((l) => l.artifactLocation.uri.endsWith('etc/mosquitto/mosquitto.conf') && l.region?.startLine === 17), JSON.stringify(uris.slice(0, 5)));
+  assert.equal(reportErrors(report), '');
   const usage = spawnSync(process.execPath, [...bin, 'audit', '--host-only', '--root', '/nonexistent-mw-root'], { encoding: 'utf8' });
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /--root \/nonexistent-mw-root: ENOENT/);
