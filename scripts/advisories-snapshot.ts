@@ -15,7 +15,8 @@ interface Entry {
   severity: 'Critical' | 'High' | 'Moderate' | 'Low';
   title: string;
   ranges: Range[];
-  published: string;
+  /** Advisory date, where the source names it (OpenSSL advisory files are dated). */
+  published?: string;
   refs: string[];
 }
 
@@ -53,34 +54,36 @@ const OPENSSL: Entry[] = [
   },
 ];
 
-// Mosquitto: ranges from ChangeLog.txt / the security page as summarised in HARDENING-FACTS;
-// "0" = every earlier release. Severities follow the NVD base severity where known.
+// Mosquitto: ranges from ChangeLog.txt / the security page as summarised in the hardening facts;
+// "0" = every earlier release (where the facts name no first affected release). Severities are
+// the NVD base severities as remembered offline, not re-checked here: refresh the records with
+// `advisories update` where the upstream CVE records are at hand.
 const MOSQUITTO: Entry[] = [
-  { id: 'CVE-2018-12546', severity: 'Moderate', title: 'Will message of a client whose ACL access was revoked is still published', ranges: [['0', '1.5.5']], published: '2019-08-22', refs: ['https://mosquitto.org/blog/2018/12/version-155-released/'] },
-  { id: 'CVE-2018-12550', severity: 'High', title: 'Empty ACL file grants access to all topics', ranges: [['0', '1.5.5']], published: '2019-03-27', refs: ['https://mosquitto.org/blog/2018/12/version-155-released/'] },
-  { id: 'CVE-2018-12551', severity: 'High', title: 'Malformed password file data treated as valid', ranges: [['0', '1.5.5']], published: '2019-03-27', refs: ['https://mosquitto.org/blog/2018/12/version-155-released/'] },
-  { id: 'CVE-2018-20145', severity: 'High', title: 'ACL patterns with a client ID or username containing + or # bypass the ACL', ranges: [['0', '1.5.6']], published: '2019-03-27', refs: ['https://mosquitto.org/blog/2019/02/version-156-released/'] },
-  { id: 'CVE-2019-11779', severity: 'Moderate', title: 'SUBSCRIBE with a topic of 65400+ slashes causes a stack overflow', ranges: [['1.5', '1.5.9'], ['1.6', '1.6.6']], published: '2019-09-19', refs: ['https://mosquitto.org/blog/2019/09/version-1-6-7-released/'] },
-  { id: 'CVE-2019-11778', severity: 'High', title: 'Use after free with a will message and persistent sessions', ranges: [['1.6', '1.6.5']], published: '2019-09-12', refs: ['https://mosquitto.org/blog/2019/09/version-1-6-5-released/'] },
-  { id: 'CVE-2021-28166', severity: 'High', title: 'NULL pointer dereference with an auth plugin and a malformed CONNECT', ranges: [['2.0.0', '2.0.10']], published: '2021-04-13', refs: ['https://mosquitto.org/blog/2021/04/version-2-0-10-released/'] },
-  { id: 'CVE-2021-34434', severity: 'Moderate', title: 'Revoked dynamic-security permissions still apply to existing subscriptions', ranges: [['2.0.0', '2.0.12']], published: '2021-08-30', refs: ['https://mosquitto.org/blog/2021/08/version-2-0-12-released/'] },
-  { id: 'CVE-2023-0809', severity: 'High', title: 'Excessive memory allocation from a crafted initial packet', ranges: [['1.5.0', '2.0.16']], published: '2023-10-02', refs: ['https://mosquitto.org/blog/2023/08/version-2-0-16-released/'] },
-  { id: 'CVE-2023-3592', severity: 'High', title: 'Memory leak from a CONNECT with an invalid will property', ranges: [['1.6.0', '2.0.16']], published: '2023-10-02', refs: ['https://mosquitto.org/blog/2023/08/version-2-0-16-released/'] },
-  { id: 'CVE-2023-28366', severity: 'High', title: 'Memory leak from QoS 2 messages with a duplicate message ID (further fix in 2.0.21)', ranges: [['1.3.2', '2.0.16']], published: '2023-09-01', refs: ['https://mosquitto.org/blog/2023/08/version-2-0-16-released/'] },
-  { id: 'CVE-2024-8376', severity: 'High', title: 'Subscription to many topics with the same filter causes a crash', ranges: [['0', '2.0.19']], published: '2024-10-11', refs: ['https://mosquitto.org/blog/2024/10/version-2-0-19-released/'] },
-  { id: 'CVE-2024-3935', severity: 'High', title: 'Double free in a bridge with a crafted CONNACK', ranges: [['0', '2.0.19']], published: '2025-03-20', refs: ['https://mosquitto.org/blog/2024/10/version-2-0-19-released/'] },
-  { id: 'CVE-2024-10525', severity: 'High', title: 'Out-of-bounds write from a SUBACK without reason codes', ranges: [['0', '2.0.19']], published: '2025-03-20', refs: ['https://mosquitto.org/blog/2024/10/version-2-0-19-released/'] },
+  { id: 'CVE-2018-12546', severity: 'Moderate', title: 'Will message of a client whose ACL access was revoked is still published', ranges: [['0', '1.5.5']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2018-12550', severity: 'High', title: 'Empty ACL file grants access to all topics', ranges: [['0', '1.5.5']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2018-12551', severity: 'High', title: 'Malformed password file data treated as valid', ranges: [['0', '1.5.5']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2018-20145', severity: 'High', title: 'ACL patterns with a client ID or username containing + or # bypass the ACL', ranges: [['0', '1.5.6']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2019-11779', severity: 'Moderate', title: 'SUBSCRIBE with a topic of 65400+ slashes causes a stack overflow', ranges: [['1.5', '1.5.9'], ['1.6', '1.6.6']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2019-11778', severity: 'High', title: 'Use after free with a will message and persistent sessions', ranges: [['1.6', '1.6.5']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2021-28166', severity: 'High', title: 'NULL pointer dereference with an auth plugin and a malformed CONNECT', ranges: [['2.0.0', '2.0.10']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2021-34434', severity: 'Moderate', title: 'Revoked dynamic-security permissions still apply to existing subscriptions', ranges: [['2.0.0', '2.0.12']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2023-0809', severity: 'High', title: 'Excessive memory allocation from a crafted initial packet', ranges: [['1.5.0', '2.0.16']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2023-3592', severity: 'High', title: 'Memory leak from a CONNECT with an invalid will property', ranges: [['1.6.0', '2.0.16']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2023-28366', severity: 'High', title: 'Memory leak from QoS 2 messages with a duplicate message ID (further fix in 2.0.21)', ranges: [['1.3.2', '2.0.16']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2024-8376', severity: 'High', title: 'Subscription to many topics with the same filter causes a crash', ranges: [['0', '2.0.19']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2024-3935', severity: 'High', title: 'Double free in a bridge with a crafted CONNACK', ranges: [['0', '2.0.19']], refs: ['https://mosquitto.org/security/'] },
+  { id: 'CVE-2024-10525', severity: 'High', title: 'Out-of-bounds write from a SUBACK without reason codes', ranges: [['0', '2.0.19']], refs: ['https://mosquitto.org/security/'] },
 ];
 
 const EMQX: Entry[] = [
-  { id: 'CVE-2021-33175', severity: 'High', title: 'Memory exhaustion from crafted MQTT packets', ranges: [['0', '4.2.8']], published: '2021-05-18', refs: ['https://github.com/emqx/emqx/releases/tag/v4.2.8'] },
+  { id: 'CVE-2021-33175', severity: 'High', title: 'Memory exhaustion from crafted MQTT packets', ranges: [['0', '4.2.8']], refs: ['https://github.com/emqx/emqx/releases/tag/v4.2.8'] },
 ];
 
 function record(e: Entry, vendor: string, product: string, metricType: string) {
   return {
     dataType: 'CVE_RECORD',
     dataVersion: '5.1',
-    cveMetadata: { cveId: e.id, state: 'PUBLISHED', datePublished: `${e.published}T00:00:00Z` },
+    cveMetadata: { cveId: e.id, state: 'PUBLISHED', ...(e.published && { datePublished: `${e.published}T00:00:00Z` }) },
     containers: {
       cna: {
         title: e.title,
