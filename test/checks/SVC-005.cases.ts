@@ -19,4 +19,11 @@ export default {
     { name: 'the configured RPC port on a public address', facts: { 'sys.listeners': listeners([sock('203.0.113.7', 5371)]), 'sys.brokers': emqx }, message: 'cluster RPC port on a public address' },
     { name: 'rpcbind over UDP', facts: { 'sys.listeners': listeners([sock('0.0.0.0', 111, { proto: 'udp' })]), 'sys.brokers': brokers() }, message: 'rpcbind' },
   ],
+  error: [
+    {
+      name: 'no table readable',
+      facts: { 'sys.listeners': listeners([], { problems: [{ file: '/mnt/proc/net/tcp', message: 'cannot read: EACCES' }] }), 'sys.brokers': brokers() },
+      message: '/mnt/proc/net/tcp',
+    },
+  ],
 } satisfies CheckCases;

@@ -21,7 +21,7 @@ import { readPackageDb } from './packages.js';
 import { readListeningSockets } from './sockets.js';
 import { collectSoftware } from './software.js';
 import { collectAccounts, collectSsh } from './ssh.js';
-import { accounts, makeRoot } from './sysroot.js';
+import { accounts, existsSys, makeRoot } from './sysroot.js';
 import type { BrokerProduct, FirewallState } from './types.js';
 import { collectReboot, collectUpdates } from './updates.js';
 
@@ -134,10 +134,18 @@ export async function collectSystemFacts(opts: SystemAuditOptions): Promise<Syst
     collect(() => collectReboot(r)).then((f) => void (facts['sys.reboot'] = f)),
     collect(() => collectSoftware(r, db, brokers, opts.advisories)).then((f) => void (facts['sys.software'] = f)),
     collect(() => collectKeys(r, refs, brokerUsers, opts.expiryWarnDays ?? 30, names)).then((f) => void (facts['sys.keys'] = f)),
-    collect(async () => ({ ...(await readListeningSockets(r.root)), live: r.live })).then((f) => void (facts['sys.listeners'] = f)),
+    maybe(async () =>
+      !r.live && !(await existsSys(r, '/proc/net'))
+        ? { skipped: `offline root ${r.root}: no /proc/net socket tables (an image has no live sockets; copy them from the running system to judge its listeners)` }
+        : { ...(await readListeningSockets(r.root)), live: r.live },
+    ).then((f) => void (facts['sys.listeners'] = f)),
     collect(() => collectFirewall(r, uniquePorts)).then((f) => void (facts['sys.firewall'] = f)),
     collect(() => collectMac(r, products, setup.processes)).then((f) => void (facts['sys.mac'] = f)),
-    (dirs.length ? collect(() => collectDisk(r, dirs)) : collect(() => collectDisk(r, []))).then((f) => void (facts['sys.disk'] = f)),
+    maybe(async () =>
+      !r.live && !(await existsSys(r, '/proc/mounts'))
+        ? { skipped: `offline root ${r.root}: no /proc/mounts (the mount table of the running system decides which disk holds the broker's data)` }
+        : collectDisk(r, dirs),
+    ).then((f) => void (facts['sys.disk'] = f)),
     collect(() => collectLogging(r, brokers.mosquitto)).then((f) => void (facts['sys.logging'] = f)),
     collect(() => collectHardening(r, opts.lynisReport)).then((f) => void (facts['sys.hardening'] = f)),
     maybe(() => collectSsh(r)).then((f) => void (facts['sys.ssh'] = f)),
