@@ -235,7 +235,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--password-file <file>', 'read the password from the first line of a file')
     .option('--no-host', 'skip the host checks (updates, advisories, key files, listeners, firewall, MAC, disk, logging, SSH)')
     .option('--host-only', 'host checks only, no network probes')
-    .option('--root <dir>', 'host checks of an offline filesystem (image or container root) instead of this machine: no live processes or commands')
+    .option('--root <dir>', 'host checks of an offline filesystem (image or container root) instead of this machine: its files only, no running processes')
     .option('--config <file>', 'broker config file to audit besides the standard paths (repeatable)', collectList, [] as string[])
     .option('--lynis-report <file>', 'Lynis report to import (default: /var/log/lynis-report.dat of the audited system)')
     .option('--expiry-warn-days <n>', 'report certificates expiring within this many days', int('--expiry-warn-days', 0, 3650), 30)

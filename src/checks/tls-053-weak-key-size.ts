@@ -27,7 +27,7 @@ export default defineCheck({
     references: ['https://csrc.nist.gov/pubs/sp/800/57/pt1/r5/final', 'https://www.keylength.com/en/4/'],
   },
   judge({ 'sys.keys': k }) {
-    const files = k.files.filter((f) => f.exists && (f.key || f.certs?.length));
+    const files = k.files.filter((f) => f.exists && !f.systemStore && (f.key || f.certs?.length));
     if (!files.length) return { status: 'SKIP', message: 'no readable key, certificate or DH parameter file of a broker found' };
     return files.map((f: KeyFile): Verdict => {
       const found: { what: string; why: string; severity: 'high' | 'medium' }[] = [];

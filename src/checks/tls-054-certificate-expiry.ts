@@ -24,6 +24,10 @@ export default defineCheck({
     if (!files.length) return { status: 'SKIP', message: 'no readable certificate of a broker found' };
     const out: Verdict[] = [];
     for (const f of files) {
+      if (f.systemStore) {
+        out.push({ status: 'PASS', message: `${f.path} is the system trust store (${f.certs!.length} CA certificates, kept current by the ca-certificates package): not judged`, evidence: { path: f.path }, location: { file: f.path } });
+        continue;
+      }
       for (const c of f.certs!) {
         const left = Math.floor((Date.parse(c.notAfter) - now) / DAY);
         const evidence = { path: f.path, subject: c.subject, notBefore: c.notBefore, notAfter: c.notAfter, daysLeft: left, warnDays: k.warnDays };

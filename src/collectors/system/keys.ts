@@ -118,7 +118,17 @@ function describeCerts(text: string): NonNullable<KeyFile['certs']> {
 
 async function inspect(r: SysRoot, ref: KeyRef, refs: FileLocation[], names: { users: Map<number, string>; groups: Map<number, string> }): Promise<KeyFile> {
   const file = at(r, ref.path);
-  const base: KeyFile = { path: ref.path, file, role: ref.role, product: ref.product, refs, exists: false, ...(ref.passphraseConfigured && { passphraseConfigured: true }) };
+  const systemStore = /^\/(etc\/ssl\/certs|etc\/pki\/(tls|ca-trust)|usr\/share\/ca-certificates|etc\/ca-certificates)\//.test(ref.path);
+  const base: KeyFile = {
+    path: ref.path,
+    file,
+    role: ref.role,
+    product: ref.product,
+    refs,
+    exists: false,
+    ...(ref.passphraseConfigured && { passphraseConfigured: true }),
+    ...(systemStore && { systemStore: true }),
+  };
   let st;
   try {
     st = await stat(file);

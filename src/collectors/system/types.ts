@@ -71,6 +71,8 @@ export interface KeyFile {
   group?: string;
   key?: { type: string; bits?: number; curve?: string; encrypted: boolean; parseError?: string };
   certs?: { subject: string; notAfter: string; notBefore: string; keyType?: string; bits?: number }[];
+  /** The distribution's trust store (ca-certificates bundle): maintained by its package, not by the broker's operator. */
+  systemStore?: boolean;
   /** A passphrase for the key is configured (EMQX ssl_options.password). */
   passphraseConfigured?: boolean;
 }
