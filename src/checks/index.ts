@@ -3,6 +3,12 @@ import type { Check } from '../core/check.js';
 import upd001 from './upd-001-broker-version-disclosed.js';
 import svc001 from './svc-001-management-ports-reachable.js';
 import svc002 from './svc-002-plaintext-mqtt.js';
+import svc050 from './svc-050-erlang-distribution-exposed.js';
+import svc051 from './svc-051-epmd-exposed.js';
+import svc052 from './svc-052-listening-not-planned.js';
+import svc053 from './svc-053-planned-port-closed.js';
+import svc054 from './svc-054-restricted-port-open-to-all.js';
+import svc055 from './svc-055-firewall-plan-applied.js';
 import acc001 from './acc-001-anonymous-access.js';
 import acc002 from './acc-002-wildcard-subscription.js';
 import acc003 from './acc-003-sys-subscription.js';
@@ -44,11 +50,18 @@ import upd004 from './upd-004-reboot-required.js';
 import upd005 from './upd-005-mosquitto-advisories.js';
 import upd006 from './upd-006-emqx-advisories.js';
 import upd007 from './upd-007-restart-after-library-update.js';
+import acc070 from './acc-070-erlang-default-cookie.js';
 
 export const CATALOGUE: readonly Check[] = [
   upd001,
   svc001,
   svc002,
+  svc050,
+  svc051,
+  svc052,
+  svc053,
+  svc054,
+  svc055,
   acc001,
   acc002,
   acc003,
@@ -89,4 +102,5 @@ export const CATALOGUE: readonly Check[] = [
   upd005,
   upd006,
   upd007,
+  acc070,
 ];

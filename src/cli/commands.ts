@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { register as advisories } from './advisories.js';
+import { register as ports } from './ports.js';
 
 export type SetExit = (code: number) => void;
 export type RegisterCommand = (program: Command, setExit: SetExit) => void;
@@ -11,4 +12,5 @@ export type RegisterCommand = (program: Command, setExit: SetExit) => void;
 export const COMMANDS: readonly RegisterCommand[] = [
   // one entry per sub-command module, in --help order
   advisories,
+  ports,
 ];

@@ -44,6 +44,8 @@ export const FACT_KEYS = [
   'sys.hardening', // Lynis / OpenSCAP presence and the Lynis report
   'sys.ssh', // sshd PermitRootLogin / PasswordAuthentication
   'sys.accounts', // accounts with empty passwords (/etc/shadow)
+  'erlang.exposure', // host scope: epmd NAMES and the Erlang distribution handshake (cookie test with --intrusive)
+  'ports.check', // system scope: the port plan against the listening sockets and the live firewall
 ] as const;
 export type FactKey = (typeof FACT_KEYS)[number];
 

@@ -21,6 +21,8 @@ const FACT_SOURCES: Record<string, string> = {
   'sys.hardening': 'Lynis/OpenSCAP binaries and the Lynis report (`--lynis-report`)',
   'sys.ssh': '/etc/ssh/sshd_config and its Include files',
   'sys.accounts': '/etc/shadow (root only)',
+  'erlang.exposure': 'epmd NAMES on 4369 and the Erlang distribution handshake on 4370–4373, the ports epmd names and those of `--port-plan` (with `--intrusive`: the default cookie `emqxsecretcookie`)',
+  'ports.check': 'the port plan (`mqtt-warden ports --check`, `audit --port-plan FILE`) against the listening sockets of /proc/net and the live nftables table',
 };
 
 const SCOPE_TEXT: Record<CheckMeta['scope'], string> = {

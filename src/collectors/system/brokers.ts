@@ -10,6 +10,7 @@ import type { FileLocation } from '../../core/types.js';
 import { fsIO, ConfigReadError, type ConfigIO } from '../../config/io.js';
 import { loadMosquittoConfig, type MosquittoListener } from '../../config/mosquitto.js';
 import { emqxGet, loadEmqxConfig, type EmqxConfigData } from '../../config/emqx.js';
+import { distPort, isOutgoingOnly, rpcPort } from '../../ports/rules.js';
 import { accounts, at, existsSys, type SysRoot } from './sysroot.js';
 import type { BrokerProcess, BrokerProduct, BrokerSetup, DeclaredListener } from './types.js';
 
@@ -83,18 +84,6 @@ export function mosquittoListeners(listeners: readonly MosquittoListener[]): Dec
   });
 }
 
-/**
- * Erlang distribution port of an EMQX 5 node (ekka, no epmd): 4370 + the digits at
- * the end of the short node name, modulo 60000; remsh nodes listen on none.
- * TODO(issue 6): use the port planner's rule (src/ports/) once it is on main.
- */
-export function emqxDistPort(nodeName: string): number | undefined {
-  const short = nodeName.split('@')[0] ?? '';
-  if (short.startsWith('remsh')) return undefined;
-  const digits = /(\d+)$/.exec(short)?.[1];
-  return 4370 + (digits ? Number(digits) % 60000 : 0);
-}
-
 export interface EmqxConfigRead {
   path: string;
   file: string;
@@ -131,11 +120,10 @@ export function emqxListeners(c: EmqxConfigData): DeclaredListener[] {
   for (const d of c.dashboard.listeners.filter((x) => x.enabled)) {
     out.push({ product: 'emqx', port: d.bind.port, ...(d.bind.address && { bind: d.bind.address }), kind: 'dashboard', ...where(d.location) });
   }
-  const dist = emqxDistPort(c.nodeName);
-  if (dist !== undefined) {
-    out.push({ product: 'emqx', port: dist, kind: 'erlang-dist', ...where(emqxGet(c, 'node.name')?.location) });
-    const n = dist - 4370;
-    const rpc = c.rpc.portDiscovery === 'manual' ? c.rpc.serverPort : 5370 + n;
+  // The port planner's rules (src/ports/rules.ts): 4370 + N, 5370 + N or rpc.server_port; remsh nodes listen on none.
+  if (!isOutgoingOnly(c.nodeName)) {
+    out.push({ product: 'emqx', port: distPort(c.nodeName), kind: 'erlang-dist', ...where(emqxGet(c, 'node.name')?.location) });
+    const rpc = rpcPort(c.nodeName, c.rpc.portDiscovery === 'manual' ? 'manual' : 'stateless', c.rpc.serverPort);
     out.push({ product: 'emqx', port: rpc, kind: 'cluster-rpc', ...where(emqxGet(c, 'rpc.port_discovery')?.location) });
   }
   return out;

@@ -24,6 +24,7 @@ import { collectAccounts, collectSsh } from './ssh.js';
 import { accounts, existsSys, makeRoot } from './sysroot.js';
 import type { BrokerProduct, FirewallState } from './types.js';
 import { collectReboot, collectUpdates } from './updates.js';
+import { collectPortCheckFacts, type PortCheckOptions } from '../port-check.js';
 
 export interface SystemAuditOptions {
   /** Filesystem root to inspect; '/' for this host. */
@@ -41,6 +42,8 @@ export interface SystemAuditOptions {
   /** Advisory database file (default: the user's updated copy, else the shipped snapshot). */
   advisories?: string;
   onProgress?: (message: string) => void;
+  /** The port plan to compare with this host's sockets and firewall (`audit --port-plan`, `ports --check`). */
+  portPlan?: Omit<PortCheckOptions, 'root'>;
 }
 
 export interface SystemFacts {
@@ -151,6 +154,8 @@ export async function collectSystemFacts(opts: SystemAuditOptions): Promise<Syst
     maybe(() => collectSsh(r)).then((f) => void (facts['sys.ssh'] = f)),
     maybe(() => collectAccounts(r)).then((f) => void (facts['sys.accounts'] = f)),
   ];
+  if (opts.portPlan) opts.onProgress?.('comparing the port plan with the listening sockets and the firewall');
+  jobs.push(collectPortCheckFacts(opts.portPlan && { ...opts.portPlan, root: opts.root }).then((f) => void Object.assign(facts, f)));
   await Promise.all(jobs);
   const l = facts['sys.listeners'];
   if (l?.state === 'ok') for (const p of l.value.problems) notes.push(`Socket table ${p.file}: ${p.message}`);
