@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectFirewall, parseIptablesSave, parseNftJson, reachability } from '../src/collectors/system/firewall.js';
-import { parseApkUpdates, parseAptSimulation, parseDnfUpdates, parseZypperUpdates } from '../src/collectors/system/updates.js';
+import { collectUpdates, parseApkUpdates, parseAptSimulation, parseDnfUpdates, parseZypperUpdates } from '../src/collectors/system/updates.js';
 import { parseDpkgStatus, parseApkInstalled } from '../src/collectors/system/packages.js';
 import { parseLynisReport } from '../src/collectors/system/hardening.js';
 import { mountOf, parseMounts } from '../src/collectors/system/disk.js';
@@ -215,6 +215,18 @@ test('ufw persisted offline: enabled flag, default policy and user rules', async
     const off = await collectFirewall(makeRoot(root, 1000), []);
     assert.equal(off.backends.find((b) => b.name === 'ufw')!.active, false);
     assert.equal(reachability(off, 18083).reach, 'everywhere');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('APT without package lists: pending updates are unknown, not zero', async () => {
+  const root = mkdtempSync(join(tmpdir(), `mw-nolists-${process.pid}-`));
+  try {
+    spawnSync('mkdir', ['-p', join(root, 'var/lib/dpkg'), join(root, 'var/lib/apt/lists')]);
+    writeFileSync(join(root, 'var/lib/dpkg/status'), 'Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b8\n\n');
+    const u = await collectUpdates(makeRoot(root, 1000));
+    assert.ok('skipped' in u && /no APT package lists/.test(u.skipped), JSON.stringify(u));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -116,7 +116,13 @@ async function apk(r: SysRoot): Promise<UpdateStatus> {
 }
 
 export async function collectUpdates(r: SysRoot): Promise<UpdateStatus | { skipped: string }> {
-  if (await existsSys(r, '/var/lib/dpkg/status')) return apt(r);
+  if (await existsSys(r, '/var/lib/dpkg/status')) {
+    // Without package lists apt knows no newer version: that is not "up to date".
+    if (!(await listSys(r, '/var/lib/apt/lists')).some((f) => /_Packages(\.(lz4|gz|xz|zst|bz2))?$/.test(f))) {
+      return { skipped: `no APT package lists in ${at(r, '/var/lib/apt/lists')}: run apt-get update to learn which updates are pending` };
+    }
+    return apt(r);
+  }
   if (!r.live) return { skipped: `offline root ${r.root}: only APT systems (var/lib/dpkg/status) can be simulated offline` };
   for (const tool of ['dnf', 'yum'] as const) if (await findProgram(r, tool)) return dnf(tool, r);
   if (await findProgram(r, 'zypper')) return zypper(r);
