@@ -109,8 +109,12 @@ describe('host audit of this machine with a live Mosquitto', { skip }, () => {
     }
   });
 
-  test('pending updates are those of apt-get -s dist-upgrade', { skip: tool('apt-get', ['--version']) ? false : 'apt-get not installed' }, () => {
+  test('pending updates are those of apt-get -s dist-upgrade', { skip: tool('apt-get', ['--version']) ? false : 'apt-get not installed' }, (t) => {
     const u = facts['sys.updates'];
+    if (u?.state === 'skipped') {
+      t.skip(u.reason);
+      return;
+    }
     if (u?.state !== 'ok') return assert.fail(JSON.stringify(u));
     const out = tool('apt-get', ['-s', '-o', 'Debug::NoLocking=true', '-o', 'Dir::Log=/dev/null', '-o', 'Dir::Log::Planner=/dev/null', 'dist-upgrade']) ?? '';
     const inst = out.split('\n').filter((l) => l.startsWith('Inst '));
