@@ -20,6 +20,7 @@ import { VERSION } from './version.js';
 import { int, num, readText, UsageError } from './cli/common.js';
 import { COMMANDS } from './cli/commands.js';
 import { loadBundle } from './advisories/db.js';
+import { loadPolicyFile } from './cli/lint.js';
 import { planFrom } from './cli/ports.js';
 import { DEFAULT_FIREWALL_OPTIONS } from './ports/spec.js';
 
@@ -71,6 +72,7 @@ interface AuditFlags {
   failOn: Severity | 'none';
   color: boolean;
   verbose?: boolean;
+  policy?: string;
   portPlan?: string;
   portPlanFor?: string;
   root?: string;
@@ -188,6 +190,7 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
     ...(flags.host && {
       system: {
         ...systemOptions(flags),
+        ...(flags.policy ? { policy: loadPolicyFile(flags.policy) } : {}),
         ...(portPlan && {
           portPlan: { plan: portPlan.plan, source: portPlan.source, firewall: DEFAULT_FIREWALL_OPTIONS, ...(flags.portPlanFor && { for: flags.portPlanFor }) },
         }),
@@ -279,6 +282,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))
     .option('--no-color', 'no colours in the terminal report')
     .option('-v, --verbose', 'show evidence and full remediation in the terminal report')
+    .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the config checks')
     .option('--port-plan <file>', 'cluster file of `mqtt-warden ports`: check this host against it (SVC-052…055) and probe its Erlang distribution ports')
     .option('--port-plan-for <node|address>', 'this host in the port plan (default: the node with one of its addresses)')
     .action(async (targets: string[], flags: AuditFlags) => setExit(await audit(targets, flags)));

@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { register as advisories } from './advisories.js';
+import { register as lint } from './lint.js';
+import { register as passwd } from './passwd.js';
 import { register as ports } from './ports.js';
 
 export type SetExit = (code: number) => void;
@@ -12,5 +14,7 @@ export type RegisterCommand = (program: Command, setExit: SetExit) => void;
 export const COMMANDS: readonly RegisterCommand[] = [
   // one entry per sub-command module, in --help order
   advisories,
+  lint,
+  passwd,
   ports,
 ];

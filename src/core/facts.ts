@@ -1,6 +1,8 @@
 /** Value types of the facts collectors produce (see FACT_KEYS in types.ts). */
 import type { Endpoint, Fact, FactKey } from './types.js';
 import type * as Sys from '../collectors/system/types.js';
+import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact } from '../config/bundle.js';
+import type { Policy } from '../config/policy.js';
 
 export type PortService =
   | 'mqtt'
@@ -297,6 +299,10 @@ export interface FactTypes {
   'sys.hardening': Sys.HardeningTools;
   'sys.ssh': Sys.SshState;
   'sys.accounts': Sys.AccountsState;
+  'config.mosquitto': ConfigMosquittoFact;
+  'config.emqx': ConfigEmqxFact;
+  'config.passwords': ConfigPasswordsFact;
+  policy: Policy;
   'erlang.exposure': ErlangExposure;
   'ports.check': PortCheck;
 }

@@ -44,6 +44,10 @@ export const FACT_KEYS = [
   'sys.hardening', // Lynis / OpenSCAP presence and the Lynis report
   'sys.ssh', // sshd PermitRootLogin / PasswordAuthentication
   'sys.accounts', // accounts with empty passwords (/etc/shadow)
+  'config.mosquitto', // system scope: Mosquitto configs with their ACL/password/PSK files
+  'config.emqx', // system scope: EMQX configs (layered, with defaults) and acl.conf
+  'config.passwords', // system scope: credential stores (Mosquitto password files)
+  'policy', // every scope: the security policy (thresholds), the default one unless --policy
   'erlang.exposure', // host scope: epmd NAMES and the Erlang distribution handshake (cookie test with --intrusive)
   'ports.check', // system scope: the port plan against the listening sockets and the live firewall
 ] as const;
@@ -150,7 +154,8 @@ export interface ReportSummary {
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'mqtt-warden'; version: string };
-  command: 'audit';
+  /** audit: probes and host checks; lint: config files only. */
+  command: 'audit' | 'lint';
   startedAt: string;
   finishedAt: string;
   durationMs: number;

@@ -24,6 +24,8 @@ import { collectAccounts, collectSsh } from './ssh.js';
 import { accounts, existsSys, makeRoot } from './sysroot.js';
 import type { BrokerProduct, FirewallState } from './types.js';
 import { collectReboot, collectUpdates } from './updates.js';
+import type { Policy } from '../../config/policy.js';
+import { collectConfigFacts } from '../config.js';
 import { collectPortCheckFacts, type PortCheckOptions } from '../port-check.js';
 
 export interface SystemAuditOptions {
@@ -41,6 +43,8 @@ export interface SystemAuditOptions {
   expiryWarnDays?: number;
   /** Advisory database file (default: the user's updated copy, else the shipped snapshot). */
   advisories?: string;
+  /** Thresholds for the config checks (the default policy otherwise). */
+  policy?: Policy;
   onProgress?: (message: string) => void;
   /** The port plan to compare with this host's sockets and firewall (`audit --port-plan`, `ports --check`). */
   portPlan?: Omit<PortCheckOptions, 'root'>;
@@ -154,6 +158,12 @@ export async function collectSystemFacts(opts: SystemAuditOptions): Promise<Syst
     maybe(() => collectSsh(r)).then((f) => void (facts['sys.ssh'] = f)),
     maybe(() => collectAccounts(r)).then((f) => void (facts['sys.accounts'] = f)),
   ];
+  // The config checks' facts (config.mosquitto, config.emqx, config.passwords, policy), from the lint collector.
+  jobs.push(
+    collectConfigFacts({ root: opts.root, ...(opts.configs?.length && { files: opts.configs }), ...(opts.policy ? { policy: opts.policy } : {}) }).then(
+      (f) => void Object.assign(facts, f),
+    ),
+  );
   if (opts.portPlan) opts.onProgress?.('comparing the port plan with the listening sockets and the firewall');
   jobs.push(collectPortCheckFacts(opts.portPlan && { ...opts.portPlan, root: opts.root }).then((f) => void Object.assign(facts, f)));
   await Promise.all(jobs);
