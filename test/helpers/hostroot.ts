@@ -33,8 +33,8 @@ export function copyHostRoot(name: HostFixture): { root: string; cleanup: () => 
     chownSync(join(certs, 'server.key'), 0, 112);
     chmodSync(join(certs, 'server.key'), 0o640);
     chmodSync(join(root, 'etc/shadow'), 0o640);
-    chownSync(join(root, 'etc/emqx/certs/key.pem'), 998, 998);
-    chmodSync(join(root, 'etc/emqx/certs/key.pem'), 0o600);
+    chownSync(join(root, 'etc/emqx/certs/broker-key.pem'), 998, 998);
+    chmodSync(join(root, 'etc/emqx/certs/broker-key.pem'), 0o600);
   } else {
     // A world-readable key owned by an ordinary user.
     chownSync(join(certs, 'server.key'), 1000, 1000);
