@@ -3,7 +3,8 @@
  * mqtt-warden command line. The only module that may end the process:
  * exit 0 = no finding at or above --fail-on, 1 = findings, 2 = usage/config/internal error.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CATALOGUE } from './checks/index.js';
 import { STANDARD_PORTS } from './collectors/ports.js';
@@ -19,6 +20,7 @@ import { VERSION } from './version.js';
 import { int, num, readText, UsageError } from './cli/common.js';
 import { COMMANDS } from './cli/commands.js';
 import { parseCrls, type CrlInput } from './collectors/tls/revocation.js';
+import { loadBundle } from './advisories/db.js';
 import { loadPolicyFile } from './cli/lint.js';
 import { planFrom } from './cli/ports.js';
 import { DEFAULT_FIREWALL_OPTIONS } from './ports/spec.js';
@@ -78,6 +80,42 @@ interface AuditFlags {
   policy?: string;
   portPlan?: string;
   portPlanFor?: string;
+  root?: string;
+  config: string[];
+  lynisReport?: string;
+  advisories?: string;
+}
+
+/** Host-audit options; paths are checked here so that a typo is a usage error, not a SKIP. */
+function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
+  const root = flags.root ? resolve(flags.root) : '/';
+  if (flags.root) {
+    let st;
+    try {
+      st = statSync(root);
+    } catch (e) {
+      throw new UsageError(`--root ${flags.root}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    if (!st.isDirectory()) throw new UsageError(`--root ${flags.root}: not a directory`);
+  }
+  for (const f of flags.config) readText(f, 'broker config');
+  if (flags.lynisReport) readText(flags.lynisReport, 'Lynis report');
+  if (flags.advisories) {
+    readText(flags.advisories, 'advisory database');
+    try {
+      loadBundle(flags.advisories);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  return {
+    root,
+    timeoutMs: flags.timeout,
+    configs: flags.config.map((f) => resolve(f)),
+    expiryWarnDays: flags.expiryWarnDays,
+    ...(flags.lynisReport && { lynisReport: resolve(flags.lynisReport) }),
+    ...(flags.advisories && { advisories: resolve(flags.advisories) }),
+  };
 }
 
 /** CA, client certificate and key, checked once here so that bad material is a usage error, not N probe errors. */
@@ -151,6 +189,10 @@ function progress(enabled: boolean) {
 
 async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
   if (flags.hostOnly && !flags.host) throw new UsageError('--host-only and --no-host exclude each other');
+  if (flags.root && !flags.host) throw new UsageError('--root is a host-audit option: it cannot go with --no-host');
+  if (flags.root && !flags.hostOnly && !targetArgs.length && !flags.targets) {
+    throw new UsageError('--root audits an offline filesystem: add --host-only (or give network targets to probe as well)');
+  }
   const parsed: ParsedTarget[] = targetArgs.map((t, i) => parseTarget(t, `argument ${i + 1}`));
   if (flags.targets) parsed.push(...parseTargetsFile(readText(flags.targets, 'targets file'), flags.targets));
   if (flags.hostOnly && parsed.length) throw new UsageError('--host-only takes no targets');
@@ -173,14 +215,15 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
     defaultHost: '127.0.0.1',
     network: !flags.hostOnly,
     host: flags.host,
-    system: {
-      root: '/',
-      timeoutMs: flags.timeout,
-      ...(flags.policy ? { policy: loadPolicyFile(flags.policy) } : {}),
-      ...(portPlan && {
-        portPlan: { plan: portPlan.plan, source: portPlan.source, firewall: DEFAULT_FIREWALL_OPTIONS, ...(flags.portPlanFor && { for: flags.portPlanFor }) },
-      }),
-    },
+    ...(flags.host && {
+      system: {
+        ...systemOptions(flags),
+        ...(flags.policy ? { policy: loadPolicyFile(flags.policy) } : {}),
+        ...(portPlan && {
+          portPlan: { plan: portPlan.plan, source: portPlan.source, firewall: DEFAULT_FIREWALL_OPTIONS, ...(flags.portPlanFor && { for: flags.portPlanFor }) },
+        }),
+      },
+    }),
     ...(portPlan && {
       distPorts: [...new Set(portPlan.plan.nodes.flatMap((n) => n.ports.filter((p) => p.service === 'erlang-dist').map((p) => p.port)))],
     }),
@@ -243,8 +286,12 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('-u, --username <name>', 'identity for the probes (env MQTT_WARDEN_USERNAME)')
     .option('--password <password>', 'password (visible in the process list: prefer env MQTT_WARDEN_PASSWORD or --password-file)')
     .option('--password-file <file>', 'read the password from the first line of a file')
-    .option('--no-host', 'skip host checks (this version has none yet)')
-    .option('--host-only', 'host checks only, no network probes (this version has no host checks yet)')
+    .option('--no-host', 'skip the host checks (updates, advisories, key files, listeners, firewall, MAC, disk, logging, SSH)')
+    .option('--host-only', 'host checks only, no network probes')
+    .option('--root <dir>', 'host checks of an offline filesystem (image or container root) instead of this machine: its files only, no running processes')
+    .option('--config <file>', 'broker config file to audit besides the standard paths (repeatable)', collectList, [] as string[])
+    .option('--lynis-report <file>', 'Lynis report to import (default: /var/log/lynis-report.dat of the audited system)')
+    .option('--advisories <file>', 'advisory database to use (default: the updated copy from `advisories update`, else the shipped snapshot)')
     .option('--intrusive', 'enable intrusive probes: credential guessing, login-attempt restriction, client-ID takeover')
     .option('--wordlist <file>', 'extra username:password pairs for credential guessing (with --intrusive)')
     .option('--max-attempts <n>', 'intrusive: connection attempts per probe at most', int('--max-attempts', MIN_LOGIN_ATTEMPTS, 1000), DEFAULT_LIMITS.maxAttempts)

@@ -66,7 +66,7 @@ describe('usage errors exit 2 with a clear message', () => {
   });
 
   test('a password without username is refused and never echoed', async () => {
-    const r = await run(['audit', '--password', 'TopSecret-123', '--no-port-scan', 'mqtt://127.0.0.1:1']);
+    const r = await run(['audit', '--password', 'TopSecret-123', '--no-port-scan', '--no-host', 'mqtt://127.0.0.1:1']);
     assert.equal(r.code, 2);
     assert.ok(!r.stderr.includes('TopSecret-123') && !r.stdout.includes('TopSecret-123'));
   });
@@ -121,9 +121,9 @@ describe('against an anonymous Mosquitto', { skip: mosquittoSkipReason() }, () =
   after(() => broker?.stop());
 
   test('findings exit 1; --fail-on critical and none exit 0', async () => {
-    assert.equal((await run(['audit', url, '--no-port-scan', '--window', '300'])).code, 1);
-    assert.equal((await run(['audit', url, '--no-port-scan', '--window', '300', '--fail-on', 'critical'])).code, 0);
-    const none = await run(['audit', url, '--no-port-scan', '--window', '300', '--fail-on', 'none', '-f', 'json']);
+    assert.equal((await run(['audit', url, '--no-port-scan', '--no-host', '--window', '300'])).code, 1);
+    assert.equal((await run(['audit', url, '--no-port-scan', '--no-host', '--window', '300', '--fail-on', 'critical'])).code, 0);
+    const none = await run(['audit', url, '--no-port-scan', '--no-host', '--window', '300', '--fail-on', 'none', '-f', 'json']);
     assert.equal(none.code, 0);
     const report = JSON.parse(none.stdout) as { options: { failOn: string } };
     assert.equal(report.options.failOn, 'none', 'the report states the threshold really used');
@@ -131,7 +131,7 @@ describe('against an anonymous Mosquitto', { skip: mosquittoSkipReason() }, () =
   });
 
   test('terminal report groups by the five strategies', async () => {
-    const r = await run(['audit', url, '--no-port-scan', '--window', '300']);
+    const r = await run(['audit', url, '--no-port-scan', '--no-host', '--window', '300']);
     const order = ['1. Keep software updated', '2. Strengthen TLS/OpenSSL', '3. Disable unused services and ports', '4. Access control', '5. Additional configuration and awareness'];
     const positions = order.map((h) => r.stdout.indexOf(h));
     assert.ok(positions.every((p, i) => p >= 0 && (i === 0 || p > positions[i - 1]!)), r.stdout);
@@ -140,10 +140,10 @@ describe('against an anonymous Mosquitto', { skip: mosquittoSkipReason() }, () =
   });
 
   test('json, sarif and junit outputs are valid', async () => {
-    const json = await run(['audit', url, '--no-port-scan', '--window', '300', '-f', 'json']);
+    const json = await run(['audit', url, '--no-port-scan', '--no-host', '--window', '300', '-f', 'json']);
     assert.equal(reportErrors(JSON.parse(json.stdout)), '');
     const sarifFile = path.join(tmp, 'out.sarif');
-    const sarif = await run(['audit', url, '--no-port-scan', '--window', '300', '-f', 'sarif', '-o', sarifFile]);
+    const sarif = await run(['audit', url, '--no-port-scan', '--no-host', '--window', '300', '-f', 'sarif', '-o', sarifFile]);
     assert.equal(sarif.code, 1);
     assert.equal(sarif.stdout, '');
     assert.match(sarif.stderr, /wrote sarif report/);
@@ -151,7 +151,7 @@ describe('against an anonymous Mosquitto', { skip: mosquittoSkipReason() }, () =
     assert.equal(sarifErrors(log), '');
     assert.ok(log.runs[0]!.results.length > 0);
     for (const res of log.runs[0]!.results) assert.ok(res.locations[0]!.physicalLocation.artifactLocation.uri);
-    const junit = await run(['audit', url, '--no-port-scan', '--window', '300', '-f', 'junit']);
+    const junit = await run(['audit', url, '--no-port-scan', '--no-host', '--window', '300', '-f', 'junit']);
     const doc = new XMLParser({ ignoreAttributes: false }).parse(junit.stdout) as { testsuites: { '@_failures': string } };
     assert.ok(Number(doc.testsuites['@_failures']) >= 5);
   });
@@ -159,7 +159,7 @@ describe('against an anonymous Mosquitto', { skip: mosquittoSkipReason() }, () =
   test('targets file', async () => {
     const file = path.join(tmp, 'targets.txt');
     writeFileSync(file, `# test broker\n${url}\n`);
-    const r = await run(['audit', '--targets', file, '--no-port-scan', '--window', '300', '-f', 'json']);
+    const r = await run(['audit', '--targets', file, '--no-port-scan', '--no-host', '--window', '300', '-f', 'json']);
     assert.deepEqual((JSON.parse(r.stdout) as { targets: { uri: string }[] }).targets.map((t) => t.uri), [url]);
   });
 });
@@ -182,12 +182,12 @@ describe('credentials against a Mosquitto with a password file', { skip: mosquit
   test('the password from a file and from the environment really authenticates, and is never echoed', async () => {
     const pwFile = path.join(tmp, 'pw');
     writeFileSync(pwFile, 'File-Secret-987\n');
-    const viaFile = await run(['audit', url, '--no-port-scan', '--window', '300', '-u', 'alice', '--password-file', pwFile, '-f', 'json']);
-    const viaEnv = await run(['audit', url, '--no-port-scan', '--window', '300', '-f', 'json'], {
+    const viaFile = await run(['audit', url, '--no-port-scan', '--no-host', '--window', '300', '-u', 'alice', '--password-file', pwFile, '-f', 'json']);
+    const viaEnv = await run(['audit', url, '--no-port-scan', '--no-host', '--window', '300', '-f', 'json'], {
       MQTT_WARDEN_USERNAME: 'bob',
       MQTT_WARDEN_PASSWORD: 'Env-Secret-654',
     });
-    const wrong = await run(['audit', url, '--no-port-scan', '--window', '300', '-f', 'json'], { MQTT_WARDEN_USERNAME: 'bob', MQTT_WARDEN_PASSWORD: 'nope' });
+    const wrong = await run(['audit', url, '--no-port-scan', '--no-host', '--window', '300', '-f', 'json'], { MQTT_WARDEN_USERNAME: 'bob', MQTT_WARDEN_PASSWORD: 'nope' });
     assert.equal((JSON.parse(viaFile.stdout) as Json).options.identity, 'alice');
     assert.equal((JSON.parse(viaEnv.stdout) as Json).options.identity, 'bob');
     assert.ok(sessionAccepted(viaFile), 'alice was refused: the password file was not used');
@@ -200,10 +200,10 @@ describe('credentials against a Mosquitto with a password file', { skip: mosquit
 
   test('credentials in the URL authenticate that endpoint; --username wins over them with a warning', async () => {
     const withUrl = url.replace('mqtt://', 'mqtt://alice:File-Secret-987@');
-    const own = await run(['audit', withUrl, '--no-port-scan', '--window', '300', '-f', 'json']);
+    const own = await run(['audit', withUrl, '--no-port-scan', '--no-host', '--window', '300', '-f', 'json']);
     assert.ok(sessionAccepted(own));
     assert.ok(!own.stdout.includes('File-Secret-987'));
-    const both = await run(['audit', withUrl, '--no-port-scan', '--window', '300', '-f', 'json', '-u', 'bob', '--password', 'Env-Secret-654']);
+    const both = await run(['audit', withUrl, '--no-port-scan', '--no-host', '--window', '300', '-f', 'json', '-u', 'bob', '--password', 'Env-Secret-654']);
     assert.match(both.stderr, /credentials in target URLs are ignored/);
     assert.equal((JSON.parse(both.stdout) as Json).options.identity, 'bob');
   });

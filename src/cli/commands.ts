@@ -3,6 +3,7 @@
  * program and reports its exit code through `setExit`; only src/cli.ts exits.
  */
 import type { Command } from 'commander';
+import { register as advisories } from './advisories.js';
 import { register as lint } from './lint.js';
 import { register as passwd } from './passwd.js';
 import { register as ports } from './ports.js';
@@ -12,6 +13,7 @@ export type RegisterCommand = (program: Command, setExit: SetExit) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
   // one entry per sub-command module, in --help order
+  advisories,
   lint,
   passwd,
   ports,

@@ -1,5 +1,6 @@
 /** Value types of the facts collectors produce (see FACT_KEYS in types.ts). */
 import type { Endpoint, Fact, FactKey } from './types.js';
+import type * as Sys from '../collectors/system/types.js';
 import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact } from '../config/bundle.js';
 import type { Policy } from '../config/policy.js';
 
@@ -290,6 +291,19 @@ export interface FactTypes {
   'tls.certificate': TlsCertificate;
   'tls.revocation': TlsRevocation;
   'tls.clientAuth': TlsClientAuth;
+  'sys.updates': Sys.UpdateStatus;
+  'sys.reboot': Sys.RebootStatus;
+  'sys.software': Sys.SoftwareInventory;
+  'sys.keys': Sys.KeyMaterial;
+  'sys.brokers': Sys.BrokerSetup;
+  'sys.listeners': Sys.Listeners;
+  'sys.firewall': Sys.FirewallState;
+  'sys.mac': Sys.MacState;
+  'sys.disk': Sys.DiskState;
+  'sys.logging': Sys.LoggingState;
+  'sys.hardening': Sys.HardeningTools;
+  'sys.ssh': Sys.SshState;
+  'sys.accounts': Sys.AccountsState;
   'config.mosquitto': ConfigMosquittoFact;
   'config.emqx': ConfigEmqxFact;
   'config.passwords': ConfigPasswordsFact;

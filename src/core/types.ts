@@ -35,6 +35,20 @@ export const FACT_KEYS = [
   'tls.certificate', // endpoint scope (mqtts/wss): served chain, trust, hostname data, validity
   'tls.revocation', // endpoint scope (mqtts/wss): CRL (local, online) and OCSP status of the chain
   'tls.clientAuth', // endpoint scope (mqtts/wss): mutual TLS without and with a client certificate
+  // system scope (host audit, src/collectors/system/):
+  'sys.updates', // pending (security) updates of the package manager
+  'sys.reboot', // reboot required after a kernel/libc update
+  'sys.software', // OpenSSL/Mosquitto/EMQX versions in use + the advisory database
+  'sys.keys', // TLS key material referenced by broker configs or at common paths
+  'sys.brokers', // broker configs, declared listeners, run-as user, running broker processes
+  'sys.listeners', // listening sockets from /proc/net, mapped to processes
+  'sys.firewall', // firewall rulesets (nftables, iptables, ufw, firewalld)
+  'sys.mac', // SELinux / AppArmor state and broker confinement
+  'sys.disk', // dm-crypt of the broker's data/log directories and swap
+  'sys.logging', // broker logging, journald persistence, auditd
+  'sys.hardening', // Lynis / OpenSCAP presence and the Lynis report
+  'sys.ssh', // sshd PermitRootLogin / PasswordAuthentication
+  'sys.accounts', // accounts with empty passwords (/etc/shadow)
   'config.mosquitto', // system scope: Mosquitto configs with their ACL/password/PSK files
   'config.emqx', // system scope: EMQX configs (layered, with defaults) and acl.conf
   'config.passwords', // system scope: credential stores (Mosquitto password files)

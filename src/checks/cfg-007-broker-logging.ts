@@ -1,0 +1,35 @@
+import { defineCheck } from '../core/check.js';
+import type { Verdict } from '../core/types.js';
+
+export default defineCheck({
+  meta: {
+    id: 'CFG-007',
+    name: 'broker-logging',
+    title: 'Broker logging is not durable or omits connection messages',
+    strategy: 'awareness',
+    severity: 'medium',
+    scope: 'system',
+    intrusive: false,
+    needs: ['sys.logging'],
+    description:
+      'Mosquitto: `log_dest` must name a durable destination (`file PATH` or `syslog`; the default stderr only persists under systemd\'s journal) and `connection_messages` must stay on: without the "New connection from IP" and "disconnected, not authorised" lines no ban daemon (fail2ban, mqtt-warden guard) can see failed logins, and incidents cannot be traced. EMQX logging is not judged in this version (its failed-login log lines are throttled anyway: see the EMQX notes of ACC-008).',
+    remediation: 'mosquitto.conf: `log_dest file /var/log/mosquitto/mosquitto.log` (or `log_dest syslog`), `connection_messages true`, `log_type error warning notice information`, and rotate the file (Debian ships /etc/logrotate.d/mosquitto).',
+    references: ['https://mosquitto.org/man/mosquitto-conf-5.html', 'https://docs.emqx.com/en/emqx/latest/observability/log.html'],
+  },
+  judge({ 'sys.logging': l }) {
+    if (!l.brokers.length) return { status: 'SKIP', message: 'no broker config with logging settings found' };
+    return l.brokers.flatMap((b): Verdict[] => {
+      const out: Verdict[] = [];
+      const evidence = { ...b };
+      if (!b.connectionMessages.value) {
+        out.push({ status: 'FAIL', message: `${b.product}: connection_messages false: failed logins and client addresses are not logged`, evidence, ...(b.connectionMessages.location && { location: b.connectionMessages.location }) });
+      }
+      if (!b.durable) {
+        const first = b.destinations.find((d) => d.location);
+        out.push({ status: 'FAIL', severity: 'low', message: `${b.product}: log_dest ${b.destinations.map((d) => d.dest).join(', ')}: no file or syslog destination (stderr reaches the journal only under systemd)`, evidence, ...(first?.location && { location: first.location }) });
+      }
+      if (!out.length) out.push({ status: 'PASS', message: `${b.product}: logs to ${b.destinations.map((d) => d.dest).join(', ')} with connection messages (${b.file})`, evidence });
+      return out;
+    });
+  },
+});

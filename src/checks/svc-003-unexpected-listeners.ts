@@ -1,0 +1,52 @@
+import { defineCheck } from '../core/check.js';
+import type { Verdict } from '../core/types.js';
+
+/** Services a server normally listens for that are not the broker's business. */
+const ORDINARY: { proto: 'tcp' | 'udp'; port: number; what: string }[] = [
+  { proto: 'tcp', port: 22, what: 'SSH' },
+  { proto: 'udp', port: 68, what: 'DHCP client' },
+  { proto: 'udp', port: 546, what: 'DHCPv6 client' },
+  { proto: 'udp', port: 323, what: 'chrony' },
+];
+
+export default defineCheck({
+  meta: {
+    id: 'SVC-003',
+    name: 'unexpected-listeners',
+    title: 'Sockets listen on the network that no broker config declares',
+    strategy: 'services',
+    severity: 'medium',
+    scope: 'system',
+    intrusive: false,
+    needs: ['sys.listeners', 'sys.brokers'],
+    description:
+      'Lists the TCP and UDP sockets listening on non-loopback addresses (`/proc/net/{tcp,tcp6,udp,udp6}`, mapped to processes through `/proc/PID/fd` on the live host) and compares them with the listeners the broker configs declare (Mosquitto `listener`/`port`, plus SSH and DHCP clients, which are expected on a server). Everything else is a service to justify or disable: each one is attack surface next to the broker. A broker process listening on a port its config does not declare is reported too.',
+    remediation: 'Stop and disable what is not needed (`systemctl disable --now SERVICE`), bind what is needed to loopback or the one interface it serves, and firewall the rest (CFG-002).',
+    references: ['https://www.cisecurity.org/controls/network-infrastructure-management', 'https://man7.org/linux/man-pages/man5/proc.5.html'],
+  },
+  judge({ 'sys.listeners': l, 'sys.brokers': b }) {
+    const declared = new Set(b.declared.map((d) => d.port));
+    const exposed = l.sockets.filter((s) => !s.loopback);
+    const out: Verdict[] = [];
+    for (const s of exposed) {
+      const procs = s.processes.map((p) => `${p.name}/${p.pid}`).join(', ');
+      const label = `${s.proto}${s.family === 6 ? '6' : ''} ${s.family === 6 ? `[${s.address}]` : s.address}:${s.port}${procs ? ` (${procs})` : ''}`;
+      if (declared.has(s.port) || ORDINARY.some((o) => o.proto === s.proto && o.port === s.port) || s.processes.some((p) => p.name === 'sshd')) continue;
+      const broker = s.processes.some((p) => p.name === 'mosquitto' || p.name === 'beam.smp');
+      out.push({
+        status: 'FAIL',
+        ...(broker && { severity: 'high' as const }),
+        message: broker ? `${label}: the broker listens on a port its config does not declare` : `${label} listens on the network and is not declared by a broker config`,
+        evidence: { socket: s },
+      });
+    }
+    const problems = l.problems.map((p) => `${p.file}: ${p.message}`);
+    if (!out.length && problems.length && !l.sockets.length) return { status: 'ERROR', message: `socket tables unreadable: ${problems.join('; ')}` };
+    if (out.length) return out;
+    return {
+      status: 'PASS',
+      message: `${exposed.length} non-loopback listener(s), all declared or expected${problems.length ? ` (partial: ${problems.join('; ')})` : ''}`,
+      evidence: { exposed: exposed.map((s) => `${s.proto}/${s.address}:${s.port}`), declared: [...declared] },
+    };
+  },
+});

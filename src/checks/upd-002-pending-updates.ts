@@ -1,0 +1,32 @@
+import { defineCheck } from '../core/check.js';
+import { plural } from './system-helpers.js';
+
+export default defineCheck({
+  meta: {
+    id: 'UPD-002',
+    name: 'pending-updates',
+    title: 'Package updates are pending',
+    strategy: 'updates',
+    severity: 'medium',
+    scope: 'system',
+    intrusive: false,
+    needs: ['sys.updates'],
+    description:
+      'Asks the package manager which installed packages have newer versions in its package lists, without changing anything: `apt-get -s dist-upgrade` (simulation, no lock; for `--root DIR` this host\'s apt-get reads the root\'s own dpkg status, sources and lists), `dnf/yum check-update`, `zypper list-updates`, `apk version -l "<"`. The broker, OpenSSL and the kernel are only as patched as the host.',
+    remediation:
+      'Refresh the package lists and install the updates (`apt-get update && apt-get upgrade`, `dnf upgrade`, `zypper update`, `apk upgrade`), then restart the services that use updated libraries. Automate security updates (Debian/Ubuntu `unattended-upgrades`, `dnf-automatic`).',
+    references: ['https://wiki.debian.org/UnattendedUpgrades', 'https://www.debian.org/doc/manuals/securing-debian-manual/ch04s02.en.html'],
+  },
+  judge({ 'sys.updates': u }) {
+    const n = u.pending.length;
+    const evidence = { manager: u.manager, source: u.source, pending: u.pending.slice(0, 50), count: n, listsAgeDays: u.listsAgeDays };
+    if (n) {
+      const sample = u.pending.slice(0, 8).map((p) => `${p.name} ${p.from ?? '?'} → ${p.to}`).join(', ');
+      return { status: 'FAIL', message: `${plural(n, 'package update')} pending (${u.source}): ${sample}${n > 8 ? ', …' : ''}`, evidence };
+    }
+    if (u.listsAgeDays !== undefined && u.listsAgeDays > 30) {
+      return { status: 'SKIP', message: `no update pending according to package lists that are ${u.listsAgeDays} days old: refresh them (apt-get update) to know`, evidence };
+    }
+    return { status: 'PASS', message: `no package update pending (${u.source}${u.listsAgeDays !== undefined ? `, lists ${u.listsAgeDays} days old` : ''})`, evidence };
+  },
+});

@@ -1,0 +1,135 @@
+/**
+ * File and command access of the host collectors, relative to the audited root:
+ * '/' is this host; any other directory is an offline image or container root,
+ * where paths resolve under it and no command inspects the live system.
+ */
+import { execFile } from 'node:child_process';
+import { open, readdir, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+
+export interface SysRoot {
+  root: string;
+  live: boolean;
+  /** Timeout of quick commands and reads. */
+  timeoutMs: number;
+  /** Timeout of package-manager simulations (slow where APT's cache is disabled). */
+  slowTimeoutMs: number;
+}
+
+export function makeRoot(root: string, timeoutMs: number, slowTimeoutMs = Math.max(timeoutMs, 60_000)): SysRoot {
+  return { root, live: root === '/', timeoutMs, slowTimeoutMs };
+}
+
+/** The real path of a path inside the audited system. */
+export function at(r: SysRoot, path: string): string {
+  return r.live ? path : join(r.root, path);
+}
+
+export type ReadResult = { ok: true; text: string } | { ok: false; missing: boolean; error: string };
+
+const MAX_READ = 8 * 1024 * 1024;
+
+/** Read a text file of the audited system (bounded in size); a failure names the real path. */
+export async function readSys(r: SysRoot, path: string, maxBytes = MAX_READ): Promise<ReadResult> {
+  const file = at(r, path);
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const st = await fh.stat();
+      if (st.isDirectory()) return { ok: false, missing: false, error: `${file}: is a directory` };
+      const size = Math.min(st.size || maxBytes, maxBytes);
+      const buf = Buffer.alloc(size);
+      let n = 0;
+      while (n < size) {
+        const { bytesRead } = await fh.read(buf, n, size - n, n);
+        if (!bytesRead) break;
+        n += bytesRead;
+      }
+      return { ok: true, text: buf.subarray(0, n).toString('utf8') };
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, missing: code === 'ENOENT' || code === 'ENOTDIR', error: `${file}: ${code ?? (e as Error).message}` };
+  }
+}
+
+export async function existsSys(r: SysRoot, path: string): Promise<boolean> {
+  try {
+    await stat(at(r, path));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function listSys(r: SysRoot, path: string): Promise<string[]> {
+  try {
+    return (await readdir(at(r, path))).sort();
+  } catch {
+    return [];
+  }
+}
+
+const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** Where a program is installed in the audited system (searched in the standard directories). */
+export async function findProgram(r: SysRoot, name: string, extra: string[] = []): Promise<string | undefined> {
+  for (const d of [...BIN_DIRS, ...extra]) {
+    const p = posix.join(d, name);
+    try {
+      const st = await stat(at(r, p));
+      if (st.isFile()) return p;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+export type RunResult = { ok: true; stdout: string; stderr: string; code: number } | { ok: false; error: string; missing?: boolean; timedOut?: boolean };
+
+/** Run a program of this host (never of an offline root) with a timeout; no shell. */
+export function run(cmd: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      cmd,
+      args,
+      { timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', ...env } },
+      (err, stdout, stderr) => {
+        if (!err) return resolve({ ok: true, stdout, stderr, code: 0 });
+        const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number; signal?: string };
+        if (e.code === 'ENOENT') return resolve({ ok: false, missing: true, error: `${cmd}: not installed` });
+        if (e.killed || e.signal === 'SIGTERM') return resolve({ ok: false, timedOut: true, error: `${cmd} ${args.join(' ')}: no answer within ${timeoutMs} ms` });
+        if (typeof e.code === 'number') return resolve({ ok: true, stdout, stderr, code: e.code });
+        resolve({ ok: false, error: `${cmd}: ${e.message}` });
+      },
+    );
+  });
+}
+
+/** uid → name and gid → name from the audited system's passwd/group files. */
+export async function accounts(r: SysRoot): Promise<{ users: Map<number, string>; groups: Map<number, string>; uids: Map<string, number> }> {
+  const users = new Map<number, string>();
+  const uids = new Map<string, number>();
+  const groups = new Map<number, string>();
+  const pw = await readSys(r, '/etc/passwd', 4 * 1024 * 1024);
+  if (pw.ok) {
+    for (const line of pw.text.split('\n')) {
+      const f = line.split(':');
+      if (f.length >= 4 && /^\d+$/.test(f[2]!)) {
+        if (!users.has(Number(f[2]))) users.set(Number(f[2]), f[0]!);
+        uids.set(f[0]!, Number(f[2]));
+      }
+    }
+  }
+  const gr = await readSys(r, '/etc/group', 4 * 1024 * 1024);
+  if (gr.ok) {
+    for (const line of gr.text.split('\n')) {
+      const f = line.split(':');
+      if (f.length >= 3 && /^\d+$/.test(f[2]!) && !groups.has(Number(f[2]))) groups.set(Number(f[2]), f[0]!);
+    }
+  }
+  return { users, groups, uids };
+}
