@@ -3,10 +3,12 @@
  * program and reports its exit code through `setExit`; only src/cli.ts exits.
  */
 import type { Command } from 'commander';
+import { register as guard } from './guard.js';
 
 export type SetExit = (code: number) => void;
 export type RegisterCommand = (program: Command, setExit: SetExit) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
   // one entry per sub-command module, in --help order
+  guard,
 ];

@@ -1,0 +1,21 @@
+/**
+ * What the log parsers report to the detector. Parsers call the sink with
+ * plain arguments (no event object per line) because they sit on the hot path.
+ */
+export type EventKind = 'auth-failure' | 'connect' | 'protocol-error';
+
+export interface EventSink {
+  /**
+   * `ip` is the normalised source address, or undefined when the log does not
+   * say which connection failed (counted, never banned). `time` is ms since the epoch.
+   */
+  event(kind: EventKind, ip: string | undefined, time: number, user?: string): void;
+}
+
+/** One log format. `line` gets a slice [start, end) of a larger string, without the newline. */
+export interface LineParser {
+  readonly format: string;
+  line(text: string, start: number, end: number, now: number): void;
+  /** Events for which the log did not name an unambiguous address. */
+  readonly unattributed: number;
+}
