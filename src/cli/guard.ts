@@ -126,11 +126,10 @@ export function register(program: Command, setExit: SetExit): void {
     .command('test')
     .description('Replay a log once (like fail2ban-regex): failures, per-address counts, the bans the daemon would issue')
     .argument('<logfile>', 'log file to replay')
-    .option('-c, --config <file>', 'guard configuration (detection thresholds, allowlist, generic patterns)')
-    .addOption(new Option('--log-format <format>', 'log format').choices(['mosquitto', 'emqx', 'generic']).default('mosquitto'))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-allow-defaults', 'do not allowlist loopback and this host\'s addresses')
-    .action((file: string, flags: { config?: string; logFormat: 'mosquitto' | 'emqx' | 'generic'; format: 'text' | 'json'; allowDefaults: boolean }) => {
+    .action((file: string, _local: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<{ config?: string; logFormat: 'mosquitto' | 'emqx' | 'generic'; format: 'text' | 'json'; allowDefaults: boolean }>();
       const cfg = configFrom(flags);
       if (!flags.allowDefaults) cfg.ban.allowDefaults = false;
       if (!existsSync(file)) throw new UsageError(`cannot read log file ${file}: ENOENT`);
@@ -144,9 +143,12 @@ export function register(program: Command, setExit: SetExit): void {
       setExit(0);
     });
 
-  commonOptions(guard.command('status').description('State of the guard: active bans, failures per address, read positions'))
+  guard
+    .command('status')
+    .description('State of the guard: active bans, refused logins per address (guard options such as --state go before or after)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((flags: CommonFlags & { format: 'text' | 'json' }) => {
+    .action((_local: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<CommonFlags & { format: 'text' | 'json' }>();
       const cfg = configFrom(flags);
       const st = stateFile(cfg);
       try {
@@ -163,9 +165,12 @@ export function register(program: Command, setExit: SetExit): void {
       setExit(0);
     });
 
-  commonOptions(guard.command('bans').description('List active bans (state and firewall)'))
+  guard
+    .command('bans')
+    .description('List active bans (state and firewall)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (flags: CommonFlags & { format: 'text' | 'json' }) => {
+    .action(async (_local: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<CommonFlags & { format: 'text' | 'json' }>();
       const cfg = configFrom(flags);
       const st = stateFile(cfg);
       let rows;
@@ -192,9 +197,12 @@ export function register(program: Command, setExit: SetExit): void {
       setExit(0);
     });
 
-  commonOptions(guard.command('unban').description('Lift a ban (state, firewall and, with --redis, the cluster)'))
+  guard
+    .command('unban')
+    .description('Lift a ban (state, firewall and, with --redis, the cluster)')
     .argument('<ip>', 'address to unban')
-    .action(async (raw: string, flags: CommonFlags) => {
+    .action(async (raw: string, _local: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals<CommonFlags>();
       const ip = normaliseIp(raw);
       if (!ip) throw new UsageError(`not an IP address: ${raw}`);
       const cfg = configFrom(flags);

@@ -136,10 +136,7 @@ export class Detector implements EventSink {
       this.recs.delete(ip);
     } else {
       r = { fails: [], proto: [], connStart: time, conns: 0, lastSeen: time, bannedUntil: 0 };
-      if (this.recs.size >= this.cfg.maxTracked) {
-        const oldest = this.recs.keys().next().value;
-        if (oldest !== undefined) this.recs.delete(oldest);
-      }
+      if (this.recs.size >= this.cfg.maxTracked) evictOldest(this.recs, this.cfg.maxTracked);
     }
     this.recs.set(ip, r);
     if (time > r.lastSeen) r.lastSeen = time;
@@ -179,7 +176,7 @@ export class Detector implements EventSink {
   private ban(r: Rec, ip: string, reason: BanDecision['reason'], count: number, time: number): void {
     const previous = this.hooks.previousBans ? this.hooks.previousBans(ip) : (this.memBans.get(ip) ?? 0);
     if (!this.hooks.previousBans) {
-      if (this.memBans.size >= this.cfg.maxTracked) this.memBans.delete(this.memBans.keys().next().value!);
+      if (this.memBans.size >= this.cfg.maxTracked) evictOldest(this.memBans, this.cfg.maxTracked);
       this.memBans.set(ip, previous + 1);
     }
     const seconds = Math.min(this.cfg.maxbantime, Math.round(this.cfg.bantime * this.cfg.factor ** previous));
@@ -194,8 +191,8 @@ export class Detector implements EventSink {
     const cfg = this.cfg.username!;
     let u = this.users.get(user);
     if (!u) {
-      if (this.users.size >= 10_000) this.users.delete(this.users.keys().next().value!);
-      this.users.set(user, (u = { ips: new Map(), reported: 0 }));
+      if (this.users.size >= 10_000) evictOldest(this.users, 10_000);
+      this.users.set(user, (u = { ips: new Map(), reported: -Infinity }));
     }
     u.ips.delete(ip);
     u.ips.set(ip, time);
@@ -208,6 +205,19 @@ export class Detector implements EventSink {
       u.reported = time;
       this.hooks.onUsername?.({ user, ips: u.ips.size, time });
     }
+  }
+}
+
+/**
+ * Drop the oldest sixteenth of a capped Map in one pass. Deleting one entry at
+ * a time from the front is quadratic in V8: deleted slots stay in the table and
+ * every `keys().next()` walks over them again.
+ */
+function evictOldest<K, V>(map: Map<K, V>, cap: number): void {
+  let n = Math.max(1, map.size - cap + (cap >> 4));
+  for (const k of map.keys()) {
+    map.delete(k);
+    if (--n <= 0) break;
   }
 }
 

@@ -66,7 +66,7 @@ export class MosquittoParser implements LineParser {
 
   constructor(private readonly sink: EventSink, opts: MosquittoParserOptions = {}) {
     this.maxOpen = opts.maxOpen ?? 4096;
-    this.openTtlMs = opts.openTtlMs ?? 120_000;
+    this.openTtlMs = opts.openTtlMs ?? 30_000;
   }
 
   line(text: string, start: number, end: number, now: number): void {
