@@ -82,6 +82,12 @@ async function daemon(flags: DaemonFlags): Promise<number> {
     return 0;
   }
   if (!cfg.sources.length) throw new UsageError('nothing to watch: give --log FILE, --journald UNIT, --stdin or "sources:" in the config');
+  // Signals are caught from here on: a SIGTERM during a long start (catching up on a big log) still stops cleanly.
+  let stopRequested!: () => void;
+  const stopSignal = new Promise<void>((resolve) => (stopRequested = resolve));
+  const onSignal = () => stopRequested();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   let d: GuardDaemon;
   try {
     d = new GuardDaemon(cfg, { dryRun: Boolean(flags.dryRun), log });
@@ -95,11 +101,8 @@ async function daemon(flags: DaemonFlags): Promise<number> {
     await d.stop().catch(() => undefined);
     return 2;
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-    if (flags.stdin) process.stdin.once('end', () => resolve());
-  });
+  if (flags.stdin) process.stdin.once('end', onSignal);
+  await stopSignal;
   await d.stop();
   if (flags.stdin) process.stdin.destroy();
   return 0;

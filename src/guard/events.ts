@@ -18,4 +18,11 @@ export interface LineParser {
   line(text: string, start: number, end: number, now: number): void;
   /** Events for which the log did not name an unambiguous address. */
   readonly unattributed: number;
+  /**
+   * Correlation state to store with a read position (open connections whose
+   * outcome line is still to come), so that a restart at that position
+   * attributes their failures exactly as an uninterrupted run would.
+   */
+  snapshot?(): string;
+  restore?(snapshot: string): void;
 }

@@ -27,6 +27,8 @@ export interface Position {
   inode: string;
   offset: number;
   head: string;
+  /** Parser correlation state at this position (LineParser.snapshot). */
+  context?: string;
 }
 
 export interface FailureRow {
@@ -53,7 +55,7 @@ export class StateStore {
       CREATE TABLE IF NOT EXISTS failures (id INTEGER PRIMARY KEY, ip TEXT, kind TEXT NOT NULL, time INTEGER NOT NULL, source TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS failures_time ON failures(time);
       CREATE INDEX IF NOT EXISTS failures_ip ON failures(ip);
-      CREATE TABLE IF NOT EXISTS positions (source TEXT PRIMARY KEY, inode TEXT NOT NULL, offset INTEGER NOT NULL, head TEXT NOT NULL, updated INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS positions (source TEXT PRIMARY KEY, inode TEXT NOT NULL, offset INTEGER NOT NULL, head TEXT NOT NULL, context TEXT NOT NULL DEFAULT '', updated INTEGER NOT NULL);
     `);
     this.stmts = {
       upsertBan: this.db.prepare(`INSERT INTO bans (ip, reason, created, expires, origin, offence) VALUES (@ip, @reason, @created, @expires, @origin, @offence)
@@ -61,9 +63,9 @@ export class StateStore {
       offence: this.db.prepare(`INSERT INTO offences (ip, bans, last) VALUES (?, 1, ?) ON CONFLICT(ip) DO UPDATE SET bans = bans + 1, last = excluded.last`),
       getOffences: this.db.prepare(`SELECT bans, last FROM offences WHERE ip = ?`),
       failure: this.db.prepare(`INSERT INTO failures (ip, kind, time, source) VALUES (?, ?, ?, ?)`),
-      position: this.db.prepare(`INSERT INTO positions (source, inode, offset, head, updated) VALUES (@source, @inode, @offset, @head, @updated)
-        ON CONFLICT(source) DO UPDATE SET inode = excluded.inode, offset = excluded.offset, head = excluded.head, updated = excluded.updated`),
-      getPosition: this.db.prepare(`SELECT source, inode, offset, head FROM positions WHERE source = ?`),
+      position: this.db.prepare(`INSERT INTO positions (source, inode, offset, head, context, updated) VALUES (@source, @inode, @offset, @head, @context, @updated)
+        ON CONFLICT(source) DO UPDATE SET inode = excluded.inode, offset = excluded.offset, head = excluded.head, context = excluded.context, updated = excluded.updated`),
+      getPosition: this.db.prepare(`SELECT source, inode, offset, head, context FROM positions WHERE source = ?`),
       activeBans: this.db.prepare(`SELECT * FROM bans WHERE expires > ? ORDER BY expires`),
       getBan: this.db.prepare(`SELECT * FROM bans WHERE ip = ?`),
       deleteBan: this.db.prepare(`DELETE FROM bans WHERE ip = ?`),
@@ -84,7 +86,7 @@ export class StateStore {
         this.stmts.upsertBan.run(b);
         if (b.origin === 'local') this.stmts.offence.run(b.ip, b.created);
       }
-      if (position) this.stmts.position.run({ ...position, updated: Date.now() });
+      if (position) this.stmts.position.run({ context: '', ...position, updated: Date.now() });
     })();
   }
 

@@ -69,6 +69,26 @@ export class MosquittoParser implements LineParser {
     this.openTtlMs = opts.openTtlMs ?? 30_000;
   }
 
+  snapshot(): string {
+    if (!this.open.size && !this.pendingConnack) return '';
+    return JSON.stringify({ p: this.pendingConnack, o: [...this.open].map(([k, c]) => [k, c.ip, c.opened]) });
+  }
+
+  restore(snapshot: string): void {
+    if (!snapshot) return;
+    try {
+      const s = JSON.parse(snapshot) as { p?: number; o?: [string, string, number][] };
+      this.pendingConnack = Number(s.p) || 0;
+      for (const [k, ip, opened] of s.o ?? []) {
+        if (typeof k !== 'string' || typeof ip !== 'string' || this.open.has(k)) continue;
+        this.open.set(k, { ip, opened: Number(opened) || 0 });
+        this.openPerIp.set(ip, (this.openPerIp.get(ip) ?? 0) + 1);
+      }
+    } catch {
+      // a damaged snapshot only costs attribution of the connections open at the restart
+    }
+  }
+
   line(text: string, start: number, end: number, now: number): void {
     let m = start;
     let time = now;

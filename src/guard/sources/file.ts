@@ -37,7 +37,7 @@ export interface FileSourceOptions {
 }
 
 const READ_BYTES = 1 << 20;
-const MAX_PER_TICK = 64 << 20;
+const MAX_PER_TICK = 8 << 20;
 
 export function headHash(fd: number): string {
   const buf = Buffer.alloc(4096);
@@ -70,8 +70,10 @@ export class FileSource {
   private timer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
   private first = true;
+  private old: { fd: number; offset: number; until: number; splitter: LineSplitter } | undefined;
   private busy = false;
   private again = false;
+  private more = false;
   private stopped = false;
   private readonly buf = Buffer.allocUnsafe(READ_BYTES);
   rotations = 0;
@@ -95,7 +97,7 @@ export class FileSource {
   }
 
   start(): void {
-    this.tick();
+    setImmediate(() => this.tick());
     this.timer = setInterval(() => this.tick(), this.o.pollMs);
     try {
       this.watcher = watch(path.dirname(this.o.path), { persistent: false }, (_ev, name) => {
@@ -111,6 +113,7 @@ export class FileSource {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.watcher?.close();
+    this.closeOld();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
@@ -126,45 +129,53 @@ export class FileSource {
     try {
       do {
         this.again = false;
+        this.more = false;
         this.step();
-      } while (this.again && !this.stopped);
+      } while (this.again && !this.more && !this.stopped);
     } catch (e) {
       this.o.onError(`${this.o.path}: ${(e as Error).message}`);
     } finally {
       this.busy = false;
     }
+    // A big backlog is read in slices so that signals, timers and Redis keep being served.
+    if (this.more && !this.stopped) setImmediate(() => this.tick());
   }
 
   private position(): Position {
-    return { source: this.name, inode: this.ino, offset: this.offset - this.splitter.pending, head: this.head };
+    return { source: this.name, inode: this.ino, offset: this.offset - this.splitter.pending, head: this.head, context: this.o.parser.snapshot?.() ?? '' };
   }
 
   private step(): void {
+    this.drainOld();
     if (this.fd === undefined && !this.open()) return;
-    this.drain(this.fd!);
-    // Rotation checks, by name.
     let st;
     try {
       st = statSync(this.o.path);
     } catch {
-      return; // moved away and not recreated yet: keep reading the old descriptor
+      this.drain(this.fd!); // moved away and not recreated yet: keep reading the old descriptor
+      return;
     }
     if (String(st.ino) !== this.ino) {
+      // Rename rotation: finish the old file; keep its descriptor a little longer for lines the
+      // broker writes before it reopens its log (logrotate's postrotate HUP comes after the rename).
       this.drain(this.fd!);
       this.flushPartial();
-      closeSync(this.fd!);
+      this.closeOld();
+      this.old = { fd: this.fd!, offset: this.offset, until: Date.now() + Math.max(2000, 8 * this.o.pollMs), splitter: new LineSplitter(this.o.parser, this.o.maxLineBytes) };
       this.fd = undefined;
       this.rotations++;
       this.o.onRotate?.('rename');
       if (this.open(true)) this.drain(this.fd!);
       return;
     }
+    // Truncation is checked BEFORE reading: after copytruncate, bytes at our old offset belong to new lines.
+    const size = fstatSync(this.fd!).size;
     const head = this.head ? headHash(this.fd!) : '';
-    if (st.size < this.offset || (this.head && head !== this.head)) {
+    if (size < this.offset || (this.head && head !== this.head)) {
       // copytruncate: first read what the copy holds beyond our offset.
       const copy = this.o.rotated ?? `${this.o.path}.1`;
       const c = fileHead(copy);
-      if (c && this.head && c.head === this.head && c.size > this.offset) {
+      if (c && c.head === this.head && c.size > this.offset) {
         const fd = openSync(copy, 'r');
         try {
           this.drain(fd);
@@ -177,11 +188,37 @@ export class FileSource {
       this.head = head === this.head ? '' : head;
       this.rotations++;
       this.o.onRotate?.('copytruncate');
-      this.drain(this.fd!);
+      this.o.onBatch(this.position());
     } else if (!this.head) {
-      this.head = head || headHash(this.fd!);
+      this.head = headHash(this.fd!);
       if (this.head) this.o.onBatch(this.position());
     }
+    this.drain(this.fd!);
+  }
+
+  /** Lines the broker still appends to a renamed-away file, until the grace period ends. */
+  private drainOld(): void {
+    const old = this.old;
+    if (!old) return;
+    if (fstatSync(old.fd).size < old.offset) {
+      this.closeOld(); // the renamed file was truncated or rewritten: nothing more of ours in it
+      return;
+    }
+    for (;;) {
+      const n = readSync(old.fd, this.buf, 0, READ_BYTES, old.offset);
+      if (n <= 0) break;
+      old.offset += n;
+      old.splitter.push(this.buf.subarray(0, n));
+      this.o.onBatch(this.position());
+    }
+    if (Date.now() > old.until) this.closeOld();
+  }
+
+  private closeOld(): void {
+    if (!this.old) return;
+    if (this.old.splitter.pending) this.old.splitter.push(Buffer.from('\n'));
+    closeSync(this.old.fd);
+    this.old = undefined;
   }
 
   /** Open the path; choose where to start. */
@@ -200,6 +237,7 @@ export class FileSource {
     let offset = 0;
     if (stored && stored.inode === ino && (!stored.head || stored.head === head) && st.size >= stored.offset) {
       offset = stored.offset;
+      if (stored.context) this.o.parser.restore?.(stored.context);
     } else if (stored) {
       // Rotated while we were down: finish the old file from the copy if it is still there.
       const copy = this.o.rotated ?? `${this.o.path}.1`;
@@ -211,6 +249,7 @@ export class FileSource {
           this.ino = stored.inode;
           this.head = stored.head;
           this.offset = stored.offset;
+          if (stored.context) this.o.parser.restore?.(stored.context);
           this.drain(cfd);
           this.flushPartial();
         } finally {
@@ -243,7 +282,7 @@ export class FileSource {
       this.o.onBatch(this.position());
       total += n;
       if (total >= MAX_PER_TICK) {
-        this.again = true;
+        this.more = true;
         break;
       }
     }
