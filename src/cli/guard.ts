@@ -4,13 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { makeBackend } from '../guard/backends/index.js';
 import { ConfigError, loadConfig, type GuardConfig } from '../guard/config.js';
-import { GuardDaemon, jsonLogger } from '../guard/daemon.js';
 import { normaliseIp } from '../guard/ip.js';
-import { RedisSync } from '../guard/redis.js';
 import { renderReplay, replayFile } from '../guard/replay.js';
-import { StateStore } from '../guard/state.js';
+import type { StateStore } from '../guard/state.js';
 import type { SetExit } from './commands.js';
 import { int, UsageError } from './common.js';
 
@@ -62,8 +59,18 @@ function commonOptions(cmd: Command): Command {
     .option('--redis <url>', 'share bans with the other nodes through Redis (redis://host:port)');
 }
 
-function stateFile(cfg: GuardConfig): StateStore {
+// The daemon's modules (SQLite, Redis, Prometheus) load only when a guard command needs them,
+// so that every other mqtt-warden command starts as fast as before.
+const lazy = {
+  backends: () => import('../guard/backends/index.js'),
+  daemon: () => import('../guard/daemon.js'),
+  redis: () => import('../guard/redis.js'),
+  state: () => import('../guard/state.js'),
+};
+
+async function stateFile(cfg: GuardConfig): Promise<StateStore> {
   if (!existsSync(cfg.state)) throw new UsageError(`no guard state at ${cfg.state} (has the daemon run? --state FILE)`);
+  const { StateStore } = await lazy.state();
   return new StateStore(cfg.state);
 }
 
@@ -75,6 +82,8 @@ async function daemon(flags: DaemonFlags): Promise<number> {
   if (flags.metricsPort !== undefined) cfg.metrics = { host: cfg.metrics?.host ?? '127.0.0.1', port: flags.metricsPort };
   if (flags.allow) cfg.ban.allow.push(...flags.allow);
   if (flags.fromStart) cfg.startAt = 'start';
+  const { GuardDaemon, jsonLogger } = await lazy.daemon();
+  const { makeBackend } = await lazy.backends();
   const log = jsonLogger();
   if (flags.remove) {
     await makeBackend(cfg, false).remove();
@@ -88,7 +97,7 @@ async function daemon(flags: DaemonFlags): Promise<number> {
   const onSignal = () => stopRequested();
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
-  let d: GuardDaemon;
+  let d: InstanceType<typeof GuardDaemon>;
   try {
     d = new GuardDaemon(cfg, { dryRun: Boolean(flags.dryRun), log });
   } catch (e) {
@@ -131,18 +140,19 @@ export function register(program: Command, setExit: SetExit): void {
     .argument('<logfile>', 'log file to replay')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-allow-defaults', 'do not allowlist loopback and this host\'s addresses')
+    .option('--top <n>', 'addresses listed per-address (0 = all)', int('--top', 0, 10_000_000), 100)
     .action((file: string, _local: unknown, cmd: Command) => {
-      const flags = cmd.optsWithGlobals<{ config?: string; logFormat: 'mosquitto' | 'emqx' | 'generic'; format: 'text' | 'json'; allowDefaults: boolean }>();
+      const flags = cmd.optsWithGlobals<{ config?: string; logFormat: 'mosquitto' | 'emqx' | 'generic'; format: 'text' | 'json'; allowDefaults: boolean; top: number }>();
       const cfg = configFrom(flags);
       if (!flags.allowDefaults) cfg.ban.allowDefaults = false;
       if (!existsSync(file)) throw new UsageError(`cannot read log file ${file}: ENOENT`);
       let r;
       try {
-        r = replayFile(file, flags.logFormat, cfg);
+        r = replayFile(file, flags.logFormat, cfg, flags.top);
       } catch (e) {
         throw new UsageError(`${file}: ${(e as Error).message}`);
       }
-      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderReplay(r));
+      process.stdout.write(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderReplay(r, Math.min(flags.top || 20, 20)));
       setExit(0);
     });
 
@@ -150,10 +160,10 @@ export function register(program: Command, setExit: SetExit): void {
     .command('status')
     .description('State of the guard: active bans, refused logins per address (guard options such as --state go before or after)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((_local: unknown, cmd: Command) => {
+    .action(async (_local: unknown, cmd: Command) => {
       const flags = cmd.optsWithGlobals<CommonFlags & { format: 'text' | 'json' }>();
       const cfg = configFrom(flags);
-      const st = stateFile(cfg);
+      const st = await stateFile(cfg);
       try {
         const bans = st.activeBans();
         const status = { state: cfg.state, activeBans: bans.length, failures: st.failureTotal(), failuresPerIp: st.failureCounts(20), bans };
@@ -175,7 +185,8 @@ export function register(program: Command, setExit: SetExit): void {
     .action(async (_local: unknown, cmd: Command) => {
       const flags = cmd.optsWithGlobals<CommonFlags & { format: 'text' | 'json' }>();
       const cfg = configFrom(flags);
-      const st = stateFile(cfg);
+      const st = await stateFile(cfg);
+      const { makeBackend } = await lazy.backends();
       let rows;
       try {
         rows = st.activeBans();
@@ -209,7 +220,8 @@ export function register(program: Command, setExit: SetExit): void {
       const ip = normaliseIp(raw);
       if (!ip) throw new UsageError(`not an IP address: ${raw}`);
       const cfg = configFrom(flags);
-      const st = stateFile(cfg);
+      const st = await stateFile(cfg);
+      const { makeBackend } = await lazy.backends();
       let had: boolean;
       try {
         had = st.deleteBan(ip);
@@ -218,6 +230,7 @@ export function register(program: Command, setExit: SetExit): void {
       }
       await makeBackend(cfg, false).unban(ip);
       if (cfg.redis) {
+        const { RedisSync } = await lazy.redis();
         const r = new RedisSync(cfg.redis.url, cfg.redis.prefix, 'cli', () => undefined, () => undefined);
         try {
           await r.start();

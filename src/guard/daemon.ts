@@ -107,6 +107,8 @@ export class GuardDaemon {
           if (b.t0 !== undefined) this.metrics.banLatency.observe((now - b.t0) / 1000);
           this.metrics.bansTotal.inc({ origin: b.origin ?? 'local', reason: b.reason });
         }
+        const t0 = bans[0]?.t0;
+        this.o.log('info', 'ban applied', { ips: bans.map((b) => b.ip), backend: this.backend.name, ...(t0 !== undefined ? { ms: Math.round((now - t0) * 10) / 10 } : {}) });
       } catch (e) {
         this.o.log('error', 'ban failed', { backend: this.backend.name, error: (e as Error).message });
       }

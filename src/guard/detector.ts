@@ -53,6 +53,10 @@ interface Rec {
   conns: number;
   lastSeen: number;
   bannedUntil: number;
+  /** Insertion/refresh sequence number (approximate LRU order of the Map). */
+  seq: number;
+  /** Allowlisted (decided once per record: the allowlist does not change at run time). */
+  allowed: boolean;
 }
 
 export interface DetectorHooks {
@@ -76,6 +80,7 @@ export class Detector implements EventSink {
   private readonly memBans = new Map<string, number>();
   private readonly maxWindowMs: number;
   private lastAge = 0;
+  private seq = 0;
 
   constructor(
     private readonly cfg: DetectorConfig,
@@ -108,19 +113,20 @@ export class Detector implements EventSink {
       else t.protocolErrors++;
     }
     if (user && kind === 'auth-failure' && this.cfg.username) this.username(user, ip, time);
-    if (this.allow.has(ip)) {
+    const r = this.rec(ip, time);
+    if (r.allowed) {
       if (kind === 'auth-failure') this.failures.allowed++;
       if (kind !== 'connect') this.hooks.onFailure?.(kind, ip, time, true);
       return;
     }
     if (kind !== 'connect') this.hooks.onFailure?.(kind, ip, time, false);
-    this.feed(kind, ip, time);
+    this.feed(r, kind, ip, time);
   }
 
   /** Replay failures remembered from before a restart (no hooks called, no ban unless the threshold is reached). */
   restore(kind: EventKind, ip: string, time: number): void {
-    if (this.allow.has(ip)) return;
-    this.feed(kind, ip, time);
+    const r = this.rec(ip, time);
+    if (!r.allowed) this.feed(r, kind, ip, time);
   }
 
   /** Mark an address banned (restored bans, bans from other nodes) so its events are not counted towards a second ban. */
@@ -132,13 +138,18 @@ export class Detector implements EventSink {
   private rec(ip: string, time: number): Rec {
     let r = this.recs.get(ip);
     if (r) {
-      // move to the back: the Map's order is least recently seen first
-      this.recs.delete(ip);
+      // Move to the back (the Map's order is least recently seen first), but only once the record
+      // has drifted a quarter of the capacity towards the front: a delete + set per event is costly.
+      if (this.seq - r.seq > this.cfg.maxTracked >> 2) {
+        this.recs.delete(ip);
+        this.recs.set(ip, r);
+        r.seq = ++this.seq;
+      }
     } else {
-      r = { fails: [], proto: [], connStart: time, conns: 0, lastSeen: time, bannedUntil: 0 };
       if (this.recs.size >= this.cfg.maxTracked) evictOldest(this.recs, this.cfg.maxTracked);
+      r = { fails: [], proto: [], connStart: time, conns: 0, lastSeen: time, bannedUntil: 0, seq: ++this.seq, allowed: this.allow.has(ip) };
+      this.recs.set(ip, r);
     }
-    this.recs.set(ip, r);
     if (time > r.lastSeen) r.lastSeen = time;
     if (time - this.lastAge > 5_000) this.age(time);
     return r;
@@ -154,8 +165,7 @@ export class Detector implements EventSink {
     }
   }
 
-  private feed(kind: EventKind, ip: string, time: number): void {
-    const r = this.rec(ip, time);
+  private feed(r: Rec, kind: EventKind, ip: string, time: number): void {
     if (r.bannedUntil > time) return;
     if (kind === 'auth-failure') {
       const n = within(r.fails, time, this.cfg.auth.findtime * 1000, this.cfg.auth.maxretry);

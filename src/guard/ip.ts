@@ -16,6 +16,7 @@ export type Family = 4 | 6;
  * parser's canonicaliser (`[…]` hosts are serialised per RFC 5952).
  */
 export function normaliseIp(raw: string): string | undefined {
+  if (isDottedQuad(raw)) return raw;
   let s = raw;
   if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
   const zone = s.indexOf('%');
@@ -40,6 +41,34 @@ export function normaliseIp(raw: string): string | undefined {
     return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
   }
   return canonical;
+}
+
+/**
+ * Strict dotted-quad test without a regex or allocation (the parsers call it
+ * for every connection line): four decimal octets 0–255, no leading zeros —
+ * the same set net.isIPv4 accepts.
+ */
+export function isDottedQuad(s: string): boolean {
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let dots = 0;
+  let octet = 0;
+  let digits = 0;
+  let lead0 = false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return false;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 0) lead0 = c === 48;
+      else if (lead0) return false;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return false;
+    } else return false;
+  }
+  return dots === 3 && digits > 0;
 }
 
 export function familyOf(ip: string): Family {
