@@ -12,6 +12,7 @@ import type { Position } from '../state.js';
 export class StdinSource {
   readonly name = 'stdin';
   private readonly splitter: LineSplitter;
+  private stopped = false;
   constructor(private readonly input: Readable, parser: LineParser, maxLineBytes: number, private readonly onBatch: (p: Position | undefined) => void) {
     this.splitter = new LineSplitter(parser, maxLineBytes);
   }
@@ -20,11 +21,20 @@ export class StdinSource {
   }
   start(): void {
     this.input.on('data', (chunk: Buffer) => {
+      if (this.stopped) return;
       this.splitter.push(chunk);
       this.onBatch(undefined);
     });
+    this.input.on('end', () => {
+      // input without a final newline: its last line is complete now
+      if (!this.stopped && this.splitter.pending) {
+        this.splitter.push(Buffer.from('\n'));
+        this.onBatch(undefined);
+      }
+    });
   }
   stop(): void {
+    this.stopped = true;
     this.input.pause();
   }
 }
@@ -32,6 +42,7 @@ export class StdinSource {
 export class JournaldSource {
   readonly name: string;
   private child: ChildProcess | undefined;
+  private stopped = false;
   readonly counters = { read: 0, skipped: 0, skippedLong: 0, skippedBinary: 0, skippedInvalidUtf8: 0 };
   constructor(
     private readonly unit: string,
@@ -54,6 +65,7 @@ export class JournaldSource {
     child.stderr?.on('data', (d: Buffer) => this.onError(`journalctl: ${d.toString().trim()}`));
     const rl = createInterface({ input: child.stdout! });
     rl.on('line', (line) => {
+      if (this.stopped) return;
       this.counters.read++;
       let rec: { MESSAGE?: unknown; __REALTIME_TIMESTAMP?: string; __CURSOR?: string };
       try {
@@ -75,6 +87,7 @@ export class JournaldSource {
   }
 
   stop(): void {
+    this.stopped = true;
     this.child?.kill('SIGTERM');
   }
 }
