@@ -18,6 +18,8 @@ import { renderCatalogue, CATALOGUE_FORMATS, type CatalogueFormat } from './repo
 import { VERSION } from './version.js';
 import { int, num, readText, UsageError } from './cli/common.js';
 import { COMMANDS } from './cli/commands.js';
+import { planFrom } from './cli/ports.js';
+import { DEFAULT_FIREWALL_OPTIONS } from './ports/spec.js';
 
 function portList(v: string): number[] {
   const ports = v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -67,6 +69,8 @@ interface AuditFlags {
   failOn: Severity | 'none';
   color: boolean;
   verbose?: boolean;
+  portPlan?: string;
+  portPlanFor?: string;
 }
 
 /** CA, client certificate and key, checked once here so that bad material is a usage error, not N probe errors. */
@@ -126,13 +130,24 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
   }
   if (flags.window >= flags.targetTimeout) throw new UsageError(`--window (${flags.window} ms) must be shorter than --target-timeout (${flags.targetTimeout} ms)`);
   const tty = Boolean(process.stdout.isTTY);
+  if (flags.portPlanFor && !flags.portPlan) throw new UsageError('--port-plan-for goes with --port-plan');
+  const portPlan = flags.portPlan ? planFrom({ cluster: flags.portPlan, ssh: true, sshPort: 22 }) : undefined;
   const opts: AuditOptions = {
     endpoints,
     scanPorts: flags.portScan ? flags.ports : [],
     defaultHost: '127.0.0.1',
     network: !flags.hostOnly,
     host: flags.host,
-    system: { root: '/', timeoutMs: flags.timeout },
+    system: {
+      root: '/',
+      timeoutMs: flags.timeout,
+      ...(portPlan && {
+        portPlan: { plan: portPlan.plan, source: portPlan.source, firewall: DEFAULT_FIREWALL_OPTIONS, ...(flags.portPlanFor && { for: flags.portPlanFor }) },
+      }),
+    },
+    ...(portPlan && {
+      distPorts: [...new Set(portPlan.plan.nodes.flatMap((n) => n.ports.filter((p) => p.service === 'erlang-dist').map((p) => p.port)))],
+    }),
     ...(credentials ? { credentials } : {}),
     endpointCredentials,
     intrusive: Boolean(flags.intrusive),
@@ -211,6 +226,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))
     .option('--no-color', 'no colours in the terminal report')
     .option('-v, --verbose', 'show evidence and full remediation in the terminal report')
+    .option('--port-plan <file>', 'cluster file of `mqtt-warden ports`: check this host against it (SVC-052…055) and probe its Erlang distribution ports')
+    .option('--port-plan-for <node|address>', 'this host in the port plan (default: the node with one of its addresses)')
     .action(async (targets: string[], flags: AuditFlags) => setExit(await audit(targets, flags)));
 
   program
@@ -237,7 +254,7 @@ async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UsageError || e instanceof TargetError) {
-      process.stderr.write(`mqtt-warden: ${redactSecrets(e.message)}\n`);
+      process.stderr.write(`mqtt-warden: ${e instanceof UsageError && e.secretFree ? e.message : redactSecrets(e.message)}\n`);
       return 2;
     }
     return internalError(e);

@@ -473,3 +473,11 @@ test('fixture covers every status and severity used by the reporters', () => {
   assert.deepEqual(new Set(REPORT.results.map((r) => r.status)), new Set(STATUSES));
   assert.ok(SEVERITIES.filter((s) => s !== 'info').every((s) => FAILS.some((f) => f.severity === s)));
 });
+
+test('file-located results show file:line:column in the terminal and in JUnit test names', () => {
+  const out = renderTerminal(REPORT, { color: false });
+  assert.match(out, /ACC-001 .*\[file:\/\/\/etc\/mosquitto\/mosquitto\.conf:12:1\]/);
+  assert.match(out, /TLS-001 .*\[mqtt:\/\/10\.0\.0\.5:1883\]/);
+  const xml = renderJunit(REPORT);
+  assert.ok(xml.includes('name="ACC-001 Anonymous access allowed [file:///etc/mosquitto/mosquitto.conf:12:1]"'), xml);
+});

@@ -4,11 +4,13 @@
  */
 import type { Command } from 'commander';
 import { register as guard } from './guard.js';
+import { register as ports } from './ports.js';
 
 export type SetExit = (code: number) => void;
 export type RegisterCommand = (program: Command, setExit: SetExit) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
   // one entry per sub-command module, in --help order
+  ports,
   guard,
 ];

@@ -6,7 +6,18 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 
 /** A problem with the command line or its input files: exit 2 with the message. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /**
+   * `secretFree`: the message holds no credentials, so `name@host` in it (an
+   * Erlang node name) is printed as is instead of being redacted like user@host.
+   */
+  constructor(
+    message: string,
+    readonly secretFree = false,
+  ) {
+    super(message);
+  }
+}
 
 export function int(name: string, min: number, max: number) {
   return (v: string) => {

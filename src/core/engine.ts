@@ -28,6 +28,7 @@ import {
 } from '../collectors/mqtt/intrusive.js';
 import type { TransportOptions } from '../collectors/mqtt/channel.js';
 import { formatHost, makeEndpoint } from './targets.js';
+import { collectErlangExposure } from '../collectors/erlang.js';
 import { VERSION } from '../version.js';
 
 export interface AuditOptions {
@@ -54,6 +55,8 @@ export interface AuditOptions {
   canaryTopic?: string;
   failOn: Severity | 'none';
   tls: Pick<TransportOptions, 'ca' | 'cert' | 'key'>;
+  /** Erlang distribution ports to probe besides 4370–4373 and those epmd names (from a port plan). */
+  distPorts?: number[];
   /** Host checks of the machine (this host, or an offline root): given when `host` is true. */
   system?: Omit<SystemAuditOptions, 'onProgress'>;
   onProgress?: (message: string) => void;
@@ -208,6 +211,19 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
           facts['net.ports'] = await collect(() => scanPorts(host, opts.scanPorts, { timeoutMs: opts.timeoutMs, signal: AbortSignal.timeout(opts.targetTimeoutMs) }));
         } else {
           facts['net.ports'] = { state: 'skipped', reason: 'port scan disabled (--no-port-scan)' };
+        }
+        if (opts.scanPorts.length) {
+          opts.onProgress?.(`probing epmd and the Erlang distribution on ${host}`);
+          facts['erlang.exposure'] = await collect(() =>
+            collectErlangExposure(host, {
+              timeoutMs: opts.timeoutMs,
+              intrusive: opts.intrusive,
+              signal: AbortSignal.timeout(opts.targetTimeoutMs),
+              ...(opts.distPorts && { planPorts: opts.distPorts }),
+            }),
+          );
+        } else {
+          facts['erlang.exposure'] = { state: 'skipped', reason: 'port scan disabled (--no-port-scan)' };
         }
         hostFacts.set(host, facts);
     });

@@ -210,6 +210,72 @@ export interface HostEndpoints {
 /** The facts of one subject as the engine holds them. */
 export type FactMap = { [K in FactKey]?: Fact<FactTypes[K]> };
 
+/** A TCP port that did not give a conversation: refused, no answer in time, or another failure. */
+export type PortReach = { state: 'closed' } | { state: 'filtered' } | { state: 'error'; detail: string };
+
+/** epmd's answer to NAMES: the registered nodes and their distribution ports. */
+export type EpmdProbe = PortReach | { state: 'epmd'; nodes: { name: string; port: number }[] };
+
+export type CookieTest = { tested: false; reason: string } | { tested: true; accepted: boolean; detail: string };
+
+/** The first messages of the Erlang distribution handshake on one port. */
+export type DistProbe =
+  | PortReach
+  | {
+      state: 'erlang';
+      /** recv_status: ok, ok_simultaneous, nok, not_allowed, alive, named:… */
+      status: string;
+      /** The node's own name from its challenge (absent when it refused before the challenge). */
+      node?: string;
+      /** Handshake generation the node answered with: 5 ('n') or 6 ('N', OTP 23+). */
+      version?: 5 | 6;
+      /** Distribution flags of the node (hex). */
+      flags?: string;
+      cookie: CookieTest;
+    };
+
+export interface ErlangExposure {
+  host: string;
+  epmd: { port: number; result: EpmdProbe };
+  /** Distribution ports probed: EMQX's usual ones, those epmd named, those of a port plan. */
+  dist: { port: number; source: 'default' | 'epmd' | 'plan'; result: DistProbe }[];
+  /** Whether the default cookie was tried (--intrusive). */
+  cookieTested: boolean;
+}
+
+export interface PortCheckSocket {
+  proto: 'tcp' | 'udp';
+  family: 4 | 6;
+  address: string;
+  port: number;
+  wildcard: boolean;
+  loopback: boolean;
+  /** Owning processes as "name[pid]" (live host, as root). */
+  processes: string[];
+}
+
+export interface PortCheckPlanned {
+  port: number;
+  proto: 'tcp' | 'udp';
+  service: string;
+  /** peers, clients, admins, any, local */
+  audience: string;
+  nodes: string[];
+}
+
+export interface PortCheck {
+  /** Where the plan came from (file or command line). */
+  source: string;
+  /** The planned nodes on this host. */
+  nodes: string[];
+  planned: PortCheckPlanned[];
+  sockets: PortCheckSocket[];
+  /** /proc tables that could not be read. */
+  socketProblems: string[];
+  /** The live nftables table against the rendering of the plan. */
+  firewall: Tested<{ table: string; state: 'equal' | 'differs' | 'absent'; diff?: string }>;
+}
+
 export interface FactTypes {
   'net.ports': PortScan;
   'mqtt.endpoints': HostEndpoints;
@@ -217,4 +283,6 @@ export interface FactTypes {
   'mqtt.credentials': CredentialGuess;
   'mqtt.loginRestriction': LoginRestriction;
   'mqtt.takeover': Takeover;
+  'erlang.exposure': ErlangExposure;
+  'ports.check': PortCheck;
 }

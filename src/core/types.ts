@@ -30,6 +30,8 @@ export const FACT_KEYS = [
   'mqtt.credentials', // endpoint scope, intrusive: default/weak credential guessing
   'mqtt.loginRestriction', // endpoint scope, intrusive: failed-login restriction test
   'mqtt.takeover', // endpoint scope, intrusive: client-ID takeover test
+  'erlang.exposure', // host scope: epmd NAMES and the Erlang distribution handshake (cookie test with --intrusive)
+  'ports.check', // system scope: the port plan against the listening sockets and the live firewall
 ] as const;
 export type FactKey = (typeof FACT_KEYS)[number];
 

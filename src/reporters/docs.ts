@@ -8,6 +8,8 @@ const FACT_SOURCES: Record<string, string> = {
   'mqtt.credentials': 'intrusive credential guessing (`--intrusive`, `--wordlist`, `--max-attempts`, `--max-seconds`, `--rate`)',
   'mqtt.loginRestriction': 'intrusive failed-login series (`--intrusive`, `--login-attempts`, `--max-seconds`, `--rate`)',
   'mqtt.takeover': 'intrusive client-ID takeover test (`--intrusive`)',
+  'erlang.exposure': 'epmd NAMES on 4369 and the Erlang distribution handshake on 4370–4373, the ports epmd names and those of `--port-plan` (with `--intrusive`: the default cookie `emqxsecretcookie`)',
+  'ports.check': 'the port plan (`mqtt-warden ports --check`, `audit --port-plan FILE`) against the listening sockets of /proc/net and the live nftables table',
 };
 
 const SCOPE_TEXT: Record<CheckMeta['scope'], string> = {

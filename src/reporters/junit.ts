@@ -1,6 +1,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { STRATEGIES } from '../core/types.js';
 import type { CheckResult, Report } from '../core/types.js';
+import { where } from './place.js';
 
 /** Element content as XMLBuilder takes it: `@_`-prefixed attributes, `#text`, child elements. */
 type XmlNode = Record<string, unknown>;
@@ -29,7 +30,7 @@ function failureText(result: CheckResult): string {
 function testcase(result: CheckResult): XmlNode {
   const node: XmlNode = {
     '@_classname': `mqtt-warden.${result.strategy}`,
-    '@_name': xmlAttribute(`${result.checkId} ${result.title} [${result.subject}]`),
+    '@_name': xmlAttribute(`${result.checkId} ${result.title} [${where(result)}]`),
     // The report does not time individual checks.
     '@_time': '0',
   };

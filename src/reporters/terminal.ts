@@ -1,3 +1,4 @@
+import { where } from './place.js';
 import picocolors from 'picocolors';
 import { SEVERITIES, STRATEGIES, severityRank } from '../core/types.js';
 import type { CheckResult, Evidence, Report, Severity, Status } from '../core/types.js';
@@ -47,7 +48,9 @@ function compareResults(a: CheckResult, b: CheckResult): number {
     STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
     (a.status === 'FAIL' ? severityRank(b.severity) - severityRank(a.severity) : 0) ||
     (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0) ||
-    (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0)
+    (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0) ||
+    (a.location.uri < b.location.uri ? -1 : a.location.uri > b.location.uri ? 1 : 0) ||
+    (a.location.line ?? 0) - (b.location.line ?? 0)
   );
 }
 
@@ -91,7 +94,7 @@ function statusBadge(c: Colors, result: CheckResult): string {
 function renderResult(c: Colors, result: CheckResult, verbose: boolean): string[] {
   const severity = result.status === 'FAIL' ? severityColor(c, result.severity)(result.severity.padEnd(SEVERITY_WIDTH)) : ' '.repeat(SEVERITY_WIDTH);
   const lines = [
-    `  ${statusBadge(c, result)} ${severity} ${c.bold(result.checkId)} ${clean(result.title)} ${c.dim(`[${clean(result.subject)}]`)}`,
+    `  ${statusBadge(c, result)} ${severity} ${c.bold(result.checkId)} ${clean(result.title)} ${c.dim(`[${clean(where(result))}]`)}`,
     indentBlock(clean(result.message)),
   ];
   if (result.status === 'FAIL') {

@@ -6,6 +6,7 @@
  */
 import { hostname } from 'node:os';
 import type { FactMap } from '../../core/facts.js';
+import { collectPortCheckFacts, type PortCheckOptions } from '../port-check.js';
 
 export interface SystemAuditOptions {
   /** Filesystem root to inspect; '/' for this host. */
@@ -13,6 +14,8 @@ export interface SystemAuditOptions {
   /** Timeout of each command or file read. */
   timeoutMs: number;
   onProgress?: (message: string) => void;
+  /** The port plan to compare with this host's sockets and firewall (`audit --port-plan`, `ports --check`). */
+  portPlan?: Omit<PortCheckOptions, 'root'>;
 }
 
 export interface SystemFacts {
@@ -24,9 +27,11 @@ export interface SystemFacts {
 
 export async function collectSystemFacts(opts: SystemAuditOptions): Promise<SystemFacts> {
   const live = opts.root === '/';
+  if (opts.portPlan) opts.onProgress?.('comparing the port plan with the listening sockets and the firewall');
+  const portFacts = await collectPortCheckFacts(opts.portPlan && { ...opts.portPlan, root: opts.root });
   return {
     name: live ? hostname() : opts.root,
-    facts: {},
+    facts: { ...portFacts },
     notes: ['Host checks (updates, advisories, key files, listening sockets, firewall) are not part of this version yet.'],
   };
 }

@@ -1,0 +1,650 @@
+/**
+ * Mosquitto 2.x configuration: `mosquitto.conf` with `include_dir`, the listeners
+ * it really opens (with what each one inherits), and the ACL, password and PSK files.
+ *
+ * Semantics follow mosquitto 2.0 `src/conf.c` (config__read, config__read_file_core)
+ * and mosquitto.conf(5):
+ * - one directive per line, `key args…` split on blanks; `#` starts a comment only at
+ *   the beginning of a line (string options take the rest of the line, so a trailing
+ *   `# x` after a path becomes part of the path; 2.0.11 ignores extra words after a boolean);
+ * - `include_dir DIR` reads DIR's `*.conf` files in sorted order at that point;
+ * - `listener PORT [ADDRESS]` starts a listener; listener options (certfile, protocol, …)
+ *   apply to the current listener, or to the "default listener" before the first one;
+ * - security options (password_file, acl_file, psk_file, allow_anonymous, plugin, …) are
+ *   global unless `per_listener_settings true`, then per listener;
+ * - the default listener (1883, all interfaces) exists only if a listener option was set
+ *   before the first `listener` line; with no listener at all, 2.0 listens on loopback
+ *   port 1883 only and lets anonymous clients in (unless allow_anonymous is set false).
+ */
+import { join } from 'node:path';
+import { ConfigReadError, errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
+
+export interface Directive extends SourceLoc {
+  key: string;
+  args: string[];
+  /** 1-based column of each argument. */
+  argColumns: number[];
+  /** The rest of the line after the key, trimmed: what mosquitto reads for string options (paths may hold blanks). */
+  value: string;
+}
+
+export interface MosquittoListener {
+  port: number;
+  /** The bind address; absent = all interfaces. */
+  bind?: string;
+  /** bind_interface (Linux SO_BINDTODEVICE). */
+  bindInterface?: string;
+  protocol: 'mqtt' | 'websockets';
+  /** A certificate or a PSK hint makes a listener TLS. */
+  tls: boolean;
+  /**
+   * Effective settings: the listener's own options, plus the security options it
+   * gets (its own with per_listener_settings, the global ones otherwise), each with
+   * the directive that set it. Unset keys are absent (defaults are the checks' business).
+   */
+  settings: Record<string, Directive>;
+  /** The `listener` line; for the default or implicit listener, the first directive that made it. */
+  location: SourceLoc;
+  kind: 'explicit' | 'default' | 'implicit-local';
+}
+
+export interface MosquittoBridge {
+  name: string;
+  location: SourceLoc;
+  settings: Record<string, Directive>;
+}
+
+export interface MosquittoConfig {
+  /** The top-level file. */
+  file: string;
+  /** Every file read (top-level first, then include_dir files in order). */
+  files: string[];
+  directives: Directive[];
+  perListenerSettings: boolean;
+  listeners: MosquittoListener[];
+  bridges: MosquittoBridge[];
+  /** Global (non-listener) settings: the last directive of each key. */
+  global: Record<string, Directive>;
+  /** Every value of repeatable global keys (log_type, log_dest, plugin …), in order. */
+  globalAll: Record<string, Directive[]>;
+  issues: ConfigIssue[];
+}
+
+/** Options that belong to a listener (mosquitto.conf(5) "Listeners" and "Certificate/PSK based SSL/TLS support"). */
+export const LISTENER_KEYS = new Set([
+  'bind_address',
+  'bind_interface',
+  'port',
+  'http_dir',
+  'max_connections',
+  'max_qos',
+  'max_topic_alias',
+  'mount_point',
+  'protocol',
+  'socket_domain',
+  'use_username_as_clientid',
+  'websockets_headers_size',
+  'cafile',
+  'capath',
+  'certfile',
+  'keyfile',
+  'ciphers',
+  'ciphers_tls1.3',
+  'crlfile',
+  'dhparamfile',
+  'require_certificate',
+  'tls_engine',
+  'tls_engine_kpass_sha1',
+  'tls_keyform',
+  'tls_version',
+  'use_identity_as_username',
+  'use_subject_as_username',
+  'psk_hint',
+  'enable_proxy_protocol',
+  'accept_protocol_versions',
+]);
+
+/** Options that are global, or per listener with `per_listener_settings true`. */
+export const SECURITY_KEYS = new Set([
+  'acl_file',
+  'allow_anonymous',
+  'allow_zero_length_clientid',
+  'auto_id_prefix',
+  'password_file',
+  'psk_file',
+  'plugin',
+  'auth_plugin',
+  'auth_plugin_deny_special_chars',
+]);
+const isSecurityKey = (k: string) => SECURITY_KEYS.has(k) || k.startsWith('plugin_opt_') || k.startsWith('auth_opt_');
+
+/** Bridge options (after `connection NAME`). */
+const BRIDGE_KEYS = new Set([
+  'address',
+  'addresses',
+  'topic',
+  'bridge_attempt_unsubscribe',
+  'bridge_bind_address',
+  'bridge_protocol_version',
+  'bridge_cafile',
+  'bridge_capath',
+  'bridge_certfile',
+  'bridge_keyfile',
+  'bridge_alpn',
+  'bridge_insecure',
+  'bridge_require_ocsp',
+  'bridge_tls_version',
+  'bridge_ciphers',
+  'bridge_identity',
+  'bridge_psk',
+  'bridge_outgoing_retain',
+  'bridge_max_packet_size',
+  'bridge_reload_type',
+  'cleansession',
+  'local_cleansession',
+  'idle_timeout',
+  'keepalive_interval',
+  'local_clientid',
+  'local_password',
+  'local_username',
+  'notifications',
+  'notifications_local_only',
+  'notification_topic',
+  'remote_clientid',
+  'remote_password',
+  'remote_username',
+  'restart_timeout',
+  'round_robin',
+  'start_type',
+  'threshold',
+  'try_private',
+  'clientid',
+  'username',
+  'password',
+]);
+
+/** Other global options (mosquitto.conf(5)); an unknown key makes mosquitto refuse to start. */
+const GLOBAL_KEYS = new Set([
+  'per_listener_settings',
+  'autosave_interval',
+  'autosave_on_changes',
+  'check_retain_source',
+  'clientid_prefixes',
+  'connection_messages',
+  'include_dir',
+  'log_dest',
+  'log_facility',
+  'log_timestamp',
+  'log_timestamp_format',
+  'log_type',
+  'max_inflight_bytes',
+  'max_inflight_messages',
+  'max_keepalive',
+  'max_packet_size',
+  'max_queued_bytes',
+  'max_queued_messages',
+  'memory_limit',
+  'message_size_limit',
+  'persistence',
+  'persistence_file',
+  'persistence_location',
+  'persistent_client_expiration',
+  'pid_file',
+  'queue_qos0_messages',
+  'retain_available',
+  'retained_persistence',
+  'set_tcp_nodelay',
+  'sys_interval',
+  'upgrade_outgoing_qos',
+  'user',
+  'websockets_log_level',
+  'listener',
+  'connection',
+  'global_plugin',
+  'global_max_clients',
+  'global_max_connections',
+]);
+
+const isKnownKey = (k: string) => LISTENER_KEYS.has(k) || isSecurityKey(k) || BRIDGE_KEYS.has(k) || GLOBAL_KEYS.has(k);
+
+const MAX_INCLUDE_DEPTH = 8;
+const MAX_LINE = 65536;
+
+/** Split a config line into directives (no trailing comments: mosquitto has none). */
+function splitLine(line: string, file: string, lineNo: number): Directive | undefined {
+  const re = /\S+/g;
+  const words: { w: string; col: number }[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line))) words.push({ w: m[0], col: m.index + 1 });
+  if (!words.length || words[0]!.w.startsWith('#')) return undefined;
+  return {
+    key: words[0]!.w,
+    args: words.slice(1).map((x) => x.w),
+    argColumns: words.slice(1).map((x) => x.col),
+    value: words.length > 1 ? line.slice(words[1]!.col - 1).trimEnd() : '',
+    file,
+    line: lineNo,
+    column: words[0]!.col,
+  };
+}
+
+interface ReadState {
+  io: ConfigIO;
+  files: string[];
+  directives: Directive[];
+  issues: ConfigIssue[];
+  stack: string[];
+}
+
+function readInto(st: ReadState, file: string, text: string) {
+  st.files.push(file);
+  st.stack.push(file);
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (line.length > MAX_LINE) {
+      st.issues.push({ file, line: i + 1, column: 1, message: `line longer than ${MAX_LINE} characters` });
+      continue;
+    }
+    const d = splitLine(line, file, i + 1);
+    if (!d) continue;
+    st.directives.push(d);
+    if (d.key === 'include_dir') {
+      const dir = d.args[0];
+      if (!dir) {
+        st.issues.push({ ...loc(d), message: 'include_dir needs a directory' });
+        continue;
+      }
+      if (st.stack.length > MAX_INCLUDE_DEPTH) {
+        st.issues.push({ ...loc(d), message: `include_dir nested deeper than ${MAX_INCLUDE_DEPTH}` });
+        continue;
+      }
+      let names: string[];
+      try {
+        names = st.io.listDir(dir);
+      } catch (e) {
+        st.issues.push({ ...loc(d), message: `include_dir ${dir}: cannot list the directory (${errCode(e)}); mosquitto refuses to start` });
+        continue;
+      }
+      // mosquitto sorts the file names (strcasecmp on 2.0) and reads only *.conf
+      for (const name of names.filter((n) => n.endsWith('.conf')).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))) {
+        const path = join(dir, name);
+        if (st.stack.includes(path)) {
+          st.issues.push({ ...loc(d), message: `include cycle: ${path}` });
+          continue;
+        }
+        try {
+          readInto(st, path, st.io.readFile(path));
+        } catch (e) {
+          st.issues.push({ ...loc(d), message: `cannot read ${path}: ${errCode(e)}` });
+        }
+      }
+    }
+  }
+  st.stack.pop();
+}
+
+const loc = (d: SourceLoc): SourceLoc => ({ file: d.file, line: d.line, column: d.column });
+
+const BOOL_KEYS = new Set([
+  'allow_anonymous',
+  'allow_zero_length_clientid',
+  'per_listener_settings',
+  'connection_messages',
+  'require_certificate',
+  'use_identity_as_username',
+  'use_subject_as_username',
+  'use_username_as_clientid',
+  'persistence',
+  'log_timestamp',
+  'retain_available',
+  'set_tcp_nodelay',
+  'queue_qos0_messages',
+  'upgrade_outgoing_qos',
+  'check_retain_source',
+  'autosave_on_changes',
+]);
+const INT_KEYS = new Set(['max_connections', 'max_keepalive', 'max_packet_size', 'sys_interval', 'max_inflight_messages', 'max_queued_messages', 'message_size_limit', 'max_qos', 'websockets_headers_size', 'memory_limit', 'autosave_interval', 'max_inflight_bytes', 'max_queued_bytes', 'max_topic_alias']);
+
+function validate(d: Directive, issues: ConfigIssue[]) {
+  const at = (i: number) => ({ file: d.file, line: d.line, column: d.argColumns[i] ?? d.column });
+  if (!isKnownKey(d.key)) {
+    issues.push({ ...loc(d), message: `unknown directive "${d.key}" (mosquitto 2.0 refuses to start on unknown options)` });
+    return;
+  }
+  const hash = d.args.findIndex((a) => a.startsWith('#'));
+  if (hash > 0 && /(file|path|dir|location|prefix)$/.test(d.key)) {
+    issues.push({ ...at(hash), message: `"${d.key}": mosquitto has no trailing comments; the value read is "${d.value}"` });
+  }
+  if (BOOL_KEYS.has(d.key)) {
+    if (d.args.length !== 1 || !['true', 'false'].includes(d.args[0]!)) issues.push({ ...at(0), message: `${d.key} takes true or false` });
+  } else if (INT_KEYS.has(d.key)) {
+    if (d.args.length !== 1 || !/^-?\d+$/.test(d.args[0]!)) issues.push({ ...at(0), message: `${d.key} takes a whole number` });
+  } else if (d.key === 'listener') {
+    const p = Number(d.args[0]);
+    if (!/^\d+$/.test(d.args[0] ?? '') || p > 65535 || d.args.length > 2) issues.push({ ...at(0), message: 'listener takes a port (0–65535) and an optional bind address' });
+  } else if (d.key === 'protocol') {
+    if (!['mqtt', 'websockets'].includes(d.args[0] ?? '')) issues.push({ ...at(0), message: 'protocol takes mqtt or websockets' });
+  } else if (d.key !== 'clientid_prefixes' && d.key !== 'auto_id_prefix' && d.args.length === 0) {
+    issues.push({ ...loc(d), message: `${d.key} needs a value` });
+  }
+}
+
+/** True/false value of a boolean directive (undefined when unset or malformed). */
+export function flag(d: Directive | undefined): boolean | undefined {
+  if (!d) return undefined;
+  if (d.args[0] === 'true') return true;
+  if (d.args[0] === 'false') return false;
+  return undefined;
+}
+
+/** Whole-number value of a directive (undefined when unset or malformed). */
+export function intArg(d: Directive | undefined): number | undefined {
+  if (!d || !/^-?\d+$/.test(d.args[0] ?? '')) return undefined;
+  return Number(d.args[0]);
+}
+
+/** Parse mosquitto.conf text (and its include_dir files through `io`). */
+export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = fsIO()): MosquittoConfig {
+  const st: ReadState = { io, files: [], directives: [], issues: [], stack: [] };
+  readInto(st, file, text);
+  for (const d of st.directives) validate(d, st.issues);
+
+  const plsDirective = st.directives.filter((d) => d.key === 'per_listener_settings').at(-1);
+  const perListener = flag(plsDirective) === true;
+  if (plsDirective) {
+    const firstSecurity = st.directives.find((d) => isSecurityKey(d.key));
+    if (firstSecurity && st.directives.indexOf(firstSecurity) < st.directives.indexOf(plsDirective)) {
+      st.issues.push({ ...loc(plsDirective), message: 'per_listener_settings must come before any security option (mosquitto refuses to start otherwise)' });
+    }
+  }
+
+  interface Section {
+    settings: Record<string, Directive>;
+    all: Record<string, Directive[]>;
+    location?: SourceLoc;
+    port?: number;
+    bind?: string;
+  }
+  const newSection = (): Section => ({ settings: {}, all: {} });
+  const defaultListener = newSection();
+  const listeners: (Section & { location: SourceLoc })[] = [];
+  const bridges: MosquittoBridge[] = [];
+  const global: Record<string, Directive> = {};
+  const globalAll: Record<string, Directive[]> = {};
+  let current: Section = defaultListener;
+  let bridge: MosquittoBridge | undefined;
+
+  const put = (sec: { settings: Record<string, Directive>; all?: Record<string, Directive[]> }, d: Directive) => {
+    sec.settings[d.key] = d;
+    if (sec.all) (sec.all[d.key] ??= []).push(d);
+  };
+  for (const d of st.directives) {
+    if (d.key === 'listener') {
+      const port = Number(d.args[0]);
+      current = { ...newSection(), location: loc(d), port: Number.isFinite(port) ? port : 0, ...(d.args[1] ? { bind: d.args[1] } : {}) };
+      listeners.push(current as Section & { location: SourceLoc });
+      bridge = undefined;
+      continue;
+    }
+    if (d.key === 'connection') {
+      bridge = { name: d.args[0] ?? '', location: loc(d), settings: {} };
+      bridges.push(bridge);
+      continue;
+    }
+    if (bridge && BRIDGE_KEYS.has(d.key)) {
+      put(bridge, d);
+      continue;
+    }
+    if (LISTENER_KEYS.has(d.key)) {
+      put(current, d);
+      continue;
+    }
+    if (isSecurityKey(d.key) && perListener) {
+      put(current, d);
+      continue;
+    }
+    global[d.key] = d;
+    (globalAll[d.key] ??= []).push(d);
+  }
+
+  // The deprecated `port`/`bind_address` and any listener option before the first
+  // `listener` line create the default listener (conf.c, config__read).
+  const defaultKeys = Object.keys(defaultListener.settings);
+  const triggersDefault = defaultKeys.some(
+    (k) =>
+      k === 'port' ||
+      k === 'bind_address' ||
+      k === 'bind_interface' ||
+      k === 'use_identity_as_username' ||
+      k === 'use_subject_as_username' ||
+      k === 'mount_point' ||
+      k === 'max_connections' ||
+      k === 'protocol' ||
+      k === 'socket_domain' ||
+      k === 'password_file' ||
+      k === 'psk_file' ||
+      k === 'plugin' ||
+      k === 'auth_plugin' ||
+      k === 'allow_anonymous',
+  );
+
+  const securityOf = (sec: Section): Record<string, Directive> => {
+    if (perListener) return Object.fromEntries(Object.entries(sec.settings).filter(([k]) => isSecurityKey(k)));
+    return Object.fromEntries(Object.entries(global).filter(([k]) => isSecurityKey(k)));
+  };
+  const build = (sec: Section, kind: MosquittoListener['kind'], port: number, location: SourceLoc, bind?: string): MosquittoListener => {
+    const own = Object.fromEntries(Object.entries(sec.settings).filter(([k]) => LISTENER_KEYS.has(k)));
+    const settings = { ...own, ...securityOf(sec) };
+    const protocol = sec.settings.protocol?.args[0] === 'websockets' ? 'websockets' : 'mqtt';
+    const bindInterface = sec.settings.bind_interface?.args[0];
+    return {
+      port,
+      ...(bind ? { bind } : {}),
+      ...(bindInterface ? { bindInterface } : {}),
+      protocol,
+      tls: Boolean(sec.settings.certfile || sec.settings.psk_hint || (perListener && sec.settings.psk_file) || (!perListener && global.psk_file && sec.settings.psk_hint)),
+      settings,
+      location,
+      kind,
+    };
+  };
+
+  const out: MosquittoListener[] = [];
+  if (triggersDefault) {
+    const first = Object.values(defaultListener.settings).sort((a, b) => st.directives.indexOf(a) - st.directives.indexOf(b))[0]!;
+    const port = intArg(defaultListener.settings.port) ?? 1883;
+    const bind = defaultListener.settings.bind_address?.args[0];
+    out.push(build(defaultListener, 'default', port, loc(defaultListener.settings.port ?? first), bind));
+  } else if (defaultKeys.length) {
+    const d = Object.values(defaultListener.settings)[0]!;
+    st.issues.push({ ...loc(d), message: `${d.key} appears before any "listener" line and no default listener exists, so it has no effect` });
+  }
+  for (const l of listeners) out.push(build(l, 'explicit', l.port ?? 0, l.location, l.bind));
+  if (!out.length) {
+    // Local-only mode (2.0): loopback 1883 (127.0.0.1 and ::1), anonymous allowed unless set false.
+    const settings = securityOf(defaultListener);
+    const where = { file, line: 1, column: 1 };
+    out.push({ port: 1883, bind: '127.0.0.1', protocol: 'mqtt', tls: false, settings, location: where, kind: 'implicit-local' });
+  }
+  return {
+    file,
+    files: st.files,
+    directives: st.directives,
+    perListenerSettings: perListener,
+    listeners: out,
+    bridges,
+    global,
+    globalAll,
+    issues: st.issues,
+  };
+}
+
+/**
+ * Load mosquitto.conf from a file. Throws ConfigReadError only when this file
+ * itself cannot be read; everything else is an issue.
+ */
+export function loadMosquittoConfig(file: string, io: ConfigIO = fsIO()): MosquittoConfig {
+  let text: string;
+  try {
+    text = io.readFile(file);
+  } catch (e) {
+    throw new ConfigReadError(file, e);
+  }
+  return parseMosquittoConfig(text, file, io);
+}
+
+/**
+ * Whether anonymous clients may connect on this listener, and the directive that
+ * decides it (absent = the built-in default).
+ */
+export function anonymousAllowed(cfg: MosquittoConfig, l: MosquittoListener): { allowed: boolean; by?: Directive } {
+  const d = l.settings.allow_anonymous;
+  const v = flag(d);
+  if (v !== undefined) return { allowed: v, by: d! };
+  // 2.0: false by default, except in local-only mode (no listener configured).
+  return { allowed: l.kind === 'implicit-local' };
+}
+
+// ---------------------------------------------------------------- ACL file
+
+export interface AclRule extends SourceLoc {
+  kind: 'topic' | 'pattern';
+  access: 'read' | 'write' | 'readwrite' | 'deny';
+  topic: string;
+  /** The `user` block the rule is in; undefined = before any `user` line (applies to anonymous clients). */
+  user?: string;
+}
+
+export interface AclFile {
+  file: string;
+  rules: AclRule[];
+  users: (SourceLoc & { name: string })[];
+  issues: ConfigIssue[];
+}
+
+/** Parse a mosquitto ACL file (mosquitto.conf(5), "acl_file"). */
+export function parseMosquittoAcl(text: string, file: string): AclFile {
+  const rules: AclRule[] = [];
+  const users: AclFile['users'] = [];
+  const issues: ConfigIssue[] = [];
+  let user: string | undefined;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    const m = /^(\s*)(\S+)(?:\s+(.*?))?\s*$/.exec(line);
+    if (!m || m[2]!.startsWith('#')) return;
+    const column = m[1]!.length + 1;
+    const key = m[2]!;
+    const rest = m[3] ?? '';
+    const at = { file, line: i + 1, column };
+    if (key === 'user') {
+      if (!rest) issues.push({ ...at, message: 'user needs a name' });
+      user = rest;
+      users.push({ ...at, name: rest });
+      return;
+    }
+    if (key === 'topic' || key === 'pattern') {
+      const w = /^(read|write|readwrite|deny)\s+(.+)$/.exec(rest);
+      const access = (w ? w[1] : 'readwrite') as AclRule['access'];
+      const topic = w ? w[2]! : rest;
+      if (!topic) {
+        issues.push({ ...at, message: `${key} needs a topic filter` });
+        return;
+      }
+      rules.push({ ...at, kind: key, access, topic, ...(user !== undefined && key === 'topic' ? { user } : {}) });
+      return;
+    }
+    issues.push({ ...at, message: `unknown ACL line "${key}" (expected user, topic or pattern)` });
+  });
+  return { file, rules, users, issues };
+}
+
+// ---------------------------------------------------------------- password file
+
+export type PasswordScheme = 'sha512-pbkdf2' | 'sha512' | 'argon2id' | 'plain' | 'unknown';
+
+export interface PasswordEntry extends SourceLoc {
+  username: string;
+  scheme: PasswordScheme;
+  /** $7$ iteration count. */
+  iterations?: number;
+  /** Decoded salt length in bytes. */
+  saltBytes?: number;
+  /** The stored hash string (never a plain password: plain entries keep "<redacted>"). */
+  hash: string;
+}
+
+export interface PasswordFile {
+  file: string;
+  entries: PasswordEntry[];
+  issues: ConfigIssue[];
+}
+
+/** Parse a mosquitto_passwd file: `user:$7$iter$salt$hash`, `user:$6$salt$hash`, `user:$argon2id$…`. */
+export function parseMosquittoPasswd(text: string, file: string): PasswordFile {
+  const entries: PasswordEntry[] = [];
+  const issues: ConfigIssue[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (!line.trim() || line.trimStart().startsWith('#')) return;
+    const at = { file, line: i + 1, column: 1 };
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      issues.push({ ...at, message: 'expected username:hash' });
+      return;
+    }
+    const username = line.slice(0, colon);
+    const hash = line.slice(colon + 1);
+    let m: RegExpExecArray | null;
+    if ((m = /^\$7\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(hash))) {
+      entries.push({ ...at, username, scheme: 'sha512-pbkdf2', iterations: Number(m[1]), saltBytes: Buffer.from(m[2]!, 'base64').length, hash });
+    } else if ((m = /^\$6\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(hash))) {
+      entries.push({ ...at, username, scheme: 'sha512', saltBytes: Buffer.from(m[1]!, 'base64').length, hash });
+    } else if (hash.startsWith('$argon2id$')) {
+      entries.push({ ...at, username, scheme: 'argon2id', hash });
+    } else if (!hash.startsWith('$')) {
+      entries.push({ ...at, username, scheme: 'plain', hash: '<redacted>' });
+    } else {
+      entries.push({ ...at, username, scheme: 'unknown', hash: hash.slice(0, 4) });
+      issues.push({ ...at, column: colon + 2, message: `unrecognised hash format for user "${username}"` });
+    }
+  });
+  return { file, entries, issues };
+}
+
+// ---------------------------------------------------------------- PSK file
+
+export interface PskEntry extends SourceLoc {
+  identity: string;
+  /** Key length in bits (hex digits × 4); the key itself is never kept. */
+  keyBits: number;
+  validHex: boolean;
+}
+
+export interface PskFile {
+  file: string;
+  entries: PskEntry[];
+  issues: ConfigIssue[];
+}
+
+/** Parse a mosquitto PSK file: `identity:hexkey` per line. */
+export function parseMosquittoPsk(text: string, file: string): PskFile {
+  const entries: PskEntry[] = [];
+  const issues: ConfigIssue[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (!line.trim() || line.trimStart().startsWith('#')) return;
+    const at = { file, line: i + 1, column: 1 };
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      issues.push({ ...at, message: 'expected identity:hexkey' });
+      return;
+    }
+    const key = line.slice(colon + 1).trim();
+    const validHex = /^[0-9a-fA-F]+$/.test(key);
+    if (!validHex) issues.push({ ...at, column: colon + 2, message: 'the key must be hexadecimal' });
+    entries.push({ ...at, identity: line.slice(0, colon), keyBits: key.length * 4, validHex });
+  });
+  return { file, entries, issues };
+}

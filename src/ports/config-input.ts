@@ -1,0 +1,99 @@
+/**
+ * Planner input from real configuration: EMQX (base.hocon < cluster.hocon <
+ * emqx.conf, read by src/config/emqx.ts) and mosquitto.conf (src/config/mosquitto.ts).
+ * Only adapts their results; the parsing is theirs.
+ */
+import { loadEmqxConfig, type EmqxConfig } from '../config/emqx.js';
+import { loadMosquittoConfig, type MosquittoConfig } from '../config/mosquitto.js';
+import type { ConfigIO, SourceLoc } from '../config/io.js';
+import type { ListenerInput, NodeInput, PlanWarning } from './types.js';
+
+export class ConfigInputError extends Error {}
+
+const at = (l: SourceLoc) => `${l.file}:${l.line}`;
+
+function issueWarnings(issues: readonly (SourceLoc & { message: string })[]): PlanWarning[] {
+  return issues.map((i) => ({ code: 'config-issue' as const, severity: 'medium' as const, message: `${i.file}:${i.line}:${i.column}: ${i.message}` }));
+}
+
+/**
+ * Whether a dashboard listener is on. EMQX 5.1+ deprecated `enable` for the
+ * dashboard listeners: "The listener is disabled if `bind` is `0`"
+ * (emqx_dashboard_schema bind.desc), and the shipped examples enable HTTPS by
+ * setting `bind` alone. So only an `enable = false` written in a file turns a
+ * listener with a non-zero bind off; the built-in `enable = false` default does not.
+ */
+function dashboardOn(cfg: Pick<EmqxConfig, 'get'>, d: EmqxConfig['dashboard']['listeners'][number]): boolean {
+  if (d.bind.port === 0) return false;
+  const enable = cfg.get(`${d.path}.enable`);
+  return !(enable && !enable.default && enable.value === false);
+}
+
+/** The listeners of an EMQX config (MQTT and dashboard), disabled ones and `bind = 0` included as disabled. */
+export function emqxListeners(cfg: Pick<EmqxConfig, 'listeners' | 'dashboard' | 'get'>): ListenerInput[] {
+  const out: ListenerInput[] = [];
+  for (const l of cfg.listeners) {
+    out.push({
+      type: l.type,
+      name: l.name,
+      port: l.bind.port,
+      ...(l.bind.address !== undefined && { bind: l.bind.address }),
+      enabled: l.enabled && l.bind.port !== 0,
+      source: l.location ? `${l.path} (${at(l.location)})` : `EMQX default ${l.path}`,
+    });
+  }
+  for (const d of cfg.dashboard.listeners) {
+    out.push({
+      type: d.name === 'https' ? 'dashboard-https' : 'dashboard-http',
+      name: d.name,
+      port: d.bind.port,
+      ...(d.bind.address !== undefined && { bind: d.bind.address }),
+      enabled: dashboardOn(cfg, d),
+      source: d.location ? `${d.path} (${at(d.location)})` : `EMQX default ${d.path}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * The node of an EMQX config, plus the other nodes of `cluster.static.seeds`
+ * (assumed to share this config, as cluster members usually do).
+ */
+export function nodesFromEmqx(files: string[], io?: ConfigIO): { nodes: NodeInput[]; warnings: PlanWarning[] } {
+  const cfg = loadEmqxConfig({ files, ...(io && { io }) });
+  if (!cfg.files.length) throw new ConfigInputError(`cannot read any EMQX config file of ${files.join(', ')}`);
+  const listeners = emqxListeners(cfg);
+  const discovery = cfg.rpc.portDiscovery === 'manual' ? 'manual' : 'stateless';
+  const shared = {
+    kind: 'emqx' as const,
+    listeners,
+    rpc: { portDiscovery: discovery, serverPort: cfg.rpc.serverPort } as NodeInput['rpc'],
+    protoDist: cfg.cluster.protoDist,
+  };
+  const nodes: NodeInput[] = [{ name: cfg.nodeName, ...shared, source: files.join(', ') }];
+  for (const seed of cfg.cluster.staticSeeds) {
+    if (seed !== cfg.nodeName) nodes.push({ name: seed, ...shared, source: 'cluster.static.seeds' });
+  }
+  return { nodes, warnings: issueWarnings(cfg.issues) };
+}
+
+/** A Mosquitto broker from mosquitto.conf; `label` names it in the plan, `addresses` place it on a host. */
+export function nodeFromMosquitto(file: string, opts: { label?: string; addresses?: string[]; io?: ConfigIO } = {}): { node: NodeInput; warnings: PlanWarning[] } {
+  let cfg: MosquittoConfig;
+  try {
+    cfg = loadMosquittoConfig(file, opts.io);
+  } catch (e) {
+    throw new ConfigInputError((e as Error).message);
+  }
+  const listeners: ListenerInput[] = cfg.listeners.map((l) => ({
+    type: l.protocol === 'websockets' ? (l.tls ? 'wss' : 'ws') : l.tls ? 'ssl' : 'tcp',
+    port: l.port,
+    ...(l.bind !== undefined && { bind: l.bind }),
+    enabled: l.port !== 0,
+    source: `${l.kind === 'explicit' ? 'listener' : l.kind === 'default' ? 'default listener' : 'no listener configured: loopback only'} (${at(l.location)})`,
+  }));
+  return {
+    node: { name: opts.label ?? `mosquitto (${file})`, kind: 'mosquitto', listeners, ...(opts.addresses?.length && { addresses: opts.addresses }), source: file },
+    warnings: issueWarnings(cfg.issues),
+  };
+}
