@@ -200,3 +200,24 @@ test('config: schema errors name the file and the field', () => {
   assert.throws(() => parseConfig('ban: { table: "bad name" }\n', 'g.yaml'), /ban\.table/);
   assert.equal(parseConfig('', 'empty.yaml').detect.auth.maxretry, 5);
 });
+
+test('the open connections of a banned address no longer make other failures ambiguous', () => {
+  const events: [string, string | undefined][] = [];
+  const p = new MosquittoParser({ event: (k, ip) => void events.push([k, ip]) });
+  const feed = (l: string) => p.line(l, 0, l.length, 0);
+  feed('1700000000: New connection from 192.0.2.1:1000 on port 1883.'); // attacker, cut off by its ban
+  feed('1700000000: New connection from 2001:db8::2:1001 on port 1883.');
+  feed('1700000000: Client <unknown> disconnected, not authorised.');
+  assert.deepEqual(events.at(-1), ['auth-failure', undefined], 'two addresses open: not attributed');
+  p.forgetAddress('192.0.2.1');
+  feed('1700000001: New connection from 2001:db8::2:1002 on port 1883.');
+  feed('1700000001: Client <unknown> disconnected, not authorised.');
+  assert.deepEqual(events.at(-1), ['auth-failure', '2001:db8::2']);
+  // snapshot/restore keeps the open connections
+  feed('1700000002: New connection from 192.0.2.9:1003 on port 1883.');
+  const q = new MosquittoParser({ event: (k, ip) => void events.push([k, ip]) });
+  q.restore(p.snapshot());
+  const l = '1700000002: Client <unknown> disconnected, not authorised.';
+  q.line(l, 0, l.length, 0);
+  assert.deepEqual(events.at(-1), ['auth-failure', undefined], 'restored: 2001:db8::2 (one left open) and 192.0.2.9 are open');
+});

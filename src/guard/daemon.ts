@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import { makeBackend, type BanBackend, type BanEntry } from './backends/index.js';
 import type { GuardConfig } from './config.js';
 import { Detector, type BanDecision } from './detector.js';
-import type { EventKind, EventSink } from './events.js';
+import type { EventKind, EventSink, LineParser } from './events.js';
 import { normaliseIp, type AllowList } from './ip.js';
 import type { LineCounters } from './lines.js';
 import { GuardMetrics } from './metrics.js';
@@ -54,6 +54,7 @@ export class GuardDaemon {
   readonly allow: AllowList;
   readonly node = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private readonly sources: Source[] = [];
+  private readonly parsers: LineParser[] = [];
   private redis: RedisSync | undefined;
   private pendingFailures: FailureRow[] = [];
   private pendingBans: (BanRow & { t0: number })[] = [];
@@ -84,6 +85,7 @@ export class GuardDaemon {
   private onBan(d: BanDecision): void {
     const now = Date.now();
     this.pendingBans.push({ ip: d.ip, reason: d.reason, created: d.time, expires: now + d.seconds * 1000, origin: 'local', offence: d.offence, t0: performance.now() });
+    if (!this.o.dryRun) for (const p of this.parsers) p.forgetAddress?.(d.ip);
     this.o.log('warn', 'ban', { ip: d.ip, reason: d.reason, events: d.count, seconds: d.seconds, offence: d.offence, source: this.currentSource, dryRun: this.o.dryRun });
   }
 
@@ -136,6 +138,7 @@ export class GuardDaemon {
     if (existing && existing.expires >= b.expires) return;
     this.state.recordBan({ ip, reason: b.reason, created: Date.now(), expires: b.expires, origin: `cluster:${b.node}`, offence: existing?.offence ?? 1 });
     this.detector.markBanned(ip, b.expires);
+    for (const p of this.parsers) p.forgetAddress?.(ip);
     this.o.log('info', 'ban from another node', { ip, node: b.node, seconds: Math.round((b.expires - Date.now()) / 1000) });
     this.apply([{ ip, seconds: (b.expires - Date.now()) / 1000, reason: b.reason, expires: b.expires, origin: 'cluster' }]);
   }
@@ -190,6 +193,7 @@ export class GuardDaemon {
       },
     };
     const parser = makeParser(s.format, sink, this.cfg);
+    this.parsers.push(parser);
     if (s.type === 'file') {
       return new FileSource({
         path: s.path,

@@ -25,4 +25,10 @@ export interface LineParser {
    */
   snapshot?(): string;
   restore?(snapshot: string): void;
+  /**
+   * The address was just banned: its open connections can send nothing more
+   * (the firewall drops their packets), so they must not make later failures
+   * of other addresses ambiguous.
+   */
+  forgetAddress?(ip: string): void;
 }

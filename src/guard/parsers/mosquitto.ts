@@ -230,6 +230,13 @@ export class MosquittoParser implements LineParser {
     }
   }
 
+  forgetAddress(ip: string): void {
+    if (this.slot?.ip === ip) this.slot = undefined;
+    if (!this.openPerIp.has(ip)) return;
+    for (const [key, conn] of this.open) if (conn.ip === ip) this.open.delete(key);
+    this.openPerIp.delete(ip);
+  }
+
   private add(key: string, ip: string, opened: number): void {
     if (!this.slot && !this.open.size) {
       this.slot = { key, ip, opened };
