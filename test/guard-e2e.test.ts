@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLab, netnsUnavailable, type Lab } from './helpers/netns.js';
@@ -87,7 +87,7 @@ test('guard bans a brute-forcing namespace with real nftables; the client and th
 
     // IPv6: the same attacker over fd77:: lands in the ipv6 set.
     for (let i = 0; i < 3; i++) assert.equal(await pub(lab, 'attacker', node!.ipv6, `v6guess${i}`), false);
-    assert.ok(await until(async () => !(await lab.canConnect('attacker', node!.ipv6, 1883, 500)), 5000, 100), `IPv6 attacker not banned\n${glog.text()}`);
+    assert.ok(await until(async () => !(await lab.canConnect('attacker', node!.ipv6, 1883, 500)), 5000, 100), `IPv6 attacker not banned\n${glog.text()}\n--- mosquitto.log ---\n${readFileSync(log, 'utf8').replace(/\d+: New connection from fd77::2:\d+ on port 1883\.\n\d+: Client <unknown> closed its connection\.\n/g, '').split('\n').slice(-60).join('\n')}`);
     assert.equal(await lab.canConnect('client', node!.ipv6, 1883), true);
 
     // Metrics on the node's loopback.

@@ -192,7 +192,7 @@ export class GuardDaemon {
         this.detector.event(kind, ip, time, user);
       },
     };
-    const parser = makeParser(s.format, sink, this.cfg);
+    const parser = makeParser(s.format, sink, this.cfg, this.o.dryRun ? {} : { isBanned: (ip) => this.detector.isBanned(ip, Date.now()) });
     this.parsers.push(parser);
     if (s.type === 'file') {
       return new FileSource({

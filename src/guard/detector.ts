@@ -129,6 +129,11 @@ export class Detector implements EventSink {
     if (!r.allowed) this.feed(r, kind, ip, time);
   }
 
+  isBanned(ip: string, now: number): boolean {
+    const r = this.recs.get(ip);
+    return r !== undefined && r.bannedUntil > now;
+  }
+
   /** Mark an address banned (restored bans, bans from other nodes) so its events are not counted towards a second ban. */
   markBanned(ip: string, until: number): void {
     const r = this.rec(ip, Math.min(until, Date.now()));

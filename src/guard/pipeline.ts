@@ -8,14 +8,14 @@ import type { EventSink, LineParser } from './events.js';
 import { AllowList, defaultAllow } from './ip.js';
 import { EmqxParser } from './parsers/emqx.js';
 import { GenericParser } from './parsers/generic.js';
-import { MosquittoParser } from './parsers/mosquitto.js';
+import { MosquittoParser, type MosquittoParserOptions } from './parsers/mosquitto.js';
 
 export type Format = 'mosquitto' | 'emqx' | 'generic';
 
-export function makeParser(format: Format, sink: EventSink, cfg: GuardConfig): LineParser {
+export function makeParser(format: Format, sink: EventSink, cfg: GuardConfig, opts: MosquittoParserOptions = {}): LineParser {
   switch (format) {
     case 'mosquitto':
-      return new MosquittoParser(sink);
+      return new MosquittoParser(sink, opts);
     case 'emqx':
       return new EmqxParser(sink);
     case 'generic':

@@ -51,6 +51,12 @@ export interface MosquittoParserOptions {
   maxOpen?: number;
   /** Open connections without an outcome are forgotten after this long (ms of log time). */
   openTtlMs?: number;
+  /**
+   * Addresses banned right now (daemon only). Their new connections are not
+   * tracked: the firewall drops their packets, so such a connection may never
+   * get an outcome line and would make every later failure ambiguous.
+   */
+  isBanned?: (ip: string) => boolean;
 }
 
 export class MosquittoParser implements LineParser {
@@ -69,8 +75,10 @@ export class MosquittoParser implements LineParser {
   private readonly maxOpen: number;
   private readonly openTtlMs: number;
   private lastSweep = 0;
+  private readonly isBanned: ((ip: string) => boolean) | undefined;
 
   constructor(private readonly sink: EventSink, opts: MosquittoParserOptions = {}) {
+    this.isBanned = opts.isBanned;
     this.maxOpen = opts.maxOpen ?? 4096;
     this.openTtlMs = opts.openTtlMs ?? 30_000;
   }
@@ -148,7 +156,7 @@ export class MosquittoParser implements LineParser {
     if (!ip) return;
     if (this.open.size >= this.maxOpen || time - this.lastSweep > 10_000) this.sweep(time);
     this.forget(key);
-    this.add(key, ip, time);
+    if (!this.isBanned?.(ip)) this.add(key, ip, time);
     this.sink.event('connect', ip, time);
   }
 
