@@ -9,7 +9,7 @@
  * line stays buffered; `consumed` counts only the bytes of complete lines, so
  * it is the position to store and to resume from.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { LineParser } from './events.js';
 
 export interface LineCounters {
@@ -41,8 +41,17 @@ export class LineSplitter {
   push(chunk: Buffer): void {
     let buf = chunk;
     if (this.rest) {
-      buf = Buffer.concat([this.rest, chunk]);
+      // Complete the buffered partial line with the head of the chunk (a small copy), instead of
+      // copying the whole chunk behind it.
+      const nl = chunk.indexOf(10);
+      const rest = this.rest;
       this.rest = undefined;
+      if (nl < 0) buf = Buffer.concat([rest, chunk]);
+      else {
+        this.push(Buffer.concat([rest, chunk.subarray(0, nl + 1)]));
+        if (nl + 1 >= chunk.length) return;
+        buf = chunk.subarray(nl + 1);
+      }
     }
     let from = 0;
     if (this.discarding) {
@@ -61,8 +70,10 @@ export class LineSplitter {
       return;
     }
     const body = buf.subarray(from, last);
-    const text = body.toString('utf8');
-    const valid = isUtf8(body);
+    // Pure ASCII (the usual broker log) decodes as latin1, a plain copy; anything else as UTF-8.
+    const ascii = isAscii(body);
+    const text = body.toString(ascii ? 'latin1' : 'utf8');
+    const valid = ascii || isUtf8(body);
     const hasNul = body.indexOf(0) >= 0;
     const now = this.clock();
     const c = this.counters;
