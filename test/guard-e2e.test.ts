@@ -101,7 +101,9 @@ test('guard bans a brute-forcing namespace with real nftables; the client and th
     assert.equal(await pub(lab, 'attacker', node!.ipv4, 'secret'), true, 'after the ban the attacker (with the right password) gets in again');
 
     // Operator view, then clean shutdown and --remove.
-    const status = JSON.parse(execFileSync(process.execPath, [CLI, 'guard', '--config', config, 'status', '--format', 'json']).toString()) as { failuresPerIp: { ip: string; n: number }[] };
+    const status = JSON.parse(execFileSync(process.execPath, [CLI, 'guard', '--config', config, 'status', '--format', 'json']).toString()) as { failuresPerIp: { ip: string; n: number }[]; positions: { source: string; offset: number }[] };
+    assert.equal(status.positions[0]?.source, `file:${log}`);
+    assert.ok(status.positions[0]!.offset > 0);
     const per = Object.fromEntries(status.failuresPerIp.map((f) => [f.ip, f.n]));
     assert.equal(per[attacker!.ipv4], 3);
     assert.equal(per[attacker!.ipv6], 3);

@@ -166,11 +166,13 @@ export function register(program: Command, setExit: SetExit): void {
       const st = await stateFile(cfg);
       try {
         const bans = st.activeBans();
-        const status = { state: cfg.state, activeBans: bans.length, failures: st.failureTotal(), failuresPerIp: st.failureCounts(20), bans };
+        const positions = st.positions().map((p) => ({ ...p, updated: new Date(p.updated).toISOString() }));
+        const status = { state: cfg.state, activeBans: bans.length, failures: st.failureTotal(), failuresPerIp: st.failureCounts(20), bans, positions };
         if (flags.format === 'json') process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
         else {
           process.stdout.write(`State: ${cfg.state}\nActive bans: ${bans.length}\nRecent refused logins: ${status.failures}\n`);
           for (const f of status.failuresPerIp) process.stdout.write(`  ${(f.ip ?? '(no unique address)').padEnd(40)} ${f.n}\n`);
+          for (const p of positions) process.stdout.write(`Source ${p.source}: byte ${p.offset} of inode ${p.inode} (${p.updated})\n`);
         }
       } finally {
         st.close();

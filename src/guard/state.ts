@@ -66,6 +66,7 @@ export class StateStore {
       position: this.db.prepare(`INSERT INTO positions (source, inode, offset, head, context, updated) VALUES (@source, @inode, @offset, @head, @context, @updated)
         ON CONFLICT(source) DO UPDATE SET inode = excluded.inode, offset = excluded.offset, head = excluded.head, context = excluded.context, updated = excluded.updated`),
       getPosition: this.db.prepare(`SELECT source, inode, offset, head, context FROM positions WHERE source = ?`),
+      positions: this.db.prepare(`SELECT source, inode, offset, updated FROM positions ORDER BY source`),
       activeBans: this.db.prepare(`SELECT * FROM bans WHERE expires > ? ORDER BY expires`),
       getBan: this.db.prepare(`SELECT * FROM bans WHERE ip = ?`),
       deleteBan: this.db.prepare(`DELETE FROM bans WHERE ip = ?`),
@@ -106,6 +107,10 @@ export class StateStore {
 
   position(source: string): Position | undefined {
     return this.stmts.getPosition.get(source) as Position | undefined;
+  }
+
+  positions(): { source: string; inode: string; offset: number; updated: number }[] {
+    return this.stmts.positions.all() as { source: string; inode: string; offset: number; updated: number }[];
   }
 
   activeBans(now = Date.now()): BanRow[] {
