@@ -18,6 +18,7 @@ import { renderCatalogue, CATALOGUE_FORMATS, type CatalogueFormat } from './repo
 import { VERSION } from './version.js';
 import { int, num, readText, UsageError } from './cli/common.js';
 import { COMMANDS } from './cli/commands.js';
+import { loadPolicyFile } from './cli/lint.js';
 import { planFrom } from './cli/ports.js';
 import { DEFAULT_FIREWALL_OPTIONS } from './ports/spec.js';
 
@@ -69,6 +70,7 @@ interface AuditFlags {
   failOn: Severity | 'none';
   color: boolean;
   verbose?: boolean;
+  policy?: string;
   portPlan?: string;
   portPlanFor?: string;
 }
@@ -141,6 +143,7 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
     system: {
       root: '/',
       timeoutMs: flags.timeout,
+      ...(flags.policy ? { policy: loadPolicyFile(flags.policy) } : {}),
       ...(portPlan && {
         portPlan: { plan: portPlan.plan, source: portPlan.source, firewall: DEFAULT_FIREWALL_OPTIONS, ...(flags.portPlanFor && { for: flags.portPlanFor }) },
       }),
@@ -226,6 +229,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))
     .option('--no-color', 'no colours in the terminal report')
     .option('-v, --verbose', 'show evidence and full remediation in the terminal report')
+    .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the config checks')
     .option('--port-plan <file>', 'cluster file of `mqtt-warden ports`: check this host against it (SVC-052…055) and probe its Erlang distribution ports')
     .option('--port-plan-for <node|address>', 'this host in the port plan (default: the node with one of its addresses)')
     .action(async (targets: string[], flags: AuditFlags) => setExit(await audit(targets, flags)));

@@ -35,7 +35,8 @@ test('real base.hocon + emqx.conf: defaults fill the rest, and are marked as def
   const [http, https] = c.dashboard.listeners;
   assert.deepEqual([http!.enabled, http!.bind.port, http!.location?.line], [true, 18083, 33]);
   assert.deepEqual([https!.enabled, https!.bind.port], [false, 0]);
-  assert.equal(c.anchor.file, real('emqx_conf_etc_emqx_conf.conf'));
+  // Defaults point at emqx.conf when one is read; these fixture names are not emqx.conf, so the first file.
+  assert.equal(c.anchor.file, real('emqx_conf_etc_base.hocon'));
 });
 
 test('precedence: base.hocon < cluster.hocon < emqx.conf < EMQX_* environment (A__B → a.b, values read as HOCON)', () => {
@@ -121,4 +122,44 @@ test('acl.conf: older files with {allow, all}, quoted atoms, binaries; located s
     assert.deepEqual([r.issues[0]!.line, r.issues[0]!.column], [line, column], `${text}: ${r.issues[0]!.message}`);
   }
   assert.match(parseEmqxAcl('{'.repeat(10_000), 'x').issues[0]!.message, /nested deeper/);
+});
+
+/** mulberry32, fixed seed. */
+function prng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('fuzz: acl.conf, mosquitto.conf, ACL/password/PSK parsers and the EMQX loader never throw on mutated input (fixed seed, bounded)', async () => {
+  const { parseMosquittoAcl, parseMosquittoConfig, parseMosquittoPasswd, parseMosquittoPsk } = await import('../src/config/mosquitto.js');
+  const rnd = prng(0xac15);
+  const seeds = [
+    readFileSync(real('emqx_auth_etc_acl.conf'), 'utf8').slice(0, 600),
+    'per_listener_settings true\nlistener 1883 127.0.0.1\nallow_anonymous false\ninclude_dir /d\nlistener 8883\ncertfile /c\n',
+    'user a\ntopic read a/#\npattern write %c/x\n',
+    'a:$7$101$MTIz$aGFz\nb:$6$c2Fs$aGFz\n',
+    readFileSync(real('listeners.wss.conf.example'), 'utf8').slice(0, 800),
+  ];
+  const alphabet = '{}[],."\'%<>\n \t#:$=a1';
+  const io = memoryIO({ '/d/x.conf': 'listener 1\n' });
+  for (let n = 0; n < 600; n++) {
+    const s = seeds[n % seeds.length]!;
+    const chars = [...s.slice(0, Math.floor(rnd() * s.length) + 1)];
+    for (let k = 0; k < 1 + rnd() * 5; k++) chars[Math.floor(rnd() * chars.length)] = alphabet[Math.floor(rnd() * alphabet.length)]!;
+    const text = chars.join('');
+    for (const r of [
+      parseEmqxAcl(text, 'f'),
+      parseMosquittoConfig(text, 'f', io),
+      parseMosquittoAcl(text, 'f'),
+      parseMosquittoPasswd(text, 'f'),
+      parseMosquittoPsk(text, 'f'),
+      loadEmqxConfig({ files: ['/e/emqx.conf'], io: memoryIO({ '/e/emqx.conf': text }) }),
+    ]) {
+      for (const i of r.issues) assert.ok(i.line >= 1 && i.column >= 1 && i.message, JSON.stringify({ text, i }));
+    }
+  }
 });

@@ -49,6 +49,17 @@ test('include_dir: *.conf in sorted order, at the place of the directive; missin
   ]);
 });
 
+test('include_dir next to the config (lint of a checkout) only with besideConfig', () => {
+  const io = memoryIO({ '/repo/mosquitto/mosquitto.conf': 'include_dir /etc/mosquitto/conf.d\n', '/repo/mosquitto/conf.d/a.conf': 'listener 8883\n' });
+  const strict = loadMosquittoConfig('/repo/mosquitto/mosquitto.conf', io);
+  assert.match(strict.issues[0]!.message, /cannot list/);
+  const text = io.readFile('/repo/mosquitto/mosquitto.conf');
+  const beside = parseMosquittoConfig(text, '/repo/mosquitto/mosquitto.conf', io, { besideConfig: true });
+  assert.deepEqual(beside.issues, []);
+  assert.deepEqual(beside.files, ['/repo/mosquitto/mosquitto.conf', '/repo/mosquitto/conf.d/a.conf']);
+  assert.equal(beside.listeners[0]!.port, 8883);
+});
+
 test('per_listener_settings true: each listener has its own security options; listener options never leak', () => {
   const c = parseMosquittoConfig(
     'per_listener_settings true\nlistener 1883\nallow_anonymous true\nlistener 8883 0.0.0.0\ncertfile /c\nkeyfile /k\npassword_file /p\nlistener 8083\nprotocol websockets\n',
@@ -73,8 +84,12 @@ test('the default listener: options before the first listener line create it (po
     ['default', 1884, true, 1],
     ['explicit', 9001, false, 3],
   ]);
-  const noEffect = parseMosquittoConfig('cafile /ca\nlistener 1883\n', 'm.conf', memoryIO({}));
-  assert.match(noEffect.issues[0]!.message, /cafile appears before any "listener" line/);
+  // Measured on 2.0.11: cafile creates the default listener, tls_version does not.
+  const ca = parseMosquittoConfig('cafile /ca\nlistener 9001 127.0.0.1\n', 'm.conf', memoryIO({}));
+  assert.deepEqual(ca.listeners.map((l) => [l.kind, l.port, l.bind]), [['default', 1883, undefined], ['explicit', 9001, '127.0.0.1']]);
+  const noEffect = parseMosquittoConfig('tls_version tlsv1.2\nlistener 9001\n', 'm.conf', memoryIO({}));
+  assert.deepEqual(noEffect.listeners.map((l) => l.kind), ['explicit']);
+  assert.match(noEffect.issues[0]!.message, /tls_version appears before any "listener" line/);
 });
 
 test('malformed directives are located issues, never throws; an unreadable top-level file throws with the path', () => {

@@ -18,6 +18,47 @@ import acc006 from './acc-006-sys-writable.js';
 import acc007 from './acc-007-weak-credentials.js';
 import acc008 from './acc-008-login-attempt-restriction.js';
 import acc009 from './acc-009-client-id-takeover.js';
+import acc030 from './acc-030-mosquitto-anonymous-access.js';
+import acc031 from './acc-031-mosquitto-no-authentication.js';
+import acc032 from './acc-032-mosquitto-no-acl.js';
+import acc033 from './acc-033-mosquitto-acl-too-broad.js';
+import acc034 from './acc-034-mosquitto-zero-length-clientid.js';
+import acc035 from './acc-035-mosquitto-identity-as-username.js';
+import acc036 from './acc-036-mosquitto-password-hashes.js';
+import acc037 from './acc-037-mosquitto-psk-weak.js';
+import acc038 from './acc-038-mosquitto-password-cracked.js';
+import acc039 from './acc-039-emqx-bootstrap-credentials.js';
+import acc050 from './acc-050-emqx-erlang-cookie.js';
+import acc051 from './acc-051-emqx-no-authentication.js';
+import acc052 from './acc-052-emqx-listener-authn-disabled.js';
+import acc053 from './acc-053-emqx-authz-no-match-allow.js';
+import acc054 from './acc-054-emqx-authz-deny-action-ignore.js';
+import acc055 from './acc-055-emqx-acl-allow-all.js';
+import acc056 from './acc-056-emqx-password-hash.js';
+import acc057 from './acc-057-emqx-dashboard-default-password.js';
+import tls030 from './tls-030-mosquitto-tls-version.js';
+import tls031 from './tls-031-mosquitto-weak-ciphers.js';
+import tls032 from './tls-032-mosquitto-tls-unauthenticated.js';
+import tls033 from './tls-033-mosquitto-crl-missing.js';
+import tls040 from './tls-040-emqx-tls-versions.js';
+import tls041 from './tls-041-emqx-verify-none.js';
+import tls042 from './tls-042-emqx-peer-cert-optional.js';
+import tls043 from './tls-043-emqx-crl-check.js';
+import tls044 from './tls-044-emqx-demo-certificates.js';
+import svc030 from './svc-030-mosquitto-listener-all-interfaces.js';
+import svc031 from './svc-031-mosquitto-plaintext-beside-tls.js';
+import svc032 from './svc-032-mosquitto-websockets-plaintext.js';
+import svc040 from './svc-040-emqx-plaintext-listener-public.js';
+import svc041 from './svc-041-emqx-dashboard-http.js';
+import svc042 from './svc-042-emqx-swagger.js';
+import svc043 from './svc-043-emqx-cluster-unencrypted.js';
+import cfg030 from './cfg-030-mosquitto-limits-unset.js';
+import cfg031 from './cfg-031-mosquitto-logging.js';
+import cfg032 from './cfg-032-mosquitto-sys-topics.js';
+import cfg033 from './cfg-033-mosquitto-config-errors.js';
+import cfg050 from './cfg-050-emqx-flapping-detect.js';
+import cfg051 from './cfg-051-emqx-audit-log.js';
+import cfg052 from './cfg-052-emqx-config-errors.js';
 import acc070 from './acc-070-erlang-default-cookie.js';
 
 export const CATALOGUE: readonly Check[] = [
@@ -39,5 +80,47 @@ export const CATALOGUE: readonly Check[] = [
   acc007,
   acc008,
   acc009,
+  // Config checks (lint, and audit of the configs found on the host)
+  tls030,
+  tls031,
+  tls032,
+  tls033,
+  tls040,
+  tls041,
+  tls042,
+  tls043,
+  tls044,
+  svc030,
+  svc031,
+  svc032,
+  svc040,
+  svc041,
+  svc042,
+  svc043,
+  acc030,
+  acc031,
+  acc032,
+  acc033,
+  acc034,
+  acc035,
+  acc036,
+  acc037,
+  acc038,
+  acc039,
+  acc050,
+  acc051,
+  acc052,
+  acc053,
+  acc054,
+  acc055,
+  acc056,
+  acc057,
+  cfg030,
+  cfg031,
+  cfg032,
+  cfg033,
+  cfg050,
+  cfg051,
+  cfg052,
   acc070,
 ];

@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { register as guard } from './guard.js';
+import { register as lint } from './lint.js';
+import { register as passwd } from './passwd.js';
 import { register as ports } from './ports.js';
 
 export type SetExit = (code: number) => void;
@@ -11,6 +13,8 @@ export type RegisterCommand = (program: Command, setExit: SetExit) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
   // one entry per sub-command module, in --help order
+  lint,
+  passwd,
   ports,
   guard,
 ];

@@ -31,9 +31,9 @@ dashboard {
   default_password = public
   swagger_support = true
   listeners {
-    http { enable = true, bind = 18083 }
+    http { bind = 18083 }
     https {
-      enable = false, bind = 0
+      bind = 0
       ssl_options { certfile = "\${EMQX_ETC_DIR}/certs/cert.pem", keyfile = "\${EMQX_ETC_DIR}/certs/key.pem" }
     }
   }
@@ -116,7 +116,7 @@ export interface EmqxDashboardListener {
 export interface EmqxConfigData {
   /** Config files read, in precedence order (lowest first), includes after their file. */
   files: string[];
-  /** Where findings about defaults point: the highest-precedence file read (line 1). */
+  /** Where findings about defaults point: emqx.conf when read, else the first file read (line 1). */
   anchor: SourceLoc;
   root: HObject;
   issues: ConfigIssue[];
@@ -234,7 +234,8 @@ export function loadEmqxConfig(opts: LoadEmqxOptions): EmqxConfig {
     files.push(...r.files);
     issues.push(...r.issues);
     mergeObject(root, r.root, []);
-    anchor = { file, line: 1, column: 1 };
+    // Findings about defaults point at emqx.conf when given, else at the first file.
+    if (!anchor || /(^|\/)emqx\.conf$/.test(file)) anchor = { file, line: 1, column: 1 };
   }
   // Environment overrides, highest precedence.
   for (const [name, raw] of Object.entries(env).sort(([a], [b]) => a.localeCompare(b))) {

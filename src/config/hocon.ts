@@ -18,7 +18,7 @@
  * capped, so hostile input gives located issues, never a hang or a stack overflow.
  */
 import { dirname, isAbsolute, join } from 'node:path';
-import { errCode, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
+import { errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
 
 export type HScalar = string | number | boolean | null;
 
@@ -78,7 +78,12 @@ type Tok =
 /** `required(`, `file(`, `required(file(` … before an include's file name. */
 const INCLUDE_OPEN = /^(required\()?((file|url|classpath)\()?$/;
 const FORBIDDEN = new Set([...'$"{}[]:=,+#`^?!@*&\\']);
-const isWs = (c: string) => c === ' ' || c === '\t' || c === '\r' || c === '\uFEFF' || c === '\f' || c === '\v' || /\s/.test(c) && c !== '\n';
+/** Whitespace other than the newline (HOCON: Unicode space separators, BOM, tabs). ASCII fast path first. */
+const isWs = (c: string) => {
+  const code = c.charCodeAt(0);
+  if (code > 32 && code < 127) return false;
+  return c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF' || (c !== '\n' && /\s/.test(c));
+};
 
 export function tokenize(text: string, file: string): Tok[] {
   const toks: Tok[] = [];
@@ -98,7 +103,8 @@ export function tokenize(text: string, file: string): Tok[] {
   };
   type NoWs<T> = T extends unknown ? Omit<T, 'ws'> : never;
   const push = (t: NoWs<Tok>) => {
-    toks.push({ ...t, ws } as Tok);
+    (t as Tok).ws = ws;
+    toks.push(t as Tok);
     ws = '';
   };
   while (i < text.length) {
@@ -247,6 +253,8 @@ interface Ctx {
 
 class Parser {
   private p = 0;
+  /** Substitution tokens consumed so far: values without any skip the self-reference pass. */
+  private substSeen = 0;
   constructor(
     private readonly toks: Tok[],
     private readonly file: string,
@@ -357,9 +365,13 @@ class Parser {
       this.ctx.issues.push({ ...start, message: `includes nested deeper than ${MAX_INCLUDE_DEPTH}` });
       return;
     }
+    if (!this.ctx.io) {
+      this.ctx.issues.push({ ...start, message: `include "${name}" is not allowed here (no file access)` });
+      return;
+    }
     let text: string;
     try {
-      text = this.ctx.io!.readFile(path);
+      text = this.ctx.io.readFile(path);
     } catch (e) {
       // Missing includes are silently ignored unless required (spec); a linter still says so.
       if (required || errCode(e) !== 'ENOENT') this.ctx.issues.push({ ...start, message: `cannot read included file ${path}: ${errCode(e)}` });
@@ -413,9 +425,10 @@ class Parser {
     } else if (!(t.k === 'punct' && t.v === '{')) {
       throw new HoconSyntaxError(`expected "=", ":" or "{" after key "${path.join('.')}", found ${describe(t)}`, t.loc);
     }
+    const before = this.substSeen;
     const value = this.value(depth, [...prefix, ...path]);
     if (op === '+=') appendAt(obj, path, value, loc);
-    else setAt(obj, path, value, loc, prefix);
+    else setAt(obj, path, value, loc, prefix, this.substSeen !== before);
   }
 
   /** One value: a concatenation of simple values on the same line. */
@@ -440,6 +453,7 @@ class Parser {
         (node as { raw?: true }).raw = true;
       } else if (t.k === 'subst') {
         this.next();
+        this.substSeen++;
         node = { t: 'subst', path: t.path, optional: t.optional, loc: t.loc };
       } else break;
       if (parts.length && t.ws) parts.push({ t: 'val', value: t.ws, loc: t.loc, ws: true });
@@ -560,13 +574,13 @@ function objectAt(obj: HObject, path: string[], loc: SourceLoc): HObject {
 }
 
 /** `path = value` inside `obj` (paths relative to the root of `fullPrefix`). */
-function setAt(obj: HObject, path: string[], value: HNode, loc: SourceLoc, fullPrefix: string[] = []) {
+function setAt(obj: HObject, path: string[], value: HNode, loc: SourceLoc, fullPrefix: string[] = [], hasSubst = true) {
   const parent = objectAt(obj, path.slice(0, -1), loc);
   const key = path[path.length - 1]!;
   const prev = parent.fields.get(key);
-  const resolved = replaceSelfRefs(value, [...fullPrefix, ...path], prev);
+  const resolved = hasSubst ? replaceSelfRefs(value, [...fullPrefix, ...path], prev) : value;
   if (!resolved) return;
-  if (resolved.t === 'obj' && prev?.t === 'obj') mergeObject(prev, resolved, [...fullPrefix, ...path]);
+  if (resolved.t === 'obj' && prev?.t === 'obj') mergeObject(prev, resolved, [...fullPrefix, ...path], hasSubst);
   else parent.fields.set(key, resolved);
 }
 
@@ -582,13 +596,13 @@ function appendAt(obj: HObject, path: string[], value: HNode, loc: SourceLoc) {
 }
 
 /** Merge `src` into `dst`: objects merge recursively, anything else replaces. */
-export function mergeObject(dst: HObject, src: HObject, prefix: string[]) {
+export function mergeObject(dst: HObject, src: HObject, prefix: string[], selfRefs = true) {
   for (const [k, v] of src.fields) {
     const prev = dst.fields.get(k);
     const path = [...prefix, k];
-    const value = replaceSelfRefs(v, path, prev);
+    const value = selfRefs ? replaceSelfRefs(v, path, prev) : v;
     if (!value) continue;
-    if (value.t === 'obj' && prev?.t === 'obj') mergeObject(prev, value, path);
+    if (value.t === 'obj' && prev?.t === 'obj') mergeObject(prev, value, path, selfRefs);
     else dst.fields.set(k, value);
   }
 }
@@ -739,7 +753,7 @@ function parseFile(text: string, file: string, ctx: Ctx): HObject {
  * configs are not trusted) root for that file; never a throw for bad content.
  */
 export function parseHocon(text: string, file: string, opts: HoconOptions = {}): HoconResult {
-  const ctx: Ctx = { io: opts.io, issues: [], files: [], includeStack: [] };
+  const ctx: Ctx = { io: opts.io ?? fsIO(), issues: [], files: [], includeStack: [] };
   const root = parseFile(text, file, ctx);
   if (opts.resolve !== false) resolveHocon(root, opts.env ?? {}, ctx.issues);
   return { root, issues: ctx.issues, files: ctx.files };

@@ -3,7 +3,7 @@
  * throw for bad content: they return `issues` with the place; only an unreadable
  * top-level file is an exception (naming the path).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 /** Where something is in a config file (1-based line and column). */
@@ -20,6 +20,8 @@ export interface ConfigIssue extends SourceLoc {
 export interface ConfigIO {
   readFile(path: string): string;
   listDir(path: string): string[];
+  /** Permission bits and owner of a file (optional: in-memory configs have none). */
+  stat?(path: string): { mode: number; uid: number };
   /**
    * Filesystem root the config's absolute paths live under (an offline image, --root DIR).
    * Paths in configs and in reports stay as written; only the reads are redirected.
@@ -33,6 +35,10 @@ export function fsIO(root?: string): ConfigIO {
   return {
     readFile: (p) => readFileSync(under(p), 'utf8'),
     listDir: (p) => readdirSync(under(p)),
+    stat: (p) => {
+      const st = statSync(under(p));
+      return { mode: st.mode & 0o7777, uid: st.uid };
+    },
     ...(root ? { root } : {}),
   };
 }

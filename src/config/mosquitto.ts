@@ -12,11 +12,11 @@
  *   apply to the current listener, or to the "default listener" before the first one;
  * - security options (password_file, acl_file, psk_file, allow_anonymous, plugin, …) are
  *   global unless `per_listener_settings true`, then per listener;
- * - the default listener (1883, all interfaces) exists only if a listener option was set
- *   before the first `listener` line; with no listener at all, 2.0 listens on loopback
+ * - the default listener (1883, all interfaces) exists only if certain listener options
+ *   were set before the first `listener` line (measured on 2.0.11, see DEFAULT_LISTENER_TRIGGERS); with no listener at all, 2.0 listens on loopback
  *   port 1883 only and lets anonymous clients in (unless allow_anonymous is set false).
  */
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConfigReadError, errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
 
 export interface Directive extends SourceLoc {
@@ -103,6 +103,31 @@ export const LISTENER_KEYS = new Set([
   'enable_proxy_protocol',
   'accept_protocol_versions',
 ]);
+
+/** Listener options that, before the first `listener` line, create the default listener (measured on 2.0.11). */
+const DEFAULT_LISTENER_TRIGGERS = new Set([
+  'port',
+  'bind_address',
+  'bind_interface',
+  'socket_domain',
+  'max_connections',
+  'max_qos',
+  'use_username_as_clientid',
+  'use_identity_as_username',
+  'use_subject_as_username',
+  'cafile',
+  'capath',
+  'certfile',
+  'keyfile',
+  'ciphers',
+  'ciphers_tls1.3',
+  'crlfile',
+  'dhparamfile',
+  'psk_hint',
+  'require_certificate',
+]);
+/** With per_listener_settings, these security options before the first listener create it too (2.0.11); allow_anonymous, acl_file and auto_id_prefix do not. */
+const DEFAULT_LISTENER_SECURITY_TRIGGERS = new Set(['password_file', 'psk_file', 'allow_zero_length_clientid', 'plugin', 'auth_plugin']);
 
 /** Options that are global, or per listener with `per_listener_settings true`. */
 export const SECURITY_KEYS = new Set([
@@ -234,6 +259,7 @@ interface ReadState {
   directives: Directive[];
   issues: ConfigIssue[];
   stack: string[];
+  besideConfig: boolean;
 }
 
 function readInto(st: ReadState, file: string, text: string) {
@@ -260,16 +286,29 @@ function readInto(st: ReadState, file: string, text: string) {
         st.issues.push({ ...loc(d), message: `include_dir nested deeper than ${MAX_INCLUDE_DEPTH}` });
         continue;
       }
-      let names: string[];
+      let names: string[] | undefined;
+      let where = dir;
       try {
         names = st.io.listDir(dir);
       } catch (e) {
-        st.issues.push({ ...loc(d), message: `include_dir ${dir}: cannot list the directory (${errCode(e)}); mosquitto refuses to start` });
-        continue;
+        // Lint of a checkout: /etc/mosquitto/conf.d may live next to the config as conf.d/.
+        const beside = join(dirname(file), basename(dir));
+        if (st.besideConfig && beside !== dir) {
+          try {
+            names = st.io.listDir(beside);
+            where = beside;
+          } catch {
+            names = undefined;
+          }
+        }
+        if (!names) {
+          st.issues.push({ ...loc(d), message: `include_dir ${dir}: cannot list the directory (${errCode(e)}); mosquitto refuses to start` });
+          continue;
+        }
       }
       // mosquitto sorts the file names (strcasecmp on 2.0) and reads only *.conf
       for (const name of names.filter((n) => n.endsWith('.conf')).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))) {
-        const path = join(dir, name);
+        const path = join(where, name);
         if (st.stack.includes(path)) {
           st.issues.push({ ...loc(d), message: `include cycle: ${path}` });
           continue;
@@ -346,8 +385,8 @@ export function intArg(d: Directive | undefined): number | undefined {
 }
 
 /** Parse mosquitto.conf text (and its include_dir files through `io`). */
-export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = fsIO()): MosquittoConfig {
-  const st: ReadState = { io, files: [], directives: [], issues: [], stack: [] };
+export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = fsIO(), opts: { besideConfig?: boolean } = {}): MosquittoConfig {
+  const st: ReadState = { io, files: [], directives: [], issues: [], stack: [], besideConfig: opts.besideConfig ?? false };
   readInto(st, file, text);
   for (const d of st.directives) validate(d, st.issues);
 
@@ -409,26 +448,15 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
     (globalAll[d.key] ??= []).push(d);
   }
 
-  // The deprecated `port`/`bind_address` and any listener option before the first
-  // `listener` line create the default listener (conf.c, config__read).
-  const defaultKeys = Object.keys(defaultListener.settings);
-  const triggersDefault = defaultKeys.some(
-    (k) =>
-      k === 'port' ||
-      k === 'bind_address' ||
-      k === 'bind_interface' ||
-      k === 'use_identity_as_username' ||
-      k === 'use_subject_as_username' ||
-      k === 'mount_point' ||
-      k === 'max_connections' ||
-      k === 'protocol' ||
-      k === 'socket_domain' ||
-      k === 'password_file' ||
-      k === 'psk_file' ||
-      k === 'plugin' ||
-      k === 'auth_plugin' ||
-      k === 'allow_anonymous',
-  );
+  // The deprecated `port`/`bind_address` and most listener options before the first
+  // `listener` line create the default listener (1883, all interfaces). The set below
+  // was measured on mosquitto 2.0.11 (test/config-mosquitto-real.test.ts runs each case
+  // in a network namespace and compares the sockets with this model).
+  const triggers = (k: string, d: Directive) =>
+    DEFAULT_LISTENER_TRIGGERS.has(k) || (k === 'protocol' && d.args[0] === 'websockets') || (perListener && DEFAULT_LISTENER_SECURITY_TRIGGERS.has(k));
+  const defaultEntries = Object.entries(defaultListener.settings);
+  const triggersDefault = defaultEntries.some(([k, d]) => triggers(k, d));
+  const defaultKeys = defaultEntries.map(([k]) => k);
 
   const securityOf = (sec: Section): Record<string, Directive> => {
     if (perListener) return Object.fromEntries(Object.entries(sec.settings).filter(([k]) => isSecurityKey(k)));
@@ -457,9 +485,13 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
     const port = intArg(defaultListener.settings.port) ?? 1883;
     const bind = defaultListener.settings.bind_address?.args[0];
     out.push(build(defaultListener, 'default', port, loc(defaultListener.settings.port ?? first), bind));
-  } else if (defaultKeys.length) {
-    const d = Object.values(defaultListener.settings)[0]!;
-    st.issues.push({ ...loc(d), message: `${d.key} appears before any "listener" line and no default listener exists, so it has no effect` });
+  } else {
+    // Listener options before the first listener that did not create the default listener apply to nothing.
+    const k = defaultKeys.find((x) => LISTENER_KEYS.has(x));
+    if (k) {
+      const d = defaultListener.settings[k]!;
+      st.issues.push({ ...loc(d), message: `${d.key} appears before any "listener" line and no default listener exists, so it has no effect` });
+    }
   }
   for (const l of listeners) out.push(build(l, 'explicit', l.port ?? 0, l.location, l.bind));
   if (!out.length) {

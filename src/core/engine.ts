@@ -149,7 +149,11 @@ function gate(check: Check, facts: FactMap, intrusive: boolean): { facts: Partia
   return { facts: picked };
 }
 
-function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrusive: boolean): CheckResult[] {
+/**
+ * Judge one check against one subject's facts: SKIP/ERROR when a needed fact is
+ * missing, skipped or broken, else the judge's verdicts (internal errors become ERROR).
+ */
+export function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrusive: boolean): CheckResult[] {
   const base = {
     checkId: check.meta.id,
     name: check.meta.name,

@@ -1,5 +1,7 @@
 /** Value types of the facts collectors produce (see FACT_KEYS in types.ts). */
 import type { Endpoint, Fact, FactKey } from './types.js';
+import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact } from '../config/bundle.js';
+import type { Policy } from '../config/policy.js';
 
 export type PortService =
   | 'mqtt'
@@ -283,6 +285,10 @@ export interface FactTypes {
   'mqtt.credentials': CredentialGuess;
   'mqtt.loginRestriction': LoginRestriction;
   'mqtt.takeover': Takeover;
+  'config.mosquitto': ConfigMosquittoFact;
+  'config.emqx': ConfigEmqxFact;
+  'config.passwords': ConfigPasswordsFact;
+  policy: Policy;
   'erlang.exposure': ErlangExposure;
   'ports.check': PortCheck;
 }

@@ -30,6 +30,10 @@ export const FACT_KEYS = [
   'mqtt.credentials', // endpoint scope, intrusive: default/weak credential guessing
   'mqtt.loginRestriction', // endpoint scope, intrusive: failed-login restriction test
   'mqtt.takeover', // endpoint scope, intrusive: client-ID takeover test
+  'config.mosquitto', // system scope: Mosquitto configs with their ACL/password/PSK files
+  'config.emqx', // system scope: EMQX configs (layered, with defaults) and acl.conf
+  'config.passwords', // system scope: credential stores (Mosquitto password files)
+  'policy', // every scope: the security policy (thresholds), the default one unless --policy
   'erlang.exposure', // host scope: epmd NAMES and the Erlang distribution handshake (cookie test with --intrusive)
   'ports.check', // system scope: the port plan against the listening sockets and the live firewall
 ] as const;
@@ -136,7 +140,8 @@ export interface ReportSummary {
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'mqtt-warden'; version: string };
-  command: 'audit';
+  /** audit: probes and host checks; lint: config files only. */
+  command: 'audit' | 'lint';
   startedAt: string;
   finishedAt: string;
   durationMs: number;

@@ -54,6 +54,7 @@ function compareResults(a: CheckResult, b: CheckResult): number {
   );
 }
 
+
 function formatEvidence(evidence: Evidence): string {
   return Object.entries(evidence)
     .map(([key, value]) => {
@@ -129,7 +130,7 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   const verbose = opts.verbose ?? false;
   const targets = report.targets.map((t) => clean(t.uri)).join(', ') || '(none)';
   const lines = [
-    c.bold(`${report.tool.name} ${report.tool.version}`) + ` audit of ${targets}`,
+    c.bold(`${report.tool.name} ${report.tool.version}`) + ` ${report.command} of ${targets}`,
     c.dim(`identity: ${clean(report.options.identity)}, intrusive: ${report.options.intrusive ? 'yes' : 'no'}, fail on: ${report.options.failOn}`),
   ];
 

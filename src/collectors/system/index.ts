@@ -6,6 +6,8 @@
  */
 import { hostname } from 'node:os';
 import type { FactMap } from '../../core/facts.js';
+import type { Policy } from '../../config/policy.js';
+import { collectConfigFacts } from '../config.js';
 import { collectPortCheckFacts, type PortCheckOptions } from '../port-check.js';
 
 export interface SystemAuditOptions {
@@ -13,6 +15,8 @@ export interface SystemAuditOptions {
   root: string;
   /** Timeout of each command or file read. */
   timeoutMs: number;
+  /** Thresholds for the config checks (the default policy otherwise). */
+  policy?: Policy;
   onProgress?: (message: string) => void;
   /** The port plan to compare with this host's sockets and firewall (`audit --port-plan`, `ports --check`). */
   portPlan?: Omit<PortCheckOptions, 'root'>;
@@ -27,11 +31,13 @@ export interface SystemFacts {
 
 export async function collectSystemFacts(opts: SystemAuditOptions): Promise<SystemFacts> {
   const live = opts.root === '/';
+  opts.onProgress?.('reading Mosquitto and EMQX configs');
+  const configFacts = await collectConfigFacts({ root: opts.root, ...(opts.policy ? { policy: opts.policy } : {}) });
   if (opts.portPlan) opts.onProgress?.('comparing the port plan with the listening sockets and the firewall');
   const portFacts = await collectPortCheckFacts(opts.portPlan && { ...opts.portPlan, root: opts.root });
   return {
     name: live ? hostname() : opts.root,
-    facts: { ...portFacts },
-    notes: ['Host checks (updates, advisories, key files, listening sockets, firewall) are not part of this version yet.'],
+    facts: { ...configFacts, ...portFacts },
+    notes: ['Host checks (updates, advisories, key files) are not part of this version yet; Mosquitto and EMQX configs, and the port plan when given, are checked.'],
   };
 }

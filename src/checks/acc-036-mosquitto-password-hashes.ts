@@ -1,0 +1,51 @@
+import { defineCheck } from '../core/check.js';
+import type { Verdict } from '../core/types.js';
+import { at, failuresOr } from './config-util.js';
+
+export default defineCheck({
+  meta: {
+    id: 'ACC-036',
+    name: 'mosquitto-password-hashes',
+    title: 'Weak or inconsistent entries in a Mosquitto password file',
+    strategy: 'access',
+    severity: 'medium',
+    scope: 'system',
+    intrusive: false,
+    needs: ['config.passwords', 'policy'],
+    description:
+      'Reads every password file: `$6$` entries are a single salted SHA-512 (fast to brute-force, legacy), `$7$` entries are PBKDF2-SHA512 whose iteration count must reach the policy (`passwords.mosquittoMinIterations`; mosquitto_passwd 2.0 writes only 101), entries without a hash are plain text, and a user listed twice makes the effective password depend on file order. A file readable by other users (mode o+r) exposes the hashes to offline cracking.',
+    remediation:
+      'Re-create the entries with `mqtt-warden passwd hash` (PBKDF2-SHA512 with the policy\'s iterations; mosquitto_passwd 2.0 cannot set the count), remove duplicates, and `chmod 0640` (owner root, group mosquitto).',
+    references: ['https://mosquitto.org/man/mosquitto_passwd-1.html', 'https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html'],
+  },
+  judge({ 'config.passwords': p, policy }) {
+    if (!p.mosquitto.length) return { status: 'SKIP', message: 'no Mosquitto password file given or referenced' };
+    const fails: Verdict[] = [];
+    const unread: string[] = [];
+    let entries = 0;
+    for (const f of p.mosquitto) {
+      if (!f.parsed) {
+        unread.push(`${f.path} (${f.error})`);
+        continue;
+      }
+      const file = f.readPath ?? f.path;
+      if (f.mode !== undefined && f.mode & 0o004) {
+        fails.push({ status: 'FAIL', severity: 'medium', message: `${file} is world-readable (mode ${f.mode.toString(8).padStart(4, '0')}): anyone on the host can copy the hashes`, location: { file, line: 1, column: 1 } });
+      }
+      const seen = new Map<string, number>();
+      for (const e of f.parsed.entries) {
+        entries++;
+        const prev = seen.get(e.username);
+        if (prev !== undefined) fails.push({ status: 'FAIL', severity: 'low', message: `user "${e.username}" is listed again (first at line ${prev})`, location: at(e) });
+        else seen.set(e.username, e.line);
+        if (e.scheme === 'plain') fails.push({ status: 'FAIL', severity: 'high', message: `user "${e.username}" has no password hash (plain text or unusable entry)`, location: at(e) });
+        else if (e.scheme === 'sha512') fails.push({ status: 'FAIL', message: `user "${e.username}" has a legacy $6$ hash (one round of SHA-512)`, location: at(e) });
+        else if (e.scheme === 'sha512-pbkdf2' && (e.iterations ?? 0) < policy.passwords.mosquittoMinIterations) {
+          fails.push({ status: 'FAIL', message: `user "${e.username}": $7$ with ${e.iterations} PBKDF2 iterations, below the policy's ${policy.passwords.mosquittoMinIterations}`, location: at(e) });
+        } else if (e.scheme === 'unknown') fails.push({ status: 'FAIL', severity: 'low', message: `user "${e.username}": unrecognised hash format`, location: at(e) });
+      }
+    }
+    if (!entries && unread.length) return { status: 'SKIP', message: `password file not readable: ${unread.join(', ')}` };
+    return failuresOr(fails, `${entries} password entries use PBKDF2-SHA512 with at least ${policy.passwords.mosquittoMinIterations} iterations`, unread.length ? { unread } : undefined);
+  },
+});

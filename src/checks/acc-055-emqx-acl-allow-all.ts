@@ -1,0 +1,39 @@
+import { defineCheck } from '../core/check.js';
+import type { Verdict } from '../core/types.js';
+import { at, failuresOr } from './config-util.js';
+
+export default defineCheck({
+  meta: {
+    id: 'ACC-055',
+    name: 'emqx-acl-allow-all',
+    title: 'EMQX acl.conf ends by allowing everything',
+    strategy: 'access',
+    severity: 'high',
+    scope: 'system',
+    intrusive: false,
+    needs: ['config.emqx'],
+    description:
+      'The last rule of acl.conf is the fallback of the file source: `{allow, all}.` lets every client publish and subscribe to everything the earlier rules did not deny. The shipped acl.conf of EMQX 5.x up to 5.8 ends with `{allow, all}.`; newer ones end with `{allow, {security_profile, legacy}}.`, which is the same under the `legacy` security profile (the default before EMQX 6.3). A rule `{allow, all, all, ["#"]}` is reported too.',
+    remediation: 'End acl.conf with `{deny, all}.` and set `authorization.no_match = deny`, granting each client only its topics (e.g. `{allow, all, all, ["${clientid}/#"]}`).',
+    references: ['https://docs.emqx.com/en/emqx/latest/access-control/authz/file.html'],
+  },
+  judge({ 'config.emqx': e }) {
+    if (!e.aclFiles.length) return { status: 'SKIP', message: 'no acl.conf given or referenced by an enabled file authorization source' };
+    const fails: Verdict[] = [];
+    const unread: string[] = [];
+    for (const f of e.aclFiles) {
+      if (!f.parsed) {
+        unread.push(`${f.path} (${f.error})`);
+        continue;
+      }
+      for (const r of f.parsed.rules) {
+        if (r.perm !== 'allow') continue;
+        if (r.catchAll && !r.securityProfile) fails.push({ status: 'FAIL', message: '{allow, all}: every client may publish and subscribe to every topic not denied above', location: at(r.loc) });
+        else if (r.securityProfile === 'legacy') fails.push({ status: 'FAIL', message: '{allow, {security_profile, legacy}}: under the legacy profile (the default before EMQX 6.3) every client may publish and subscribe to every topic not denied above', location: at(r.loc) });
+        else if (r.who === 'all' && r.action === 'all' && r.topics?.some((t) => t === '#')) fails.push({ status: 'FAIL', message: `${r.who === 'all' ? 'every client' : r.who} may publish and subscribe to "#"`, location: at(r.loc) });
+      }
+    }
+    if (unread.length === e.aclFiles.length) return { status: 'SKIP', message: `acl.conf not readable: ${unread.join(', ')}` };
+    return failuresOr(fails, 'acl.conf has no allow-everything rule', unread.length ? { unread } : undefined);
+  },
+});

@@ -1,0 +1,103 @@
+/**
+ * The organisation's security policy: thresholds that lint and audit judge against
+ * (minimum TLS version, hash iteration counts, password rules, allowed listeners,
+ * certificate expiry warning). YAML or JSON (JSON is read by the YAML parser, which
+ * keeps positions for both); validated with zod; every error names file:line:column.
+ */
+import { LineCounter, parseDocument, isNode, type Node } from 'yaml';
+import { z } from 'zod';
+import type { ConfigIssue } from './io.js';
+
+const listenerPattern = z
+  .string()
+  .regex(/^(\*|\[[0-9a-fA-F:.]+\]|[0-9a-zA-Z.:_-]*?):?(\d{1,5}|\*)$|^\d{1,5}$/, 'a listener is "PORT", "ADDRESS:PORT", "*:PORT" or "[IPv6]:PORT"');
+
+export const PolicySchema = z
+  .object({
+    tls: z
+      .object({
+        /** Lowest TLS version a listener may accept. */
+        minVersion: z.enum(['tlsv1.2', 'tlsv1.3']).default('tlsv1.2'),
+        /** Warn this many days before a certificate expires. */
+        expiryWarningDays: z.number().int().min(0).max(3650).default(30),
+      })
+      .strict()
+      .prefault({}),
+    passwords: z
+      .object({
+        minLength: z.number().int().min(4).max(256).default(12),
+        /** Character classes (lower, upper, digit, symbol) a password needs. */
+        minClasses: z.number().int().min(1).max(4).default(3),
+        minEntropyBits: z.number().min(0).max(512).default(50),
+        /** Lowest PBKDF2 iteration count accepted in a Mosquitto $7$ password file (2.0 writes 101, 2.1 1000). */
+        mosquittoMinIterations: z.number().int().min(1).max(100_000_000).default(10_000),
+        /** Iterations `passwd hash` uses. */
+        hashIterations: z.number().int().min(1000).max(10_000_000).default(100_000),
+      })
+      .strict()
+      .prefault({}),
+    emqx: z
+      .object({
+        minCookieLength: z.number().int().min(8).max(255).default(20),
+        minBcryptRounds: z.number().int().min(4).max(31).default(10),
+        minPbkdf2Iterations: z.number().int().min(1).max(100_000_000).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    listeners: z
+      .object({
+        /** When set, any listener not matching one of these is a finding. */
+        allowed: z.array(listenerPattern).optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Policy = z.infer<typeof PolicySchema>;
+
+export const DEFAULT_POLICY: Policy = PolicySchema.parse({});
+
+export interface PolicyResult {
+  policy?: Policy;
+  issues: ConfigIssue[];
+}
+
+/** Parse and validate a policy (YAML or JSON text). */
+export function parsePolicy(text: string, file: string): PolicyResult {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const p = lc.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  if (doc.errors.length) {
+    return { issues: doc.errors.map((e) => ({ ...at(e.pos[0]), message: e.message.split('\n')[0]! })) };
+  }
+  const data: unknown = doc.toJS() ?? {};
+  const r = PolicySchema.safeParse(data);
+  if (r.success) return { policy: r.data, issues: [] };
+  return {
+    issues: r.error.issues.map((i) => {
+      // Point at the offending value, else at the closest existing parent.
+      let node: unknown;
+      for (let n = i.path.length; n >= 0 && !isNode(node); n--) node = doc.getIn(i.path.slice(0, n) as (string | number)[], true);
+      const offset = isNode(node) ? ((node as Node).range?.[0] ?? 0) : 0;
+      const path = i.path.length ? i.path.join('.') : '(top level)';
+      return { ...at(offset), message: `${path}: ${i.message}` };
+    }),
+  };
+}
+
+/** Does a listener match a policy pattern ("8883", "*:8883", "127.0.0.1:1883", "[::1]:1883")? Absent address = all interfaces. */
+export function listenerAllowed(allowed: readonly string[], port: number, address: string | undefined): boolean {
+  const addr = address && address !== '0.0.0.0' && address !== '::' ? address : '*';
+  return allowed.some((p) => {
+    const m = /^(?:\[([^\]]+)\]|(.*)):(\d+|\*)$/.exec(p);
+    const pAddr = m ? (m[1] ?? m[2] ?? '*') || '*' : '*';
+    const pPort = m ? m[3]! : p;
+    const portOk = pPort === '*' || Number(pPort) === port;
+    const addrOk = pAddr === '*' ? true : pAddr === addr;
+    return portOk && addrOk;
+  });
+}

@@ -1,0 +1,13 @@
+import type { CheckCases } from './fixtures.js';
+import { emqx } from './config-fixtures.js';
+
+export default {
+  good: [
+    { name: 'HTTP off', facts: emqx('dashboard.listeners.http.bind = 0\ndashboard.listeners.https.bind = 18084\n') },
+    { name: 'HTTP on loopback', facts: emqx('dashboard.listeners.http.bind = "127.0.0.1:18083"\n') },
+  ],
+  bad: [
+    { name: 'default', facts: emqx('node.name = x\n'), line: 1, message: 'HTTPS is off' },
+    { name: 'upstream dashboard-with-http example', facts: emqx('dashboard {\n    listeners.http {\n        bind = "0.0.0.0:18083"\n    }\n}\n'), line: 3 },
+  ],
+} satisfies CheckCases;

@@ -1,0 +1,14 @@
+import type { CheckCases } from './fixtures.js';
+import { mosq } from './config-fixtures.js';
+
+export default {
+  good: [
+    { name: 'client certificates required', facts: mosq('listener 8883\ncertfile /c\ncafile /ca\nrequire_certificate true\n') },
+    { name: 'password file', facts: mosq('listener 8883\ncertfile /c\npassword_file /p\n') },
+    { name: 'loopback TLS listener', facts: mosq('listener 8883 127.0.0.1\ncertfile /c\n') },
+  ],
+  bad: [
+    { name: 'TLS only', facts: mosq('listener 8883\ncertfile /c\nkeyfile /k\n'), line: 1, message: 'require_certificate unset' },
+    { name: 'explicit require_certificate false', facts: mosq('listener 8883\ncertfile /c\nrequire_certificate false\n'), line: 3 },
+  ],
+} satisfies CheckCases;

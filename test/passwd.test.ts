@@ -1,0 +1,202 @@
+/**
+ * `mqtt-warden passwd`: $7$ hashes that a real mosquitto accepts, compatibility with
+ * mosquitto_passwd, the strength check, generation, audit and the bounded crack test.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mqtt from 'mqtt';
+import { startMosquitto, mosquittoSkipReason, mosquittoPasswdPath } from './helpers/mosquitto.js';
+import { hashPbkdf2, upsertEntry, verifyMosquittoHash } from '../src/credentials/mosquitto-hash.js';
+import { checkPassword, generatePassword } from '../src/credentials/strength.js';
+import { crackTest } from '../src/credentials/crack.js';
+import { parseMosquittoPasswd } from '../src/config/mosquitto.js';
+import { DEFAULT_POLICY } from '../src/config/policy.js';
+import { runPasswdAudit } from '../src/cli/passwd.js';
+import type { Report } from '../src/core/types.js';
+import { reportErrors } from './helpers/schemas.js';
+
+const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
+const tmp = mkdtempSync(path.join(os.tmpdir(), `mqtt-warden-passwd-${process.pid}-`));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+async function connack(url: string, username: string, password: string): Promise<'accepted' | 'refused'> {
+  try {
+    const c = await mqtt.connectAsync(url, { username, password, reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4 });
+    await c.endAsync();
+    return 'accepted';
+  } catch {
+    return 'refused';
+  }
+}
+
+const skip = mosquittoSkipReason();
+
+describe('a real mosquitto accepts the $7$ entries passwd hash writes', { skip }, () => {
+  test('CLI-written password file: right password in, wrong password and unknown user out', async () => {
+    const file = path.join(tmp, 'passwd');
+    const alice = generatePassword(20);
+    const bob = generatePassword(20);
+    const a = await run(['passwd', 'hash', 'alice', '-f', file], `${alice}\n`);
+    assert.equal(a.code, 0, a.stderr);
+    assert.match(a.stderr, /added alice in .*100000 iterations/);
+    assert.ok(!a.stdout.includes(alice) && !a.stderr.includes(alice), 'the password is never printed');
+    const b = await run(['passwd', 'hash', 'bob', '-f', file, '-i', '1000'], `${bob}\n`);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(statSync(file).mode & 0o777, 0o640);
+    const entries = parseMosquittoPasswd(readFileSync(file, 'utf8'), file).entries;
+    assert.deepEqual(entries.map((e) => [e.username, e.scheme, e.iterations, e.saltBytes]), [
+      ['alice', 'sha512-pbkdf2', 100000, 12],
+      ['bob', 'sha512-pbkdf2', 1000, 12],
+    ]);
+    const broker = await startMosquitto({ listeners: [{ kind: 'mqtt' }], allowAnonymous: false, extraConfig: `password_file ${file}` });
+    try {
+      const url = broker.ports[0]!.url;
+      assert.equal(await connack(url, 'alice', alice), 'accepted');
+      assert.equal(await connack(url, 'bob', bob), 'accepted');
+      assert.equal(await connack(url, 'alice', bob), 'refused');
+      assert.equal(await connack(url, 'carol', alice), 'refused');
+      // Updating keeps the other user and changes the password.
+      const alice2 = generatePassword(20);
+      const u = await run(['passwd', 'hash', 'alice', '-f', file], `${alice2}\n`);
+      assert.match(u.stderr, /updated alice/);
+      assert.equal(parseMosquittoPasswd(readFileSync(file, 'utf8'), file).entries.length, 2);
+    } finally {
+      await broker.stop();
+    }
+  });
+});
+
+describe('compatibility with mosquitto_passwd', { skip: skip || (!mosquittoPasswdPath() && 'mosquitto_passwd not installed') }, () => {
+  test('verifies $7$ and $6$ entries mosquitto_passwd wrote', () => {
+    const file = path.join(tmp, 'mp');
+    const tool = mosquittoPasswdPath()!;
+    execFileSync(tool, ['-c', '-b', file, 'u7', 'pw-seven']);
+    execFileSync(tool, ['-H', 'sha512', '-b', file, 'u6', 'pw-six']);
+    const [u7, u6] = parseMosquittoPasswd(readFileSync(file, 'utf8'), file).entries;
+    assert.equal(u7!.scheme, 'sha512-pbkdf2');
+    assert.equal(u7!.iterations, 101, 'mosquitto_passwd 2.0 writes 101 iterations');
+    assert.equal(u6!.scheme, 'sha512');
+    assert.equal(verifyMosquittoHash('pw-seven', u7!.hash), true);
+    assert.equal(verifyMosquittoHash('pw-sevem', u7!.hash), false);
+    assert.equal(verifyMosquittoHash('pw-six', u6!.hash), true);
+    assert.equal(verifyMosquittoHash('pw-sux', u6!.hash), false);
+  });
+});
+
+test('hash format: 12-byte salt, 64-byte PBKDF2-SHA512, standard base64; upsert keeps other lines', () => {
+  const h = hashPbkdf2('secret', 1000, Buffer.alloc(12, 1));
+  assert.match(h, /^\$7\$1000\$AQEBAQEBAQEBAQEB\$[A-Za-z0-9+/]{86}==$/);
+  assert.equal(verifyMosquittoHash('secret', h), true);
+  assert.equal(verifyMosquittoHash('x', '$argon2id$v=19$m=1,t=1,p=1$x$y'), undefined);
+  assert.equal(upsertEntry('# c\nbob:$7$x\n', 'alice', 'H'), '# c\nbob:$7$x\nalice:H\n');
+  assert.equal(upsertEntry('alice:old\nbob:b\n', 'alice', 'new'), 'alice:new\nbob:b\n');
+  assert.throws(() => upsertEntry('', 'a:b', 'H'));
+});
+
+test('strength: length, classes, common list, entropy; generated passwords pass', () => {
+  const p = DEFAULT_POLICY.passwords;
+  const weak = checkPassword('password', p);
+  assert.equal(weak.ok, false);
+  assert.equal(weak.common, true);
+  assert.ok(weak.problems.some((x) => /common-password list/.test(x)));
+  assert.equal(checkPassword('Summer2024!', p).ok, false);
+  for (let i = 0; i < 20; i++) assert.equal(checkPassword(generatePassword(20), p).ok, true);
+  const g = generatePassword(16, false);
+  assert.match(g, /^[A-Za-z0-9]{16}$/);
+  assert.ok(/[a-z]/.test(g) && /[A-Z]/.test(g) && /[0-9]/.test(g));
+});
+
+test('passwd check and gen: exit codes, never print the checked password', async () => {
+  const c = await run(['passwd', 'check'], 'password\nhunter2\n');
+  assert.equal(c.code, 1);
+  assert.match(c.stdout, /^line 1: FAIL .*common-password list/m);
+  assert.ok(!c.stdout.includes('hunter2') && !c.stdout.match(/: password\b/));
+  const ok = await run(['passwd', 'check', '--json'], `${generatePassword(24)}\n`);
+  assert.equal(ok.code, 0, ok.stdout);
+  assert.equal(JSON.parse(ok.stdout).ok, true);
+  const g = await run(['passwd', 'gen', '-n', '3', '-l', '30'], '');
+  assert.equal(g.code, 0);
+  assert.equal(g.stdout.trim().split('\n').length, 3);
+  assert.ok(g.stdout.trim().split('\n').every((l) => l.length === 30));
+  const weak = await run(['passwd', 'hash', 'alice'], 'short\n');
+  assert.equal(weak.code, 1);
+  assert.match(weak.stderr, /fails the policy/);
+  assert.equal(weak.stdout, '');
+});
+
+describe('passwd audit', () => {
+  test('legacy and weak entries, duplicates, world-readable mode, crack test (bounded), report schema', async () => {
+    const file = path.join(tmp, 'audit-passwd');
+    const lines = [
+      `admin:${hashPbkdf2('admin', 1000)}`, // password = username
+      `sensor:${hashPbkdf2('letmein', 101)}`, // in the wordlist, 101 iterations
+      `strong:${hashPbkdf2(generatePassword(24), 100000)}`,
+      'roger:$6$clQ4Ocu312S0qWgl$Cv2wUxgEN73c6C6jlBkswqR4AkHsvDLWvtEXZZ8NpsBLgP1WAo/qA+WXcmEN/mjDNgdUwcxRAveqNMs2xUVQYA==',
+      `sensor:${hashPbkdf2('x', 1000)}`,
+    ];
+    writeFileSync(file, lines.join('\n') + '\n', { mode: 0o644 });
+    const wordlist = path.join(tmp, 'words');
+    writeFileSync(wordlist, '123456\nletmein\npassword\n');
+    const r: Report = runPasswdAudit([file], { policy: DEFAULT_POLICY, crackWordlist: wordlist, maxCandidates: 100, maxSeconds: 20, failOn: 'medium' });
+    assert.equal(reportErrors(r), '');
+    const f = (id: string) => r.results.filter((x) => x.checkId === id && x.status === 'FAIL').map((x) => `${x.location.line}: ${x.message}`);
+    const acc036 = f('ACC-036');
+    assert.ok(acc036.some((m) => /^1: .*world-readable \(mode 0644\)/.test(m)), acc036.join('\n'));
+    assert.ok(acc036.some((m) => /^2: user "sensor": \$7\$ with 101 PBKDF2 iterations/.test(m)));
+    assert.ok(acc036.some((m) => /^4: user "roger" has a legacy \$6\$ hash/.test(m)));
+    assert.ok(acc036.some((m) => /^5: user "sensor" is listed again \(first at line 2\)/.test(m)));
+    assert.ok(!acc036.some((m) => m.startsWith('3:')), 'the strong entry is fine');
+    // roger is the upstream pwfile.example entry: its password is "password".
+    assert.deepEqual(f('ACC-038'), ['1: user "admin": the password is the username', '2: user "sensor": the password is in words', '4: user "roger": the password is in words']);
+    assert.ok(!JSON.stringify(r).includes('letmein'), 'cracked passwords are not reported');
+
+    const cli = await run(['passwd', 'audit', file, '--crack-test', wordlist, '-r', 'json'], '');
+    assert.equal(cli.code, 1);
+    assert.equal((JSON.parse(cli.stdout) as Report).summary.failuresBySeverity.critical, 3);
+  });
+
+  test('crack test bounds: candidates per hash and total time', () => {
+    const file = parseMosquittoPasswd(`a:${hashPbkdf2('zzz', 1000)}\nb:${hashPbkdf2('zzz', 1000)}\n`, 'p');
+    const words = Array.from({ length: 50 }, (_, i) => `w${i}`);
+    const capped = crackTest([file], 'w', words, { maxCandidates: 10, maxSeconds: 60 });
+    assert.equal(capped.attempts, 2 * 11, 'username + 10 candidates per hash');
+    assert.equal(capped.stoppedBy, 'max-candidates');
+    let t = 0;
+    const timed = crackTest([file], 'w', words, { maxCandidates: 1000, maxSeconds: 1 }, () => (t += 100));
+    assert.equal(timed.stoppedBy, 'max-seconds');
+    assert.ok(timed.attempts < 12, `${timed.attempts}`);
+    assert.equal(timed.untested.length, 1);
+  });
+});
+
+test('passwd audit of an EMQX bootstrap CSV: clear-text and weak passwords, never printed', async () => {
+  const csv = path.join(tmp, 'auth-built-in-db-bootstrap.csv');
+  writeFileSync(csv, 'user_id,password,is_superuser\nadmin,public,true\nsensor,Vq8-xK2#mP9!zL4@wR7,false\n', { mode: 0o600 });
+  const r = await run(['passwd', 'audit', csv, '-r', 'json'], '');
+  assert.equal(r.code, 1);
+  const report = JSON.parse(r.stdout) as Report;
+  const f = report.results.filter((x) => x.checkId === 'ACC-039' && x.status === 'FAIL').map((x) => [x.location.line, x.severity]);
+  assert.deepEqual(f, [[1, 'high'], [2, 'critical']]);
+  assert.ok(!r.stdout.includes('Vq8-xK2') && !r.stdout.includes('"public"'));
+});
