@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLab, netnsUnavailable } from './helpers/netns.js';
@@ -119,6 +119,14 @@ test('journald source: MESSAGE fields of `journalctl -o json` records, cursor st
     for (let round = 0; round < 2; round++) {
       const d = new GuardDaemon(cfg, { dryRun: false, log: () => undefined, journalctl: fake });
       await d.start();
+      const argsLines = () => {
+        try {
+          return readFileSync(path.join(dir, 'args'), 'utf8').trim().split('\n').length;
+        } catch {
+          return 0;
+        }
+      };
+      assert.ok(await until(() => argsLines() > round, 5000), 'journalctl started');
       if (round === 0) {
         assert.ok(await until(() => d.state.position('journald:mosquitto')?.head === 's=abc;i=2', 5000));
         // Two connections open (from .60 and .61): the failure is counted, not blamed on either.
@@ -126,7 +134,7 @@ test('journald source: MESSAGE fields of `journalctl -o json` records, cursor st
       }
       await d.stop();
     }
-    const args = (await import('node:fs')).readFileSync(path.join(dir, 'args'), 'utf8').trim().split('\n');
+    const args = readFileSync(path.join(dir, 'args'), 'utf8').trim().split('\n');
     assert.match(args[0]!, /-f -o json -u mosquitto --no-pager -n 0/);
     assert.match(args[1]!, /--after-cursor=s=abc;i=2/);
   } finally {
