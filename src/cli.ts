@@ -3,7 +3,7 @@
  * mqtt-warden command line. The only module that may end the process:
  * exit 0 = no finding at or above --fail-on, 1 = findings, 2 = usage/config/internal error.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CATALOGUE } from './checks/index.js';
 import { STANDARD_PORTS } from './collectors/ports.js';
@@ -18,6 +18,7 @@ import { renderCatalogue, CATALOGUE_FORMATS, type CatalogueFormat } from './repo
 import { VERSION } from './version.js';
 import { int, num, readText, UsageError } from './cli/common.js';
 import { COMMANDS } from './cli/commands.js';
+import { parseCrls, type CrlInput } from './collectors/tls/revocation.js';
 import { loadPolicyFile } from './cli/lint.js';
 import { planFrom } from './cli/ports.js';
 import { DEFAULT_FIREWALL_OPTIONS } from './ports/spec.js';
@@ -62,6 +63,10 @@ interface AuditFlags {
   ca?: string;
   cert?: string;
   key?: string;
+  crl: string[];
+  revocationOnline?: boolean;
+  expiryWarnDays: number[];
+  tlsConcurrency: number;
   showPayloads?: boolean;
   showSecrets?: boolean;
   canaryTopic?: string;
@@ -89,6 +94,34 @@ function tlsMaterial(flags: AuditFlags): AuditOptions['tls'] {
     throw new UsageError(`unusable TLS material (--ca/--cert/--key): ${(e as Error).message}`);
   }
   return material;
+}
+
+function collectList(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
+function dayList(v: string): number[] {
+  const days = v.split(',').map((s) => s.trim()).filter(Boolean).map((d) => int('--expiry-warn-days', 1, 3650)(d));
+  if (!days.length) throw new InvalidArgumentError('--expiry-warn-days needs at least one number of days, e.g. 30,60');
+  return [...new Set(days)].sort((a, b) => a - b);
+}
+
+/** CRL files, read and parsed once here: a file that is not a CRL is a usage error naming it. */
+function crlFiles(files: string[]): CrlInput[] {
+  return files.map((file) => {
+    let data: Buffer;
+    try {
+      data = readFileSync(file);
+    } catch (e) {
+      throw new UsageError(`cannot read CRL file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    try {
+      parseCrls({ name: file, data });
+    } catch (e) {
+      throw new UsageError(`bad --crl: ${(e as Error).message}`);
+    }
+    return { name: file, data };
+  });
 }
 
 /** The identity for every target, from the flags, the environment or a password file. */
@@ -165,6 +198,12 @@ async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
     ...(flags.canaryTopic ? { canaryTopic: flags.canaryTopic } : {}),
     failOn: flags.failOn,
     tls: tlsMaterial(flags),
+    tlsAudit: {
+      concurrency: flags.tlsConcurrency,
+      crlFiles: crlFiles(flags.crl),
+      revocationOnline: Boolean(flags.revocationOnline),
+      expiryWarnDays: flags.expiryWarnDays,
+    },
   };
   const onProgress = progress(tty && !flags.output);
   if (onProgress) opts.onProgress = onProgress;
@@ -221,6 +260,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--ca <file>', 'extra CA certificates (PEM) for TLS endpoints')
     .option('--cert <file>', 'client certificate (PEM) for mutual TLS')
     .option('--key <file>', 'client private key (PEM) for mutual TLS')
+    .option('--crl <file>', 'CRL (PEM or DER) to check the served certificates against; repeatable', collectList, [])
+    .option('--revocation-online', 'also ask the CRL distribution points and OCSP responders named in the certificate (contacts third parties)')
+    .option('--expiry-warn-days <list>', 'warn this many days before a certificate expires', dayList, [30, 60])
+    .option('--tls-concurrency <n>', 'TLS handshakes in flight at once per target (cipher enumeration)', int('--tls-concurrency', 1, 32), 4)
     .option('--show-payloads', 'include topic names and payload samples in reports')
     .option('--show-secrets', 'include guessed passwords in reports')
     .option('--canary-topic <topic>', 'topic the identity may write but must not read, for the # filtering canary (default: a random topic)', canaryTopic)

@@ -27,6 +27,8 @@ import {
   type TakeoverParty,
 } from '../collectors/mqtt/intrusive.js';
 import type { TransportOptions } from '../collectors/mqtt/channel.js';
+import { collectTls } from '../collectors/tls/index.js';
+import type { CrlInput } from '../collectors/tls/revocation.js';
 import { formatHost, makeEndpoint } from './targets.js';
 import { collectErlangExposure } from '../collectors/erlang.js';
 import { VERSION } from '../version.js';
@@ -55,6 +57,8 @@ export interface AuditOptions {
   canaryTopic?: string;
   failOn: Severity | 'none';
   tls: Pick<TransportOptions, 'ca' | 'cert' | 'key'>;
+  /** The TLS audit of mqtts:// and wss:// endpoints (defaults: DEFAULT_TLS_AUDIT). */
+  tlsAudit?: Partial<TlsAuditSettings>;
   /** Erlang distribution ports to probe besides 4370–4373 and those epmd names (from a port plan). */
   distPorts?: number[];
   /** Host checks of the machine (this host, or an offline root): given when `host` is true. */
@@ -62,6 +66,21 @@ export interface AuditOptions {
   onProgress?: (message: string) => void;
 }
 
+
+export interface TlsAuditSettings {
+  /** TLS handshakes in flight at most per target (cipher enumeration). */
+  concurrency: number;
+  /** Local CRL files (--crl), read by the CLI. */
+  crlFiles: CrlInput[];
+  /** Consult the CRL distribution points and OCSP responders the certificate names. */
+  revocationOnline: boolean;
+  /** Warn this many days before expiry, e.g. [30, 60]. */
+  expiryWarnDays: number[];
+}
+
+export const DEFAULT_TLS_AUDIT: TlsAuditSettings = { concurrency: 4, crlFiles: [], revocationOnline: false, expiryWarnDays: [30, 60] };
+
+const TLS_KEYS = ['tls.protocols', 'tls.ciphers', 'tls.certificate', 'tls.revocation', 'tls.clientAuth'] as const;
 
 const SCHEME_FOR_SERVICE: Partial<Record<string, Endpoint['scheme']>> = {
   mqtt: 'mqtt',
@@ -77,15 +96,29 @@ async function collectEndpoint(ep: Endpoint, opts: AuditOptions): Promise<FactMa
   const transport: TransportOptions = { timeoutMs: opts.timeoutMs, signal, ...opts.tls };
   const credentials = opts.endpointCredentials?.[ep.uri] ?? opts.credentials;
   opts.onProgress?.(`probing ${ep.uri}`);
-  facts['mqtt.probe'] = await collect(() =>
-    probeEndpoint(ep, {
-      ...transport,
-      windowMs: opts.windowMs,
-      showPayloads: opts.showPayloads,
-      ...(credentials ? { credentials } : {}),
-      ...(opts.canaryTopic ? { canaryTopic: opts.canaryTopic } : {}),
-    }),
-  );
+  // The TLS audit runs next to the MQTT probe, under the same deadline.
+  const isTls = ep.scheme === 'mqtts' || ep.scheme === 'wss';
+  const tlsSettings = { ...DEFAULT_TLS_AUDIT, ...opts.tlsAudit };
+  const [probeFact, tlsFacts] = await Promise.all([
+    collect(() =>
+      probeEndpoint(ep, {
+        ...transport,
+        windowMs: opts.windowMs,
+        showPayloads: opts.showPayloads,
+        ...(credentials ? { credentials } : {}),
+        ...(opts.canaryTopic ? { canaryTopic: opts.canaryTopic } : {}),
+      }),
+    ),
+    isTls
+      ? collect(() => collectTls(ep, { ...transport, ...tlsSettings, ...(credentials ? { credentials } : {}) }))
+      : Promise.resolve(undefined),
+  ]);
+  facts['mqtt.probe'] = probeFact;
+  for (const k of TLS_KEYS) {
+    if (!isTls) facts[k] = { state: 'skipped', reason: `${ep.uri} is not a TLS endpoint (mqtts:// or wss://)` };
+    else if (tlsFacts!.state === 'ok') (facts as Record<string, unknown>)[k] = tlsFacts!.value[k];
+    else facts[k] = { state: 'error', error: tlsFacts!.state === 'error' ? tlsFacts!.error : 'not collected', ms: tlsFacts!.state === 'error' ? tlsFacts!.ms : 0 };
+  }
   const intrusiveKeys = ['mqtt.credentials', 'mqtt.loginRestriction', 'mqtt.takeover'] as const;
   const probe = facts['mqtt.probe'];
   if (!opts.intrusive) {

@@ -285,10 +285,168 @@ export interface FactTypes {
   'mqtt.credentials': CredentialGuess;
   'mqtt.loginRestriction': LoginRestriction;
   'mqtt.takeover': Takeover;
+  'tls.protocols': TlsProtocols;
+  'tls.ciphers': TlsCipherScan;
+  'tls.certificate': TlsCertificate;
+  'tls.revocation': TlsRevocation;
+  'tls.clientAuth': TlsClientAuth;
   'config.mosquitto': ConfigMosquittoFact;
   'config.emqx': ConfigEmqxFact;
   'config.passwords': ConfigPasswordsFact;
   policy: Policy;
   'erlang.exposure': ErlangExposure;
   'ports.check': PortCheck;
+}
+
+// ---- TLS (collected for mqtts:// and wss:// endpoints by src/collectors/tls) ----
+
+export type TlsVersion = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+export interface TlsProtocolProbe {
+  version: TlsVersion;
+  /**
+   * offered: a handshake at exactly this version completed; not-offered: the
+   * server refused it (alert, reset, or answered with another version);
+   * unprobeable: the local OpenSSL cannot send it (the reason says why);
+   * error: the peer broke the handshake (timeout, garbage, oversized messages).
+   */
+  state: 'offered' | 'not-offered' | 'unprobeable' | 'error';
+  detail: string;
+  /** The cipher the server chose when offered. */
+  cipher?: string;
+}
+
+export interface TlsProtocols {
+  /** OpenSSL that made the probes (process.versions.openssl). */
+  openssl: string;
+  probes: TlsProtocolProbe[];
+}
+
+/** Weaknesses of a cipher suite, from its name (see src/collectors/tls/ciphers.ts). */
+export type CipherWeakness = 'null' | 'anonymous' | 'export' | 'rc4' | 'des' | '3des' | 'md5' | 'no-forward-secrecy' | 'cbc-sha1';
+
+export interface TlsCipherInfo {
+  /** OpenSSL name, e.g. ECDHE-RSA-AES128-GCM-SHA256 or TLS_AES_128_GCM_SHA256. */
+  name: string;
+  /** IANA name when known, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256. */
+  standardName?: string;
+  kex: string;
+  enc: string;
+  mac: string;
+  forwardSecrecy: boolean;
+  weaknesses: CipherWeakness[];
+}
+
+export interface TlsVersionCiphers {
+  version: TlsVersion;
+  /** Accepted suites in the order the server chose them (its preference when serverOrder is true). */
+  accepted: TlsCipherInfo[];
+  /** true: the server picks by its own order; false: it follows the client's; null: fewer than two suites or not tested. */
+  serverOrder: boolean | null;
+  handshakes: number;
+  /** The enumeration ended early (cap reached, or the peer broke a handshake): accepted may be incomplete. */
+  incomplete?: string;
+}
+
+export interface TlsCipherScan {
+  openssl: string;
+  /** Versions the server offers, each enumerated; versions not offered are absent. */
+  versions: TlsVersionCiphers[];
+  /** Cipher families the local OpenSSL cannot offer any more, so their absence is unproven. */
+  unprobeable: string[];
+  concurrency: number;
+}
+
+export interface TlsCertInfo {
+  subject: string;
+  issuer: string;
+  /** Common name of the subject, when it has one. */
+  cn?: string;
+  serial: string;
+  /** ISO 8601. */
+  notBefore: string;
+  notAfter: string;
+  /** rsa, ec, ed25519, ed448, dsa, ... */
+  keyType: string;
+  keyBits: number;
+  curve?: string;
+  /** e.g. sha256WithRSAEncryption, ecdsa-with-SHA256 (OID when unnamed). */
+  signatureAlgorithm: string;
+  /** Hash of the signature: MD5, SHA-1, SHA-256, ... ; 'intrinsic' for Ed25519/Ed448. */
+  signatureHash: string;
+  isCA: boolean;
+  /** Subject equals issuer and the certificate verifies with its own key. */
+  selfSigned: boolean;
+  san: { dns: string[]; ip: string[] };
+  crlUrls: string[];
+  ocspUrls: string[];
+  fingerprint256: string;
+  /** served: sent by the server; trust-store: added from the trust anchors (system or --ca) while building the chain. */
+  source: 'served' | 'trust-store';
+}
+
+export interface TlsCertificate {
+  /** The host name or IP address the client connected to (what the certificate must name). */
+  host: string;
+  /** Collection time (ISO 8601): judges compute validity from it, never from the clock. */
+  now: string;
+  /** Days before expiry at which to warn, e.g. [30, 60]. */
+  warnDays: number[];
+  protocol: string;
+  cipher: string;
+  /** Leaf first, as served, completed from the trust anchors where OpenSSL found an issuer there. */
+  chain: TlsCertInfo[];
+  /** Verification of the chain against the trust anchors (OpenSSL's verdict, without the hostname). */
+  trust: { verified: boolean; error?: string; anchors: string };
+  /** A handshake needed the client certificate (--cert) because the server refused one without it. */
+  viaClientCertificate?: boolean;
+}
+
+export interface TlsRevocationSource {
+  kind: 'crl-file' | 'crl-online' | 'ocsp' | 'ocsp-stapled';
+  /** The CRL file, URL or OCSP responder. */
+  where: string;
+  /** Subject of the certificate this source speaks about. */
+  certificate: string;
+  /** good / revoked: a usable answer; unusable: bad signature, wrong issuer, unreadable, unreachable. */
+  status: 'good' | 'revoked' | 'unknown' | 'unusable';
+  detail: string;
+  signatureValid?: boolean;
+  thisUpdate?: string;
+  nextUpdate?: string;
+  revokedAt?: string;
+  reason?: string;
+}
+
+export interface TlsRevocation {
+  now: string;
+  /** Online sources (CRL distribution points, OCSP) were consulted (--revocation-online). */
+  online: boolean;
+  /** The leaf names these in its extensions. */
+  crlUrls: string[];
+  ocspUrls: string[];
+  /** The server stapled an OCSP response to the handshake. */
+  stapled: boolean;
+  /** Local CRL files given (--crl). */
+  crlFiles: string[];
+  sources: TlsRevocationSource[];
+}
+
+export interface TlsAttempt {
+  /**
+   * refused-handshake: a TLS alert or reset during the handshake; refused-after-handshake:
+   * the alert came on the first read (TLS 1.3 checks the client certificate after the
+   * client finished); accepted: TLS held and MQTT got a CONNACK (whatever its code);
+   * no-connack: TLS held but MQTT got no answer.
+   */
+  outcome: 'refused-handshake' | 'refused-after-handshake' | 'accepted' | 'no-connack';
+  detail: string;
+  protocol?: string;
+  /** The CONNACK of a CONNECT without username and password (withoutCertificate), or with the identity given. */
+  connack?: ConnackSummary;
+}
+
+export interface TlsClientAuth {
+  withoutCertificate: TlsAttempt;
+  withCertificate: Tested<TlsAttempt & { certificate: string }>;
 }

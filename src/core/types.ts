@@ -30,6 +30,11 @@ export const FACT_KEYS = [
   'mqtt.credentials', // endpoint scope, intrusive: default/weak credential guessing
   'mqtt.loginRestriction', // endpoint scope, intrusive: failed-login restriction test
   'mqtt.takeover', // endpoint scope, intrusive: client-ID takeover test
+  'tls.protocols', // endpoint scope (mqtts/wss): protocol versions offered
+  'tls.ciphers', // endpoint scope (mqtts/wss): cipher suites accepted per version, server order
+  'tls.certificate', // endpoint scope (mqtts/wss): served chain, trust, hostname data, validity
+  'tls.revocation', // endpoint scope (mqtts/wss): CRL (local, online) and OCSP status of the chain
+  'tls.clientAuth', // endpoint scope (mqtts/wss): mutual TLS without and with a client certificate
   'config.mosquitto', // system scope: Mosquitto configs with their ACL/password/PSK files
   'config.emqx', // system scope: EMQX configs (layered, with defaults) and acl.conf
   'config.passwords', // system scope: credential stores (Mosquitto password files)

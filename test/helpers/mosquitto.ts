@@ -34,6 +34,11 @@ export interface ListenerSpec {
   bind?: string;
   /** Extra config lines placed right after this listener's settings (listener-scoped options). */
   extra?: string;
+  /**
+   * TLS files of this listener instead of the broker-wide PKI (mqtts/wss only):
+   * Mosquitto refuses a repeated `certfile`, so per-listener certificates go here, not in `extra`.
+   */
+  tlsFiles?: { certfile: string; keyfile: string; cafile?: string; requireCertificate?: boolean };
 }
 
 export interface MosquittoTlsOptions {
@@ -237,7 +242,12 @@ function buildConfig(opts: MosquittoOptions, logPath: string, layout: Layout, fi
     const spec = specs[i];
     lines.push('', `listener ${l.port} ${l.bind}`);
     lines.push(`protocol ${l.kind === 'ws' || l.kind === 'wss' ? 'websockets' : 'mqtt'}`);
-    if (l.kind === 'mqtts' || l.kind === 'wss') {
+    if ((l.kind === 'mqtts' || l.kind === 'wss') && spec?.tlsFiles) {
+      const t = spec.tlsFiles;
+      lines.push(...(t.cafile ? [`cafile ${t.cafile}`] : []), `certfile ${t.certfile}`, `keyfile ${t.keyfile}`);
+      if (t.requireCertificate ?? opts.tls?.requireCertificate) lines.push('require_certificate true');
+      if (opts.tls?.useIdentityAsUsername) lines.push('use_identity_as_username true');
+    } else if (l.kind === 'mqtts' || l.kind === 'wss') {
       if (!files.pki) throw new Error('internal: TLS listener without PKI');
       lines.push(`cafile ${files.pki.caCert}`, `certfile ${files.pki.serverCert}`, `keyfile ${files.pki.serverKey}`);
       if (opts.tls?.requireCertificate) lines.push('require_certificate true');
@@ -314,7 +324,7 @@ async function startOnce(opts: MosquittoOptions): Promise<MosquittoBroker> {
       files.aclFile = path.join(dir, 'acl');
       writeFileSync(files.aclFile, opts.acl.endsWith('\n') ? opts.acl : `${opts.acl}\n`);
     }
-    if (opts.listeners.some((l) => l.kind === 'mqtts' || l.kind === 'wss')) {
+    if (opts.listeners.some((l) => (l.kind === 'mqtts' || l.kind === 'wss') && !l.tlsFiles)) {
       files.pki = opts.tls?.pki ?? makePki(path.join(dir, 'pki'), { keyType: opts.tls?.keyType ?? 'ec' });
     }
     const layout = await layoutFor(opts);

@@ -25,6 +25,12 @@ export interface TransportOptions {
   /** Client certificate and key (PEM) for mutual TLS. */
   cert?: string | Buffer;
   key?: string | Buffer;
+  /**
+   * An already handshaken TLS connection to carry the conversation (mqtts: the
+   * MQTT bytes; wss: the WebSocket upgrade), so that a TLS inspection and its
+   * MQTT session share one connection. Used once: the conversation owns it.
+   */
+  socket?: tls.TLSSocket;
 }
 
 export class ProbeError extends Error {
@@ -91,6 +97,9 @@ export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Dup
         stream = s;
         s.once('connect', () => finish(null, s));
         s.once('error', onError);
+      } else if (ep.scheme === 'mqtts' && opts.socket) {
+        stream = opts.socket;
+        finish(null, opts.socket);
       } else if (ep.scheme === 'mqtts') {
         const s = tls.connect({ host: ep.host, port: ep.port, ...tlsOpts });
         stream = s;
@@ -104,6 +113,7 @@ export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Dup
           maxPayload: MAX_CONVERSATION_BYTES,
           perMessageDeflate: false,
           ...(ep.scheme === 'wss' ? tlsOpts : {}),
+          ...(ep.scheme === 'wss' && opts.socket ? { createConnection: () => opts.socket! } : {}),
         });
         const sock = ws;
         sock.once('open', () => {

@@ -1,0 +1,27 @@
+import { defineCheck } from '../core/check.js';
+import { EMQX_TLS_REF, MOSQUITTO_TLS_REF } from './tls-common.js';
+
+export default defineCheck({
+  meta: {
+    id: 'TLS-001',
+    name: 'sslv3-offered',
+    title: 'SSLv3 offered',
+    strategy: 'tls',
+    severity: 'critical',
+    scope: 'endpoint',
+    intrusive: false,
+    needs: ['tls.protocols'],
+    description:
+      'Attempts a handshake limited to SSLv3 (POODLE, no AEAD, MD5/SHA-1 PRF). OpenSSL 3 builds, and with them Node 20, can no longer send an SSLv3 ClientHello: on such a host the check says SKIP with that reason and never PASS. Run it from a host whose OpenSSL still has SSLv3 (or use testssl.sh with its bundled OpenSSL) to close the gap.',
+    remediation:
+      'Disable SSLv3. Mosquitto 2.x cannot enable it (set `tls_version tlsv1.2` or `tlsv1.3` explicitly on every TLS listener anyway). EMQX: `listeners.ssl.default.ssl_options.versions = ["tlsv1.3", "tlsv1.2"]` (same for `listeners.wss`). A proxy terminating TLS (HAProxy, nginx) needs `ssl_protocols TLSv1.2 TLSv1.3` or `ssl-min-ver TLSv1.2`.',
+    references: [MOSQUITTO_TLS_REF, EMQX_TLS_REF, 'https://www.rfc-editor.org/rfc/rfc7568'],
+  },
+  judge({ 'tls.protocols': p }) {
+    const probe = p.probes.find((x) => x.version === 'SSLv3');
+    if (!probe || probe.state === 'unprobeable') return { status: 'SKIP', message: probe?.detail ?? 'SSLv3 was not probed', evidence: { openssl: p.openssl } };
+    if (probe.state === 'error') return { status: 'ERROR', message: `SSLv3 probe broke: ${probe.detail}` };
+    if (probe.state === 'offered') return { status: 'FAIL', message: `the server completed an SSLv3 handshake (${probe.cipher ?? 'unknown cipher'})`, evidence: { version: 'SSLv3', cipher: probe.cipher } };
+    return { status: 'PASS', message: 'SSLv3 refused', evidence: { detail: probe.detail } };
+  },
+});
