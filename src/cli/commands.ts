@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { register as advisories } from './advisories.js';
+import { register as guard } from './guard.js';
 import { register as lint } from './lint.js';
 import { register as passwd } from './passwd.js';
 import { register as ports } from './ports.js';
@@ -17,4 +18,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   lint,
   passwd,
   ports,
+  guard,
 ];
