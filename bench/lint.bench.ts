@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseHocon } from '../src/config/hocon.js';
 import { parseMosquittoConfig } from '../src/config/mosquitto.js';
 import { memoryIO } from '../src/config/io.js';
-import { runLint } from '../src/cli/lint.js';
+import { runLint } from '../src/cli/impl/lint.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 

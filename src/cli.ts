@@ -3,27 +3,21 @@
  * mqtt-warden command line. The only module that may end the process:
  * exit 0 = no finding at or above --fail-on, 1 = findings, 2 = usage/config/internal error.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// Start-up stays cheap: this module and what it imports statically only define the commands and their
+// options (commander, constants, option parsers). Each command loads its implementation with `await import()`
+// in its action, so `--version`, `--help` and light commands never load the check catalogue, the engine or
+// the TLS/PKI libraries.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CATALOGUE } from './checks/index.js';
 import { STANDARD_PORTS } from './collectors/ports.js';
-import { DEFAULT_LIMITS, MIN_LOGIN_ATTEMPTS, parseWordlist } from './collectors/mqtt/intrusive.js';
-import type { Credentials } from './collectors/mqtt/probe.js';
-import { runAudit, type AuditOptions } from './core/engine.js';
-import { createSecureContext } from 'node:tls';
-import { parseTarget, parseTargetsFile, redactSecrets, TargetError, type ParsedTarget } from './core/targets.js';
-import { SEVERITIES, STRATEGIES, severityRank, type Severity } from './core/types.js';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from './reporters/index.js';
-import { renderCatalogue, CATALOGUE_FORMATS, type CatalogueFormat } from './reporters/catalogue.js';
+import { DEFAULT_LIMITS, MIN_LOGIN_ATTEMPTS } from './collectors/mqtt/limits.js';
+import { redactSecrets, TargetError } from './core/targets.js';
+import { SEVERITIES, STRATEGIES } from './core/types.js';
+import { REPORT_FORMATS } from './reporters/formats.js';
+import { CATALOGUE_FORMATS, renderCatalogue, type CatalogueFormat } from './reporters/catalogue.js';
 import { VERSION } from './version.js';
-import { int, num, readText, UsageError } from './cli/common.js';
+import { int, num, UsageError } from './cli/common.js';
 import { COMMANDS } from './cli/commands.js';
-import { parseCrls, type CrlInput } from './collectors/tls/revocation.js';
-import { loadBundle } from './advisories/db.js';
-import { loadPolicyFile } from './cli/lint.js';
-import { planFrom } from './cli/ports.js';
-import { DEFAULT_FIREWALL_OPTIONS } from './ports/spec.js';
+import type { AuditFlags } from './cli/audit.js';
 
 function portList(v: string): number[] {
   const ports = v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -35,105 +29,6 @@ function canaryTopic(v: string): string {
   return v;
 }
 
-function wordlistFrom(file: string) {
-  try {
-    return parseWordlist(readText(file, 'wordlist'), file);
-  } catch (e) {
-    throw e instanceof UsageError ? e : new UsageError(`bad wordlist: ${(e as Error).message}`);
-  }
-}
-
-interface AuditFlags {
-  targets?: string;
-  username?: string;
-  password?: string;
-  passwordFile?: string;
-  host: boolean;
-  hostOnly?: boolean;
-  intrusive?: boolean;
-  wordlist?: string;
-  maxAttempts: number;
-  maxSeconds: number;
-  rate: number;
-  loginAttempts: number;
-  timeout: number;
-  targetTimeout: number;
-  window: number;
-  concurrency: number;
-  ports: number[];
-  portScan: boolean;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  crl: string[];
-  revocationOnline?: boolean;
-  expiryWarnDays: number[];
-  tlsConcurrency: number;
-  showPayloads?: boolean;
-  showSecrets?: boolean;
-  canaryTopic?: string;
-  format: ReportFormat;
-  output?: string;
-  failOn: Severity | 'none';
-  color: boolean;
-  verbose?: boolean;
-  policy?: string;
-  portPlan?: string;
-  portPlanFor?: string;
-  root?: string;
-  config: string[];
-  lynisReport?: string;
-  advisories?: string;
-}
-
-/** Host-audit options; paths are checked here so that a typo is a usage error, not a SKIP. */
-function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
-  const root = flags.root ? resolve(flags.root) : '/';
-  if (flags.root) {
-    let st;
-    try {
-      st = statSync(root);
-    } catch (e) {
-      throw new UsageError(`--root ${flags.root}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    if (!st.isDirectory()) throw new UsageError(`--root ${flags.root}: not a directory`);
-  }
-  for (const f of flags.config) readText(f, 'broker config');
-  if (flags.lynisReport) readText(flags.lynisReport, 'Lynis report');
-  if (flags.advisories) {
-    readText(flags.advisories, 'advisory database');
-    try {
-      loadBundle(flags.advisories);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-  }
-  return {
-    root,
-    timeoutMs: flags.timeout,
-    configs: flags.config.map((f) => resolve(f)),
-    expiryWarnDays: flags.expiryWarnDays,
-    ...(flags.lynisReport && { lynisReport: resolve(flags.lynisReport) }),
-    ...(flags.advisories && { advisories: resolve(flags.advisories) }),
-  };
-}
-
-/** CA, client certificate and key, checked once here so that bad material is a usage error, not N probe errors. */
-function tlsMaterial(flags: AuditFlags): AuditOptions['tls'] {
-  if (Boolean(flags.cert) !== Boolean(flags.key)) throw new UsageError('--cert and --key go together');
-  const material = {
-    ...(flags.ca ? { ca: readText(flags.ca, 'CA file') } : {}),
-    ...(flags.cert ? { cert: readText(flags.cert, 'certificate file') } : {}),
-    ...(flags.key ? { key: readText(flags.key, 'key file') } : {}),
-  };
-  try {
-    createSecureContext(material);
-  } catch (e) {
-    throw new UsageError(`unusable TLS material (--ca/--cert/--key): ${(e as Error).message}`);
-  }
-  return material;
-}
-
 function collectList(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
@@ -142,128 +37,6 @@ function dayList(v: string): number[] {
   const days = v.split(',').map((s) => s.trim()).filter(Boolean).map((d) => int('--expiry-warn-days', 1, 3650)(d));
   if (!days.length) throw new InvalidArgumentError('--expiry-warn-days needs at least one number of days, e.g. 30,60');
   return [...new Set(days)].sort((a, b) => a - b);
-}
-
-/** CRL files, read and parsed once here: a file that is not a CRL is a usage error naming it. */
-function crlFiles(files: string[]): CrlInput[] {
-  return files.map((file) => {
-    let data: Buffer;
-    try {
-      data = readFileSync(file);
-    } catch (e) {
-      throw new UsageError(`cannot read CRL file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    try {
-      parseCrls({ name: file, data });
-    } catch (e) {
-      throw new UsageError(`bad --crl: ${(e as Error).message}`);
-    }
-    return { name: file, data };
-  });
-}
-
-/** The identity for every target, from the flags, the environment or a password file. */
-function credentialsFrom(flags: AuditFlags): Credentials | undefined {
-  const env = process.env;
-  const username = flags.username ?? env.MQTT_WARDEN_USERNAME;
-  let password = flags.password ?? env.MQTT_WARDEN_PASSWORD;
-  if (flags.passwordFile) password = readText(flags.passwordFile, 'password file').split(/\r?\n/)[0] ?? '';
-  if (password !== undefined && username === undefined) throw new UsageError('a password was given without a username (--username or MQTT_WARDEN_USERNAME)');
-  return username === undefined ? undefined : { username, ...(password !== undefined ? { password } : {}) };
-}
-
-/** Credentials written into a target URL belong to that endpoint alone, and yield to an explicit identity. */
-function urlCredentials(parsed: ParsedTarget[], global: Credentials | undefined): Record<string, Credentials> {
-  const own = parsed.filter((t) => t.username !== undefined);
-  if (own.length && global) {
-    process.stderr.write('mqtt-warden: credentials in target URLs are ignored: --username/MQTT_WARDEN_USERNAME is given\n');
-    return {};
-  }
-  return Object.fromEntries(own.map((t) => [t.endpoint.uri, { username: t.username!, ...(t.password !== undefined ? { password: t.password } : {}) }]));
-}
-
-function progress(enabled: boolean) {
-  if (!enabled) return undefined;
-  return (message: string) => process.stderr.write(`\x1b[2K\r… ${message}`);
-}
-
-async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
-  if (flags.hostOnly && !flags.host) throw new UsageError('--host-only and --no-host exclude each other');
-  if (flags.root && !flags.host) throw new UsageError('--root is a host-audit option: it cannot go with --no-host');
-  if (flags.root && !flags.hostOnly && !targetArgs.length && !flags.targets) {
-    throw new UsageError('--root audits an offline filesystem: add --host-only (or give network targets to probe as well)');
-  }
-  const parsed: ParsedTarget[] = targetArgs.map((t, i) => parseTarget(t, `argument ${i + 1}`));
-  if (flags.targets) parsed.push(...parseTargetsFile(readText(flags.targets, 'targets file'), flags.targets));
-  if (flags.hostOnly && parsed.length) throw new UsageError('--host-only takes no targets');
-  const seen = new Set<string>();
-  const endpoints = parsed.map((p) => p.endpoint).filter((e) => !seen.has(e.uri) && seen.add(e.uri));
-  if (flags.wordlist && !flags.intrusive) throw new UsageError('--wordlist is only used with --intrusive');
-  const wordlist = flags.wordlist ? wordlistFrom(flags.wordlist) : [];
-  const credentials = credentialsFrom(flags);
-  const endpointCredentials = urlCredentials(parsed, credentials);
-  if (!flags.hostOnly && !flags.portScan && !endpoints.length) {
-    throw new UsageError('nothing to audit: give targets, or let the audit scan the standard ports (drop --no-port-scan)');
-  }
-  if (flags.window >= flags.targetTimeout) throw new UsageError(`--window (${flags.window} ms) must be shorter than --target-timeout (${flags.targetTimeout} ms)`);
-  const tty = Boolean(process.stdout.isTTY);
-  if (flags.portPlanFor && !flags.portPlan) throw new UsageError('--port-plan-for goes with --port-plan');
-  const portPlan = flags.portPlan ? planFrom({ cluster: flags.portPlan, ssh: true, sshPort: 22 }) : undefined;
-  const opts: AuditOptions = {
-    endpoints,
-    scanPorts: flags.portScan ? flags.ports : [],
-    defaultHost: '127.0.0.1',
-    network: !flags.hostOnly,
-    host: flags.host,
-    ...(flags.host && {
-      system: {
-        ...systemOptions(flags),
-        ...(flags.policy ? { policy: loadPolicyFile(flags.policy) } : {}),
-        ...(portPlan && {
-          portPlan: { plan: portPlan.plan, source: portPlan.source, firewall: DEFAULT_FIREWALL_OPTIONS, ...(flags.portPlanFor && { for: flags.portPlanFor }) },
-        }),
-      },
-    }),
-    ...(portPlan && {
-      distPorts: [...new Set(portPlan.plan.nodes.flatMap((n) => n.ports.filter((p) => p.service === 'erlang-dist').map((p) => p.port)))],
-    }),
-    ...(credentials ? { credentials } : {}),
-    endpointCredentials,
-    intrusive: Boolean(flags.intrusive),
-    limits: { maxAttempts: flags.maxAttempts, maxSeconds: flags.maxSeconds, rate: flags.rate, loginAttempts: flags.loginAttempts },
-    wordlist,
-    timeoutMs: flags.timeout,
-    targetTimeoutMs: flags.targetTimeout,
-    windowMs: flags.window,
-    concurrency: flags.concurrency,
-    showPayloads: Boolean(flags.showPayloads),
-    showSecrets: Boolean(flags.showSecrets),
-    ...(flags.canaryTopic ? { canaryTopic: flags.canaryTopic } : {}),
-    failOn: flags.failOn,
-    tls: tlsMaterial(flags),
-    tlsAudit: {
-      concurrency: flags.tlsConcurrency,
-      crlFiles: crlFiles(flags.crl),
-      revocationOnline: Boolean(flags.revocationOnline),
-      expiryWarnDays: flags.expiryWarnDays,
-    },
-  };
-  const onProgress = progress(tty && !flags.output);
-  if (onProgress) opts.onProgress = onProgress;
-  const report = await runAudit(opts, CATALOGUE);
-  if (onProgress) process.stderr.write('\x1b[2K\r');
-  const color = flags.color && tty && !flags.output && flags.format === 'terminal' && !process.env.NO_COLOR;
-  const text = renderReport(flags.format, report, { color, verbose: Boolean(flags.verbose), catalogue: CATALOGUE.map((c) => c.meta) });
-  if (flags.output) {
-    writeFileSync(flags.output, text.endsWith('\n') ? text : `${text}\n`);
-    const s = report.summary;
-    process.stderr.write(`mqtt-warden: wrote ${flags.format} report to ${flags.output} (${s.FAIL} failed, ${s.ERROR} errors, ${s.SKIP} skipped, ${s.PASS} passed)\n`);
-  } else {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-  }
-  if (flags.failOn === 'none') return 0;
-  const threshold = severityRank(flags.failOn);
-  return report.results.some((r) => r.status === 'FAIL' && severityRank(r.severity) >= threshold) ? 1 : 0;
 }
 
 function buildProgram(setExit: (code: number) => void): Command {
@@ -322,13 +95,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the config checks')
     .option('--port-plan <file>', 'cluster file of `mqtt-warden ports`: check this host against it (SVC-052…055) and probe its Erlang distribution ports')
     .option('--port-plan-for <node|address>', 'this host in the port plan (default: the node with one of its addresses)')
-    .action(async (targets: string[], flags: AuditFlags) => setExit(await audit(targets, flags)));
+    .action(async (targets: string[], flags: AuditFlags) => {
+      const { audit } = await import('./cli/audit.js');
+      setExit(await audit(targets, flags));
+    });
 
   program
     .command('checks')
     .description('List the check catalogue')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...CATALOGUE_FORMATS]).default('table'))
-    .action((flags: { format: CatalogueFormat }) => {
+    .action(async (flags: { format: CatalogueFormat }) => {
+      const { CATALOGUE } = await import('./checks/index.js');
       process.stdout.write(renderCatalogue(CATALOGUE.map((c) => c.meta), STRATEGIES, flags.format));
       setExit(0);
     });

@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLint, parseEnvFile } from '../src/cli/lint.js';
+import { runLint, parseEnvFile } from '../src/cli/impl/lint.js';
 import type { CheckResult, Report } from '../src/core/types.js';
 import { reportErrors, sarifErrors } from './helpers/schemas.js';
 import { parsePolicy } from '../src/config/policy.js';

@@ -15,7 +15,7 @@ import { checkPassword, generatePassword } from '../src/credentials/strength.js'
 import { crackTest } from '../src/credentials/crack.js';
 import { parseMosquittoPasswd } from '../src/config/mosquitto.js';
 import { DEFAULT_POLICY } from '../src/config/policy.js';
-import { runPasswdAudit } from '../src/cli/passwd.js';
+import { runPasswdAudit } from '../src/cli/impl/passwd.js';
 import type { Report } from '../src/core/types.js';
 import { reportErrors } from './helpers/schemas.js';
 

@@ -1,241 +1,21 @@
 /**
- * `mqtt-warden ports`: the port plan of EMQX clusters and Mosquitto brokers,
- * its firewall renderings, applying/removing the nftables table, and the check
- * of this host against the plan.
+ * `ports`: the command and its options. The implementation (planner, config readers, firewall renderers,
+ * nftables, the port checks) is in ./impl/ports.ts, loaded when the command runs.
  */
-import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { CATALOGUE } from '../checks/index.js';
-import { runAudit } from '../core/engine.js';
-import { severityRank, SEVERITIES, type Severity } from '../core/types.js';
-import { REPORT_FORMATS, renderReport, type ReportFormat } from '../reporters/index.js';
-import { int, readText, UsageError } from './common.js';
+import { SEVERITIES } from '../core/types.js';
+import { REPORT_FORMATS } from '../reporters/formats.js';
+import { PLAN_FORMATS } from '../ports/format.js';
+import { DEFAULT_FIREWALL_OPTIONS } from '../ports/firewall-options.js';
+import { int } from './common.js';
 import type { SetExit } from './commands.js';
-import { buildPlan, PlanError } from '../ports/plan.js';
-import { InputError, parseClusterFile, parseListenerSpec, parseNodeArg } from '../ports/input.js';
-import { PLAN_FORMATS, renderPlan, type PlanFormat } from '../ports/format.js';
-import { DEFAULT_FIREWALL_OPTIONS, firewallSpec, type FirewallOptions } from '../ports/spec.js';
-import { renderNftables, validateName } from '../ports/render/nftables.js';
-import { renderIptables } from '../ports/render/iptables.js';
-import { renderUfw } from '../ports/render/ufw.js';
-import { renderFirewalld } from '../ports/render/firewalld.js';
-import type { NodeInput, PlanInput, PlanWarning, PortPlan } from '../ports/types.js';
-import { ConfigInputError, nodeFromMosquitto, nodesFromEmqx } from '../ports/config-input.js';
-import { ownAddresses, selectThisHost } from '../collectors/port-check.js';
-import { applyTable, diffTable, FirewallError, localNft, removeTable } from '../firewall/nft.js';
+import type { PortsFlags } from './impl/ports.js';
 
 export const RENDERERS = ['nftables', 'iptables', 'ip6tables', 'ufw', 'firewalld'] as const;
-type Renderer = (typeof RENDERERS)[number];
-
-/** The port-plan check IDs: what `ports --check` judges. */
-export const PORT_CHECK_IDS = ['SVC-052', 'SVC-053', 'SVC-054', 'SVC-055'] as const;
-
-export interface PlanFlags {
-  node?: string[];
-  cluster?: string;
-  emqxConfig?: string[];
-  mosquittoConfig?: string[];
-  address?: string[];
-  clients?: string[];
-  admins?: string[];
-  peers?: string[];
-  listeners?: string;
-  rpcPortDiscovery?: 'stateless' | 'manual';
-  rpcServerPort?: number;
-  sshPort: number;
-  ssh: boolean;
-}
-
-interface PortsFlags extends PlanFlags {
-  format: PlanFormat;
-  render?: Renderer;
-  for?: string;
-  table: string;
-  priority: number;
-  zone: string;
-  output?: string;
-  apply?: boolean;
-  dryRun: boolean;
-  remove?: boolean;
-  check?: boolean;
-  reportFormat: ReportFormat;
-  failOn: Severity | 'none';
-  timeout: number;
-}
+export type Renderer = (typeof RENDERERS)[number];
 
 const collectList = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 const collectRepeat = (v: string, prev: string[] = []) => [...prev, v];
-
-/** The planner input from the flags: a cluster file and/or --node, networks from the flags added to the file's. */
-export function planInput(flags: PlanFlags): { input: PlanInput; source: string } {
-  const nodes: NodeInput[] = [];
-  let fromFile: ReturnType<typeof parseClusterFile> | undefined;
-  if (flags.cluster) {
-    try {
-      fromFile = parseClusterFile(readText(flags.cluster, 'cluster file'), flags.cluster);
-    } catch (e) {
-      if (e instanceof InputError) throw new UsageError(e.message, true);
-      throw e;
-    }
-    nodes.push(...fromFile.nodes);
-  }
-  const warnings: PlanWarning[] = [];
-  try {
-    if (flags.emqxConfig?.length) {
-      const r = nodesFromEmqx(flags.emqxConfig);
-      if (flags.address?.length) r.nodes[0]!.addresses = flags.address;
-      nodes.push(...r.nodes);
-      warnings.push(...r.warnings);
-    }
-    for (const file of flags.mosquittoConfig ?? []) {
-      const r = nodeFromMosquitto(file, { ...(flags.address?.length && { addresses: flags.address }) });
-      nodes.push(r.node);
-      warnings.push(...r.warnings);
-    }
-  } catch (e) {
-    if (e instanceof ConfigInputError) throw new UsageError(e.message, true);
-    throw e;
-  }
-  if (flags.address?.length && !flags.emqxConfig?.length && !flags.mosquittoConfig?.length) throw new UsageError('--address goes with --emqx-config or --mosquitto-config');
-  let listeners;
-  try {
-    listeners = flags.listeners?.split(',').map((s, i) => parseListenerSpec(s, `--listeners #${i + 1}`));
-  } catch (e) {
-    if (e instanceof InputError) throw new UsageError(e.message, true);
-    throw e;
-  }
-  const rpc = flags.rpcPortDiscovery ? { portDiscovery: flags.rpcPortDiscovery, ...(flags.rpcServerPort && { serverPort: flags.rpcServerPort }) } : undefined;
-  if (flags.rpcServerPort && flags.rpcPortDiscovery !== 'manual') throw new UsageError('--rpc-server-port needs --rpc-port-discovery manual');
-  for (const [i, arg] of (flags.node ?? []).entries()) {
-    nodes.push({ ...parseNodeArg(arg, i), ...(listeners && { listeners }), ...(rpc && { rpc }) });
-  }
-  if (!nodes.length) throw new UsageError('nothing to plan: give --node name@address (repeatable), --cluster FILE, --emqx-config FILE or --mosquitto-config FILE');
-  const ssh = !flags.ssh ? false : (fromFile?.ssh ?? flags.sshPort);
-  return {
-    input: {
-      nodes,
-      clients: [...(fromFile?.clients ?? []), ...(flags.clients ?? [])],
-      admins: [...(fromFile?.admins ?? []), ...(flags.admins ?? [])],
-      peers: [...(fromFile?.peers ?? []), ...(flags.peers ?? [])],
-      ssh,
-      warnings,
-    },
-    source: [flags.cluster, ...(flags.emqxConfig ?? []), ...(flags.mosquittoConfig ?? [])].filter(Boolean).join(', ') || 'command line',
-  };
-}
-
-export function planFrom(flags: PlanFlags): { plan: PortPlan; source: string } {
-  const { input, source } = planInput(flags);
-  try {
-    return { plan: buildPlan(input), source };
-  } catch (e) {
-    if (e instanceof PlanError) throw new UsageError(e.message, true);
-    throw e;
-  }
-}
-
-function render(plan: PortPlan, flags: PortsFlags, fw: FirewallOptions): string {
-  const spec = firewallSpec(plan, flags.for);
-  switch (flags.render!) {
-    case 'nftables':
-      return renderNftables(spec, fw);
-    case 'iptables':
-      return renderIptables(spec, fw, 4);
-    case 'ip6tables':
-      return renderIptables(spec, fw, 6);
-    case 'ufw':
-      return renderUfw(spec);
-    case 'firewalld':
-      return renderFirewalld(spec, flags.zone);
-  }
-}
-
-function out(text: string, file: string | undefined, what: string): void {
-  if (file) {
-    writeFileSync(file, text);
-    process.stderr.write(`mqtt-warden: wrote ${what} to ${file}\n`);
-  } else process.stdout.write(text);
-}
-
-async function check(plan: PortPlan, source: string, flags: PortsFlags, fw: FirewallOptions): Promise<number> {
-  const catalogue = CATALOGUE.filter((c) => (PORT_CHECK_IDS as readonly string[]).includes(c.meta.id));
-  const report = await runAudit(
-    {
-      endpoints: [],
-      scanPorts: [],
-      defaultHost: '127.0.0.1',
-      network: false,
-      host: true,
-      system: { root: '/', timeoutMs: flags.timeout, portPlan: { plan, source, firewall: fw, ...(flags.for && { for: flags.for }) } },
-      intrusive: false,
-      limits: { maxAttempts: 1, maxSeconds: 1, rate: 1, loginAttempts: 1 },
-      wordlist: [],
-      timeoutMs: flags.timeout,
-      targetTimeoutMs: flags.timeout,
-      windowMs: 0,
-      concurrency: 1,
-      showPayloads: false,
-      showSecrets: false,
-      failOn: flags.failOn,
-      tls: {},
-    },
-    catalogue,
-  );
-  // The port check reports only on this machine; the network part of a normal audit did not run.
-  report.notes = report.notes.filter((n) => !/--host-only|not part of this version/.test(n));
-  const text = renderReport(flags.reportFormat, report, { color: false, verbose: true, catalogue: catalogue.map((c) => c.meta) });
-  out(text.endsWith('\n') ? text : `${text}\n`, flags.output, `${flags.reportFormat} report`);
-  // As in audit: ERROR results are reported but do not change the exit code by themselves.
-  if (flags.failOn === 'none') return 0;
-  return report.results.some((r) => r.status === 'FAIL' && severityRank(r.severity) >= severityRank(flags.failOn as Severity)) ? 1 : 0;
-}
-
-async function ports(flags: PortsFlags): Promise<number> {
-  const modes = [flags.render, flags.apply, flags.remove, flags.check].filter(Boolean).length;
-  if (modes > 1 && !(flags.render === 'nftables' && flags.apply && modes === 2)) throw new UsageError('choose one of --render, --apply, --remove, --check');
-  let fw: FirewallOptions;
-  try {
-    fw = { name: validateName(flags.table), priority: flags.priority };
-  } catch (e) {
-    throw new UsageError(`--table: ${(e as Error).message}`);
-  }
-  const nft = localNft(flags.timeout);
-  try {
-    if (flags.remove) {
-      const removed = await removeTable(nft, fw.name);
-      process.stderr.write(removed ? `mqtt-warden: removed table inet ${fw.name}\n` : `mqtt-warden: table inet ${fw.name} was not loaded; nothing to remove\n`);
-      return 0;
-    }
-    const { plan, source } = planFrom(flags);
-    if (flags.check) return await check(plan, source, flags, fw);
-    if (flags.apply) {
-      // Applying is about this host: without --for, the planned node with one of its addresses.
-      const rendered = renderNftables(firewallSpec(plan, selectThisHost(plan, flags.for, ownAddresses())), fw);
-      const d = await diffTable(nft, rendered, fw.name);
-      if (flags.dryRun) {
-        process.stdout.write(d.equal ? `table inet ${fw.name} is live and equal to the plan: nothing to do\n` : d.diff);
-        process.stderr.write(d.equal ? '' : 'mqtt-warden: dry run, nothing changed; apply with --no-dry-run\n');
-        return 0;
-      }
-      if (d.equal) {
-        process.stderr.write(`mqtt-warden: table inet ${fw.name} already equals the plan\n`);
-        return 0;
-      }
-      await applyTable(nft, rendered);
-      process.stderr.write(`mqtt-warden: applied table inet ${fw.name} (${d.live === undefined ? 'new' : 'replaced'})\n`);
-      return 0;
-    }
-    if (flags.render) {
-      out(render(plan, flags, fw), flags.output, `${flags.render} rules`);
-      return 0;
-    }
-    out(renderPlan(plan, flags.format), flags.output, `${flags.format} plan`);
-    return 0;
-  } catch (e) {
-    if (e instanceof PlanError || e instanceof FirewallError) throw new UsageError(e.message, true);
-    throw e;
-  }
-}
 
 export function register(program: Command, setExit: SetExit): void {
   program
@@ -276,5 +56,8 @@ export function register(program: Command, setExit: SetExit): void {
     .addOption(new Option('--report-format <format>', 'report format of --check').choices([...REPORT_FORMATS]).default('terminal'))
     .addOption(new Option('--fail-on <severity>', '--check: exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))
     .option('--timeout <ms>', 'timeout of each nft command', int('--timeout', 100, 120000), 10000)
-    .action(async (flags: PortsFlags) => setExit(await ports(flags)));
+    .action(async (flags: PortsFlags) => {
+      const { ports } = await import('./impl/ports.js');
+      setExit(await ports(flags));
+    });
 }

@@ -17,8 +17,9 @@ import { checkPassword } from '../credentials/strength.js';
 import { hoconGet } from '../config/hocon.js';
 import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact, ReferencedFile } from '../config/bundle.js';
 
-export const CONFIG_FORMATS = ['mosquitto', 'mosquitto-acl', 'mosquitto-passwd', 'mosquitto-psk', 'emqx', 'emqx-acl', 'emqx-bootstrap'] as const;
-export type ConfigFormat = (typeof CONFIG_FORMATS)[number];
+import type { ConfigFormat } from './config-formats.js';
+
+export { CONFIG_FORMATS, type ConfigFormat } from './config-formats.js';
 
 const MOSQUITTO_HINT = /^\s*(listener|allow_anonymous|password_file|acl_file|per_listener_settings|include_dir|persistence|log_dest|log_type|connection_messages|max_packet_size|psk_file|certfile|bind_address|port|user|pid_file|sys_interval|plugin)(\s|$)/m;
 

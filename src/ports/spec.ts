@@ -25,14 +25,7 @@ export interface FirewallSpec {
   sets: Record<'peers' | 'clients' | 'admins', Network[]>;
 }
 
-export interface FirewallOptions {
-  /** nftables table name / iptables chain name. */
-  name: string;
-  /** Priority of the input hook (0 = filter). */
-  priority: number;
-}
-
-export const DEFAULT_FIREWALL_OPTIONS: FirewallOptions = { name: 'mqtt_warden', priority: 0 };
+export { DEFAULT_FIREWALL_OPTIONS, type FirewallOptions } from './firewall-options.js';
 
 /** Letters, digits and a few separators: what every firewall accepts in a comment without quoting trouble. */
 export function safeComment(s: string): string {

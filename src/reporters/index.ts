@@ -4,8 +4,9 @@ import { renderJunit } from './junit.js';
 import { renderSarif } from './sarif.js';
 import { renderTerminal } from './terminal.js';
 
-export const REPORT_FORMATS = ['terminal', 'json', 'sarif', 'junit'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+import type { ReportFormat } from './formats.js';
+
+export { REPORT_FORMATS, type ReportFormat } from './formats.js';
 
 export interface RenderOptions {
   /** ANSI colours (terminal format only). */

@@ -9,19 +9,9 @@ import type { CredentialGuess, LoginAttempt, LoginRestriction, Takeover } from '
 import type { Endpoint } from '../../core/types.js';
 import { ProbeError, connackCodeName, isAuthRefusal, mqttConnect, refusalKind, type ProtocolVersion, type TransportOptions } from './channel.js';
 import { randomClientId, summarize, type Credentials } from './probe.js';
+import { MIN_LOGIN_ATTEMPTS, type IntrusiveLimits } from './limits.js';
 
-export interface IntrusiveLimits {
-  /** Upper bound of connection attempts per probe. */
-  maxAttempts: number;
-  /** Upper bound of seconds per probe. */
-  maxSeconds: number;
-  /** Attempts per second at most. */
-  rate: number;
-  /** Failed logins sent by the login-attempt restriction test. */
-  loginAttempts: number;
-}
-
-export const DEFAULT_LIMITS: IntrusiveLimits = { maxAttempts: 30, maxSeconds: 20, rate: 5, loginAttempts: 12 };
+export { DEFAULT_LIMITS, MIN_LOGIN_ATTEMPTS, type IntrusiveLimits } from './limits.js';
 
 /** Small list of defaults seen in broker images, tutorials and devices. */
 export const BUILTIN_CREDENTIALS: readonly Credentials[] = [
@@ -229,8 +219,6 @@ function isDropped(a: LoginAttempt): boolean {
   return a.outcome === 'no-connack' || a.outcome === 'connect-failed';
 }
 
-/** Attempts needed before "unrestricted" may be concluded (and throttling can be seen). */
-export const MIN_LOGIN_ATTEMPTS = 6;
 
 /** Decides from the attempt series; exported for unit tests. */
 export function judgeAttempts(attempts: readonly LoginAttempt[], clientIdProven = true): Pick<LoginRestriction, 'verdict' | 'reason'> {

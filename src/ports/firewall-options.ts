@@ -1,0 +1,9 @@
+/** Firewall table defaults: a module of its own so that the CLI can show them without loading the planner. */
+export interface FirewallOptions {
+  /** nftables table name / iptables chain name. */
+  name: string;
+  /** Priority of the input hook (0 = filter). */
+  priority: number;
+}
+
+export const DEFAULT_FIREWALL_OPTIONS: FirewallOptions = { name: 'mqtt_warden', priority: 0 };
