@@ -6,15 +6,14 @@
  * in the user's data directory. Validated with zod; nothing is fetched.
  */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Severity } from '../core/types.js';
 import { parseVersion, type VersionRange } from './version.js';
 
-export const PRODUCTS = ['openssl', 'mosquitto', 'emqx'] as const;
-export type Product = (typeof PRODUCTS)[number];
+import { PRODUCTS, userDbPath, type Product } from './products.js';
+
+export { PRODUCTS, userDbPath, type Product };
 
 const versionEntry = z.object({
   version: z.string(),
@@ -188,12 +187,6 @@ export function parseAdvisoryInput(text: string, name: string): { records: CveRe
 /** The shipped snapshot (data/advisories.json, next to dist/ and src/). */
 export const SHIPPED_DB = fileURLToPath(new URL('../../data/advisories.json', import.meta.url));
 
-/** Where `advisories update` writes and where the audit looks first. */
-export function userDbPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.MQTT_WARDEN_ADVISORIES) return env.MQTT_WARDEN_ADVISORIES;
-  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
-  return join(base, 'mqtt-warden', 'advisories.json');
-}
 
 export function loadBundle(file: string): AdvisoryBundle {
   const text = readFileSync(file, 'utf8');

@@ -1,0 +1,183 @@
+/**
+ * `mqtt-warden guard`: the implementation of the daemon and its operator commands, loaded by ../guard.ts
+ * when a guard command runs.
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ConfigError, loadConfig, type GuardConfig } from '../../guard/config.js';
+import { normaliseIp } from '../../guard/ip.js';
+import { renderReplay, replayFile } from '../../guard/replay.js';
+import type { StateStore } from '../../guard/state.js';
+import type { SetExit } from '../commands.js';
+import { UsageError } from '../common.js';
+import type { CommonFlags, DaemonFlags } from '../guard.js';
+
+function configFrom(flags: CommonFlags): GuardConfig {
+  let cfg: GuardConfig;
+  try {
+    cfg = loadConfig(flags.config);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (flags.state) cfg.state = flags.state;
+  if (flags.table) cfg.ban.table = flags.table;
+  if (flags.backend) cfg.ban.backend = flags.backend;
+  if (flags.redis) cfg.redis = { url: flags.redis, prefix: cfg.redis?.prefix ?? 'mqtt-warden:guard' };
+  return cfg;
+}
+
+// The daemon's modules (SQLite, Redis, Prometheus) load only when a guard command needs them,
+// so that every other mqtt-warden command starts as fast as before.
+const lazy = {
+  backends: () => import('../../guard/backends/index.js'),
+  daemon: () => import('../../guard/daemon.js'),
+  redis: () => import('../../guard/redis.js'),
+  state: () => import('../../guard/state.js'),
+};
+
+async function stateFile(cfg: GuardConfig): Promise<StateStore> {
+  if (!existsSync(cfg.state)) throw new UsageError(`no guard state at ${cfg.state} (has the daemon run? --state FILE)`);
+  const { StateStore } = await lazy.state();
+  return new StateStore(cfg.state);
+}
+
+/** The `guard` daemon after its options are parsed; returns the exit code. */
+export async function daemon(flags: DaemonFlags): Promise<number> {
+  const cfg = configFrom(flags);
+  for (const f of flags.log ?? []) cfg.sources.push({ type: 'file', path: f, format: flags.logFormat });
+  if (flags.stdin) cfg.sources.push({ type: 'stdin', format: flags.logFormat });
+  if (flags.journald) cfg.sources.push({ type: 'journald', unit: flags.journald, format: flags.logFormat });
+  if (flags.metricsPort !== undefined) cfg.metrics = { host: cfg.metrics?.host ?? '127.0.0.1', port: flags.metricsPort };
+  if (flags.allow) cfg.ban.allow.push(...flags.allow);
+  if (flags.fromStart) cfg.startAt = 'start';
+  const { GuardDaemon, jsonLogger } = await lazy.daemon();
+  const { makeBackend } = await lazy.backends();
+  const log = jsonLogger();
+  if (flags.remove) {
+    await makeBackend(cfg, false).remove();
+    log('info', 'removed', { backend: cfg.ban.backend, table: cfg.ban.table });
+    return 0;
+  }
+  if (!cfg.sources.length) throw new UsageError('nothing to watch: give --log FILE, --journald UNIT, --stdin or "sources:" in the config');
+  // Signals are caught from here on: a SIGTERM during a long start (catching up on a big log) still stops cleanly.
+  let stopRequested!: () => void;
+  const stopSignal = new Promise<void>((resolve) => (stopRequested = resolve));
+  const onSignal = () => stopRequested();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  let d: InstanceType<typeof GuardDaemon>;
+  try {
+    d = new GuardDaemon(cfg, { dryRun: Boolean(flags.dryRun), log });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  try {
+    await d.start();
+  } catch (e) {
+    log('error', 'start failed', { error: (e as Error).message });
+    await d.stop().catch(() => undefined);
+    return 2;
+  }
+  if (flags.stdin) process.stdin.once('end', onSignal);
+  await stopSignal;
+  await d.stop();
+  if (flags.stdin) process.stdin.destroy();
+  return 0;
+}
+
+/** `guard test LOGFILE` after its options are parsed; the exit code goes to setExit. */
+export function guardTest(file: string, _local: unknown, cmd: Command, setExit: SetExit): void {
+  const flags = cmd.optsWithGlobals<{ config?: string; logFormat: 'mosquitto' | 'emqx' | 'generic'; format: 'text' | 'json'; allowDefaults: boolean; top: number }>();
+  const cfg = configFrom(flags);
+  if (!flags.allowDefaults) cfg.ban.allowDefaults = false;
+  if (!existsSync(file)) throw new UsageError(`cannot read log file ${file}: ENOENT`);
+  let r;
+  try {
+    r = replayFile(file, flags.logFormat, cfg, flags.top);
+  } catch (e) {
+    throw new UsageError(`${file}: ${(e as Error).message}`);
+  }
+  process.stdout.write(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderReplay(r, Math.min(flags.top || 20, 20)));
+  setExit(0);
+}
+
+/** `guard status` after its options are parsed; the exit code goes to setExit. */
+export async function guardStatus(_local: unknown, cmd: Command, setExit: SetExit): Promise<void> {
+  const flags = cmd.optsWithGlobals<CommonFlags & { format: 'text' | 'json' }>();
+  const cfg = configFrom(flags);
+  const st = await stateFile(cfg);
+  try {
+    const bans = st.activeBans();
+    const positions = st.positions().map((p) => ({ ...p, updated: new Date(p.updated).toISOString() }));
+    const status = { state: cfg.state, activeBans: bans.length, failures: st.failureTotal(), failuresPerIp: st.failureCounts(20), bans, positions };
+    if (flags.format === 'json') process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    else {
+      process.stdout.write(`State: ${cfg.state}\nActive bans: ${bans.length}\nRecent refused logins: ${status.failures}\n`);
+      for (const f of status.failuresPerIp) process.stdout.write(`  ${(f.ip ?? '(no unique address)').padEnd(40)} ${f.n}\n`);
+      for (const p of positions) process.stdout.write(`Source ${p.source}: byte ${p.offset} of inode ${p.inode} (${p.updated})\n`);
+    }
+  } finally {
+    st.close();
+  }
+  setExit(0);
+}
+
+/** `guard bans` after its options are parsed; the exit code goes to setExit. */
+export async function guardBans(_local: unknown, cmd: Command, setExit: SetExit): Promise<void> {
+  const flags = cmd.optsWithGlobals<CommonFlags & { format: 'text' | 'json' }>();
+  const cfg = configFrom(flags);
+  const st = await stateFile(cfg);
+  const { makeBackend } = await lazy.backends();
+  let rows;
+  try {
+    rows = st.activeBans();
+  } finally {
+    st.close();
+  }
+  let firewall: { ip: string; expiresIn?: number }[] | string;
+  try {
+    firewall = await makeBackend(cfg, false).list();
+  } catch (e) {
+    firewall = `unavailable: ${(e as Error).message}`;
+  }
+  const inFw = new Set(typeof firewall === 'string' ? [] : firewall.map((f) => f.ip));
+  const now = Date.now();
+  const bans = rows.map((b) => ({ ...b, secondsLeft: Math.round((b.expires - now) / 1000), inFirewall: typeof firewall === 'string' ? null : inFw.has(b.ip) }));
+  if (flags.format === 'json') process.stdout.write(`${JSON.stringify({ bans, firewall }, null, 2)}\n`);
+  else {
+    if (typeof firewall === 'string') process.stdout.write(`firewall (${cfg.ban.backend}) ${firewall}\n`);
+    for (const b of bans) process.stdout.write(`${b.ip.padEnd(40)} ${b.reason.padEnd(8)} ${String(b.secondsLeft).padStart(7)} s left  ${b.origin}${b.inFirewall === false ? '  (NOT in firewall)' : ''}\n`);
+    if (!bans.length) process.stdout.write('no active bans\n');
+  }
+  setExit(0);
+}
+
+/** `guard unban IP` after its options are parsed; the exit code goes to setExit. */
+export async function guardUnban(raw: string, _local: unknown, cmd: Command, setExit: SetExit): Promise<void> {
+  const flags = cmd.optsWithGlobals<CommonFlags>();
+  const ip = normaliseIp(raw);
+  if (!ip) throw new UsageError(`not an IP address: ${raw}`);
+  const cfg = configFrom(flags);
+  const st = await stateFile(cfg);
+  const { makeBackend } = await lazy.backends();
+  let had: boolean;
+  try {
+    had = st.deleteBan(ip);
+  } finally {
+    st.close();
+  }
+  await makeBackend(cfg, false).unban(ip);
+  if (cfg.redis) {
+    const { RedisSync } = await lazy.redis();
+    const r = new RedisSync(cfg.redis.url, cfg.redis.prefix, 'cli', () => undefined, () => undefined);
+    try {
+      await r.start();
+      await r.unban(ip);
+    } finally {
+      await r.stop();
+    }
+  }
+  process.stdout.write(`${ip}: ${had ? 'unbanned' : 'was not banned in the state; removed from the firewall if present'}\n`);
+  setExit(0);
+}
