@@ -95,8 +95,10 @@ describe('peers that start like a broker and then misbehave', () => {
   test('a PUBLISH flood after CONNACK is bounded in memory and time', async () => {
     const url = `mqtt://127.0.0.1:${servers.flood!.port}`;
     const before = process.memoryUsage().rss;
-    const report = await audit([url], { timeoutMs: 1000, windowMs: 1500 });
-    assert.ok(report.durationMs < 10_000, `audit took ${report.durationMs} ms`);
+    // The operation timeout is generous so that the byte cap, not a starved SUBACK wait on a
+    // loaded machine (the flood runs in this process), is what ends the conversation.
+    const report = await audit([url], { timeoutMs: 5000, windowMs: 1500, targetTimeoutMs: 20_000 });
+    assert.ok(report.durationMs < 15_000, `audit took ${report.durationMs} ms`);
     assert.ok(process.memoryUsage().rss - before < 512 * 1024 * 1024, 'memory grew by more than 512 MB');
     const w = result(report, 'ACC-002');
     assert.equal(w.status, 'ERROR');

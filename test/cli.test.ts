@@ -1,7 +1,6 @@
 /** The command line as an operator runs it: exit codes, formats, schemas, secrecy. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,33 +8,10 @@ import { XMLParser } from 'fast-xml-parser';
 import { startMosquitto, mosquittoSkipReason, type MosquittoBroker } from './helpers/mosquitto.js';
 import { freePort } from './helpers/ports.js';
 import { reportErrors, sarifErrors } from './helpers/schemas.js';
+import { runCli, type CliRun } from './helpers/cli.js';
 
-const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}): Promise<CliRun> => runCli(args, { env });
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'mqtt-warden-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -174,7 +150,7 @@ describe('credentials against a Mosquitto with a password file', { skip: mosquit
   after(() => broker?.stop());
 
   type Json = { options: { identity: string }; results: { checkId: string; status: string; message: string }[] };
-  const sessionAccepted = (r: Run) => {
+  const sessionAccepted = (r: CliRun) => {
     const acc002 = (JSON.parse(r.stdout) as Json).results.find((x) => x.checkId === 'ACC-002')!;
     return !/refused the identity/.test(acc002.message);
   };

@@ -5,7 +5,6 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,27 +13,13 @@ import { runLint, parseEnvFile } from '../src/cli/impl/lint.js';
 import type { CheckResult, Report } from '../src/core/types.js';
 import { reportErrors, sarifErrors } from './helpers/schemas.js';
 import { parsePolicy } from '../src/config/policy.js';
+import { runCli, type CliRun } from './helpers/cli.js';
 
-const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
 const REAL = fileURLToPath(new URL('fixtures/real-configs/', import.meta.url));
 const tmp = mkdtempSync(path.join(os.tmpdir(), `mqtt-warden-lint-${process.pid}-`));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], env: Record<string, string> = {}): Promise<CliRun> => runCli(args, { env });
 
 const fails = (r: Report, id?: string) => r.results.filter((x) => x.status === 'FAIL' && (!id || x.checkId === id));
 const at = (x: CheckResult) => `${path.basename(x.location.uri)}:${x.location.line}`;

@@ -4,7 +4,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,27 +18,13 @@ import { DEFAULT_POLICY } from '../src/config/policy.js';
 import { runPasswdAudit } from '../src/cli/impl/passwd.js';
 import type { Report } from '../src/core/types.js';
 import { reportErrors } from './helpers/schemas.js';
+import { runCli } from './helpers/cli.js';
 
-const CLI = new URL('../src/cli.ts', import.meta.url).pathname;
+const run = (args: string[], stdin: string) => runCli(args, { stdin });
+
 const tmp = mkdtempSync(path.join(os.tmpdir(), `mqtt-warden-passwd-${process.pid}-`));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-function run(args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
 
 async function connack(url: string, username: string, password: string): Promise<'accepted' | 'refused'> {
   try {
