@@ -15,6 +15,7 @@ import { DEFAULT_POLICY, type Policy } from '../config/policy.js';
 import { looksLikeEmqxBootstrap, parseEmqxBootstrap, type EmqxBootstrap } from '../config/emqx-bootstrap.js';
 import { checkPassword } from '../credentials/strength.js';
 import { hoconGet } from '../config/hocon.js';
+import { emqxLayerFiles, HOST_CONFIG_PATHS } from '../config/locations.js';
 import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact, ReferencedFile } from '../config/bundle.js';
 
 import type { ConfigFormat } from './config-formats.js';
@@ -228,15 +229,6 @@ export function emqxFileSources(cfg: EmqxConfigData): { path: string; ref: Sourc
 }
 
 /** Where configs live on a host (paths under the audited root). */
-export const HOST_CONFIG_PATHS = {
-  mosquitto: ['/etc/mosquitto/mosquitto.conf'],
-  emqx: [
-    // deb/rpm packages
-    { etc: '/etc/emqx', cluster: '/var/lib/emqx/configs/cluster.hocon' },
-    // tarball and Docker image
-    { etc: '/opt/emqx/etc', cluster: '/opt/emqx/data/configs/cluster.hocon' },
-  ],
-};
 
 /**
  * Host audit: find the configs under `root` (plus the given files) and load them.
@@ -255,9 +247,9 @@ export async function collectConfigFacts(opts: { root: string; files?: string[];
   const inputs: ConfigInput[] = [];
   for (const p of HOST_CONFIG_PATHS.mosquitto) if (exists(p)) inputs.push({ path: p, format: 'mosquitto' });
   for (const e of HOST_CONFIG_PATHS.emqx) {
-    const conf = join(e.etc, 'emqx.conf');
-    if (!exists(conf)) continue;
-    for (const p of [join(e.etc, 'base.hocon'), e.cluster, conf]) if (exists(p)) inputs.push({ path: p, format: 'emqx' });
+    const files = emqxLayerFiles(e);
+    if (!exists(files[files.length - 1]!)) continue;
+    for (const p of files) if (exists(p)) inputs.push({ path: p, format: 'emqx' });
     break;
   }
   for (const f of opts.files ?? []) {

@@ -11,6 +11,7 @@ import { fsIO, ConfigReadError, type ConfigIO } from '../../config/io.js';
 import { loadMosquittoConfig, type MosquittoListener } from '../../config/mosquitto.js';
 import { emqxGet, loadEmqxConfig, type EmqxConfigData } from '../../config/emqx.js';
 import { distPort, isOutgoingOnly, rpcPort } from '../../ports/rules.js';
+import { emqxLayerFiles, emqxLocationOf, HOST_CONFIG_PATHS } from '../../config/locations.js';
 import { accounts, at, existsSys, type SysRoot } from './sysroot.js';
 import type { BrokerProcess, BrokerProduct, BrokerSetup, DeclaredListener } from './types.js';
 
@@ -36,8 +37,8 @@ export interface MosquittoConfigRead {
 }
 
 /** Where packages put broker configs. */
-export const MOSQUITTO_CONFIGS = ['/etc/mosquitto/mosquitto.conf'];
-export const EMQX_CONFIGS = ['/etc/emqx/emqx.conf', '/opt/emqx/etc/emqx.conf', '/usr/lib/emqx/etc/emqx.conf'];
+export const MOSQUITTO_CONFIGS = HOST_CONFIG_PATHS.mosquitto;
+export const EMQX_CONFIGS = HOST_CONFIG_PATHS.emqx.map((l) => posix.join(l.etc, 'emqx.conf'));
 
 /** ConfigIO for the audited system: absolute paths under the root, except a file given on the command line. */
 function sysIO(r: SysRoot, given?: string): ConfigIO {
@@ -96,8 +97,7 @@ export interface EmqxConfigRead {
 /** Read EMQX's layered config (base.hocon < cluster.hocon < emqx.conf) with the project's parser. */
 export function readEmqxConfig(r: SysRoot, path: string, given = false): EmqxConfigRead {
   const etcDir = posix.dirname(path);
-  const home = etcDir.endsWith('/etc') ? posix.dirname(etcDir) : undefined;
-  const files = [posix.join(etcDir, 'base.hocon'), home ? posix.join(home, 'data/configs/cluster.hocon') : '/var/lib/emqx/configs/cluster.hocon', path];
+  const files = [...emqxLayerFiles(emqxLocationOf(path)).slice(0, -1), path];
   const out: EmqxConfigRead = { path, file: given ? path : at(r, path), etcDir, problems: [] };
   try {
     const { get: _get, ...data } = loadEmqxConfig({ files, env: { EMQX_ETC_DIR: etcDir }, io: sysIO(r, given ? path : undefined) });
