@@ -51,7 +51,8 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command('audit')
     .description(
-      'Audit MQTT endpoints. Without targets: the standard ports of this host on loopback (127.0.0.1).\n' +
+      'Audit MQTT endpoints and the host they run on (host checks: --no-host skips them, --host-only runs them alone).\n' +
+        'Without targets: the standard ports of this host on loopback (127.0.0.1).\n' +
         'Targets: mqtt://, mqtts://, ws://, wss:// URLs or host[:port] (port 8883 → mqtts, 8083 → ws, 8084 → wss).',
     )
     .argument('[targets...]', 'endpoints to audit')
