@@ -8,12 +8,10 @@ import type { FactMap, FactTypes, MqttProbe } from './facts.js';
 import { collect, mapLimit } from './collect.js';
 import { collectSystemFacts, type SystemAuditOptions } from '../collectors/system/index.js';
 import {
-  SEVERITIES,
   type CheckResult,
   type Endpoint,
   type Fact,
   type Report,
-  type ReportSummary,
   type Severity,
 } from './types.js';
 import { isLoopback, scanPorts } from '../collectors/ports.js';
@@ -31,7 +29,7 @@ import { collectTls } from '../collectors/tls/index.js';
 import type { CrlInput } from '../collectors/tls/revocation.js';
 import { formatHost, makeEndpoint } from './targets.js';
 import { collectErlangExposure } from '../collectors/erlang.js';
-import { VERSION } from '../version.js';
+import { reportClock } from './report.js';
 
 export interface AuditOptions {
   /** Endpoints given by the operator; empty = audit this host's standard ports on loopback. */
@@ -216,24 +214,9 @@ export function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrus
   }
 }
 
-export function summarize(results: readonly CheckResult[]): ReportSummary {
-  const s: ReportSummary = {
-    PASS: 0,
-    FAIL: 0,
-    SKIP: 0,
-    ERROR: 0,
-    failuresBySeverity: Object.fromEntries(SEVERITIES.map((x) => [x, 0])) as Record<Severity, number>,
-  };
-  for (const r of results) {
-    s[r.status]++;
-    if (r.status === 'FAIL') s.failuresBySeverity[r.severity]++;
-  }
-  return s;
-}
 
 export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]): Promise<Report> {
-  const startedAt = new Date();
-  const t0 = performance.now();
+  const finish = reportClock('audit');
   const notes: string[] = [];
   const hostFacts = new Map<string, FactMap>();
   const endpointFacts = new Map<string, { endpoint: Endpoint; facts: FactMap }>();
@@ -323,14 +306,7 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
     }
   }
 
-  const finishedAt = new Date();
-  return {
-    schemaVersion: 1,
-    tool: { name: 'mqtt-warden', version: VERSION },
-    command: 'audit',
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
+  return finish({
     options: {
       intrusive: opts.intrusive,
       host: opts.host,
@@ -345,7 +321,6 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
     ],
     notes,
     results,
-    summary: summarize(results),
-  };
+  });
 }
 

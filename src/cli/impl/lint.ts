@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { CATALOGUE } from '../../checks/index.js';
 import { CONFIG_FORMATS, detectFormat, loadConfigFacts, type ConfigFormat, type ConfigInput } from '../../collectors/config.js';
 import type { Check } from '../../core/check.js';
-import { judgeOne, summarize } from '../../core/engine.js';
+import { judgeOne } from '../../core/engine.js';
+import { reportClock } from '../../core/report.js';
 import { severityRank, type CheckResult, type FactKey, type Report, type Severity } from '../../core/types.js';
 import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../config/policy.js';
 import type { SourceLoc } from '../../config/io.js';
 import { renderReport } from '../../reporters/index.js';
-import { VERSION } from '../../version.js';
 import { readText, UsageError } from '../common.js';
 import type { LintFlags } from '../lint.js';
 
@@ -114,8 +114,7 @@ export function lintInputs(paths: readonly string[], format?: ConfigFormat): { i
 
 /** Lint files: the config checks, one result per offending place. Pure apart from reading the files. */
 export function runLint(paths: readonly string[], opts: LintOptions): Report {
-  const startedAt = new Date();
-  const t0 = performance.now();
+  const finish = reportClock('lint');
   const { inputs, notes } = lintInputs(paths, opts.format);
   const { facts, notes: loadNotes } = loadConfigFacts(inputs, {
     ...(opts.env ? { env: opts.env } : {}),
@@ -143,20 +142,12 @@ export function runLint(paths: readonly string[], opts: LintOptions): Report {
     const f = facts[k as FactKey];
     notes.push(`${n} check(s) not applicable: ${f?.state === 'skipped' ? f.reason : k}.`);
   }
-  const finishedAt = new Date();
-  return {
-    schemaVersion: 1,
-    tool: { name: 'mqtt-warden', version: VERSION },
-    command: 'lint',
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
+  return finish({
     options: { intrusive: false, host: false, network: false, failOn: opts.failOn, identity: 'none (config lint)' },
     targets: inputs.map((i) => ({ uri: i.path, explicit: true })),
     notes,
     results,
-    summary: summarize(results),
-  };
+  });
 }
 
 /** 1 when a FAIL at or above the threshold exists. */

@@ -9,7 +9,8 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { CATALOGUE } from '../../checks/index.js';
 import { loadConfigFacts, type ConfigInput } from '../../collectors/config.js';
-import { judgeOne, summarize } from '../../core/engine.js';
+import { judgeOne } from '../../core/engine.js';
+import { reportClock } from '../../core/report.js';
 import type { CheckResult, Report, Severity } from '../../core/types.js';
 import { DEFAULT_POLICY, type Policy } from '../../config/policy.js';
 import { parseMosquittoPasswd } from '../../config/mosquitto.js';
@@ -17,7 +18,6 @@ import { crackTest } from '../../credentials/crack.js';
 import { hashPbkdf2, upsertEntry } from '../../credentials/mosquitto-hash.js';
 import { checkPassword, generatePassword, generatedBits } from '../../credentials/strength.js';
 import { renderReport, type ReportFormat } from '../../reporters/index.js';
-import { VERSION } from '../../version.js';
 import { readText, UsageError } from '../common.js';
 import type { SetExit } from '../commands.js';
 import { exitCodeFor, loadPolicyFile } from './lint.js';
@@ -73,8 +73,7 @@ export interface PasswdAuditOptions {
 
 /** Audit password files (or the password files of mosquitto.conf files) and report like lint. */
 export function runPasswdAudit(files: readonly string[], opts: PasswdAuditOptions): Report {
-  const startedAt = new Date();
-  const t0 = performance.now();
+  const finish = reportClock('lint');
   const inputs: ConfigInput[] = files.map((f) => {
     const text = readText(f, 'file');
     const format = detectFormat(f, text);
@@ -97,20 +96,12 @@ export function runPasswdAudit(files: readonly string[], opts: PasswdAuditOption
   for (const check of PASSWD_CHECKS) {
     for (const r of judgeOne(check, facts, { subject, host: subject, loopback: false }, false)) results.push(r.location.kind === 'file' ? r : { ...r, location: { uri: subject, kind: 'file' } });
   }
-  const finishedAt = new Date();
-  return {
-    schemaVersion: 1,
-    tool: { name: 'mqtt-warden', version: VERSION },
-    command: 'lint',
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
+  return finish({
     options: { intrusive: false, host: false, network: false, failOn: opts.failOn, identity: 'none (password file audit)' },
     targets: files.map((f) => ({ uri: f, explicit: true })),
     notes,
     results,
-    summary: summarize(results),
-  };
+  });
 }
 
 /** `passwd audit FILES…` after its options are parsed; the exit code goes to setExit. */

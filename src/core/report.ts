@@ -1,0 +1,37 @@
+/** Building a Report: the envelope every command (audit, lint, passwd audit) shares. */
+import { SEVERITIES, type CheckResult, type Report, type ReportSummary, type Severity } from './types.js';
+import { VERSION } from '../version.js';
+
+export function summarize(results: readonly CheckResult[]): ReportSummary {
+  const s: ReportSummary = {
+    PASS: 0,
+    FAIL: 0,
+    SKIP: 0,
+    ERROR: 0,
+    failuresBySeverity: Object.fromEntries(SEVERITIES.map((x) => [x, 0])) as Record<Severity, number>,
+  };
+  for (const r of results) {
+    s[r.status]++;
+    if (r.status === 'FAIL') s.failuresBySeverity[r.severity]++;
+  }
+  return s;
+}
+
+/**
+ * Start the clock of a report; the returned function closes it with the
+ * command's own options, targets, notes and results.
+ */
+export function reportClock(command: Report['command']): (body: Pick<Report, 'options' | 'targets' | 'notes' | 'results'>) => Report {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  return (body) => ({
+    schemaVersion: 1,
+    tool: { name: 'mqtt-warden', version: VERSION },
+    command,
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    ...body,
+    summary: summarize(body.results),
+  });
+}
