@@ -613,21 +613,32 @@ export interface PasswordFile {
   issues: ConfigIssue[];
 }
 
-/** Parse a mosquitto_passwd file: `user:$7$iter$salt$hash`, `user:$6$salt$hash`, `user:$argon2id$…`. */
-export function parseMosquittoPasswd(text: string, file: string): PasswordFile {
-  const entries: PasswordEntry[] = [];
-  const issues: ConfigIssue[] = [];
+/**
+ * The `name:value` line files (password, PSK): skips blanks and comments, reports a
+ * line without a name before the colon, hands the rest to `each` with its place.
+ */
+function colonLines(
+  text: string,
+  file: string,
+  expected: string,
+  issues: ConfigIssue[],
+  each: (at: SourceLoc, name: string, value: string, colon: number) => void,
+): void {
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (!line.trim() || line.trimStart().startsWith('#')) return;
     const at = { file, line: i + 1, column: 1 };
     const colon = line.indexOf(':');
-    if (colon <= 0) {
-      issues.push({ ...at, message: 'expected username:hash' });
-      return;
-    }
-    const username = line.slice(0, colon);
-    const hash = line.slice(colon + 1);
+    if (colon <= 0) issues.push({ ...at, message: `expected ${expected}` });
+    else each(at, line.slice(0, colon), line.slice(colon + 1), colon);
+  });
+}
+
+/** Parse a mosquitto_passwd file: `user:$7$iter$salt$hash`, `user:$6$salt$hash`, `user:$argon2id$…`. */
+export function parseMosquittoPasswd(text: string, file: string): PasswordFile {
+  const entries: PasswordEntry[] = [];
+  const issues: ConfigIssue[] = [];
+  colonLines(text, file, 'username:hash', issues, (at, username, hash, colon) => {
     let m: RegExpExecArray | null;
     if ((m = /^\$7\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(hash))) {
       entries.push({ ...at, username, scheme: 'sha512-pbkdf2', iterations: Number(m[1]), saltBytes: Buffer.from(m[2]!, 'base64').length, hash });
@@ -664,19 +675,11 @@ export interface PskFile {
 export function parseMosquittoPsk(text: string, file: string): PskFile {
   const entries: PskEntry[] = [];
   const issues: ConfigIssue[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '');
-    if (!line.trim() || line.trimStart().startsWith('#')) return;
-    const at = { file, line: i + 1, column: 1 };
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      issues.push({ ...at, message: 'expected identity:hexkey' });
-      return;
-    }
-    const key = line.slice(colon + 1).trim();
+  colonLines(text, file, 'identity:hexkey', issues, (at, identity, rest, colon) => {
+    const key = rest.trim();
     const validHex = /^[0-9a-fA-F]+$/.test(key);
     if (!validHex) issues.push({ ...at, column: colon + 2, message: 'the key must be hexadecimal' });
-    entries.push({ ...at, identity: line.slice(0, colon), keyBits: key.length * 4, validHex });
+    entries.push({ ...at, identity, keyBits: key.length * 4, validHex });
   });
   return { file, entries, issues };
 }

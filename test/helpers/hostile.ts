@@ -28,15 +28,18 @@ function garbage(len: number): Buffer {
   return Buffer.concat([GARBAGE_PREFIX, buf.map((b) => (b === 0x20 ? 0x21 : b))]);
 }
 
-async function serve(onConnection: (socket: net.Socket) => void): Promise<HostileServer> {
+/**
+ * Listen on a free loopback port and track every raw TCP connection, so stop()
+ * can destroy them. Works for net and tls servers alike (both emit 'connection').
+ */
+export async function serveServer(server: net.Server): Promise<HostileServer> {
   const sockets = new Set<net.Socket>();
   let count = 0;
-  const server = net.createServer((socket) => {
+  server.on('connection', (socket: net.Socket) => {
     count += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined); // peers reset connections all the time here
-    onConnection(socket);
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
@@ -59,6 +62,10 @@ async function serve(onConnection: (socket: net.Socket) => void): Promise<Hostil
       return stopping;
     },
   };
+}
+
+function serve(onConnection: (socket: net.Socket) => void): Promise<HostileServer> {
+  return serveServer(net.createServer(onConnection));
 }
 
 /** Writes garbage bytes as soon as a client connects and answers any data with more garbage. */

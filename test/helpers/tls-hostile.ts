@@ -7,47 +7,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
+import { serveServer, type HostileServer } from './hostile.js';
 
-export interface HostileTlsServer {
-  port: number;
-  connections(): number;
-  stop(): Promise<void>;
-}
+export type HostileTlsServer = HostileServer;
 
-function listen(server: net.Server, sockets: Set<net.Socket>): Promise<number> {
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => undefined);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const a = server.address();
-      if (a === null || typeof a === 'string') reject(new Error('no address'));
-      else resolve(a.port);
-    });
-  });
-}
-
-async function serve(server: net.Server): Promise<HostileTlsServer> {
-  const sockets = new Set<net.Socket>();
-  let count = 0;
-  server.on('connection', () => (count += 1));
-  const port = await listen(server, sockets);
-  let stopping: Promise<void> | undefined;
-  return {
-    port,
-    connections: () => count,
-    stop: () => {
-      stopping ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
-      return stopping;
-    },
-  };
-}
+const serve = serveServer;
 
 /** Accepts TCP, reads the ClientHello, never answers. */
 export function stallingTlsServer(): Promise<HostileTlsServer> {
