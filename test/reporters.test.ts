@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { fingerprintOf } from '../src/core/fingerprint.js';
 import assert from 'node:assert/strict';
 import { reportErrors, reportSchema, sarifErrors } from './helpers/schemas.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -75,6 +76,7 @@ function result(
     remediation: meta.remediation,
     references: meta.references,
     intrusive: meta.intrusive,
+    fingerprint: fingerprintOf({ checkId, subject, location: extra.location ?? { uri: subject, kind: 'target' }, message }),
   };
 }
 
@@ -85,6 +87,8 @@ function summarize(results: readonly CheckResult[]): ReportSummary {
     SKIP: 0,
     ERROR: 0,
     failuresBySeverity: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
+    suppressed: 0,
+    notApplicable: 0,
   };
   for (const r of results) {
     summary[r.status] += 1;

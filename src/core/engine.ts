@@ -30,6 +30,7 @@ import type { CrlInput } from '../collectors/tls/revocation.js';
 import { formatHost, makeEndpoint } from './targets.js';
 import { collectErlangExposure } from '../collectors/erlang.js';
 import { reportClock } from './report.js';
+import { fingerprintOf } from './fingerprint.js';
 
 export interface AuditOptions {
   /** Endpoints given by the operator; empty = audit this host's standard ports on loopback. */
@@ -167,6 +168,10 @@ async function takeoverFact(
 }
 
 
+function withFingerprint(r: Omit<CheckResult, 'fingerprint'>, key?: string): CheckResult {
+  return { ...r, fingerprint: fingerprintOf({ ...r, key }) };
+}
+
 function gate(check: Check, facts: FactMap, intrusive: boolean): { facts: Partial<FactTypes> } | { status: 'SKIP' | 'ERROR'; message: string } {
   if (check.meta.intrusive && !intrusive) return { status: 'SKIP', message: 'intrusive check: run with --intrusive to enable it' };
   const picked: Partial<FactTypes> = {};
@@ -176,6 +181,10 @@ function gate(check: Check, facts: FactMap, intrusive: boolean): { facts: Partia
     if (f.state === 'skipped') return { status: 'SKIP', message: f.reason };
     if (f.state === 'error') return { status: 'ERROR', message: f.error };
     (picked as Record<string, unknown>)[key] = f.value;
+  }
+  for (const key of check.meta.uses ?? []) {
+    const f = facts[key];
+    if (f?.state === 'ok') (picked as Record<string, unknown>)[key] = f.value;
   }
   return { facts: picked };
 }
@@ -197,20 +206,25 @@ export function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrus
     intrusive: check.meta.intrusive,
   };
   const g = gate(check, facts, intrusive);
-  if ('status' in g) return [{ ...base, severity: check.meta.severity, status: g.status, message: g.message, evidence: {} }];
+  if ('status' in g) return [withFingerprint({ ...base, severity: check.meta.severity, status: g.status, message: g.message, evidence: {} })];
   try {
     const verdicts = verdictList(check.judge(g.facts as FactTypes, ctx));
     if (!verdicts.length) throw new Error('the judge returned no verdict');
-    return verdicts.map((v) => ({
-      ...base,
-      ...(v.location && { location: { uri: v.location.file, kind: 'file' as const, line: v.location.line, column: v.location.column } }),
-      severity: v.status === 'FAIL' && v.severity ? v.severity : check.meta.severity,
-      status: v.status,
-      message: v.message,
-      evidence: v.evidence ?? {},
-    }));
+    return verdicts.map((v) =>
+      withFingerprint(
+        {
+          ...base,
+          ...(v.location && { location: { uri: v.location.file, kind: 'file' as const, line: v.location.line, column: v.location.column } }),
+          severity: v.status === 'FAIL' && v.severity ? v.severity : check.meta.severity,
+          status: v.status,
+          message: v.message,
+          evidence: v.evidence ?? {},
+        },
+        v.key,
+      ),
+    );
   } catch (e) {
-    return [{ ...base, severity: check.meta.severity, status: 'ERROR', message: `internal error in check: ${(e as Error).message}`, evidence: {} }];
+    return [withFingerprint({ ...base, severity: check.meta.severity, status: 'ERROR', message: `internal error in check: ${(e as Error).message}`, evidence: {} })];
   }
 }
 

@@ -2,17 +2,20 @@
 import { SEVERITIES, type CheckResult, type Report, type ReportSummary, type Severity } from './types.js';
 import { VERSION } from '../version.js';
 
-export function summarize(results: readonly CheckResult[]): ReportSummary {
+export function summarize(results: readonly CheckResult[], notApplicable = 0): ReportSummary {
   const s: ReportSummary = {
     PASS: 0,
     FAIL: 0,
     SKIP: 0,
     ERROR: 0,
     failuresBySeverity: Object.fromEntries(SEVERITIES.map((x) => [x, 0])) as Record<Severity, number>,
+    suppressed: 0,
+    notApplicable,
   };
   for (const r of results) {
     s[r.status]++;
-    if (r.status === 'FAIL') s.failuresBySeverity[r.severity]++;
+    if (r.suppression) s.suppressed++;
+    else if (r.status === 'FAIL') s.failuresBySeverity[r.severity]++;
   }
   return s;
 }

@@ -77,6 +77,11 @@ export interface CheckMeta {
   /** Intrusive checks only run with --intrusive. */
   intrusive: boolean;
   needs: readonly FactKey[];
+  /**
+   * Facts the judge reads when they were collected, without needing them: a missing,
+   * skipped or broken one is passed as undefined instead of turning the check into SKIP/ERROR.
+   */
+  uses?: readonly FactKey[];
   description: string;
   remediation: string;
   references: readonly string[];
@@ -97,7 +102,15 @@ export type Verdict = (
   | { status: 'SKIP'; message: string; evidence?: Evidence }
   /** The facts record that the probe was attempted and broke: not a verdict on the broker's security. */
   | { status: 'ERROR'; message: string; evidence?: Evidence }
-) & { location?: FileLocation };
+) & {
+  location?: FileLocation;
+  /**
+   * What identifies this finding among the subject's other verdicts of the same check
+   * (a directive, a listener, a user, a file): part of the stable fingerprint, so an
+   * edit that moves lines does not make it a new finding.
+   */
+  key?: string;
+};
 
 export type Evidence = Record<string, unknown>;
 
@@ -105,7 +118,11 @@ export type Evidence = Record<string, unknown>;
 export type Fact<T> =
   | { state: 'ok'; value: T; ms: number }
   | { state: 'error'; error: string; ms: number }
-  | { state: 'skipped'; reason: string };
+  /**
+   * notApplicable: the fact cannot exist for this subject (TLS facts of a plaintext
+   * endpoint): the checks that need it are counted, not listed per subject.
+   */
+  | { state: 'skipped'; reason: string; notApplicable?: true };
 
 export type TransportScheme = 'mqtt' | 'mqtts' | 'ws' | 'wss';
 
@@ -145,6 +162,20 @@ export interface CheckResult {
   remediation: string;
   references: readonly string[];
   intrusive: boolean;
+  /** Stable identity of the finding across runs (src/core/fingerprint.ts): no line numbers in it. */
+  fingerprint: string;
+  /** Set when a waiver or the baseline suppresses the result: reported, but not counted as a finding. */
+  suppression?: Suppression;
+}
+
+export interface Suppression {
+  kind: 'waiver' | 'baseline';
+  /** The waiver's reason, or which baseline report held the finding. */
+  reason: string;
+  /** Waivers: the expiry date (YYYY-MM-DD). */
+  expires?: string;
+  /** Where the waiver is written (file:line). */
+  source?: string;
 }
 
 export interface ReportSummary {
@@ -152,15 +183,19 @@ export interface ReportSummary {
   FAIL: number;
   SKIP: number;
   ERROR: number;
-  /** FAIL results per effective severity. */
+  /** FAIL results per effective severity (suppressed ones not counted). */
   failuresBySeverity: Record<Severity, number>;
+  /** Results suppressed by a waiver or the baseline (also counted under their status). */
+  suppressed: number;
+  /** Check × subject pairs left out because the check cannot apply to the subject (TLS checks on plaintext). */
+  notApplicable: number;
 }
 
 export interface Report {
   schemaVersion: 1;
   tool: { name: 'mqtt-warden'; version: string };
-  /** audit: probes and host checks; lint: config files only. */
-  command: 'audit' | 'lint';
+  /** audit: probes and host checks; lint: config files only; passwd: password files; ports: this host against a port plan. */
+  command: 'audit' | 'lint' | 'passwd' | 'ports';
   startedAt: string;
   finishedAt: string;
   durationMs: number;

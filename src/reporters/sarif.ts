@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { severityRank } from '../core/types.js';
 import type { CheckMeta, CheckResult, Report, Severity, StrategyId } from '../core/types.js';
 
@@ -88,10 +87,6 @@ function ruleFromResult(result: CheckResult): RuleSource {
   return { ...result, id: result.checkId, description: result.title };
 }
 
-function fingerprint(result: CheckResult): string {
-  return createHash('sha256').update(`${result.checkId}\0${result.subject}\0${result.location.uri}:${result.location.line ?? ''}`).digest('hex');
-}
-
 function sarifResult(result: CheckResult, ruleIndex: number): SarifResult {
   const { location } = result;
   return {
@@ -110,7 +105,7 @@ function sarifResult(result: CheckResult, ruleIndex: number): SarifResult {
         },
       },
     ],
-    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(result) },
+    partialFingerprints: { [FINGERPRINT_KEY]: result.fingerprint },
     properties: { severity: result.severity, strategy: result.strategy, subject: result.subject, evidence: result.evidence },
   };
 }
