@@ -13,6 +13,8 @@ export interface RenderOptions {
   color: boolean;
   /** Full remediation, references and evidence (terminal format only). */
   verbose?: boolean;
+  /** Only the summary and what failed (terminal format only). */
+  quiet?: boolean;
   /** All known checks: SARIF describes each of them as a rule. */
   catalogue: readonly CheckMeta[];
 }
