@@ -234,10 +234,15 @@ function entryHeader(ctx: Ctx, entry: Entry): string {
 function entryMessage(ctx: Ctx, entry: Entry): string[] {
   const first = entry.results[0]!;
   const text = entry.places.length === 1 || !entry.message.includes(SUBJECT_MARK) ? first.message : entry.message.split(SUBJECT_MARK).join(subjectWord(entry));
-  const lines = wrap(clean(text), Math.max(20, ctx.width - INDENT.length));
+  const room = Math.max(20, ctx.width - INDENT.length);
+  const lines = wrap(clean(text), room);
   if (!ctx.verbose && lines.length > MESSAGE_LINES) {
     const kept = lines.slice(0, MESSAGE_LINES);
-    kept[MESSAGE_LINES - 1] += ' … (-v shows all)';
+    const more = ' … (-v shows all)';
+    let last = kept[MESSAGE_LINES - 1]!;
+    // Drop words from the end until the pointer to -v fits (a lone long word stays).
+    while (last.length + more.length > room && last.includes(' ')) last = last.slice(0, last.lastIndexOf(' '));
+    kept[MESSAGE_LINES - 1] = last + more;
     return kept.map((l) => INDENT + l);
   }
   return lines.map((l) => INDENT + l);
@@ -328,7 +333,7 @@ function summaryLines(report: Report): string[] {
   const seconds = (report.durationMs / 1000).toFixed(2);
   return [
     `${plural(total, 'check')}: ${failed}, ${plural(summary.ERROR, 'error')}, ${count(summary.SKIP)} skipped, ${count(summary.PASS)} passed in ${seconds}s`,
-    `${plural(report.targets.length, 'target')}, ${count(summary.suppressed)} suppressed (waiver or baseline), ${count(summary.notApplicable)} not applicable`,
+    `${plural(report.targets.length, 'target')}, ${count(summary.suppressed)} suppressed, ${count(summary.notApplicable)} not applicable`,
   ];
 }
 
