@@ -25,7 +25,7 @@ export interface TerminalOptions {
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 
-export const DEFAULT_WIDTH = 100;
+const DEFAULT_WIDTH = 100;
 const MIN_WIDTH = 60;
 const INDENT = '        ';
 const SEVERITIES_DESC = [...SEVERITIES].reverse();
@@ -72,7 +72,7 @@ function plural(n: number, word: string): string {
  * Greedy word wrap: every line fits in `width` unless a single word is longer
  * (a URL, a path), which then stands alone. Explicit newlines are kept.
  */
-export function wrap(text: string, width: number): string[] {
+function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let current = '';
@@ -144,7 +144,7 @@ function suppressionNote(s: Suppression): string {
 // ---------------------------------------------------------------- grouping
 
 /** One entry of the report: results of one check that say the same thing about different subjects. */
-export interface Entry {
+interface Entry {
   checkId: string;
   title: string;
   status: Status;
@@ -171,7 +171,7 @@ function suppressionKey(s: Suppression | undefined): string {
  * message (subject removed). With `byMessage` false (quiet), the message is
  * not compared.
  */
-export function groupResults(results: readonly CheckResult[], byMessage = true): Entry[] {
+function groupResults(results: readonly CheckResult[], byMessage = true): Entry[] {
   const entries = new Map<string, Entry>();
   for (const r of results) {
     const message = genericMessage(r);
