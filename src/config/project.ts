@@ -82,7 +82,7 @@ const CheckId = z.string().regex(CHECK_ID_PATTERN, 'a check ID is three capital 
 
 const IsoDate = z
   .string({ error: (i) => (i.input === undefined ? 'a waiver needs an end date: expires: YYYY-MM-DD' : 'expected a date YYYY-MM-DD') })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD', abort: true })
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
@@ -115,7 +115,7 @@ const ProjectSchema = z
       .strict()
       .nullish(),
     /** A path, or the policy itself: validated separately, at its place. */
-    policy: z.unknown(),
+    policy: z.unknown().optional(),
     checks: z
       .object({
         disable: z.array(CheckId).nullish(),
