@@ -1,7 +1,7 @@
 /** The project file mqtt-warden.yaml (src/config/project.ts): finding, loading, errors at file:line:column. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOGUE } from '../src/checks/index.js';
@@ -295,5 +295,25 @@ test('waivers of a loaded project file suppress with their reason, end date and 
     const late = applyWaivers([fail], waivers, '2026-07-01');
     assert.equal(late.results[0]!.suppression, undefined);
     assert.match(late.results[0]!.message, new RegExp(`waiver from ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:22 expired on 2026-06-30 \\(legacy sensors`));
+  });
+});
+
+test('the complete example of docs/project-file.md loads, and its IDs are real checks', () => {
+  const doc = readFileSync(new URL('../docs/project-file.md', import.meta.url), 'utf8');
+  const example = /## Complete example\n\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+  assert.ok(example, 'the doc has a complete example');
+  withDir((dir) => {
+    mkdirSync(join(dir, 'config'));
+    write(join(dir, 'config'), 'policy.yaml', 'tls: { minVersion: tlsv1.2 }\n');
+    const p = loadProjectFile(write(dir, 'mqtt-warden.yaml', example));
+    assert.equal(p.waivers.length, 2);
+    assert.deepEqual(Object.keys(p.commands), ['audit', 'lint', 'ports']);
+    assert.deepEqual(
+      validateCheckIds(
+        p,
+        CATALOGUE.map((c) => c.meta.id),
+      ),
+      [],
+    );
   });
 });
