@@ -8,8 +8,8 @@
  *
  * Only FAIL results can be suppressed. PASS and SKIP have nothing to suppress; an ERROR
  * says the check could not judge (a probe broke), which is not a known and accepted
- * risk: waiving it would hide that the check no longer runs, and it does not change
- * the exit code anyway.
+ * risk: waiving it would hide that the check no longer runs. A check that cannot run
+ * in some environment is turned off openly with `checks.disable` instead.
  *
  * Suggested order: applySeverityOverrides, applyWaivers, applyBaseline. A result
  * already suppressed is left as it is by the later steps.
