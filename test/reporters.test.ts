@@ -403,6 +403,105 @@ test('junit: testcases carry failure/skipped/error elements, special characters 
   assert.ok(!(byId('CFG-001').failure?.message ?? ESC).includes(ESC));
 });
 
+// ---------------------------------------------------------------- suppressed results
+
+const WAIVER = { kind: 'waiver', reason: 'plaintext only on the lab network', expires: '2026-06-30', source: 'mqtt-warden.yaml:12' } as const;
+const IN_BASELINE = { kind: 'baseline', reason: 'in baseline baseline.json' } as const;
+/** TLS-001 waived, ACC-001 in the baseline; UPD-001 and CFG-001 stay findings. */
+const SUPPRESSED = makeReport(
+  REPORT.results.map((r) => (r.checkId === 'TLS-001' ? { ...r, suppression: WAIVER } : r.checkId === 'ACC-001' ? { ...r, suppression: IN_BASELINE } : r)),
+);
+const fingerprintOfCheck = (id: string) => REPORT.results.find((r) => r.checkId === id && r.status === 'FAIL')!.fingerprint;
+
+test('json schema: suppression as the Report type has it; a wrong kind or date is rejected', () => {
+  type Rendered = Report & { $schema: string };
+  const json = JSON.parse(renderJson(SUPPRESSED)) as Rendered;
+  assert.equal(reportErrors(json), '');
+  const badKind = structuredClone(json);
+  badKind.results.find((r) => r.suppression)!.suppression!.kind = 'ignore' as never;
+  assert.notEqual(reportErrors(badKind), '');
+  const badDate = structuredClone(json);
+  badDate.results.find((r) => r.suppression?.kind === 'waiver')!.suppression!.expires = '30.06.2026';
+  assert.notEqual(reportErrors(badDate), '');
+  const noReason = structuredClone(json);
+  delete (noReason.results.find((r) => r.suppression)!.suppression as Partial<Suppression>).reason;
+  assert.notEqual(reportErrors(noReason), '');
+});
+
+interface SarifSuppressionOut {
+  kind: string;
+  status: string;
+  justification: string;
+  location?: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } };
+  properties?: Record<string, unknown>;
+}
+type SuppressedSarifResult = SarifLog['runs'][number]['results'][number] & { suppressions?: SarifSuppressionOut[]; baselineState?: string };
+
+test('sarif: suppressed results stay, with an external accepted suppression and its justification', () => {
+  const log = JSON.parse(renderSarif(SUPPRESSED, CATALOGUE)) as SarifLog;
+  assert.equal(sarifErrors(log), '');
+  assertArtifactUris(log);
+  const results = log.runs[0]!.results as SuppressedSarifResult[];
+  assert.equal(results.length, FAILS.length);
+  const by = (id: string) => results.find((r) => r.ruleId === id)!;
+  assert.deepEqual(by('TLS-001').suppressions, [
+    {
+      kind: 'external',
+      status: 'accepted',
+      justification: 'plaintext only on the lab network (waiver until 2026-06-30)',
+      location: { physicalLocation: { artifactLocation: { uri: 'mqtt-warden.yaml' }, region: { startLine: 12 } } },
+      properties: { kind: 'waiver', expires: '2026-06-30' },
+    },
+  ]);
+  assert.deepEqual(by('ACC-001').suppressions, [{ kind: 'external', status: 'accepted', justification: 'in baseline baseline.json', properties: { kind: 'baseline' } }]);
+  assert.equal(by('UPD-001').suppressions, undefined);
+  // Without a baseline there is no baselineState.
+  assert.ok(results.every((r) => r.baselineState === undefined));
+});
+
+test('sarif: with a baseline every result has baselineState new or unchanged', () => {
+  const baseline = { fingerprints: new Set([fingerprintOfCheck('ACC-001'), fingerprintOfCheck('UPD-001'), 'f'.repeat(64)]) };
+  const log = JSON.parse(renderSarif(SUPPRESSED, CATALOGUE, { baseline })) as SarifLog;
+  assert.equal(sarifErrors(log), '');
+  const states = Object.fromEntries((log.runs[0]!.results as SuppressedSarifResult[]).map((r) => [r.ruleId, r.baselineState]));
+  assert.deepEqual(states, { 'ACC-001': 'unchanged', 'UPD-001': 'unchanged', 'TLS-001': 'new', 'CFG-001': 'new' });
+  // renderReport passes the baseline on.
+  assert.equal(renderReport('sarif', SUPPRESSED, { color: false, catalogue: CATALOGUE, baseline }), renderSarif(SUPPRESSED, CATALOGUE, { baseline }));
+  // An invalid baselineState would be caught by the schema.
+  (log.runs[0]!.results[0] as SuppressedSarifResult).baselineState = 'gone';
+  assert.notEqual(sarifErrors(log), '');
+});
+
+test('sarif: truncation drops suppressed results before any finding', () => {
+  const many = Array.from({ length: SARIF_MAX_RESULTS }, (_, i) => ({
+    ...result('TLS-001', 'FAIL', 'plaintext', { subject: `mqtt://10.1.${i >> 8}.${i & 255}:1883` }),
+    ...(i === 0 ? {} : { suppression: IN_BASELINE }),
+  }));
+  const run = sarif(makeReport([...many, result('CFG-001', 'FAIL', 'banner', { severity: 'low' })])).runs[0]!;
+  assert.equal(run.results.length, SARIF_MAX_RESULTS);
+  assert.ok(run.results.some((r) => r.ruleId === 'CFG-001'), 'the low finding is kept, a suppressed high one dropped');
+  assert.equal((run.results as SuppressedSarifResult[]).filter((r) => !r.suppressions).length, 2);
+});
+
+test('junit: a suppressed FAIL is a skipped test case with the reason, not a failure', () => {
+  const root = parseJunit(renderJunit(SUPPRESSED));
+  const cases = root.testsuite.flatMap((s) => s.testcase ?? []);
+  const byId = (id: string) => cases.find((c) => c.name.startsWith(`${id} `))!;
+  assert.equal(byId('TLS-001').failure, undefined);
+  assert.equal(byId('TLS-001').skipped?.message, `waived until 2026-06-30 (mqtt-warden.yaml:12): plaintext only on the lab network — ${SPECIAL}`);
+  assert.equal(byId('ACC-001').failure, undefined);
+  assert.equal(byId('ACC-001').skipped?.message, 'in baseline baseline.json — Anonymous clients can connect and subscribe to #');
+  assert.equal(byId('UPD-001').failure?.type, 'high');
+  const counts = countsOf(REPORT.results);
+  assert.deepEqual(
+    { tests: root.tests, failures: root.failures, errors: root.errors, skipped: root.skipped },
+    { ...counts, failures: String(Number(counts.failures) - 2), skipped: String(Number(counts.skipped) + 2) },
+  );
+  const tls = root.testsuite[STRATEGIES.findIndex((s) => s.id === 'tls')]!;
+  assert.equal(tls.failures, '0');
+  assert.equal(tls.skipped, '2');
+});
+
 // ---------------------------------------------------------------- terminal
 
 const SUMMARY = '10 checks: 4 failed (1 critical, 1 high, 1 medium, 1 low), 1 error, 2 skipped, 3 passed in 0.84s';

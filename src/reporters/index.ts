@@ -19,6 +19,8 @@ export interface RenderOptions {
   width?: number;
   /** All known checks: SARIF describes each of them as a rule. */
   catalogue: readonly CheckMeta[];
+  /** The baseline the results were compared with (SARIF: baselineState of every result). */
+  baseline?: { fingerprints: ReadonlySet<string> };
 }
 
 /** Renders the report in the given format; the text ends with a newline. */
@@ -34,7 +36,7 @@ export function renderReport(format: ReportFormat, report: Report, opts: RenderO
     case 'json':
       return renderJson(report);
     case 'sarif':
-      return renderSarif(report, opts.catalogue);
+      return renderSarif(report, opts.catalogue, opts.baseline ? { baseline: opts.baseline } : {});
     case 'junit':
       return renderJunit(report);
   }
