@@ -105,6 +105,13 @@ function buildProgram(setExit: (code: number) => void): Command {
     setExit(0);
   });
   for (const register of COMMANDS) register(program, setExit);
+  // The project file (mqtt-warden.yaml) gives the judging commands their defaults, policy, checks and waivers.
+  program.hook('preAction', async (_program, action) => {
+    if (action.options.some((o) => o.long === '--config-file')) {
+      const { applyProjectFile } = await import('./cli/project.js');
+      await applyProjectFile(program, action);
+    }
+  });
   return program;
 }
 

@@ -16,7 +16,9 @@ import { DEFAULT_FIREWALL_OPTIONS } from '../ports/firewall-options.js';
 import { readText, UsageError } from './common.js';
 import { emitReport } from './emit.js';
 import type { JudgeFlags } from './options.js';
+import { disabledChecks, projectPolicy, type ProjectFlags } from './project.js';
 import { loadPolicyFile } from './impl/lint.js';
+import type { Policy } from '../config/policy.js';
 import { planFrom } from './impl/ports.js';
 
 function wordlistFrom(file: string) {
@@ -27,7 +29,7 @@ function wordlistFrom(file: string) {
   }
 }
 
-export interface AuditFlags extends JudgeFlags {
+export interface AuditFlags extends JudgeFlags, ProjectFlags {
   targets?: string;
   username?: string;
   password?: string;
@@ -63,6 +65,12 @@ export interface AuditFlags extends JudgeFlags {
   config: string[];
   lynisReport?: string;
   advisories?: string;
+}
+
+/** The policy: --policy, else the project file's, else (nothing here) the default one. */
+function policyOption(flags: AuditFlags): { policy?: Policy } {
+  const policy = projectPolicy(flags, () => (flags.policy ? loadPolicyFile(flags.policy) : undefined));
+  return policy ? { policy } : {};
 }
 
 /** Host-audit options; paths are checked here so that a typo is a usage error, not a SKIP. */
@@ -187,7 +195,7 @@ export async function audit(targetArgs: string[], flags: AuditFlags): Promise<nu
     ...(flags.host && {
       system: {
         ...systemOptions(flags),
-        ...(flags.policy ? { policy: loadPolicyFile(flags.policy) } : {}),
+        ...policyOption(flags),
         ...(portPlan && {
           portPlan: { plan: portPlan.plan, source: portPlan.source, firewall: DEFAULT_FIREWALL_OPTIONS, ...(flags.portPlanFor && { for: flags.portPlanFor }) },
         }),
@@ -209,6 +217,7 @@ export async function audit(targetArgs: string[], flags: AuditFlags): Promise<nu
     showSecrets: Boolean(flags.showSecrets),
     ...(flags.canaryTopic ? { canaryTopic: flags.canaryTopic } : {}),
     failOn: flags.failOn,
+    disabled: disabledChecks(flags),
     tls: tlsMaterial(flags),
     tlsAudit: {
       concurrency: flags.tlsConcurrency,

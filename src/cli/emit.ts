@@ -8,6 +8,7 @@ import type { CheckMeta, Report } from '../core/types.js';
 import { renderReport, type ReportFormat } from '../reporters/index.js';
 import { UsageError } from './common.js';
 import { useColor, type JudgeFlags, type OutputFlags } from './options.js';
+import { suppressFindings, type ProjectFlags } from './project.js';
 
 /** Write a command's output: the file of -o (a line on stderr says so, unless -q), else standard output. */
 export function writeOutput(text: string, flags: Pick<OutputFlags, 'output' | 'quiet'>, what: string, summary = ''): void {
@@ -25,9 +26,11 @@ export function writeOutput(text: string, flags: Pick<OutputFlags, 'output' | 'q
 }
 
 /** Render and write a report; returns the exit code (0 clean, 1 findings at/above --fail-on, 2 ERROR results). */
-export function emitReport(report: Report, flags: JudgeFlags, catalogue: readonly CheckMeta[]): 0 | 1 | 2 {
+export function emitReport(judged: Report, flags: JudgeFlags & ProjectFlags, catalogue: readonly CheckMeta[]): 0 | 1 | 2 {
   const format = flags.format as ReportFormat;
-  const text = renderReport(format, report, { color: useColor(flags), verbose: Boolean(flags.verbose), quiet: Boolean(flags.quiet), catalogue });
+  // What the operator accepted (waivers, the baseline) is reported as suppressed, and not counted.
+  const { report, baseline } = suppressFindings(judged, flags);
+  const text = renderReport(format, report, { color: useColor(flags), verbose: Boolean(flags.verbose), quiet: Boolean(flags.quiet), catalogue, ...(baseline && { baseline }) });
   const s = report.summary;
   writeOutput(text, flags, `${format} report`, ` (${s.FAIL} failed, ${s.ERROR} errors, ${s.SKIP} skipped, ${s.PASS} passed${s.suppressed ? `, ${s.suppressed} suppressed` : ''})`);
   return exitCodeFor(report, flags.failOn);

@@ -5,10 +5,11 @@
 import { Option, type Command } from 'commander';
 import { CONFIG_FORMATS, type ConfigFormat } from '../collectors/config-formats.js';
 import { REPORT_FORMATS } from '../reporters/formats.js';
+import type { ProjectFlags } from './project.js';
 import { deprecated, judgeOptions, legacyOption, type JudgeFlags } from './options.js';
 import type { SetExit } from './commands.js';
 
-export interface LintFlags extends JudgeFlags {
+export interface LintFlags extends JudgeFlags, ProjectFlags {
   configType?: ConfigFormat;
   envFile?: string;
   processEnv: boolean;

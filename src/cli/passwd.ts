@@ -6,9 +6,10 @@ import type { Command } from 'commander';
 import { REPORT_FORMATS } from '../reporters/formats.js';
 import { int, UsageError } from './common.js';
 import { judgeOptions, legacyOption, type JudgeFlags } from './options.js';
+import type { ProjectFlags } from './project.js';
 import type { SetExit } from './commands.js';
 
-export interface PasswdAuditFlags extends JudgeFlags {
+export interface PasswdAuditFlags extends JudgeFlags, ProjectFlags {
   policy?: string;
   crackTest?: string;
   maxCandidates: number;

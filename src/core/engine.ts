@@ -52,6 +52,8 @@ export interface AuditOptions {
   tlsAudit?: Partial<TlsAuditSettings>;
   /** Erlang distribution ports to probe besides 4370–4373 and those epmd names (from a port plan). */
   distPorts?: number[];
+  /** Check IDs turned off (project file). */
+  disabled?: readonly string[];
   /** Host checks of the machine (this host, or an offline root): given when `host` is true. */
   system?: Omit<SystemAuditOptions, 'onProgress'>;
   onProgress?: (message: string) => void;
@@ -151,6 +153,8 @@ export interface RunRequest {
   /** The audited system: this host, an offline root, or the files given to lint/passwd. */
   system?: SystemAuditOptions;
   options: Report['options'];
+  /** Check IDs turned off (project file): never collected for, never judged. */
+  disabled?: readonly string[];
   /** Notes known before the run (e.g. from option handling). */
   notes?: string[];
   onProgress?: (message: string) => void;
@@ -224,8 +228,9 @@ function notApplicable(check: Check, facts: FactMap): string | undefined {
  * are exactly those the selected checks read; the report counts (and notes) the
  * check × subject pairs that do not apply instead of listing them.
  */
-export async function runChecks(req: RunRequest): Promise<Report> {
-  const finish = reportClock(req.command);
+export async function runChecks(request: RunRequest): Promise<Report> {
+  const finish = reportClock(request.command);
+  const req = request.disabled?.length ? { ...request, checks: request.checks.filter((c) => !request.disabled!.includes(c.meta.id)) } : request;
   const notes = [...(req.notes ?? [])];
   const wanted = factsFor(req.checks);
   const subjects: Subject[] = [];
@@ -283,6 +288,7 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
   return runChecks({
     command: 'audit',
     checks: catalogue.filter((c) => (c.meta.scope === 'system' ? opts.host : opts.network)),
+    ...(opts.disabled && { disabled: opts.disabled }),
     ...(opts.network && { network: opts }),
     ...(opts.host && opts.system && { system: opts.system }),
     options: {

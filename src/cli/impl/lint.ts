@@ -12,6 +12,7 @@ import type { FactKey, Report, Severity } from '../../core/types.js';
 import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../config/policy.js';
 import type { SourceLoc } from '../../config/io.js';
 import { emitReport } from '../emit.js';
+import { disabledChecks, projectPolicy, type ProjectFlags } from '../project.js';
 import { readText, UsageError } from '../common.js';
 import type { LintFlags } from '../lint.js';
 
@@ -65,6 +66,12 @@ export function parseEnvFile(text: string, file: string): { env: Record<string, 
   return { env, locations };
 }
 
+/** The policy of a judging command: --policy, else the project file's (else the default, left to the caller). */
+export function policyOf(flags: ProjectFlags & { policy?: string }): { policy?: Policy } {
+  const policy = projectPolicy(flags, () => (flags.policy ? loadPolicyFile(flags.policy) : undefined));
+  return policy ? { policy } : {};
+}
+
 export function loadPolicyFile(file: string): Policy {
   const r = parsePolicy(readText(file, 'policy file'), file);
   if (!r.policy) throw new UsageError(`invalid policy:\n${r.issues.map((i) => `  ${i.file}:${i.line}:${i.column}: ${i.message}`).join('\n')}`);
@@ -78,6 +85,8 @@ export interface LintOptions {
   envLocations?: Record<string, SourceLoc>;
   policy?: Policy;
   failOn: Severity | 'none';
+  /** Check IDs turned off (project file). */
+  disabled?: readonly string[];
 }
 
 /** Collect the inputs: explicit files must be recognisable (or --format), directories contribute what they recognise. */
@@ -124,6 +133,7 @@ export async function runLint(paths: readonly string[], opts: LintOptions): Prom
       inputs: { files: inputs, load: { ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) } },
     },
     options: { intrusive: false, host: false, network: false, failOn: opts.failOn, identity: 'none (config lint)' },
+    ...(opts.disabled && { disabled: opts.disabled }),
     notes,
   });
 }
@@ -138,8 +148,9 @@ export async function lintCommand(paths: string[], flags: LintFlags): Promise<nu
     ...(flags.configType ? { format: flags.configType } : {}),
     ...(env ? { env } : {}),
     ...(envLocations ? { envLocations } : {}),
-    ...(flags.policy ? { policy: loadPolicyFile(flags.policy) } : {}),
+    ...policyOf(flags),
     failOn: flags.failOn,
+    disabled: disabledChecks(flags),
   });
   return emitReport(report, flags, LINT_CHECKS.map((c) => c.meta));
 }

@@ -18,7 +18,8 @@ import { checkPassword, generatePassword, generatedBits } from '../../credential
 import { readText, UsageError } from '../common.js';
 import { emitReport } from '../emit.js';
 import type { PasswdAuditFlags } from '../passwd.js';
-import { loadPolicyFile } from './lint.js';
+import { loadPolicyFile, policyOf } from './lint.js';
+import { disabledChecks } from '../project.js';
 import { detectFormat } from '../../collectors/config.js';
 
 
@@ -66,6 +67,7 @@ export interface PasswdAuditOptions {
   maxCandidates: number;
   maxSeconds: number;
   failOn: Severity | 'none';
+  disabled?: readonly string[];
 }
 
 /** The checks of `passwd audit`: those that judge credential stores and nothing else. */
@@ -93,13 +95,15 @@ export async function runPasswdAudit(files: readonly string[], opts: PasswdAudit
     checks: PASSWD_CHECKS,
     system: { root: '/', timeoutMs: 10_000, policy: opts.policy, inputs: { files: inputs, load: { fileModes: true }, ...(crack && { crack }) } },
     options: { intrusive: false, host: false, network: false, failOn: opts.failOn, identity: 'none (password file audit)' },
+    ...(opts.disabled && { disabled: opts.disabled }),
   });
 }
 
 /** `passwd audit FILES…` after its options are parsed; returns the exit code. */
 export async function passwdAudit(files: string[], flags: PasswdAuditFlags): Promise<number> {
   const report = await runPasswdAudit(files, {
-    policy: policyFrom(flags.policy),
+    policy: policyOf(flags).policy ?? DEFAULT_POLICY,
+    disabled: disabledChecks(flags),
     ...(flags.crackTest ? { crackWordlist: flags.crackTest } : {}),
     maxCandidates: flags.maxCandidates,
     maxSeconds: flags.maxSeconds,

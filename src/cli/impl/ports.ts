@@ -8,6 +8,7 @@ import { runChecks, selectChecks } from '../../core/engine.js';
 import { readText, UsageError } from '../common.js';
 import { emitReport, writeOutput } from '../emit.js';
 import type { JudgeFlags } from '../options.js';
+import { disabledChecks, type ProjectFlags } from '../project.js';
 import type { Renderer } from '../ports.js';
 import { buildPlan, PlanError } from '../../ports/plan.js';
 import { InputError, parseClusterFile, parseListenerSpec, parseNodeArg } from '../../ports/input.js';
@@ -38,7 +39,7 @@ export interface PlanFlags {
   ssh: boolean;
 }
 
-export interface PortsFlags extends PlanFlags, JudgeFlags {
+export interface PortsFlags extends PlanFlags, JudgeFlags, ProjectFlags {
   render?: Renderer;
   for?: string;
   table: string;
@@ -146,6 +147,7 @@ async function check(plan: PortPlan, source: string, flags: PortsFlags, fw: Fire
     checks: PORT_CHECKS,
     system: { root: '/', timeoutMs: flags.timeout, portPlan: { plan, source, firewall: fw, ...(flags.for && { for: flags.for }) } },
     options: { intrusive: false, host: true, network: false, failOn: flags.failOn, identity: 'none (port plan check)' },
+    disabled: disabledChecks(flags),
   });
   return emitReport(report, flags, PORT_CHECKS.map((c) => c.meta));
 }
