@@ -49,13 +49,21 @@ export function register(program: Command, setExit: SetExit): void {
     }, 0)
     .option('--zone <zone>', 'firewalld zone', 'public')
     .option('-o, --output <file>', 'write the plan, the rules or the report to a file')
-    .option('--apply', 'load the nftables rendering (dry run by default: prints the diff against the live table)')
-    .option('--no-dry-run', 'with --apply: really change the firewall')
-    .option('--remove', 'delete the nftables table (idempotent)')
+    .option('--apply', 'load the nftables rendering into the port plan\'s own table, printing the diff it applies')
+    .option('--dry-run', 'with --apply or --remove: print what would change, change nothing')
+    .option('--no-dry-run', 'deprecated (--apply applies)')
+    .option('--remove', 'delete the port plan\'s nftables table (only its own; idempotent)')
     .option('--check', 'compare the plan with the sockets listening on this host and the live firewall (checks SVC-052…055)')
     .addOption(new Option('--report-format <format>', 'report format of --check').choices([...REPORT_FORMATS]).default('terminal'))
     .addOption(new Option('--fail-on <severity>', '--check: exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))
     .option('--timeout <ms>', 'timeout of each nft command', int('--timeout', 100, 120000), 10000)
+    // Which of --dry-run / --no-dry-run were given at all: with both, --dry-run wins (a preview never changes anything).
+    .on('option:dry-run', function (this: Command) {
+      this.setOptionValue('dryRunGiven', true);
+    })
+    .on('option:no-dry-run', function (this: Command) {
+      this.setOptionValue('noDryRunGiven', true);
+    })
     .action(async (flags: PortsFlags) => {
       const { ports } = await import('./impl/ports.js');
       setExit(await ports(flags));
