@@ -34,7 +34,13 @@ const mb = Buffer.byteLength(mosq);
 const th = median(() => parseHocon(hocon, 'big.conf'));
 const tm = median(() => parseMosquittoConfig(mosq, 'big-mosquitto.conf', memoryIO({})));
 const real = fileURLToPath(new URL('../test/fixtures/real-configs/', import.meta.url));
-const tl = median(() => runLint([real], { failOn: 'medium' }));
+const lintTimes: number[] = [];
+for (let i = 0; i < 7; i++) {
+  const t0 = performance.now();
+  await runLint([real], { failOn: 'medium' });
+  lintTimes.push(performance.now() - t0);
+}
+const tl = lintTimes.sort((a, b) => a - b)[3]!;
 console.log(`HOCON, 2000 listeners with substitutions (${(hb / 1024).toFixed(0)} KiB)   median ${th.toFixed(1)} ms  (${(hb / 1024 / 1024 / (th / 1000)).toFixed(1)} MiB/s)`);
 console.log(`mosquitto.conf, 2000 listeners (${(mb / 1024).toFixed(0)} KiB)              median ${tm.toFixed(1)} ms  (${(mb / 1024 / 1024 / (tm / 1000)).toFixed(1)} MiB/s)`);
 console.log(`lint of the real upstream fixtures (28 files)           median ${tl.toFixed(1)} ms`);

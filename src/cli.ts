@@ -7,15 +7,16 @@
 // options (commander, constants, option parsers). Each command loads its implementation with `await import()`
 // in its action, so `--version`, `--help` and light commands never load the check catalogue, the engine or
 // the TLS/PKI libraries.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { STANDARD_PORTS } from './collectors/ports.js';
 import { DEFAULT_LIMITS, MIN_LOGIN_ATTEMPTS } from './collectors/mqtt/limits.js';
 import { redactSecrets, TargetError } from './core/targets.js';
-import { SEVERITIES, STRATEGIES } from './core/types.js';
+import { STRATEGIES } from './core/types.js';
 import { REPORT_FORMATS } from './reporters/formats.js';
 import { CATALOGUE_FORMATS, renderCatalogue, type CatalogueFormat } from './reporters/catalogue.js';
 import { VERSION } from './version.js';
 import { int, num, UsageError } from './cli/common.js';
+import { judgeOptions, outputOptions, type OutputFlags } from './cli/options.js';
 import { COMMANDS } from './cli/commands.js';
 import type { AuditFlags } from './cli/audit.js';
 
@@ -48,7 +49,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(redactSecrets(text)) })
     .exitOverride();
 
-  program
+  const audit = program
     .command('audit')
     .description(
       'Audit MQTT endpoints and the host they run on (host checks: --no-host skips them, --host-only runs them alone).\n' +
@@ -88,28 +89,21 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--show-payloads', 'include topic names and payload samples in reports')
     .option('--show-secrets', 'include guessed passwords in reports')
     .option('--canary-topic <topic>', 'topic the identity may write but must not read, for the # filtering canary (default: a random topic)', canaryTopic)
-    .addOption(new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('terminal'))
-    .option('-o, --output <file>', 'write the report to a file')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))
-    .option('--no-color', 'no colours in the terminal report')
-    .option('-v, --verbose', 'show evidence and full remediation in the terminal report')
     .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the config checks')
     .option('--port-plan <file>', 'cluster file of `mqtt-warden ports`: check this host against it (SVC-052…055) and probe its Erlang distribution ports')
-    .option('--port-plan-for <node|address>', 'this host in the port plan (default: the node with one of its addresses)')
+    .option('--port-plan-for <node|address>', 'this host in the port plan (default: the node with one of its addresses)');
+  judgeOptions(audit, { formats: REPORT_FORMATS, what: 'report' })
     .action(async (targets: string[], flags: AuditFlags) => {
       const { audit } = await import('./cli/audit.js');
       setExit(await audit(targets, flags));
     });
 
-  program
-    .command('checks')
-    .description('List the check catalogue')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...CATALOGUE_FORMATS]).default('table'))
-    .action(async (flags: { format: CatalogueFormat }) => {
-      const { CATALOGUE } = await import('./checks/index.js');
-      process.stdout.write(renderCatalogue(CATALOGUE.map((c) => c.meta), STRATEGIES, flags.format));
-      setExit(0);
-    });
+  outputOptions(program.command('checks').description('List the check catalogue'), { formats: CATALOGUE_FORMATS }).action(async (flags: OutputFlags & { format: CatalogueFormat }) => {
+    const { CATALOGUE } = await import('./checks/index.js');
+    const { writeOutput } = await import('./cli/emit.js');
+    writeOutput(renderCatalogue(CATALOGUE.map((c) => c.meta), STRATEGIES, flags.format), flags, `${flags.format} catalogue`);
+    setExit(0);
+  });
   for (const register of COMMANDS) register(program, setExit);
   return program;
 }

@@ -25,8 +25,8 @@ const fails = (r: Report, id?: string) => r.results.filter((x) => x.status === '
 const at = (x: CheckResult) => `${path.basename(x.location.uri)}:${x.location.line}`;
 
 describe('real upstream Mosquitto configs', () => {
-  test('docker no-auth config: anonymous access on all interfaces, at the right lines', () => {
-    const r = runLint([path.join(REAL, 'mosquitto/docker_2.0_mosquitto-no-auth.conf')], { failOn: 'medium' });
+  test('docker no-auth config: anonymous access on all interfaces, at the right lines', async () => {
+    const r = await runLint([path.join(REAL, 'mosquitto/docker_2.0_mosquitto-no-auth.conf')], { failOn: 'medium' });
     assert.deepEqual(fails(r, 'ACC-030').map((x) => [at(x), x.severity]), [['docker_2.0_mosquitto-no-auth.conf:5', 'high']]);
     assert.deepEqual(fails(r, 'ACC-031').map(at), ['docker_2.0_mosquitto-no-auth.conf:4']);
     assert.deepEqual(fails(r, 'ACC-032').map(at), ['docker_2.0_mosquitto-no-auth.conf:4']);
@@ -35,9 +35,9 @@ describe('real upstream Mosquitto configs', () => {
     assert.ok(r.results.every((x) => x.location.kind === 'file' && x.location.uri.length > 0));
   });
 
-  test('the shipped mosquitto.conf and the snap config: local-only mode, anonymous on loopback (low)', () => {
+  test('the shipped mosquitto.conf and the snap config: local-only mode, anonymous on loopback (low)', async () => {
     for (const f of ['mosquitto.conf', 'snap_local_default_config.conf']) {
-      const r = runLint([path.join(REAL, 'mosquitto', f)], { failOn: 'medium' });
+      const r = await runLint([path.join(REAL, 'mosquitto', f)], { failOn: 'medium' });
       const anon = fails(r, 'ACC-030');
       assert.deepEqual(anon.map((x) => [at(x), x.severity]), [[`${f}:1`, 'low']], f);
       assert.match(anon[0]!.message, /implicit loopback listener 1883/);
@@ -46,8 +46,8 @@ describe('real upstream Mosquitto configs', () => {
     }
   });
 
-  test('pwfile.example: legacy $6$ hashes; pskfile.example: short keys; aclfile.example: clean', () => {
-    const r = runLint([path.join(REAL, 'mosquitto/pwfile.example'), path.join(REAL, 'mosquitto/pskfile.example'), path.join(REAL, 'mosquitto/aclfile.example')], { failOn: 'medium' });
+  test('pwfile.example: legacy $6$ hashes; pskfile.example: short keys; aclfile.example: clean', async () => {
+    const r = await runLint([path.join(REAL, 'mosquitto/pwfile.example'), path.join(REAL, 'mosquitto/pskfile.example'), path.join(REAL, 'mosquitto/aclfile.example')], { failOn: 'medium' });
     assert.deepEqual(fails(r, 'ACC-036').map(at), ['pwfile.example:1', 'pwfile.example:2', 'pwfile.example:3']);
     assert.ok(fails(r, 'ACC-036').every((x) => /legacy \$6\$/.test(x.message)));
     assert.deepEqual(fails(r, 'ACC-037').map(at), ['pskfile.example:1', 'pskfile.example:2']);
@@ -73,8 +73,8 @@ describe('real upstream EMQX configs', () => {
   copyFileSync(path.join(REAL, 'emqx/emqx_conf_etc_emqx_conf.conf'), path.join(etc, 'emqx.conf'));
   copyFileSync(path.join(REAL, 'emqx/emqx_auth_etc_acl.conf'), path.join(etc, 'acl.conf'));
 
-  test('the shipped etc/ directory: layered into one node, acl.conf found through the default source', () => {
-    const r = runLint([etc], { failOn: 'medium' });
+  test('the shipped etc/ directory: layered into one node, acl.conf found through the default source', async () => {
+    const r = await runLint([etc], { failOn: 'medium' });
     assert.deepEqual(r.targets.map((t) => path.basename(t.uri)).sort(), ['acl.conf', 'base.hocon', 'emqx.conf']);
     assert.deepEqual(fails(r, 'ACC-055').map(at), ['acl.conf:11'], 'the shipped acl.conf ends in an allow-all rule (legacy profile)');
     assert.deepEqual(fails(r, 'ACC-050').map(at), ['emqx.conf:12'], 'the cookie is a template placeholder');
@@ -88,8 +88,8 @@ describe('real upstream EMQX configs', () => {
     assert.deepEqual(fails(r, 'CFG-052'), []);
   });
 
-  test('upstream examples: listeners, cluster, node, flapping, ssl options at their lines', () => {
-    const r = runLint([path.join(REAL, 'emqx')], { failOn: 'medium' });
+  test('upstream examples: listeners, cluster, node, flapping, ssl options at their lines', async () => {
+    const r = await runLint([path.join(REAL, 'emqx')], { failOn: 'medium' });
     assert.deepEqual(fails(r, 'ACC-050').map(at), ['node.conf.example:12'], '"Yzc0NGExM2Rj" is 12 characters');
     assert.deepEqual(fails(r, 'SVC-040').filter((x) => x.location.line !== 1).map(at).sort(), ['listeners.tcp.conf.example:4', 'listeners.ws.conf.example:4']);
     assert.deepEqual(fails(r, 'TLS-041').filter((x) => x.location.line !== 1).map(at).sort(), ['listeners.ssl.conf.example:33', 'listeners.wss.conf.example:55']);

@@ -1,7 +1,12 @@
-import { test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { judgeAttempts, parseWordlist } from '../src/collectors/mqtt/intrusive.js';
-import type { LoginAttempt } from '../src/core/facts.js';
+import type { LoginAttempt, LoginRestriction } from '../src/core/facts.js';
+import { verdictList } from '../src/core/check.js';
+import acc008 from '../src/checks/acc-008-login-attempt-restriction.js';
+import { NETWORK_CTX } from './checks/fixtures.js';
+import { startMosquitto, mosquittoSkipReason, type MosquittoBroker } from './helpers/mosquitto.js';
+import { audit, result } from './helpers/audit.js';
 
 const refused = (n: number, ms = 2): LoginAttempt => ({ n, outcome: 'refused', code: 0x86, codeName: 'bad user name or password', ms });
 
@@ -55,11 +60,69 @@ test('accepted random credentials, too few attempts, nothing → not a PASS', ()
   assert.equal(judgeAttempts([{ n: 1, outcome: 'no-connack', ms: 1 }]).verdict, 'inconclusive');
 });
 
-test('"not authorized" for a client ID not known to be accepted proves no failed login', () => {
+test('"not authorized" refusals are judged on their timing like any refusal', () => {
   const s = Array.from({ length: 8 }, (_, i) => ({ ...refused(i + 1), code: 0x87, codeName: 'not authorized', notAuthorized: true as const }));
-  assert.equal(judgeAttempts(s, false).verdict, 'inconclusive');
-  assert.match(judgeAttempts(s, false).reason, /clientid_prefixes/);
-  assert.equal(judgeAttempts(s, true).verdict, 'unrestricted');
+  assert.equal(judgeAttempts(s).verdict, 'unrestricted');
+  assert.equal(judgeAttempts([...s.slice(0, 5), { n: 6, outcome: 'banned', code: 0x8a, ms: 1 }]).verdict, 'restricted');
+});
+
+describe('ACC-008 on "not authorized" refusals when no random client ID was seen accepted', () => {
+  const notAuthorized = (n: number): LoginAttempt => ({ ...refused(n), code: 0x87, codeName: 'not authorized', notAuthorized: true });
+  const fact = (attempts: LoginAttempt[], clientIdProven: boolean): LoginRestriction => ({
+    username: 'mw-probe-0123456789ab',
+    clientIdProven,
+    attempts,
+    durationMs: 500,
+    ...judgeAttempts(attempts),
+  });
+  const judge = (r: LoginRestriction) => verdictList(acc008.judge({ 'mqtt.loginRestriction': r }, NETWORK_CTX))[0]!;
+
+  test('all refused promptly: FAIL, and the message and evidence say what is not ruled out', () => {
+    const v = judge(fact(Array.from({ length: 8 }, (_, i) => notAuthorized(i + 1)), false));
+    assert.equal(v.status, 'FAIL');
+    assert.match(v.message, /8 failed logins were all refused promptly/);
+    assert.match(v.message, /"not authorized", which Mosquitto also sends for a client ID outside clientid_prefixes: give --username/);
+    assert.match(String(v.evidence?.ambiguity), /clientid_prefixes/);
+  });
+
+  test('proven client ID, or refusals as bad credentials: no ambiguity', () => {
+    for (const v of [judge(fact(Array.from({ length: 8 }, (_, i) => notAuthorized(i + 1)), true)), judge(fact(Array.from({ length: 8 }, (_, i) => refused(i + 1)), false))]) {
+      assert.equal(v.status, 'FAIL');
+      assert.doesNotMatch(v.message, /clientid_prefixes/);
+      assert.equal(v.evidence?.ambiguity, undefined);
+    }
+  });
+
+  test('a restriction observed stays PASS; no refusal at all stays SKIP', () => {
+    const banned = judge(fact([...Array.from({ length: 5 }, (_, i) => notAuthorized(i + 1)), { n: 6, outcome: 'banned', code: 0x8a, ms: 1 }], false));
+    assert.equal(banned.status, 'PASS');
+    assert.match(String(banned.evidence?.ambiguity), /clientid_prefixes/);
+    assert.equal(judge(fact([{ n: 1, outcome: 'other-code', code: 0x85, codeName: 'client identifier not valid', ms: 1 }], false)).status, 'SKIP');
+    assert.equal(judge(fact([], false)).status, 'SKIP');
+  });
+});
+
+describe('real Mosquitto with a password file, audited without --username', { skip: mosquittoSkipReason() }, () => {
+  let broker: MosquittoBroker;
+  before(async () => {
+    broker = await startMosquitto({ listeners: [{ kind: 'mqtt' }], allowAnonymous: false, users: { sensor1: 'Sensor-Pass-2024' } });
+  });
+  after(() => broker?.stop());
+
+  test('ACC-008 answers: FAIL, every refusal prompt, with the clientid_prefixes caveat', async () => {
+    const report = await audit([broker.ports[0]!.url], { intrusive: true, limits: { maxAttempts: 12, maxSeconds: 8, rate: 50, loginAttempts: 8 } });
+    const login = result(report, 'ACC-008');
+    assert.equal(login.status, 'FAIL', login.message);
+    assert.match(login.message, /8 failed logins were all refused promptly/);
+    assert.match(login.message, /not authorized", which Mosquitto also sends for a client ID outside clientid_prefixes: give --username/);
+    assert.equal(login.evidence.attempts, 8);
+    assert.equal(login.evidence.clientIdProven, false);
+    assert.match(String(login.evidence.ambiguity), /clientid_prefixes/);
+    // Mosquitto 2.0 refuses a wrong password with "not authorized" (MQTT 5: 135), which is the ambiguity.
+    assert.ok((login.evidence.series as string[]).every((a) => /:refused\(135\)@/.test(a)), String(login.evidence.series));
+    // Credential guessing still needs a proven client ID: it does not count these refusals.
+    assert.equal(result(report, 'ACC-007').status, 'SKIP');
+  });
 });
 
 test('wordlist parsing: first colon splits, comments, errors name the line', () => {

@@ -144,7 +144,7 @@ describe('passwd audit', () => {
     writeFileSync(file, lines.join('\n') + '\n', { mode: 0o644 });
     const wordlist = path.join(tmp, 'words');
     writeFileSync(wordlist, '123456\nletmein\npassword\n');
-    const r: Report = runPasswdAudit([file], { policy: DEFAULT_POLICY, crackWordlist: wordlist, maxCandidates: 100, maxSeconds: 20, failOn: 'medium' });
+    const r: Report = await runPasswdAudit([file], { policy: DEFAULT_POLICY, crackWordlist: wordlist, maxCandidates: 100, maxSeconds: 20, failOn: 'medium' });
     assert.equal(reportErrors(r), '');
     const f = (id: string) => r.results.filter((x) => x.checkId === id && x.status === 'FAIL').map((x) => `${x.location.line}: ${x.message}`);
     const acc036 = f('ACC-036');

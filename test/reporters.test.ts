@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { reportErrors, reportSchema, sarifErrors } from './helpers/schemas.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SEVERITIES, STATUSES, STRATEGIES } from '../src/core/types.js';
-import type { CheckMeta, CheckResult, Location, Report, ReportSummary, Severity, Status } from '../src/core/types.js';
+import type { CheckMeta, CheckResult, Location, Report, ReportSummary, Severity, Status, Suppression } from '../src/core/types.js';
 import { REPORT_FORMATS, renderReport } from '../src/reporters/index.js';
 import { REPORT_SCHEMA_ID, renderJson } from '../src/reporters/json.js';
 import { renderJunit } from '../src/reporters/junit.js';
@@ -58,7 +58,7 @@ function result(
   checkId: string,
   status: Status,
   message: string,
-  extra: { severity?: Severity; location?: Location; evidence?: Record<string, unknown>; subject?: string } = {},
+  extra: { severity?: Severity; location?: Location; evidence?: Record<string, unknown>; subject?: string; suppression?: Suppression } = {},
 ): CheckResult {
   const meta = metaOf(checkId);
   const subject = extra.subject ?? TARGET;
@@ -77,6 +77,7 @@ function result(
     references: meta.references,
     intrusive: meta.intrusive,
     fingerprint: fingerprintOf({ checkId, subject, location: extra.location ?? { uri: subject, kind: 'target' }, message }),
+    ...(extra.suppression ? { suppression: extra.suppression } : {}),
   };
 }
 
@@ -92,7 +93,8 @@ function summarize(results: readonly CheckResult[]): ReportSummary {
   };
   for (const r of results) {
     summary[r.status] += 1;
-    if (r.status === 'FAIL') summary.failuresBySeverity[r.severity] += 1;
+    if (r.suppression) summary.suppressed += 1;
+    else if (r.status === 'FAIL') summary.failuresBySeverity[r.severity] += 1;
   }
   return summary;
 }
@@ -401,13 +403,117 @@ test('junit: testcases carry failure/skipped/error elements, special characters 
   assert.ok(!(byId('CFG-001').failure?.message ?? ESC).includes(ESC));
 });
 
+// ---------------------------------------------------------------- suppressed results
+
+const WAIVER = { kind: 'waiver', reason: 'plaintext only on the lab network', expires: '2026-06-30', source: 'mqtt-warden.yaml:12' } as const;
+const IN_BASELINE = { kind: 'baseline', reason: 'in baseline baseline.json' } as const;
+/** TLS-001 waived, ACC-001 in the baseline; UPD-001 and CFG-001 stay findings. */
+const SUPPRESSED = makeReport(
+  REPORT.results.map((r) => (r.checkId === 'TLS-001' ? { ...r, suppression: WAIVER } : r.checkId === 'ACC-001' ? { ...r, suppression: IN_BASELINE } : r)),
+);
+const fingerprintOfCheck = (id: string) => REPORT.results.find((r) => r.checkId === id && r.status === 'FAIL')!.fingerprint;
+
+test('json schema: suppression as the Report type has it; a wrong kind or date is rejected', () => {
+  type Rendered = Report & { $schema: string };
+  const json = JSON.parse(renderJson(SUPPRESSED)) as Rendered;
+  assert.equal(reportErrors(json), '');
+  const badKind = structuredClone(json);
+  badKind.results.find((r) => r.suppression)!.suppression!.kind = 'ignore' as never;
+  assert.notEqual(reportErrors(badKind), '');
+  const badDate = structuredClone(json);
+  badDate.results.find((r) => r.suppression?.kind === 'waiver')!.suppression!.expires = '30.06.2026';
+  assert.notEqual(reportErrors(badDate), '');
+  const noReason = structuredClone(json);
+  delete (noReason.results.find((r) => r.suppression)!.suppression as Partial<Suppression>).reason;
+  assert.notEqual(reportErrors(noReason), '');
+});
+
+interface SarifSuppressionOut {
+  kind: string;
+  status: string;
+  justification: string;
+  location?: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } };
+  properties?: Record<string, unknown>;
+}
+type SuppressedSarifResult = SarifLog['runs'][number]['results'][number] & { suppressions?: SarifSuppressionOut[]; baselineState?: string };
+
+test('sarif: suppressed results stay, with an external accepted suppression and its justification', () => {
+  const log = JSON.parse(renderSarif(SUPPRESSED, CATALOGUE)) as SarifLog;
+  assert.equal(sarifErrors(log), '');
+  assertArtifactUris(log);
+  const results = log.runs[0]!.results as SuppressedSarifResult[];
+  assert.equal(results.length, FAILS.length);
+  const by = (id: string) => results.find((r) => r.ruleId === id)!;
+  assert.deepEqual(by('TLS-001').suppressions, [
+    {
+      kind: 'external',
+      status: 'accepted',
+      justification: 'plaintext only on the lab network (waiver until 2026-06-30)',
+      location: { physicalLocation: { artifactLocation: { uri: 'mqtt-warden.yaml' }, region: { startLine: 12 } } },
+      properties: { kind: 'waiver', expires: '2026-06-30' },
+    },
+  ]);
+  assert.deepEqual(by('ACC-001').suppressions, [{ kind: 'external', status: 'accepted', justification: 'in baseline baseline.json', properties: { kind: 'baseline' } }]);
+  assert.equal(by('UPD-001').suppressions, undefined);
+  // Without a baseline there is no baselineState.
+  assert.ok(results.every((r) => r.baselineState === undefined));
+});
+
+test('sarif: with a baseline every result has baselineState new or unchanged', () => {
+  const baseline = { fingerprints: new Set([fingerprintOfCheck('ACC-001'), fingerprintOfCheck('UPD-001'), 'f'.repeat(64)]) };
+  const log = JSON.parse(renderSarif(SUPPRESSED, CATALOGUE, { baseline })) as SarifLog;
+  assert.equal(sarifErrors(log), '');
+  const states = Object.fromEntries((log.runs[0]!.results as SuppressedSarifResult[]).map((r) => [r.ruleId, r.baselineState]));
+  assert.deepEqual(states, { 'ACC-001': 'unchanged', 'UPD-001': 'unchanged', 'TLS-001': 'new', 'CFG-001': 'new' });
+  // renderReport passes the baseline on.
+  assert.equal(renderReport('sarif', SUPPRESSED, { color: false, catalogue: CATALOGUE, baseline }), renderSarif(SUPPRESSED, CATALOGUE, { baseline }));
+  // An invalid baselineState would be caught by the schema.
+  (log.runs[0]!.results[0] as SuppressedSarifResult).baselineState = 'gone';
+  assert.notEqual(sarifErrors(log), '');
+});
+
+test('sarif: truncation drops suppressed results before any finding', () => {
+  const many = Array.from({ length: SARIF_MAX_RESULTS }, (_, i) => ({
+    ...result('TLS-001', 'FAIL', 'plaintext', { subject: `mqtt://10.1.${i >> 8}.${i & 255}:1883` }),
+    ...(i === 0 ? {} : { suppression: IN_BASELINE }),
+  }));
+  const run = sarif(makeReport([...many, result('CFG-001', 'FAIL', 'banner', { severity: 'low' })])).runs[0]!;
+  assert.equal(run.results.length, SARIF_MAX_RESULTS);
+  assert.ok(run.results.some((r) => r.ruleId === 'CFG-001'), 'the low finding is kept, a suppressed high one dropped');
+  assert.equal((run.results as SuppressedSarifResult[]).filter((r) => !r.suppressions).length, 2);
+});
+
+test('junit: a suppressed FAIL is a skipped test case with the reason, not a failure', () => {
+  const root = parseJunit(renderJunit(SUPPRESSED));
+  const cases = root.testsuite.flatMap((s) => s.testcase ?? []);
+  const byId = (id: string) => cases.find((c) => c.name.startsWith(`${id} `))!;
+  assert.equal(byId('TLS-001').failure, undefined);
+  assert.equal(byId('TLS-001').skipped?.message, `waived until 2026-06-30 (mqtt-warden.yaml:12): plaintext only on the lab network — ${SPECIAL}`);
+  assert.equal(byId('ACC-001').failure, undefined);
+  assert.equal(byId('ACC-001').skipped?.message, 'in baseline baseline.json — Anonymous clients can connect and subscribe to #');
+  assert.equal(byId('UPD-001').failure?.type, 'high');
+  const counts = countsOf(REPORT.results);
+  assert.deepEqual(
+    { tests: root.tests, failures: root.failures, errors: root.errors, skipped: root.skipped },
+    { ...counts, failures: String(Number(counts.failures) - 2), skipped: String(Number(counts.skipped) + 2) },
+  );
+  const tls = root.testsuite[STRATEGIES.findIndex((s) => s.id === 'tls')]!;
+  assert.equal(tls.failures, '0');
+  assert.equal(tls.skipped, '2');
+});
+
 // ---------------------------------------------------------------- terminal
 
-test('terminal: without colour there is no escape character, strategies in order, summary line', () => {
+const SUMMARY = '10 checks: 4 failed (1 critical, 1 high, 1 medium, 1 low), 1 error, 2 skipped, 3 passed in 0.84s';
+
+test('terminal: without colour there is no escape character; summary first and last, strategies in order', () => {
   const out = renderTerminal(REPORT, { color: false });
   assert.ok(!out.includes(ESC));
+  const lines = out.split('\n');
+  assert.equal(lines[2], SUMMARY, 'the summary comes right after the title and identity lines');
+  assert.equal(lines[3], '1 target, 0 suppressed, 0 not applicable');
   const headings = STRATEGIES.map((s) => out.indexOf(`${s.number}. ${s.title}\n`));
-  assert.ok(headings.every((pos) => pos >= 0), 'every strategy has a heading');
+  assert.ok(headings.every((pos) => pos > out.indexOf(SUMMARY)), 'every strategy has a heading, after the summary');
   assert.deepEqual(
     [...headings].sort((a, b) => a - b),
     headings,
@@ -415,10 +521,10 @@ test('terminal: without colour there is no escape character, strategies in order
   const services = out.slice(headings[2], headings[3]);
   assert.match(services, /\(no checks ran\)/);
   assert.match(out, /Intrusive checks were skipped/);
-  assert.ok(out.trimEnd().endsWith('10 checks: 4 failed (1 critical, 1 high, 1 medium, 1 low), 1 error, 2 skipped, 3 passed in 0.84s'), out);
+  assert.ok(out.trimEnd().endsWith(SUMMARY), out);
 });
 
-test('terminal: results sorted FAIL by severity, ERROR, SKIP, PASS; FAIL shows severity and fix', () => {
+test('terminal: only FAIL (most severe first) and ERROR without -v; SKIP and PASS are counted; each fix in full', () => {
   const report = makeReport([
     result('ACC-003', 'PASS', 'takeover refused'),
     result('ACC-002', 'SKIP', 'intrusive disabled'),
@@ -426,19 +532,97 @@ test('terminal: results sorted FAIL by severity, ERROR, SKIP, PASS; FAIL shows s
     result('ACC-002', 'ERROR', 'probe crashed', { subject: 'mqtt://b:1883' }),
     result('ACC-001', 'FAIL', 'critical one', { subject: 'mqtt://c:1883' }),
   ]);
-  const out = renderTerminal(report, { color: false });
-  const order = ['critical one', 'medium one', 'probe crashed', 'intrusive disabled', 'takeover refused'].map((m) => out.indexOf(m));
-  assert.ok(order.every((pos) => pos >= 0));
+  const out = renderTerminal(report, { color: false, width: 140 });
+  const order = ['critical one', 'medium one', 'probe crashed'].map((m) => out.indexOf(m));
+  assert.ok(order.every((pos) => pos >= 0), out);
   assert.deepEqual(
     [...order].sort((a, b) => a - b),
     order,
   );
+  assert.doesNotMatch(out, /intrusive disabled|takeover refused/);
+  assert.match(out, /^ {2}1 passed, 1 skipped \(-v lists them\)$/m);
   assert.match(out, /^ {2}FAIL {2}critical ACC-001 Anonymous access allowed \[mqtt:\/\/c:1883\]$/m);
   assert.match(out, /^ {2}ERROR {10}ACC-002 Default credentials accepted \[mqtt:\/\/b:1883\]$/m);
-  // Short remediation: first sentence only.
-  assert.match(out, /^ +fix: Fix anonymous-access in the broker configuration\.$/m);
-  assert.doesNotMatch(out, /Then restart/);
+  // The whole remediation, once for ACC-001 although it failed twice (two severities).
+  assert.match(out, /^ {8}fix: Fix anonymous-access in the broker configuration\. Then restart the broker and run mqtt-warden again\.$/m);
+  assert.equal(out.split('fix: ').length - 1, 1);
+  assert.ok(out.indexOf('fix: ') > out.indexOf('critical one') && out.indexOf('fix: ') < out.indexOf('medium one'), 'the fix follows the most severe entry');
   assert.doesNotMatch(out, /evidence:/);
+
+  // With -v the SKIP and PASS results are listed after ERROR.
+  const verbose = renderTerminal(report, { color: false, verbose: true });
+  const all = ['critical one', 'medium one', 'probe crashed', 'intrusive disabled', 'takeover refused'].map((m) => verbose.indexOf(m));
+  assert.ok(all.every((pos) => pos >= 0));
+  assert.deepEqual(
+    [...all].sort((a, b) => a - b),
+    all,
+  );
+  assert.doesNotMatch(verbose, /-v lists them/);
+});
+
+test('terminal: the same finding on several subjects is one entry; the subject is taken out of the message', () => {
+  const subjects = Array.from({ length: 12 }, (_, i) => `mqtt://10.0.0.${i + 1}:1883`);
+  const report = makeReport([
+    ...subjects.map((subject) => result('ACC-001', 'FAIL', `${subject} accepted an anonymous CONNECT`, { subject })),
+    result('ACC-001', 'FAIL', 'mqtt://10.9.9.9:1883 accepted an anonymous CONNECT after a retry', { subject: 'mqtt://10.9.9.9:1883' }),
+  ]);
+  const out = renderTerminal(report, { color: false });
+  const headers = out.split('\n').filter((l) => l.includes('ACC-001 Anonymous access allowed'));
+  assert.deepEqual(headers, [
+    '  FAIL  critical ACC-001 Anonymous access allowed [12 endpoints]',
+    '  FAIL  critical ACC-001 Anonymous access allowed [mqtt://10.9.9.9:1883]',
+  ]);
+  assert.match(out, /^ {8}<endpoint> accepted an anonymous CONNECT$/m);
+  assert.match(out, /^ {8}mqtt:\/\/10\.9\.9\.9:1883 accepted an anonymous CONNECT after a retry$/m);
+  // Natural order (10.0.0.2 before 10.0.0.10), the first few and a count.
+  assert.match(out, /^ {8}on mqtt:\/\/10\.0\.0\.1:1883, mqtt:\/\/10\.0\.0\.2:1883, mqtt:\/\/10\.0\.0\.3:1883 … and 9 more$/m);
+  assert.equal(out.split('fix: ').length - 1, 1);
+
+  const verbose = renderTerminal(report, { color: false, verbose: true });
+  for (const subject of subjects) assert.ok(verbose.includes(subject), `-v lists ${subject}`);
+  assert.doesNotMatch(verbose, /more$/m);
+});
+
+test('terminal: many different messages of one check are summarised without -v', () => {
+  const report = makeReport(
+    Array.from({ length: 20 }, (_, i) => result('ACC-001', 'FAIL', `assigned client ID auto-${i.toString(16).padStart(4, '0')}`, { subject: `mqtt://10.0.1.${i}:1883` })),
+  );
+  const out = renderTerminal(report, { color: false });
+  assert.equal(out.split('\n').filter((l) => l.includes('ACC-001 Anonymous')).length, 1);
+  assert.match(out, /^ {8}… and 19 other messages of ACC-001 on 19 endpoints \(-v lists them\)$/m);
+  const verbose = renderTerminal(report, { color: false, verbose: true });
+  assert.equal(verbose.split('\n').filter((l) => l.includes('ACC-001 Anonymous')).length, 20);
+});
+
+test('terminal: fix texts and messages wrap at the width with a hanging indent, without losing a word', () => {
+  const long = 'Require authentication, e.g. `allow_anonymous false` with a `password_file`, i.e. one account per device, etc. Then reload the broker (SIGHUP) and audit again; see https://mosquitto.org/man/mosquitto-conf-5.html#idm-very-long-anchor-name for the details.';
+  const meta = metaOf('ACC-001');
+  const r = { ...result('ACC-001', 'FAIL', 'x '.repeat(200).trim()), remediation: long, references: meta.references };
+  for (const width of [60, 80, 100, 140]) {
+    const out = renderTerminal(makeReport([r]), { color: false, width });
+    const lines = out.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('        fix: '));
+    assert.ok(start > 0);
+    const fix = [lines[start]!.slice(13)];
+    for (let i = start + 1; i < lines.length && lines[i]!.startsWith(' '.repeat(13)); i++) fix.push(lines[i]!.slice(13));
+    assert.equal(fix.join(' '), long, `width ${width}`);
+    // Everything wraps but the title line, the summary line and entry headers (one line each, for grep).
+    const url = 'https://mosquitto.org/man/mosquitto-conf-5.html#idm-very-long-anchor-name';
+    for (const line of lines) assert.ok(line.length <= width || line.includes(url) || /audit of|^1 checks?:|^ {2}FAIL /.test(line), `width ${width}: ${line}`);
+    // A long message is wrapped and, without -v, cut after three lines with a pointer to -v.
+    assert.equal(lines.filter((l) => /^ {8}x x/.test(l)).length, 3);
+    assert.match(out, /x … \(-v shows all\)$/m);
+  }
+  const verbose = renderTerminal(makeReport([r]), { color: false, verbose: true, width: 60 });
+  assert.equal(
+    verbose
+      .split('\n')
+      .filter((l) => /^ {8}x x/.test(l))
+      .join(' ')
+      .replace(/ +/g, ' ')
+      .trim(),
+    'x '.repeat(200).trim().replace(/ +/g, ' '),
+  );
 });
 
 test('terminal: verbose shows full remediation, references and compact evidence', () => {
@@ -452,10 +636,62 @@ test('terminal: verbose shows full remediation, references and compact evidence'
   assert.match(out, /mosquitto\\x1b\[2J/);
 });
 
+test('terminal: quiet shows the summary and the FAIL/ERROR headers only', () => {
+  const out = renderTerminal(REPORT, { color: false, quiet: true });
+  const lines = out.trimEnd().split('\n');
+  assert.equal(lines[0], SUMMARY);
+  assert.deepEqual(
+    lines.slice(2).map((l) => l.split(' [')[0]!.trim().split(/ +/).slice(0, 3).join(' ')),
+    ['FAIL critical ACC-001', 'FAIL high UPD-001', 'FAIL medium TLS-001', 'FAIL low CFG-001', 'ERROR TLS-003 Certificate'],
+  );
+  assert.doesNotMatch(out, /fix:|Keep software updated|Intrusive checks|evidence/);
+  // -v wins over -q.
+  assert.equal(renderTerminal(REPORT, { color: false, quiet: true, verbose: true }), renderTerminal(REPORT, { color: false, verbose: true }));
+});
+
+test('terminal: suppressed results are counted, and listed only with -v with their waiver or baseline', () => {
+  const waiver: Suppression = { kind: 'waiver', reason: 'lab broker, no real data', expires: '2026-06-30', source: '.mqtt-warden-waivers.yaml:3' };
+  const report = makeReport([
+    result('ACC-001', 'FAIL', 'anonymous accepted', { subject: 'mqtt://10.0.0.1:1883' }),
+    result('ACC-001', 'FAIL', 'anonymous accepted', { subject: 'mqtt://10.0.0.2:1883', suppression: waiver }),
+    result('ACC-001', 'FAIL', 'anonymous accepted', { subject: 'mqtt://10.0.0.3:1883', suppression: waiver }),
+    result('CFG-001', 'FAIL', 'banner readable', { severity: 'low', suppression: { kind: 'baseline', reason: 'baseline.json' } }),
+  ]);
+  assert.equal(report.summary.suppressed, 3);
+  const out = renderTerminal(report, { color: false });
+  assert.match(out, /^4 checks: 1 failed \(1 critical\), 0 errors, 0 skipped, 0 passed in 0\.84s$/m);
+  assert.match(out, /^1 target, 3 suppressed, 0 not applicable$/m);
+  assert.match(out, /^ {2}FAIL {2}critical ACC-001 Anonymous access allowed \[mqtt:\/\/10\.0\.0\.1:1883\]$/m);
+  assert.doesNotMatch(out, /10\.0\.0\.2|waived|in baseline|CFG-001/);
+  assert.match(out, /^ {2}2 suppressed \(-v lists them\)$/m);
+  assert.match(out, /^ {2}1 suppressed \(-v lists them\)$/m);
+  assert.doesNotMatch(renderTerminal(report, { color: false, quiet: true }), /CFG-001|10\.0\.0\.2/);
+
+  const verbose = renderTerminal(report, { color: false, verbose: true });
+  assert.match(verbose, /^ {2}FAIL {2}critical ACC-001 Anonymous access allowed \[2 endpoints\] \(waived: lab broker, no real data, until 2026-06-30\)$/m);
+  assert.match(verbose, /^ {2}FAIL {2}low {6}CFG-001 \$SYS topics readable \[mqtt:\/\/10\.0\.0\.5:1883\] \(in baseline\)$/m);
+  assert.equal(verbose.split('fix: Fix anonymous-access').length - 1, 1);
+});
+
+test('terminal: a long target list and many notes stay short without -v', () => {
+  const report = makeReport([]);
+  report.targets = Array.from({ length: 500 }, (_, i) => ({ uri: `mqtt://10.2.${i >> 8}.${i & 255}:1883`, explicit: true }));
+  report.notes = Array.from({ length: 30 }, (_, i) => `note ${i}`);
+  report.summary.notApplicable = 1234;
+  const out = renderTerminal(report, { color: false });
+  assert.match(out.split('\n')[0]!, /audit of mqtt:\/\/10\.2\.0\.0:1883, mqtt:\/\/10\.2\.0\.1:1883, mqtt:\/\/10\.2\.0\.2:1883, … and 497 more$/);
+  assert.match(out, /^500 targets, 0 suppressed, 1,234 not applicable$/m);
+  assert.match(out, /^ {2}- note 9$/m);
+  assert.doesNotMatch(out, /note 10/);
+  assert.match(out, /… and 20 more notes \(-v lists them\)/);
+  assert.match(renderTerminal(report, { color: false, verbose: true }), /note 29/);
+});
+
 test('terminal: with colour the output contains ANSI escape codes', () => {
   const out = renderTerminal(REPORT, { color: true });
   assert.ok(out.includes(`${ESC}[31m`), 'red for critical/high');
-  assert.ok(out.includes(`${ESC}[32mPASS`), 'green PASS');
+  assert.ok(out.includes(`${ESC}[35mERROR`), 'magenta ERROR');
+  assert.ok(renderTerminal(REPORT, { color: true, verbose: true }).includes(`${ESC}[32mPASS`), 'green PASS with -v');
   assert.ok(!out.includes(`${ESC}[2J`), "but not the broker's own sequence");
 });
 

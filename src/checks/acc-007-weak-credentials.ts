@@ -13,7 +13,7 @@ export default defineCheck({
     description:
       'Intrusive (`--intrusive`). First tries one random username and password as a control (a broker that accepts it has no authentication, see ACC-001, and guessing would prove nothing). Then tries a small built-in list of defaults (admin/public, admin/admin, guest/guest, ...) plus `--wordlist` entries, paced by `--rate` and bounded by `--max-attempts` and `--max-seconds`. Passwords are redacted in reports unless `--show-secrets`.',
     remediation:
-      'Change every default and weak password; use long random passwords or client certificates. Mosquitto: regenerate the `password_file` with `mosquitto_passwd` (2.0 defaults to only 101 PBKDF2 iterations: prefer 2.1+ or the dynamic security plugin). EMQX: change `dashboard.default_password` and the built-in database users, use `bcrypt` or `pbkdf2` password hashing.',
+      'Change every default and weak password; use long random passwords or client certificates. Mosquitto: `mqtt-warden passwd gen` prints a random password, and `mqtt-warden passwd hash USER --file /etc/mosquitto/passwd` stores it (hidden prompt; PBKDF2-SHA512 with the policy\'s iterations, weak passwords refused), then reload the broker (SIGHUP). `mosquitto_passwd /etc/mosquitto/passwd USER` is the alternative, but 2.0 writes only 101 PBKDF2 iterations and cannot set the count (2.1+ or the dynamic security plugin do better). EMQX: change `dashboard.default_password` and the built-in database users, use `bcrypt` or `pbkdf2` password hashing.',
     references: ['https://mosquitto.org/man/mosquitto_passwd-1.html', 'https://docs.emqx.com/en/emqx/latest/access-control/authn/authn.html'],
   },
   judge({ 'mqtt.credentials': c }) {

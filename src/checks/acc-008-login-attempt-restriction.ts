@@ -1,5 +1,8 @@
 import { defineCheck } from '../core/check.js';
 
+const AMBIGUITY =
+  'the refusals were "not authorized", which Mosquitto also sends for a client ID outside clientid_prefixes: give --username (an account that can log in) to rule that out';
+
 export default defineCheck({
   meta: {
     id: 'ACC-008',
@@ -11,26 +14,30 @@ export default defineCheck({
     intrusive: true,
     needs: ['mqtt.loginRestriction'],
     description:
-      'Intrusive (`--intrusive`). Sends up to `--login-attempts` failed CONNECTs (paced by `--rate`, bounded by `--max-seconds`) with one random, non-existent username, so no real account can be locked, and one client ID. Restricted: a later attempt is refused at TCP level, dropped without CONNACK, answered with banned/busy/rate-exceeded, or answers slow down markedly. Unrestricted: every attempt is refused promptly. Mosquitto has no built-in limit (upstream issue #2076); EMQX has `flapping_detect`, off by default. Note that EMQX flapping detection keys on the client ID: an attacker who varies it is not caught.',
+      'Intrusive (`--intrusive`). Sends up to `--login-attempts` failed CONNECTs (paced by `--rate`, bounded by `--max-seconds`) with one random, non-existent username, so no real account can be locked, and one client ID. Restricted: a later attempt is refused at TCP level, dropped without CONNACK, answered with banned/busy/rate-exceeded, or answers slow down markedly. Unrestricted: every attempt is refused promptly. Mosquitto has no built-in limit (upstream issue #2076); EMQX has `flapping_detect`, off by default. Note that EMQX flapping detection keys on the client ID: an attacker who varies it is not caught. Mosquitto refuses a wrong password with "not authorized", the code it also gives a client ID outside the deprecated `clientid_prefixes`. When no CONNECT with a random client ID was seen accepted (audited without `--username`), the series is judged all the same (repeated CONNECTs refused promptly are unrestricted either way) and the message and evidence say what was not ruled out.',
     remediation:
-      'Restrict login attempts. Mosquitto: run a log-driven ban daemon on the broker host (fail2ban with a filter for the failed-login lines that `connection_messages true` produces, on every listener port) and firewall the listeners. EMQX: `flapping_detect.enable = true` (with `max_count`, `window_time`, `ban_time`), the banned API, and listener `max_conn_rate`.',
+      'Restrict login attempts. Mosquitto has no built-in limit: run `mqtt-warden guard --log /var/log/mosquitto/mosquitto.log` on the broker host, which follows the log, counts refused logins per address on every listener port and bans offenders with nftables (or ipset); it needs `connection_messages true` and a log file (CFG-007, CFG-031), `mqtt-warden guard test /var/log/mosquitto/mosquitto.log` shows what it finds in a log, and `--allow CIDR` keeps an admin network from being banned (docs/guard.md describes the options and the systemd unit). Firewall the listeners too: `mqtt-warden ports --mosquitto-config /etc/mosquitto/mosquitto.conf --clients 10.0.0.0/8 --admins 192.168.1.0/24 --render nftables` (CFG-002). EMQX: `flapping_detect.enable = true` (with `max_count`, `window_time`, `ban_time`), the banned API and listener `max_conn_rate`, together with `mqtt-warden guard --log /var/log/emqx/emqx.log --log-format emqx`; EMQX throttles its `authentication_failure` log lines, so the guard sees only part of the attempts and flapping detection stays the main limit.',
     references: [
       'https://github.com/eclipse-mosquitto/mosquitto/issues/2076',
       'https://docs.emqx.com/en/emqx/latest/configuration/configuration-manual.html#flapping_detect',
     ],
   },
   judge({ 'mqtt.loginRestriction': r }) {
+    // Mosquitto refuses a wrong password and a client ID outside clientid_prefixes with the same code.
+    const ambiguous = !r.clientIdProven && r.attempts.some((a) => a.outcome === 'refused' && a.notAuthorized);
     const evidence = {
       username: r.username,
       attempts: r.attempts.length,
       durationMs: r.durationMs,
       series: r.attempts.map((a) => `${a.n}:${a.outcome}${a.code !== undefined ? `(${a.code})` : ''}@${a.ms}ms`),
+      clientIdProven: r.clientIdProven,
+      ...(ambiguous && { ambiguity: AMBIGUITY }),
     };
     switch (r.verdict) {
       case 'restricted':
         return { status: 'PASS', message: `failed logins are restricted: ${r.reason}`, evidence };
       case 'unrestricted':
-        return { status: 'FAIL', message: r.reason, evidence };
+        return { status: 'FAIL', message: ambiguous ? `${r.reason}; ${AMBIGUITY}` : r.reason, evidence };
       case 'no-authentication':
         return { status: 'SKIP', message: `${r.reason} (see ACC-001)`, evidence };
       default:

@@ -15,7 +15,7 @@ export default defineCheck({
     description:
       'Reads every password file: `$6$` entries are a single salted SHA-512 (fast to brute-force, legacy), `$7$` entries are PBKDF2-SHA512 whose iteration count must reach the policy (`passwords.mosquittoMinIterations`; mosquitto_passwd 2.0 writes only 101), entries without a hash are plain text, and a user listed twice makes the effective password depend on file order. A file readable by other users (mode o+r) exposes the hashes to offline cracking.',
     remediation:
-      'Re-create the entries with `mqtt-warden passwd hash` (PBKDF2-SHA512 with the policy\'s iterations; mosquitto_passwd 2.0 cannot set the count), remove duplicates, and `chmod 0640` (owner root, group mosquitto).',
+      'Re-create the reported entries: `mqtt-warden passwd hash USER --file /etc/mosquitto/passwd` writes a PBKDF2-SHA512 entry with the policy\'s iterations (a new password from `mqtt-warden passwd gen`; `mosquitto_passwd /etc/mosquitto/passwd USER` works too, but 2.0 writes only 101 iterations and cannot set the count). Remove duplicate users, `chmod 0640` the file (owner root, group mosquitto), reload the broker (SIGHUP) and re-check with `mqtt-warden passwd audit /etc/mosquitto/passwd`.',
     references: ['https://mosquitto.org/man/mosquitto_passwd-1.html', 'https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html'],
   },
   judge({ 'config.passwords': p, policy }) {

@@ -14,7 +14,8 @@ export default defineCheck({
     needs: ['config.passwords'],
     description:
       'Runs only with `mqtt-warden passwd audit --crack-test WORDLIST`: every verifiable hash ($6$, $7$) is tested against the user\'s own name and the wordlist, bounded in candidates and time. A hit means anyone with the file (or with network access and patience) has the password. The passwords found are never reported.',
-    remediation: 'Reset the reported users\' passwords to generated ones (`mqtt-warden passwd gen`, then `mqtt-warden passwd hash`), and keep the password file mode 0640.',
+    remediation:
+      'Reset the reported users\' passwords to generated ones: `mqtt-warden passwd gen` prints one and `mqtt-warden passwd hash USER --file /etc/mosquitto/passwd` stores it (hidden prompt; `mosquitto_passwd /etc/mosquitto/passwd USER` is the alternative, with 2.0\'s 101 iterations). Keep the password file mode 0640 and reload the broker (SIGHUP).',
     references: ['https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html'],
   },
   judge({ 'config.passwords': p }) {

@@ -13,7 +13,7 @@ export default defineCheck({
     needs: ['erlang.exposure'],
     description: `Completes the Erlang distribution handshake on every answering distribution port with EMQX's shipped cookie \`${DEFAULT_EMQX_COOKIE}\`: answers the node's challenge with MD5(cookie + challenge) and checks the node's acknowledgement digest. The connection is closed right after the acknowledgement; nothing is ever sent after the handshake, so nothing runs on the node. A node that refuses the cookie logs the attempt (OTP: \`** Connection attempt from node 'mqtt_warden_…@mqtt-warden.invalid' rejected. Invalid challenge reply. **\`). A node that accepts the cookie gives anyone who reaches the port full remote code execution (\`rpc:call(Node, os, cmd, …)\`).`,
     remediation:
-      'Set a long random `node.cookie` (the same on every node of the cluster, different per cluster; env `EMQX_NODE__COOKIE`), restart the nodes, and firewall the distribution port to the cluster peers (`mqtt-warden ports --render nftables`).',
+      'Set a long random `node.cookie` (the same on every node of the cluster, different per cluster; env `EMQX_NODE__COOKIE`), restart the nodes, and firewall the distribution port to the cluster peers. `mqtt-warden ports --cluster cluster.yaml --for emqx1@10.0.0.11 --render nftables` prints the rules for one node of a cluster file; on that node `mqtt-warden ports --cluster cluster.yaml --apply --dry-run` shows the difference from the live table and the same command without `--dry-run` loads it.',
     references: [
       'https://docs.emqx.com/en/emqx/latest/deploy/cluster/security.html',
       'https://www.erlang.org/doc/apps/erts/erl_dist_protocol.html',

@@ -13,7 +13,8 @@ export default defineCheck({
     needs: ['sys.logging'],
     description:
       'Mosquitto: `log_dest` must name a durable destination (`file PATH` or `syslog`; the default stderr only persists under systemd\'s journal) and `connection_messages` must stay on: without the "New connection from IP" and "disconnected, not authorised" lines no ban daemon (fail2ban, mqtt-warden guard) can see failed logins, and incidents cannot be traced. EMQX logging is not judged in this version (its failed-login log lines are throttled anyway: see the EMQX notes of ACC-008).',
-    remediation: 'mosquitto.conf: `log_dest file /var/log/mosquitto/mosquitto.log` (or `log_dest syslog`), `connection_messages true`, `log_type error warning notice information`, and rotate the file (Debian ships /etc/logrotate.d/mosquitto).',
+    remediation:
+      'mosquitto.conf: `log_dest file /var/log/mosquitto/mosquitto.log` (or `log_dest syslog`), `connection_messages true`, one `log_type` line per type (`log_type error`, `log_type warning`, `log_type notice`, `log_type information`; Mosquitto reads only the first type of a line), and rotate the file (Debian ships /etc/logrotate.d/mosquitto). The notice-level connection lines are what `mqtt-warden guard --log /var/log/mosquitto/mosquitto.log` reads to ban addresses that keep failing logins (ACC-008); `mqtt-warden guard test /var/log/mosquitto/mosquitto.log` shows whether it finds them.',
     references: ['https://mosquitto.org/man/mosquitto-conf-5.html', 'https://docs.emqx.com/en/emqx/latest/observability/log.html'],
   },
   judge({ 'sys.logging': l }) {

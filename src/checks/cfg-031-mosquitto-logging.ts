@@ -18,7 +18,8 @@ export default defineCheck({
     needs: ['config.mosquitto'],
     description:
       'Failed logins show up in the log only as "New connection from IP" followed by "Client … disconnected, not authorised" — both need `connection_messages true` (the default) and the notice level in `log_type` (the default set is error, warning, notice, information; any explicit `log_type` line replaces it). `log_dest none` turns logging off. Without these, fail2ban-style banning and incident review have nothing to read.',
-    remediation: 'Keep `connection_messages true`, use `log_type error`, `log_type warning`, `log_type notice`, `log_type information` (or remove the explicit lines), and log to a file or syslog (`log_dest file /var/log/mosquitto/mosquitto.log`). Enable `log_timestamp true`.',
+    remediation:
+      'Keep `connection_messages true`, use `log_type error`, `log_type warning`, `log_type notice`, `log_type information` (or remove the explicit lines), and log to a file or syslog (`log_dest file /var/log/mosquitto/mosquitto.log`). Enable `log_timestamp true`. The "New connection" and "not authorised" lines at notice level are what `mqtt-warden guard --log /var/log/mosquitto/mosquitto.log` reads to ban addresses that keep failing logins (ACC-008); `mqtt-warden guard test /var/log/mosquitto/mosquitto.log` shows whether a log has them.',
     references: ['https://mosquitto.org/man/mosquitto-conf-5.html', 'https://github.com/eclipse/mosquitto/issues/2076'],
   },
   judge({ 'config.mosquitto': m }) {

@@ -14,7 +14,8 @@ export default defineCheck({
     needs: ['config.mosquitto'],
     description:
       'Unknown directives, malformed values, unreadable include_dir directories and files referenced by the config that cannot be read: Mosquitto refuses to start on most of these, or reads something other than what the author meant (a trailing `# comment` after a path becomes part of the path). One finding per problem, at its place.',
-    remediation: 'Fix the reported line; validate with `mosquitto -c FILE -v` on the target version before deploying.',
+    remediation:
+      'Fix the reported line; validate with `mosquitto -c FILE -v` on the target version before deploying. `mqtt-warden lint /etc/mosquitto/mosquitto.conf` re-checks the config together with its ACL, password and PSK files.',
     references: ['https://mosquitto.org/man/mosquitto-conf-5.html'],
   },
   judge({ 'config.mosquitto': m }) {

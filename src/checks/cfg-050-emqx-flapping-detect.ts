@@ -13,7 +13,8 @@ export default defineCheck({
     intrusive: false,
     needs: ['config.emqx'],
     description: '`flapping_detect.enable` (default false) is EMQX\'s built-in limit on repeated connects: a client ID that connects more than `max_count` times in `window_time` is banned for `ban_time`. EMQX throttles its `authentication_failure` log lines, so log-based banning misses attempts; this is the reliable restriction.',
-    remediation: 'Set `flapping_detect { enable = true, max_count = 15, window_time = 1m, ban_time = 5m }` (tune to your clients\' reconnect behaviour).',
+    remediation:
+      'Set `flapping_detect { enable = true, max_count = 15, window_time = 1m, ban_time = 5m }` (tune to your clients\' reconnect behaviour). Before EMQX 6.3 flapping detection keys on the client ID only, so also run `mqtt-warden guard --log /var/log/emqx/emqx.log --log-format emqx`, which bans by address (it sees only part of the attempts, because EMQX throttles its failed-login log lines).',
     references: ['https://docs.emqx.com/en/emqx/latest/configuration/configuration-manual.html', 'https://docs.emqx.com/en/emqx/latest/access-control/blacklist.html'],
   },
   judge({ 'config.emqx': e }) {

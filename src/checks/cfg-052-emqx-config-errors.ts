@@ -13,7 +13,8 @@ export default defineCheck({
     intrusive: false,
     needs: ['config.emqx'],
     description: 'HOCON syntax errors, unresolved substitutions, bad listener binds, unreadable includes, and acl.conf files that are not valid Erlang terms or ACL rules: EMQX refuses to start, or (for acl.conf) the authorization source fails. One finding per problem, at its place.',
-    remediation: 'Fix the reported place; check with `emqx check_config` (or `emqx ctl conf reload --dry-run` where available) before deploying.',
+    remediation:
+      'Fix the reported place; check with `emqx check_config` (or `emqx ctl conf reload --dry-run` where available) before deploying. `mqtt-warden lint /etc/emqx` re-checks the node\'s layered config and acl.conf.',
     references: ['https://docs.emqx.com/en/emqx/latest/configuration/configuration.html', 'https://github.com/lightbend/config/blob/main/HOCON.md'],
   },
   judge({ 'config.emqx': e }) {

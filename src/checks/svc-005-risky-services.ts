@@ -36,7 +36,7 @@ export default defineCheck({
     description:
       'Flags listening sockets on non-loopback addresses that belong to services with a record of abuse: telnet, FTP, TFTP, rpcbind, r-services, SNMP, VNC, an unencrypted Docker API, epmd, and the Erlang distribution and cluster RPC ports of EMQX (those its config implies from the node name, or held by a beam.smp process) on a public address — all interfaces, or an address outside the private, loopback and link-local ranges. Anyone who reaches the distribution port and knows the cookie runs code on the node.',
     remediation:
-      'Uninstall or disable these services; for EMQX bind the distribution to the cluster network (`node.dist_listen` / `cluster.proto_dist = inet_tls`), set a strong `node.cookie`, and firewall 4369/4370+N/5370+N to cluster peers only.',
+      'Uninstall or disable these services; for EMQX bind the distribution to the cluster network (`node.dist_listen` / `cluster.proto_dist = inet_tls`), set a strong `node.cookie`, and firewall 4369/4370+N/5370+N to cluster peers only. A default-deny ruleset from `mqtt-warden ports --cluster cluster.yaml --for emqx1@10.0.0.11 --render nftables` (Mosquitto: `mqtt-warden ports --mosquitto-config /etc/mosquitto/mosquitto.conf --clients 10.0.0.0/8 --admins 192.168.1.0/24 --render nftables`) opens only the planned broker ports and drops everything else.',
     references: ['https://www.erlang.org/doc/system/distributed.html', 'https://docs.emqx.com/en/emqx/latest/deploy/cluster/security.html'],
   },
   judge({ 'sys.listeners': l, 'sys.brokers': b }) {

@@ -13,7 +13,7 @@ export default defineCheck({
     description:
       "Sends the first message of the Erlang distribution handshake (send_name, as a hidden node) to EMQX's distribution ports (4370 + the node name's numeric suffix: 4370–4373 by default, plus the ports epmd names and those of a port plan) and reads the status and the challenge, which carries the node's name. An answering distribution port is one guessed or default cookie away from remote code execution on the node; it must be reachable by cluster peers only.",
     remediation:
-      'Firewall the distribution port (4370 + suffix) and cluster RPC (5370 + suffix or `rpc.server_port`) so that only the other cluster nodes reach them (`mqtt-warden ports --render nftables`), set a long random `node.cookie`, and consider TLS distribution (`cluster.proto_dist = inet_tls` with `verify_peer`). From loopback, confirm from another machine.',
+      'Firewall the distribution port (4370 + suffix) and cluster RPC (5370 + suffix or `rpc.server_port`) so that only the other cluster nodes reach them, set a long random `node.cookie`, and consider TLS distribution (`cluster.proto_dist = inet_tls` with `verify_peer`). `mqtt-warden ports --cluster cluster.yaml --for emqx1@10.0.0.11 --render nftables` prints the rules for one node of a cluster file; on that node `mqtt-warden ports --cluster cluster.yaml --apply --dry-run` shows the difference from the live table and the same command without `--dry-run` loads it. From loopback, confirm from another machine.',
     references: [
       'https://www.erlang.org/doc/apps/erts/erl_dist_protocol.html',
       'https://docs.emqx.com/en/emqx/latest/deploy/cluster/security.html',

@@ -13,7 +13,7 @@ export default defineCheck({
     description:
       "Sends epmd's NAMES request (`00 01 6e`) to port 4369. An answering epmd tells anyone the names and distribution ports of the Erlang nodes on the host — the map an attacker needs before trying cookies. EMQX 5 never starts epmd; EMQX 4.x does with WITH_EPMD=1, and other Erlang software (RabbitMQ, CouchDB) on the same host does by default.",
     remediation:
-      'Do not run epmd on broker hosts (EMQX 5 needs none; for 4.x do not set WITH_EPMD=1), or firewall 4369 to the cluster peers only. Stop stray `epmd -daemon` processes left by other Erlang tools.',
+      'Do not run epmd on broker hosts (EMQX 5 needs none; for 4.x do not set WITH_EPMD=1), or firewall 4369 to the cluster peers only. Stop stray `epmd -daemon` processes left by other Erlang tools. The ruleset of `mqtt-warden ports --cluster cluster.yaml --for emqx1@10.0.0.11 --render nftables` plans no epmd for EMQX 5 and so drops 4369.',
     references: ['https://www.erlang.org/doc/apps/erts/epmd_cmd.html', 'https://www.erlang.org/doc/apps/erts/erl_dist_protocol.html'],
   },
   judge({ 'erlang.exposure': e }, ctx) {

@@ -13,7 +13,7 @@ export default defineCheck({
     description:
       "Compares the TCP and UDP sockets listening on non-loopback addresses (from /proc/net) with the port plan of this host (`mqtt-warden ports`). Every listener the plan does not list is a service nobody decided to expose: an extra EMQX listener, a debug port, a forgotten daemon.",
     remediation:
-      'Stop or rebind the service (to 127.0.0.1 if only local tools use it), or add the port to the plan (cluster file `listeners`) if it is really needed; the planned firewall drops it either way.',
+      'Stop or rebind the service (to 127.0.0.1 if only local tools use it), or add the port to the plan (cluster file `listeners`) if it is really needed. Until then the planned firewall drops it once it is live: `mqtt-warden ports --cluster cluster.yaml --apply --dry-run` shows the difference from the live table and the same command without `--dry-run` loads it (use the plan file given to `--port-plan`).',
     references: ['https://docs.emqx.com/en/emqx/latest/configuration/listener.html', 'https://mosquitto.org/man/mosquitto-conf-5.html'],
   },
   judge({ 'ports.check': c }) {

@@ -15,7 +15,7 @@ export default defineCheck({
     description:
       "Finds planned ports meant for a restricted audience (cluster peers, clients, admins, or loopback only) that listen on a wildcard address (0.0.0.0 / ::) while the plan's nftables table is not live and equal to its rendering. Then nothing restricts them: the Erlang distribution and RPC ports are open to everyone who can route to the host.",
     remediation:
-      'Apply the planned firewall (`mqtt-warden ports … --apply`; `--apply --dry-run` previews, or load the iptables/ufw/firewalld rendering) or bind the listeners to the addresses that need them (loopback-only ones to 127.0.0.1).',
+      'Apply the planned firewall, or bind the listeners to the addresses that need them (loopback-only ones to 127.0.0.1). On the host, `mqtt-warden ports --cluster cluster.yaml --apply --dry-run` shows the difference from the live table and the same command without `--dry-run` loads it (use the plan file given to `--port-plan`; `--render iptables`, `ufw` or `firewalld` print the same plan for those tools).',
     references: ['https://docs.emqx.com/en/emqx/latest/deploy/cluster/security.html', 'https://wiki.nftables.org/wiki-nftables/index.php/Simple_ruleset_for_a_server'],
   },
   judge({ 'ports.check': c }) {

@@ -12,7 +12,8 @@ export default defineCheck({
     needs: ['ports.check'],
     description:
       "Lists mqtt-warden's nftables table (`nft list table inet NAME`) and compares it with the rendering of the port plan, both in nft's own canonical listing (the rendering is loaded into a throw-away network namespace to get it). A missing table means the plan is not enforced; a different one means the rules drifted from the plan (hand edits, an old plan).",
-    remediation: 'Apply the plan: `mqtt-warden ports --cluster FILE --for NODE --apply` (it prints the diff it applies; `--apply --dry-run` previews it and changes nothing).',
+    remediation:
+      'Apply the plan on the host: `mqtt-warden ports --cluster cluster.yaml --apply --dry-run` prints the diff against the live table, and the same command without `--dry-run` loads it (use the plan file given to `--port-plan`). If the live table was changed on purpose, change the plan instead.',
     references: ['https://wiki.nftables.org/wiki-nftables/index.php/Atomic_rule_replacement', 'https://www.netfilter.org/projects/nftables/manpage.html'],
   },
   judge({ 'ports.check': c }) {

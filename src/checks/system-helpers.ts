@@ -3,6 +3,7 @@ import type { Advisory } from '../advisories/db.js';
 import { fixedVersions } from '../advisories/db.js';
 import { inRange } from '../advisories/version.js';
 import type { SoftwareComponent, SoftwareInventory } from '../collectors/system/types.js';
+import type { PortCheck } from '../core/facts.js';
 import { SEVERITIES, type Severity, type Verdict } from '../core/types.js';
 
 export function lower(s: Severity): Severity {
@@ -67,3 +68,15 @@ export function advisoryVerdicts(inv: SoftwareInventory, product: SoftwareCompon
 }
 
 export type { Advisory };
+
+/**
+ * Whether the port plan (`audit --port-plan`, fact ports.check) judges this socket: every
+ * network socket in the plan's socket table is judged by SVC-052 (not planned) or SVC-054
+ * (planned for a restricted audience, open to all), so SVC-003/004 leave it to them and one
+ * socket gives one finding. Without the plan, or when its socket table lacks the socket
+ * (unreadable), it is not judged there.
+ */
+export function judgedByPortPlan(plan: PortCheck | undefined, s: { proto: string; family: number; address: string; port: number; loopback: boolean }): boolean {
+  if (!plan || s.loopback) return false;
+  return plan.sockets.some((p) => !p.loopback && p.proto === s.proto && p.family === s.family && p.address === s.address && p.port === s.port);
+}

@@ -8,6 +8,7 @@
 import { Option, type Command } from 'commander';
 import { PRODUCTS, userDbPath } from '../advisories/products.js';
 import type { SetExit } from './commands.js';
+import { deprecated, outputOptions, type OutputFlags } from './options.js';
 
 function collectList(v: string, prev: string[]): string[] {
   return [...prev, v];
@@ -16,16 +17,21 @@ function collectList(v: string, prev: string[]): string[] {
 export function register(program: Command, setExit: SetExit): void {
   const cmd = program.command('advisories').description('Show or refresh the offline advisory database (OpenSSL, Mosquitto, EMQX)');
 
-  cmd
+  const list = cmd
     .command('list')
     .description('List the advisories the host audit matches against')
     .addOption(new Option('--product <product>', 'only this product').choices([...PRODUCTS]))
-    .option('--db <file>', 'database file (default: the updated copy, else the shipped snapshot)')
-    .option('--json', 'JSON output')
-    .action(async (flags: { product?: string; db?: string; json?: boolean }) => {
-      const { advisoriesList } = await import('./impl/advisories.js');
-      advisoriesList(flags, setExit);
-    });
+    .option('--db <file>', 'database file (default: the updated copy, else the shipped snapshot)');
+  outputOptions(list, { formats: ['terminal', 'json'] });
+  list.addOption(new Option('--json').hideHelp().argParser(() => {
+    deprecated('--json', 'use -f json');
+    list.setOptionValueWithSource('format', 'json', 'cli');
+    return undefined;
+  }));
+  list.action(async (flags: OutputFlags & { product?: string; db?: string }) => {
+    const { advisoriesList } = await import('./impl/advisories.js');
+    setExit(advisoriesList(flags));
+  });
 
   cmd
     .command('update')

@@ -2,7 +2,7 @@
  * The `audit` command: everything that runs after its options are parsed. Loaded by src/cli.ts only when
  * `audit` runs (it pulls in the whole check catalogue, the engine and the TLS/PKI libraries).
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { CATALOGUE } from '../checks/index.js';
@@ -10,13 +10,12 @@ import { parseWordlist } from '../collectors/mqtt/intrusive.js';
 import type { Credentials } from '../collectors/mqtt/probe.js';
 import { runAudit, type AuditOptions } from '../core/engine.js';
 import { parseTarget, parseTargetsFile, type ParsedTarget } from '../core/targets.js';
-import { severityRank, type Severity } from '../core/types.js';
-import { renderReport } from '../reporters/index.js';
-import type { ReportFormat } from '../reporters/formats.js';
 import { parseCrls, type CrlInput } from '../collectors/tls/revocation.js';
 import { loadBundle } from '../advisories/db.js';
 import { DEFAULT_FIREWALL_OPTIONS } from '../ports/firewall-options.js';
 import { readText, UsageError } from './common.js';
+import { emitReport } from './emit.js';
+import type { JudgeFlags } from './options.js';
 import { loadPolicyFile } from './impl/lint.js';
 import { planFrom } from './impl/ports.js';
 
@@ -28,7 +27,7 @@ function wordlistFrom(file: string) {
   }
 }
 
-export interface AuditFlags {
+export interface AuditFlags extends JudgeFlags {
   targets?: string;
   username?: string;
   password?: string;
@@ -57,11 +56,6 @@ export interface AuditFlags {
   showPayloads?: boolean;
   showSecrets?: boolean;
   canaryTopic?: string;
-  format: ReportFormat;
-  output?: string;
-  failOn: Severity | 'none';
-  color: boolean;
-  verbose?: boolean;
   policy?: string;
   portPlan?: string;
   portPlanFor?: string;
@@ -223,21 +217,9 @@ export async function audit(targetArgs: string[], flags: AuditFlags): Promise<nu
       expiryWarnDays: flags.expiryWarnDays,
     },
   };
-  const onProgress = progress(tty && !flags.output);
+  const onProgress = progress(tty && !flags.output && !flags.quiet);
   if (onProgress) opts.onProgress = onProgress;
   const report = await runAudit(opts, CATALOGUE);
   if (onProgress) process.stderr.write('\x1b[2K\r');
-  const color = flags.color && tty && !flags.output && flags.format === 'terminal' && !process.env.NO_COLOR;
-  const text = renderReport(flags.format, report, { color, verbose: Boolean(flags.verbose), catalogue: CATALOGUE.map((c) => c.meta) });
-  if (flags.output) {
-    writeFileSync(flags.output, text.endsWith('\n') ? text : `${text}\n`);
-    const s = report.summary;
-    process.stderr.write(`mqtt-warden: wrote ${flags.format} report to ${flags.output} (${s.FAIL} failed, ${s.ERROR} errors, ${s.SKIP} skipped, ${s.PASS} passed)\n`);
-  } else {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
-  }
-  if (flags.failOn === 'none') return 0;
-  const threshold = severityRank(flags.failOn);
-  return report.results.some((r) => r.status === 'FAIL' && severityRank(r.severity) >= threshold) ? 1 : 0;
+  return emitReport(report, flags, CATALOGUE.map((c) => c.meta));
 }
-

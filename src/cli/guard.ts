@@ -8,6 +8,9 @@ import { Option, type Command } from 'commander';
 import type { GuardConfig } from '../guard/config.js';
 import type { SetExit } from './commands.js';
 import { int } from './common.js';
+import { outputOptions } from './options.js';
+
+const GUARD_FORMATS = ['terminal', 'json'] as const;
 
 export interface CommonFlags {
   config?: string;
@@ -62,11 +65,13 @@ export function register(program: Command, setExit: SetExit): void {
       setExit(await daemon(flags));
     });
 
-  guard
-    .command('test')
-    .description('Replay a log once (like fail2ban-regex): failures, per-address counts, the bans the daemon would issue')
-    .argument('<logfile>', 'log file to replay')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+  outputOptions(
+    guard
+      .command('test')
+      .description('Replay a log once (like fail2ban-regex): failures, per-address counts, the bans the daemon would issue')
+      .argument('<logfile>', 'log file to replay'),
+    { formats: GUARD_FORMATS },
+  )
     .option('--no-allow-defaults', 'do not allowlist loopback and this host\'s addresses')
     .option('--top <n>', 'addresses listed per-address (0 = all)', int('--top', 0, 10_000_000), 100)
     .action(async (file: string, _local: unknown, cmd: Command) => {
@@ -74,19 +79,13 @@ export function register(program: Command, setExit: SetExit): void {
       guardTest(file, _local, cmd, setExit);
     });
 
-  guard
-    .command('status')
-    .description('State of the guard: active bans, refused logins per address (guard options such as --state go before or after)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+  outputOptions(guard.command('status').description('State of the guard: active bans, refused logins per address (guard options such as --state go before or after)'), { formats: GUARD_FORMATS })
     .action(async (_local: unknown, cmd: Command) => {
       const { guardStatus } = await import('./impl/guard.js');
       await guardStatus(_local, cmd, setExit);
     });
 
-  guard
-    .command('bans')
-    .description('List active bans (state and firewall)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+  outputOptions(guard.command('bans').description('List active bans (state and firewall)'), { formats: GUARD_FORMATS })
     .action(async (_local: unknown, cmd: Command) => {
       const { guardBans } = await import('./impl/guard.js');
       await guardBans(_local, cmd, setExit);

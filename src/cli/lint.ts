@@ -4,24 +4,19 @@
  */
 import { Option, type Command } from 'commander';
 import { CONFIG_FORMATS, type ConfigFormat } from '../collectors/config-formats.js';
-import { SEVERITIES, type Severity } from '../core/types.js';
-import { REPORT_FORMATS, type ReportFormat } from '../reporters/formats.js';
+import { REPORT_FORMATS } from '../reporters/formats.js';
+import { deprecated, judgeOptions, legacyOption, type JudgeFlags } from './options.js';
 import type { SetExit } from './commands.js';
 
-export interface LintFlags {
-  format?: ConfigFormat;
-  report: ReportFormat;
-  output?: string;
+export interface LintFlags extends JudgeFlags {
+  configType?: ConfigFormat;
   envFile?: string;
   processEnv: boolean;
   policy?: string;
-  failOn: Severity | 'none';
-  color: boolean;
-  verbose?: boolean;
 }
 
 export function register(program: Command, setExit: SetExit): void {
-  program
+  const lint = program
     .command('lint')
     .description(
       'Lint Mosquitto and EMQX configs without a broker: mosquitto.conf (with include_dir), ACL, password and PSK files;\n' +
@@ -30,17 +25,20 @@ export function register(program: Command, setExit: SetExit): void {
         'Directories are searched for config files. Every finding has file:line:column.',
     )
     .argument('<paths...>', 'config files or directories')
-    .addOption(new Option('--format <format>', 'force the file format instead of auto-detection').choices([...CONFIG_FORMATS]))
-    .addOption(new Option('-r, --report <format>', 'report format').choices([...REPORT_FORMATS]).default('terminal'))
-    .option('-o, --output <file>', 'write the report to a file')
+    .addOption(new Option('--config-type <type>', 'force the file type instead of auto-detection').choices([...CONFIG_FORMATS]))
     .option('--env-file <file>', 'EMQX_* overrides (KEY=VALUE lines), e.g. the Docker/systemd environment file')
     .option('--no-process-env', 'ignore EMQX_* variables of this process (used when no --env-file is given)')
-    .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the checks')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))
-    .option('--no-color', 'no colours in the terminal report')
-    .option('-v, --verbose', 'show evidence and full remediation in the terminal report')
-    .action(async (paths: string[], flags: LintFlags) => {
-      const { lintCommand } = await import('./impl/lint.js');
-      setExit(lintCommand(paths, flags));
-    });
+    .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the checks');
+  // Until 0.2 `--format` chose the file type and `-r/--report` the report format.
+  judgeOptions(lint, { formats: REPORT_FORMATS, what: 'report', legacyValues: CONFIG_FORMATS });
+  legacyOption(lint, '-r, --report <format>', 'format', 'use -f/--format');
+  lint.action(async (paths: string[], flags: LintFlags) => {
+    if ((CONFIG_FORMATS as readonly string[]).includes(flags.format)) {
+      deprecated(`--format ${flags.format}`, `-f/--format is the report format; the file type is --config-type ${flags.format}`);
+      flags.configType ??= flags.format as ConfigFormat;
+      flags.format = 'terminal';
+    }
+    const { lintCommand } = await import('./impl/lint.js');
+    setExit(await lintCommand(paths, flags));
+  });
 }

@@ -3,13 +3,15 @@
  * nftables, the port checks) is in ./impl/ports.ts, loaded when the command runs.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { SEVERITIES } from '../core/types.js';
 import { REPORT_FORMATS } from '../reporters/formats.js';
-import { PLAN_FORMATS } from '../ports/format.js';
+import { judgeOptions, legacyOption } from './options.js';
 import { DEFAULT_FIREWALL_OPTIONS } from '../ports/firewall-options.js';
 import { int } from './common.js';
 import type { SetExit } from './commands.js';
 import type { PortsFlags } from './impl/ports.js';
+
+/** Output formats of `ports`: the plan's and the --check report's. */
+export const PORTS_FORMATS = [...new Set(['terminal', 'json', 'markdown', ...REPORT_FORMATS])];
 
 export const RENDERERS = ['nftables', 'iptables', 'ip6tables', 'ufw', 'firewalld'] as const;
 export type Renderer = (typeof RENDERERS)[number];
@@ -18,7 +20,7 @@ const collectList = (v: string, prev: string[] = []) => [...prev, ...v.split(','
 const collectRepeat = (v: string, prev: string[] = []) => [...prev, v];
 
 export function register(program: Command, setExit: SetExit): void {
-  program
+  const cmd = program
     .command('ports')
     .description(
       'Plan the ports of EMQX cluster nodes and Mosquitto brokers (who may reach which port), render firewalls for the plan, ' +
@@ -39,7 +41,6 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--rpc-server-port <port>', 'rpc.server_port with manual port discovery (default 5369)', int('--rpc-server-port', 1, 65535))
     .option('--ssh-port <port>', 'SSH port kept open for the admin networks', int('--ssh-port', 1, 65535), 22)
     .option('--no-ssh', 'plan no SSH port')
-    .addOption(new Option('-f, --format <format>', 'plan output format').choices([...PLAN_FORMATS]).default('table'))
     .addOption(new Option('--render <firewall>', 'print firewall rules for one host of the plan instead of the plan').choices([...RENDERERS]))
     .option('--for <node|address>', 'the host to render, apply or check (default: the only host of the plan; for --apply and --check the node with one of this host\'s addresses)')
     .option('--table <name>', 'nftables table (iptables chain) name', DEFAULT_FIREWALL_OPTIONS.name)
@@ -48,14 +49,11 @@ export function register(program: Command, setExit: SetExit): void {
       return Number(v);
     }, 0)
     .option('--zone <zone>', 'firewalld zone', 'public')
-    .option('-o, --output <file>', 'write the plan, the rules or the report to a file')
     .option('--apply', 'load the nftables rendering into the port plan\'s own table, printing the diff it applies')
     .option('--dry-run', 'with --apply or --remove: print what would change, change nothing')
     .option('--no-dry-run', 'deprecated (--apply applies)')
     .option('--remove', 'delete the port plan\'s nftables table (only its own; idempotent)')
     .option('--check', 'compare the plan with the sockets listening on this host and the live firewall (checks SVC-052…055)')
-    .addOption(new Option('--report-format <format>', 'report format of --check').choices([...REPORT_FORMATS]).default('terminal'))
-    .addOption(new Option('--fail-on <severity>', '--check: exit 1 when a FAIL at or above this severity exists').choices([...SEVERITIES, 'none']).default('medium'))
     .option('--timeout <ms>', 'timeout of each nft command', int('--timeout', 100, 120000), 10000)
     // Which of --dry-run / --no-dry-run were given at all: with both, --dry-run wins (a preview never changes anything).
     .on('option:dry-run', function (this: Command) {
@@ -63,9 +61,12 @@ export function register(program: Command, setExit: SetExit): void {
     })
     .on('option:no-dry-run', function (this: Command) {
       this.setOptionValue('noDryRunGiven', true);
-    })
-    .action(async (flags: PortsFlags) => {
-      const { ports } = await import('./impl/ports.js');
-      setExit(await ports(flags));
     });
+  // -f is the format of what the command prints: the plan (terminal, json, markdown) or the --check report (terminal, json, sarif, junit).
+  judgeOptions(cmd, { formats: PORTS_FORMATS, what: 'plan or --check report' });
+  legacyOption(cmd, '--report-format <format>', 'format', 'use -f/--format (it is the --check report format too)');
+  cmd.action(async (flags: PortsFlags) => {
+    const { ports } = await import('./impl/ports.js');
+    setExit(await ports(flags));
+  });
 }

@@ -189,7 +189,8 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
     }
   }
 
-  const fact = <T>(value: T | undefined, none: string): Fact<T> => (value === undefined ? { state: 'skipped', reason: none } : { state: 'ok', value, ms: 0 });
+  // A product none of whose files was given or found: its checks do not apply (counted, not listed).
+  const fact = <T>(value: T | undefined, none: string): Fact<T> => (value === undefined ? { state: 'skipped', reason: none, notApplicable: true } : { state: 'ok', value, ms: 0 });
   const mosquitto: ConfigMosquittoFact | undefined = mosquittoConfigs.length || aclFiles.length || pskFiles.length ? { configs: mosquittoConfigs, aclFiles, pskFiles } : undefined;
   const emqx: ConfigEmqxFact | undefined = emqxConfigs.length || emqxAcls.length ? { configs: emqxConfigs, aclFiles: emqxAcls } : undefined;
   const passwords: ConfigPasswordsFact | undefined = passwordFiles.length || bootstrap.length ? { mosquitto: passwordFiles, ...(bootstrap.length ? { emqxBootstrap: bootstrap } : {}) } : undefined;

@@ -3,7 +3,7 @@
  * throw for bad content: they return `issues` with the place; only an unreadable
  * top-level file is an exception (naming the path).
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 /** Where something is in a config file (1-based line and column). */
@@ -77,4 +77,58 @@ export class ConfigReadError extends Error {
   ) {
     super(`cannot read ${path}: ${errCode(cause)}`);
   }
+}
+
+/** What a non-regular file is, for messages. */
+function fileKind(st: Stats): string {
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a named pipe';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Read a regular file of at most `maxBytes` as UTF-8 (a leading BOM dropped). Directories,
+ * pipes and devices are refused before they are opened (a FIFO would block the read), and
+ * the size is checked again on the open descriptor. Throws an Error whose message names the path.
+ */
+export function readBoundedFile(path: string, maxBytes: number): string {
+  const refuse = (st: Stats) => {
+    if (!st.isFile()) throw new Error(`${path} is ${fileKind(st)}, not a regular file`);
+    if (st.size > maxBytes) throw new Error(`${path} is larger than ${formatBytes(maxBytes)} (${st.size} bytes)`);
+  };
+  try {
+    refuse(statSync(path));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code) throw new Error(`cannot read ${path}: ${errCode(e)}`);
+    throw e;
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (e) {
+    throw new Error(`cannot read ${path}: ${errCode(e)}`);
+  }
+  try {
+    refuse(fstatSync(fd));
+    // Chunks, not one buffer of maxBytes: the file may grow while it is read.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      const r = readSync(fd, chunk, 0, chunk.length, null);
+      if (r <= 0) break;
+      chunks.push(chunk.subarray(0, r));
+      total += r;
+      if (total > maxBytes) throw new Error(`${path} is larger than ${formatBytes(maxBytes)}`);
+    }
+    return Buffer.concat(chunks, total).toString('utf8').replace(/^\uFEFF/, '');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
 }

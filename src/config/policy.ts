@@ -4,9 +4,9 @@
  * certificate expiry warning). YAML or JSON (JSON is read by the YAML parser, which
  * keeps positions for both); validated with zod; every error names file:line:column.
  */
-import { LineCounter, parseDocument, isNode, type Node } from 'yaml';
 import { z } from 'zod';
 import type { ConfigIssue } from './io.js';
+import { locateIssues, parseLocatedYaml, type LocatedYaml, type YamlPath } from './located-yaml.js';
 
 const listenerPattern = z
   .string()
@@ -65,28 +65,19 @@ export interface PolicyResult {
 
 /** Parse and validate a policy (YAML or JSON text). */
 export function parsePolicy(text: string, file: string): PolicyResult {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number) => {
-    const p = lc.linePos(offset);
-    return { file, line: p.line, column: p.col };
-  };
-  if (doc.errors.length) {
-    return { issues: doc.errors.map((e) => ({ ...at(e.pos[0]), message: e.message.split('\n')[0]! })) };
-  }
-  const data: unknown = doc.toJS() ?? {};
+  const { yaml, issues } = parseLocatedYaml(text, file);
+  if (!yaml) return { issues };
+  return validatePolicy(yaml.data, yaml);
+}
+
+/**
+ * Validate policy data that sits at `prefix` in an already parsed document (a policy
+ * file, or a policy written inline in the project file); issues name file:line:column.
+ */
+export function validatePolicy(data: unknown, yaml: LocatedYaml, prefix: YamlPath = []): PolicyResult {
   const r = PolicySchema.safeParse(data);
   if (r.success) return { policy: r.data, issues: [] };
-  return {
-    issues: r.error.issues.map((i) => {
-      // Point at the offending value, else at the closest existing parent.
-      let node: unknown;
-      for (let n = i.path.length; n >= 0 && !isNode(node); n--) node = doc.getIn(i.path.slice(0, n) as (string | number)[], true);
-      const offset = isNode(node) ? ((node as Node).range?.[0] ?? 0) : 0;
-      const path = i.path.length ? i.path.join('.') : '(top level)';
-      return { ...at(offset), message: `${path}: ${i.message}` };
-    }),
-  };
+  return { issues: locateIssues(yaml, r.error, prefix) };
 }
 
 /** Does a listener match a policy pattern ("8883", "*:8883", "127.0.0.1:1883", "[::1]:1883")? Absent address = all interfaces. */

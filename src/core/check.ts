@@ -10,14 +10,15 @@ export interface JudgeContext {
   loopback: boolean;
 }
 
-export interface Check<K extends FactKey = FactKey> {
-  meta: CheckMeta & { needs: readonly K[] };
+export interface Check<K extends FactKey = FactKey, U extends FactKey = FactKey> {
+  meta: CheckMeta & { needs: readonly K[]; uses?: readonly U[] };
   /**
    * Pure: the same facts give the same verdicts; no I/O, no clock, no randomness.
    * A judge may return several verdicts for one subject (e.g. one per offending
    * config line, each with its location); an empty list is an internal error.
+   * The facts of `uses` are present only when they were collected.
    */
-  judge(facts: Pick<FactTypes, K>, ctx: JudgeContext): Verdict | readonly Verdict[];
+  judge(facts: Pick<FactTypes, K> & Partial<Pick<FactTypes, U>>, ctx: JudgeContext): Verdict | readonly Verdict[];
 }
 
 /** The verdicts of a judge as a list. */
@@ -30,7 +31,7 @@ export function untested(t: { reason: string; error?: true }, prefix = ''): Verd
   return { status: t.error ? 'ERROR' : 'SKIP', message: `${prefix}${t.reason}` };
 }
 
-/** Identity helper that keeps the fact keys of `needs` and the judge's parameter in step. */
-export function defineCheck<K extends FactKey>(check: Check<K>): Check<K> {
+/** Identity helper that keeps the fact keys of `needs` (and `uses`) and the judge's parameter in step. */
+export function defineCheck<K extends FactKey, U extends FactKey = never>(check: Check<K, U>): Check<K, U> {
   return check;
 }

@@ -1,36 +1,28 @@
 /**
- * The audit engine: runs collectors (side effects, bounded by timeouts),
- * then judges every check of the catalogue against the facts (pure), with an
- * explicit reason for every check that could not be judged.
+ * The check engine, one for every command that judges (audit, lint, passwd audit,
+ * ports --check): collect the facts the selected checks need from the registered
+ * providers (src/core/providers.ts), subject by subject, then judge every check
+ * against every subject of its scope (pure), with an explicit reason for every
+ * check that could not be judged. Checks that cannot apply to a subject (TLS checks
+ * on a plaintext endpoint, EMQX checks where no EMQX is) are counted, not listed.
  */
 import { verdictList, type Check, type JudgeContext } from './check.js';
-import type { FactMap, FactTypes, MqttProbe } from './facts.js';
-import { collect, mapLimit } from './collect.js';
-import { collectSystemFacts, type SystemAuditOptions } from '../collectors/system/index.js';
-import {
-  type CheckResult,
-  type Endpoint,
-  type Fact,
-  type Report,
-  type Severity,
-} from './types.js';
-import { isLoopback, scanPorts } from '../collectors/ports.js';
-import { probeEndpoint, type Credentials } from '../collectors/mqtt/probe.js';
-import {
-  BUILTIN_CREDENTIALS,
-  guessCredentials,
-  testLoginRestriction,
-  testTakeover,
-  type IntrusiveLimits,
-  type TakeoverParty,
-} from '../collectors/mqtt/intrusive.js';
+import type { FactMap, FactTypes } from './facts.js';
+import { mapLimit } from './collect.js';
+import { collectFacts, factsFor } from './providers.js';
+import { collectSystemFacts, SYSTEM_FACT_KEYS, type SystemAuditOptions } from '../collectors/system/index.js';
+import type { CheckResult, Endpoint, FactKey, Location, Report, Scope, Severity } from './types.js';
+import { isLoopback } from '../collectors/ports.js';
+import type { Credentials } from '../collectors/mqtt/probe.js';
+import type { IntrusiveLimits } from '../collectors/mqtt/intrusive.js';
 import type { TransportOptions } from '../collectors/mqtt/channel.js';
-import { collectTls } from '../collectors/tls/index.js';
-import type { CrlInput } from '../collectors/tls/revocation.js';
+import { ENDPOINT_PROVIDERS, endpointSubject, type TlsAuditSettings } from '../collectors/endpoint.js';
+import { HOST_PROVIDERS, SCHEME_FOR_SERVICE, type HostSubject } from '../collectors/host.js';
 import { formatHost, makeEndpoint } from './targets.js';
-import { collectErlangExposure } from '../collectors/erlang.js';
 import { reportClock } from './report.js';
 import { fingerprintOf } from './fingerprint.js';
+
+export { DEFAULT_TLS_AUDIT, type TlsAuditSettings } from '../collectors/endpoint.js';
 
 export interface AuditOptions {
   /** Endpoints given by the operator; empty = audit this host's standard ports on loopback. */
@@ -66,108 +58,6 @@ export interface AuditOptions {
 }
 
 
-export interface TlsAuditSettings {
-  /** TLS handshakes in flight at most per target (cipher enumeration). */
-  concurrency: number;
-  /** Local CRL files (--crl), read by the CLI. */
-  crlFiles: CrlInput[];
-  /** Consult the CRL distribution points and OCSP responders the certificate names. */
-  revocationOnline: boolean;
-  /** Warn this many days before expiry, e.g. [30, 60]. */
-  expiryWarnDays: number[];
-}
-
-export const DEFAULT_TLS_AUDIT: TlsAuditSettings = { concurrency: 4, crlFiles: [], revocationOnline: false, expiryWarnDays: [30, 60] };
-
-const TLS_KEYS = ['tls.protocols', 'tls.ciphers', 'tls.certificate', 'tls.revocation', 'tls.clientAuth'] as const;
-
-const SCHEME_FOR_SERVICE: Partial<Record<string, Endpoint['scheme']>> = {
-  mqtt: 'mqtt',
-  mqtts: 'mqtts',
-  'mqtt-ws': 'ws',
-  'mqtt-wss': 'wss',
-};
-
-async function collectEndpoint(ep: Endpoint, opts: AuditOptions): Promise<FactMap> {
-  const facts: FactMap = {};
-  const intrusiveBudgetMs = opts.intrusive ? 3 * (opts.limits.maxSeconds * 1000 + opts.timeoutMs) : 0;
-  const signal = AbortSignal.timeout(opts.targetTimeoutMs + intrusiveBudgetMs);
-  const transport: TransportOptions = { timeoutMs: opts.timeoutMs, signal, ...opts.tls };
-  const credentials = opts.endpointCredentials?.[ep.uri] ?? opts.credentials;
-  opts.onProgress?.(`probing ${ep.uri}`);
-  // The TLS audit runs next to the MQTT probe, under the same deadline.
-  const isTls = ep.scheme === 'mqtts' || ep.scheme === 'wss';
-  const tlsSettings = { ...DEFAULT_TLS_AUDIT, ...opts.tlsAudit };
-  const [probeFact, tlsFacts] = await Promise.all([
-    collect(() =>
-      probeEndpoint(ep, {
-        ...transport,
-        windowMs: opts.windowMs,
-        showPayloads: opts.showPayloads,
-        ...(credentials ? { credentials } : {}),
-        ...(opts.canaryTopic ? { canaryTopic: opts.canaryTopic } : {}),
-      }),
-    ),
-    isTls
-      ? collect(() => collectTls(ep, { ...transport, ...tlsSettings, ...(credentials ? { credentials } : {}) }))
-      : Promise.resolve(undefined),
-  ]);
-  facts['mqtt.probe'] = probeFact;
-  for (const k of TLS_KEYS) {
-    if (!isTls) facts[k] = { state: 'skipped', reason: `${ep.uri} is not a TLS endpoint (mqtts:// or wss://)` };
-    else if (tlsFacts!.state === 'ok') (facts as Record<string, unknown>)[k] = tlsFacts!.value[k];
-    else facts[k] = { state: 'error', error: tlsFacts!.state === 'error' ? tlsFacts!.error : 'not collected', ms: tlsFacts!.state === 'error' ? tlsFacts!.ms : 0 };
-  }
-  const intrusiveKeys = ['mqtt.credentials', 'mqtt.loginRestriction', 'mqtt.takeover'] as const;
-  const probe = facts['mqtt.probe'];
-  if (!opts.intrusive) {
-    for (const k of intrusiveKeys) facts[k] = { state: 'skipped', reason: 'intrusive probe: run with --intrusive to enable it' };
-    return facts;
-  }
-  if (probe.state !== 'ok') {
-    for (const k of intrusiveKeys) facts[k] = { state: 'skipped', reason: `the MQTT probe of ${ep.uri} failed, so intrusive probes were not attempted` };
-    return facts;
-  }
-  const version = probe.value.protocol.used;
-  opts.onProgress?.(`intrusive probes on ${ep.uri} (at most ${opts.limits.maxSeconds}s each)`);
-  const list = [
-    ...opts.wordlist.map((c) => ({ ...c, source: 'wordlist' as const })),
-    ...BUILTIN_CREDENTIALS.map((c) => ({ ...c, source: 'built-in' as const })),
-  ];
-  // The restriction test goes first: a limit that the guessing would trigger must not hide it.
-  const clientIdProven = probe.value.randomClientIdAccepted;
-  facts['mqtt.loginRestriction'] = await collect(() => testLoginRestriction(ep, version, opts.limits, { ...transport, clientIdProven }));
-  facts['mqtt.credentials'] = await collect(() =>
-    guessCredentials(ep, version, list, opts.limits, { ...transport, showSecrets: opts.showSecrets, clientIdProven }),
-  );
-  facts['mqtt.takeover'] = await takeoverFact(ep, probe.value, credentials, transport);
-  return facts;
-}
-
-async function takeoverFact(
-  ep: Endpoint,
-  probe: MqttProbe,
-  credentials: Credentials | undefined,
-  transport: TransportOptions,
-): Promise<Fact<FactTypes['mqtt.takeover']>> {
-  const anonymousOk = 'connack' in probe.anonymous && probe.anonymous.connack.accepted;
-  const identityIsAnonymous = probe.identityKind === 'anonymous';
-  const firstOk = identityIsAnonymous ? anonymousOk : probe.credentialed?.accepted === true;
-  if (!firstOk) return { state: 'skipped', reason: 'the identity used cannot connect, so there is no session to take over' };
-  const { cert: _cert, key: _key, ...anonymousTransport } = transport;
-  const first: TakeoverParty = {
-    name: probe.identity,
-    anonymous: identityIsAnonymous,
-    ...(credentials ? { credentials } : {}),
-    // The certificate goes only where the probe presented it (TLS endpoints with --cert/--key).
-    transport: probe.clientCertificate ? transport : anonymousTransport,
-  };
-  // A different identity is the interesting case: anonymous taking over a user's session.
-  const second: TakeoverParty = !identityIsAnonymous && anonymousOk ? { name: 'anonymous', anonymous: true, transport: anonymousTransport } : first;
-  return collect(() => testTakeover(ep, probe.protocol.used, first, second));
-}
-
-
 function withFingerprint(r: Omit<CheckResult, 'fingerprint'>, key?: string): CheckResult {
   return { ...r, fingerprint: fingerprintOf({ ...r, key }) };
 }
@@ -193,14 +83,14 @@ function gate(check: Check, facts: FactMap, intrusive: boolean): { facts: Partia
  * Judge one check against one subject's facts: SKIP/ERROR when a needed fact is
  * missing, skipped or broken, else the judge's verdicts (internal errors become ERROR).
  */
-export function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrusive: boolean): CheckResult[] {
+export function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrusive: boolean, location?: Location): CheckResult[] {
   const base = {
     checkId: check.meta.id,
     name: check.meta.name,
     title: check.meta.title,
     strategy: check.meta.strategy,
     subject: ctx.subject,
-    location: { uri: ctx.subject.includes('://') ? ctx.subject : `tcp://${formatHost(ctx.subject)}`, kind: 'target' as const },
+    location: location ?? { uri: ctx.subject.includes('://') ? ctx.subject : `tcp://${formatHost(ctx.subject)}`, kind: 'target' as const },
     remediation: check.meta.remediation,
     references: check.meta.references,
     intrusive: check.meta.intrusive,
@@ -229,98 +119,172 @@ export function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrus
 }
 
 
-export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]): Promise<Report> {
-  const finish = reportClock('audit');
-  const notes: string[] = [];
-  const hostFacts = new Map<string, FactMap>();
-  const endpointFacts = new Map<string, { endpoint: Endpoint; facts: FactMap }>();
 
-  if (opts.network) {
-    const hosts = opts.endpoints.length ? [...new Set(opts.endpoints.map((e) => e.host))] : [opts.defaultHost];
-    // 1. Port scans, one per host, hosts concurrently (bounded).
-    await mapLimit(hosts, opts.concurrency, async (host) => {
-        const facts: FactMap = {};
-        if (opts.scanPorts.length) {
-          opts.onProgress?.(`scanning ${opts.scanPorts.length} standard ports on ${host}`);
-          facts['net.ports'] = await collect(() => scanPorts(host, opts.scanPorts, { timeoutMs: opts.timeoutMs, signal: AbortSignal.timeout(opts.targetTimeoutMs) }));
-        } else {
-          facts['net.ports'] = { state: 'skipped', reason: 'port scan disabled (--no-port-scan)' };
-        }
-        if (opts.scanPorts.length) {
-          opts.onProgress?.(`probing epmd and the Erlang distribution on ${host}`);
-          facts['erlang.exposure'] = await collect(() =>
-            collectErlangExposure(host, {
-              timeoutMs: opts.timeoutMs,
-              intrusive: opts.intrusive,
-              signal: AbortSignal.timeout(opts.targetTimeoutMs),
-              ...(opts.distPorts && { planPorts: opts.distPorts }),
-            }),
-          );
-        } else {
-          facts['erlang.exposure'] = { state: 'skipped', reason: 'port scan disabled (--no-port-scan)' };
-        }
-        hostFacts.set(host, facts);
-    });
-    // 2. Endpoints: the operator's, else the MQTT ports that answered.
-    let endpoints = opts.endpoints;
-    if (!endpoints.length) {
-      const scan = hostFacts.get(opts.defaultHost)?.['net.ports'];
-      endpoints =
-        scan?.state === 'ok'
-          ? scan.value.ports.flatMap((p) => {
-              const scheme = p.state === 'open' ? SCHEME_FOR_SERVICE[p.service] : undefined;
-              return scheme ? [makeEndpoint(scheme, opts.defaultHost, p.port, false)] : [];
-            })
-          : [];
-      if (!endpoints.length) notes.push(`No MQTT listener answered on ${opts.defaultHost} (ports ${opts.scanPorts.join(', ')}): nothing to probe over MQTT.`);
+/** Which checks a command runs: chosen by their meta, never by ID lists. */
+export interface CheckSelection {
+  /** Only checks of these scopes. */
+  scopes?: readonly Scope[];
+  /** Every fact a check needs must be one of these. */
+  within?: readonly FactKey[];
+  /** The check must need this fact. */
+  requires?: FactKey;
+  /** Checks turned off (project file). */
+  disabled?: readonly string[];
+}
+
+export function selectChecks(catalogue: readonly Check[], sel: CheckSelection): Check[] {
+  return catalogue.filter(
+    (c) =>
+      (!sel.scopes || sel.scopes.includes(c.meta.scope)) &&
+      (!sel.within || c.meta.needs.every((n) => sel.within!.includes(n))) &&
+      (!sel.requires || c.meta.needs.includes(sel.requires)) &&
+      !sel.disabled?.includes(c.meta.id),
+  );
+}
+
+/** What one run judges. */
+export interface RunRequest {
+  command: Report['command'];
+  checks: readonly Check[];
+  /** Network subjects (endpoints and the hosts they are on): audit only. */
+  network?: AuditOptions;
+  /** The audited system: this host, an offline root, or the files given to lint/passwd. */
+  system?: SystemAuditOptions;
+  options: Report['options'];
+  /** Notes known before the run (e.g. from option handling). */
+  notes?: string[];
+  onProgress?: (message: string) => void;
+}
+
+interface Subject {
+  scope: Scope;
+  ctx: JudgeContext;
+  facts: FactMap;
+  location?: Location;
+}
+
+/** Network subjects: hosts (port scan, Erlang), their endpoints (MQTT probe, TLS, intrusive), then the derived host facts. */
+async function networkSubjects(opts: AuditOptions, wanted: ReadonlySet<FactKey>, notes: string[]): Promise<{ subjects: Subject[]; targets: Report['targets'] }> {
+  const hosts = opts.endpoints.length ? [...new Set(opts.endpoints.map((e) => e.host))] : [opts.defaultHost];
+  const hostWanted = new Set([...wanted].filter((k) => k !== 'mqtt.endpoints'));
+  // Without explicit endpoints the port scan finds them.
+  if (!opts.endpoints.length) hostWanted.add('net.ports');
+  const hostFacts = await mapLimit(hosts, opts.concurrency, async (host) => {
+    const subject: HostSubject = { host, opts };
+    return { subject, facts: await collectFacts(HOST_PROVIDERS, subject, hostWanted, { notes }) };
+  });
+  let endpoints: Endpoint[] = opts.endpoints;
+  if (!endpoints.length) {
+    const scan = hostFacts[0]?.facts['net.ports'];
+    endpoints =
+      scan?.state === 'ok'
+        ? scan.value.ports.flatMap((p) => {
+            const scheme = p.state === 'open' ? SCHEME_FOR_SERVICE[p.service] : undefined;
+            return scheme ? [makeEndpoint(scheme, opts.defaultHost, p.port, false)] : [];
+          })
+        : [];
+    if (!endpoints.length) notes.push(`No MQTT listener answered on ${opts.defaultHost} (ports ${opts.scanPorts.join(', ')}): nothing to probe over MQTT.`);
+  }
+  const endpointWanted = new Set(wanted);
+  if (wanted.has('mqtt.endpoints')) endpointWanted.add('mqtt.probe');
+  const endpointFacts = await mapLimit(endpoints, opts.concurrency, async (ep) => ({
+    endpoint: ep,
+    facts: await collectFacts(ENDPOINT_PROVIDERS, endpointSubject(ep, opts), endpointWanted, { notes }),
+  }));
+  if (wanted.has('mqtt.endpoints')) {
+    for (const h of hostFacts) {
+      h.subject.probes = endpointFacts.filter((e) => e.endpoint.host === h.subject.host).map((e) => ({ endpoint: e.endpoint, probe: e.facts['mqtt.probe']! }));
+      h.facts = await collectFacts(HOST_PROVIDERS, h.subject, new Set<FactKey>(['mqtt.endpoints']), { base: h.facts, notes });
     }
-    // 3. MQTT probes, endpoints concurrently (bounded), each under its own deadline.
-    const collected = await mapLimit(endpoints, opts.concurrency, async (ep) => ({ endpoint: ep, facts: await collectEndpoint(ep, opts) }));
-    for (const c of collected) endpointFacts.set(c.endpoint.uri, c);
-    // 4. Derived host fact: the probes of every endpoint on the host.
-    for (const [host, facts] of hostFacts) {
-      const scan = facts['net.ports'];
-      facts['mqtt.endpoints'] = {
-        state: 'ok',
-        ms: 0,
-        value: {
-          endpoints: collected.filter((c) => c.endpoint.host === host).map((c) => ({ endpoint: c.endpoint, probe: c.facts['mqtt.probe']! })),
-          mqttPortsOpen:
-            scan?.state === 'ok'
-              ? scan.value.ports
-                  .filter((p) => p.state === 'open' && SCHEME_FOR_SERVICE[p.service])
-                  .map((p) => ({ port: p.port, tls: p.service === 'mqtts' || p.service === 'mqtt-wss' }))
-              : [],
-        },
-      };
-    }
-  } else {
+  }
+  return {
+    subjects: [
+      ...hostFacts.map(({ subject: { host }, facts }) => ({ scope: 'host' as const, ctx: { subject: host, host, loopback: isLoopback(host) }, facts })),
+      ...endpointFacts.map(({ endpoint, facts }) => ({ scope: 'endpoint' as const, ctx: { subject: endpoint.uri, host: endpoint.host, loopback: isLoopback(endpoint.host) }, facts })),
+    ],
+    targets: [
+      // Without explicit targets the audited thing is the host itself (its standard ports).
+      ...(!opts.endpoints.length ? [{ uri: `tcp://${formatHost(opts.defaultHost)}`, explicit: false }] : []),
+      ...endpointFacts.map(({ endpoint }) => ({ uri: endpoint.uri, explicit: endpoint.explicit })),
+    ],
+  };
+}
+
+/** The reason a check cannot apply to a subject, or undefined when it can be judged (or must say why not). */
+function notApplicable(check: Check, facts: FactMap): string | undefined {
+  for (const key of check.meta.needs) {
+    const f = facts[key];
+    if (f?.state === 'skipped' && f.notApplicable) return f.reason;
+  }
+  return undefined;
+}
+
+/**
+ * Collect and judge: the one path of every command that judges. The facts collected
+ * are exactly those the selected checks read; the report counts (and notes) the
+ * check × subject pairs that do not apply instead of listing them.
+ */
+export async function runChecks(req: RunRequest): Promise<Report> {
+  const finish = reportClock(req.command);
+  const notes = [...(req.notes ?? [])];
+  const wanted = factsFor(req.checks);
+  const subjects: Subject[] = [];
+  let targets: Report['targets'] = [];
+  const scopes = new Set(req.checks.map((c) => c.meta.scope));
+  if (req.network && (scopes.has('endpoint') || scopes.has('host'))) {
+    const n = await networkSubjects({ ...req.network, ...(req.onProgress && { onProgress: req.onProgress }) }, wanted, notes);
+    subjects.push(...n.subjects);
+    targets = n.targets;
+  } else if (req.command === 'audit') {
     notes.push('Network probes disabled (--host-only).');
   }
-  let system: { name: string; facts: FactMap } | undefined;
-  if (opts.host) {
-    const collected = await collectSystemFacts({ ...opts.system!, ...(opts.onProgress && { onProgress: opts.onProgress }) });
-    system = { name: collected.name, facts: collected.facts };
-    notes.push(...collected.notes);
+  if (req.system && scopes.has('system')) {
+    const sysWanted = new Set([...wanted].filter((k) => SYSTEM_FACT_KEYS.includes(k)));
+    const sys = await collectSystemFacts({ ...req.system, ...(req.onProgress && { onProgress: req.onProgress }) }, sysWanted);
+    notes.push(...sys.notes);
+    const files = req.system.inputs;
+    subjects.push({
+      scope: 'system',
+      ctx: { subject: sys.name, host: sys.name, loopback: false },
+      facts: sys.facts,
+      // Lint: a verdict without a place (a PASS) is about the linted files as a whole.
+      ...(files && { location: { uri: sys.name, kind: 'file' as const } }),
+    });
+    if (files) targets.push(...files.files.map((i) => ({ uri: i.path, explicit: true })));
   }
 
-  // 5. Judge: pure, fast, every check against every subject of its scope.
+  // Judge: pure, every check against every subject of its scope.
   const results: CheckResult[] = [];
-  for (const check of catalogue) {
-    if (check.meta.scope === 'system') {
-      if (system) results.push(...judgeOne(check, system.facts, { subject: system.name, host: system.name, loopback: false }, opts.intrusive));
-    } else if (check.meta.scope === 'host') {
-      for (const [host, facts] of hostFacts) {
-        results.push(...judgeOne(check, facts, { subject: host, host, loopback: isLoopback(host) }, opts.intrusive));
+  const inapplicable = new Map<string, { pairs: number; checks: Set<string> }>();
+  for (const check of req.checks) {
+    for (const s of subjects) {
+      if (s.scope !== check.meta.scope) continue;
+      const why = notApplicable(check, s.facts);
+      if (why) {
+        const e = inapplicable.get(why) ?? { pairs: 0, checks: new Set<string>() };
+        e.pairs++;
+        e.checks.add(check.meta.id);
+        inapplicable.set(why, e);
+        continue;
       }
-    } else {
-      for (const { endpoint, facts } of endpointFacts.values()) {
-        results.push(...judgeOne(check, facts, { subject: endpoint.uri, host: endpoint.host, loopback: isLoopback(endpoint.host) }, opts.intrusive));
-      }
+      results.push(...judgeOne(check, s.facts, s.ctx, req.options.intrusive, s.location));
     }
   }
+  let pairs = 0;
+  for (const [why, e] of inapplicable) {
+    pairs += e.pairs;
+    notes.push(`${e.checks.size} check(s) not applicable${e.pairs > e.checks.size ? ` (${e.pairs} check × subject pairs)` : ''}: ${why}.`);
+  }
+  return finish({ options: req.options, targets, notes, results }, pairs);
+}
 
-  return finish({
+/** The audit: network probes and/or the host checks, with the whole catalogue (or the given checks). */
+export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]): Promise<Report> {
+  return runChecks({
+    command: 'audit',
+    checks: catalogue.filter((c) => (c.meta.scope === 'system' ? opts.host : opts.network)),
+    ...(opts.network && { network: opts }),
+    ...(opts.host && opts.system && { system: opts.system }),
     options: {
       intrusive: opts.intrusive,
       host: opts.host,
@@ -328,13 +292,6 @@ export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]):
       failOn: opts.failOn,
       identity: opts.credentials?.username ?? (opts.tls.cert ? 'client certificate' : 'anonymous'),
     },
-    targets: [
-      // Without explicit targets the audited thing is the host itself (its standard ports).
-      ...(opts.network && !opts.endpoints.length ? [{ uri: `tcp://${formatHost(opts.defaultHost)}`, explicit: false }] : []),
-      ...[...endpointFacts.values()].map(({ endpoint }) => ({ uri: endpoint.uri, explicit: endpoint.explicit })),
-    ],
-    notes,
-    results,
+    ...(opts.onProgress && { onProgress: opts.onProgress }),
   });
 }
-

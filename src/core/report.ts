@@ -1,5 +1,5 @@
 /** Building a Report: the envelope every command (audit, lint, passwd audit) shares. */
-import { SEVERITIES, type CheckResult, type Report, type ReportSummary, type Severity } from './types.js';
+import { SEVERITIES, severityRank, type CheckResult, type Report, type ReportSummary, type Severity } from './types.js';
 import { VERSION } from '../version.js';
 
 export function summarize(results: readonly CheckResult[], notApplicable = 0): ReportSummary {
@@ -24,10 +24,10 @@ export function summarize(results: readonly CheckResult[], notApplicable = 0): R
  * Start the clock of a report; the returned function closes it with the
  * command's own options, targets, notes and results.
  */
-export function reportClock(command: Report['command']): (body: Pick<Report, 'options' | 'targets' | 'notes' | 'results'>) => Report {
+export function reportClock(command: Report['command']): (body: Pick<Report, 'options' | 'targets' | 'notes' | 'results'>, notApplicable?: number) => Report {
   const startedAt = new Date();
   const t0 = performance.now();
-  return (body) => ({
+  return (body, notApplicable = 0) => ({
     schemaVersion: 1,
     tool: { name: 'mqtt-warden', version: VERSION },
     command,
@@ -35,6 +35,18 @@ export function reportClock(command: Report['command']): (body: Pick<Report, 'op
     finishedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - t0),
     ...body,
-    summary: summarize(body.results),
+    summary: summarize(body.results, notApplicable),
   });
+}
+
+/**
+ * The exit rule of every command that judges: 1 when an unsuppressed FAIL at or
+ * above `failOn` exists; otherwise 2 when a check ended in ERROR (the run could not
+ * judge everything it was asked to: never reported as clean); otherwise 0.
+ * `failOn: none` turns findings off as a reason, not errors.
+ */
+export function exitCodeFor(report: Pick<Report, 'results'>, failOn: Severity | 'none'): 0 | 1 | 2 {
+  const open = report.results.filter((r) => !r.suppression);
+  if (failOn !== 'none' && open.some((r) => r.status === 'FAIL' && severityRank(r.severity) >= severityRank(failOn))) return 1;
+  return open.some((r) => r.status === 'ERROR') ? 2 : 0;
 }

@@ -2,7 +2,7 @@
 import type { CheckMeta } from '../core/types.js';
 import type { STRATEGIES } from '../core/types.js';
 
-export const CATALOGUE_FORMATS = ['table', 'json', 'markdown'] as const;
+export const CATALOGUE_FORMATS = ['terminal', 'json', 'markdown'] as const;
 export type CatalogueFormat = (typeof CATALOGUE_FORMATS)[number];
 
 export function renderCatalogue(metas: readonly CheckMeta[], strategies: typeof STRATEGIES, format: CatalogueFormat): string {

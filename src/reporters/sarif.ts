@@ -1,5 +1,5 @@
 import { severityRank } from '../core/types.js';
-import type { CheckMeta, CheckResult, Report, Severity, StrategyId } from '../core/types.js';
+import type { CheckMeta, CheckResult, Report, Severity, StrategyId, Suppression } from '../core/types.js';
 
 /** SARIF 2.1.0 output, shaped for GitHub code scanning. */
 
@@ -25,18 +25,32 @@ interface SarifRule {
   properties: { tags: string[]; 'security-severity': string };
 }
 
+interface SarifLocation {
+  physicalLocation: {
+    artifactLocation: { uri: string };
+    region?: { startLine: number; startColumn?: number };
+  };
+}
+
+/** SARIF 2.1.0 §3.35. */
+interface SarifSuppression {
+  kind: 'inSource' | 'external';
+  status: 'accepted';
+  justification: string;
+  location?: SarifLocation;
+  properties?: { kind: Suppression['kind']; expires?: string };
+}
+
 interface SarifResult {
   ruleId: string;
   ruleIndex: number;
   level: SarifLevel;
   message: SarifMessage;
-  locations: {
-    physicalLocation: {
-      artifactLocation: { uri: string };
-      region?: { startLine: number; startColumn?: number };
-    };
-  }[];
+  locations: SarifLocation[];
   partialFingerprints: Record<string, string>;
+  suppressions?: SarifSuppression[];
+  /** Only when the run was compared with a baseline (SARIF 2.1.0 §3.27.24). */
+  baselineState?: 'new' | 'unchanged';
   properties: { severity: Severity; strategy: StrategyId; subject: string; evidence: Record<string, unknown> };
 }
 
@@ -87,7 +101,24 @@ function ruleFromResult(result: CheckResult): RuleSource {
   return { ...result, id: result.checkId, description: result.title };
 }
 
-function sarifResult(result: CheckResult, ruleIndex: number): SarifResult {
+/**
+ * Both kinds are `external` (SARIF 2.1.0 §3.35.2): `inSource` means the suppression is
+ * written in the analysed artifact itself (a comment in the broker config); waivers live
+ * in the project file and baselines in an earlier report, both outside it. The
+ * suppression's `location` points at the waiver in the project file.
+ */
+function sarifSuppression(s: Suppression): SarifSuppression {
+  const at = s.source !== undefined ? /^(.*):(\d+)$/.exec(s.source) : null;
+  return {
+    kind: 'external',
+    status: 'accepted',
+    justification: s.kind === 'waiver' && s.expires !== undefined ? `${s.reason} (waiver until ${s.expires})` : s.reason,
+    ...(at && { location: { physicalLocation: { artifactLocation: { uri: at[1]! }, region: { startLine: Number(at[2]) } } } }),
+    properties: { kind: s.kind, ...(s.expires !== undefined && { expires: s.expires }) },
+  };
+}
+
+function sarifResult(result: CheckResult, ruleIndex: number, baseline: ReadonlySet<string> | undefined): SarifResult {
   const { location } = result;
   return {
     ruleId: result.checkId,
@@ -106,11 +137,18 @@ function sarifResult(result: CheckResult, ruleIndex: number): SarifResult {
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: result.fingerprint },
+    ...(result.suppression && { suppressions: [sarifSuppression(result.suppression)] }),
+    ...(baseline && { baselineState: baseline.has(result.fingerprint) ? ('unchanged' as const) : ('new' as const) }),
     properties: { severity: result.severity, strategy: result.strategy, subject: result.subject, evidence: result.evidence },
   };
 }
 
-export function renderSarif(report: Report, catalogue: readonly CheckMeta[]): string {
+export interface SarifOptions {
+  /** Fingerprints of the baseline the run was compared with: every result gets a baselineState. */
+  baseline?: { fingerprints: ReadonlySet<string> };
+}
+
+export function renderSarif(report: Report, catalogue: readonly CheckMeta[], opts: SarifOptions = {}): string {
   const rules = catalogue.map(rule);
   const ruleIndexes = new Map(catalogue.map((check, index) => [check.id, index]));
   const ruleIndex = (result: CheckResult): number => {
@@ -122,11 +160,11 @@ export function renderSarif(report: Report, catalogue: readonly CheckMeta[]): st
     return index;
   };
 
-  // Most severe first, so that truncation drops the least severe failures.
+  // Findings before suppressed results, most severe first, so that truncation drops the least important.
   const failures = report.results
     .filter((r) => r.status === 'FAIL')
-    .sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
-  const results = failures.slice(0, SARIF_MAX_RESULTS).map((r) => sarifResult(r, ruleIndex(r)));
+    .sort((a, b) => Number(!!a.suppression) - Number(!!b.suppression) || severityRank(b.severity) - severityRank(a.severity));
+  const results = failures.slice(0, SARIF_MAX_RESULTS).map((r) => sarifResult(r, ruleIndex(r), opts.baseline?.fingerprints));
 
   const notifications: SarifNotification[] = report.results
     .filter((r) => r.status === 'ERROR')
@@ -140,7 +178,7 @@ export function renderSarif(report: Report, catalogue: readonly CheckMeta[]): st
     notifications.push({
       level: 'warning',
       message: {
-        text: `SARIF allows at most ${SARIF_MAX_RESULTS} results per run: the ${failures.length - SARIF_MAX_RESULTS} least severe of ${failures.length} failures were left out. The JSON report has them all.`,
+        text: `SARIF allows at most ${SARIF_MAX_RESULTS} results per run: the ${failures.length - SARIF_MAX_RESULTS} least severe of ${failures.length} failures were left out (suppressed results before any finding). The JSON report has them all.`,
       },
     });
   }

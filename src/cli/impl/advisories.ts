@@ -6,9 +6,11 @@ import { dirname } from 'node:path';
 import { advisoriesFrom, fixedVersions, loadAdvisoryDb, loadBundle, mergeBundle, parseAdvisoryInput, SHIPPED_DB, userDbPath } from '../../advisories/db.js';
 import { readText, UsageError } from '../common.js';
 import type { SetExit } from '../commands.js';
+import { writeOutput } from '../emit.js';
+import type { OutputFlags } from '../options.js';
 
 /** `advisories list` after its options are parsed; the exit code goes to setExit. */
-export function advisoriesList(flags: { product?: string; db?: string; json?: boolean }, setExit: SetExit): void {
+export function advisoriesList(flags: OutputFlags & { product?: string; db?: string }): number {
   let db;
   try {
     db = loadAdvisoryDb(flags.db);
@@ -16,16 +18,18 @@ export function advisoriesList(flags: { product?: string; db?: string; json?: bo
     throw new UsageError((e as Error).message);
   }
   const list = db.advisories.filter((a) => !flags.product || a.product === flags.product);
-  if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ snapshot: db.snapshot, file: db.file, advisories: list }, null, 2)}\n`);
+  const out: string[] = [];
+  if (flags.format === 'json') {
+    out.push(JSON.stringify({ snapshot: db.snapshot, file: db.file, advisories: list }, null, 2));
   } else {
-    process.stdout.write(`advisory database ${db.file} (snapshot ${db.snapshot}), ${list.length} advisories\n`);
+    out.push(`advisory database ${db.file} (snapshot ${db.snapshot}), ${list.length} advisories`);
     for (const a of list) {
       const ranges = a.ranges.map((r) => `[${r.introduced ?? '*'}, ${r.lessThan ?? (r.lessThanOrEqual ? `${r.lessThanOrEqual}]` : '*')})`).join(' ');
-      process.stdout.write(`${a.product.padEnd(10)} ${a.id.padEnd(16)} ${a.severity.padEnd(8)} fixed ${fixedVersions(a).join('/') || '-'}  ${ranges}  ${a.title}\n`);
+      out.push(`${a.product.padEnd(10)} ${a.id.padEnd(16)} ${a.severity.padEnd(8)} fixed ${fixedVersions(a).join('/') || '-'}  ${ranges}  ${a.title}`);
     }
   }
-  setExit(0);
+  writeOutput(`${out.join('\n')}\n`, flags, `${flags.format} advisory list`);
+  return 0;
 }
 
 /** `advisories update` after its options are parsed; the exit code goes to setExit. */

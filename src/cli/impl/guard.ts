@@ -11,6 +11,8 @@ import { renderReplay, replayFile } from '../../guard/replay.js';
 import type { StateStore } from '../../guard/state.js';
 import type { SetExit } from '../commands.js';
 import { UsageError } from '../common.js';
+import { writeOutput } from '../emit.js';
+import type { OutputFlags } from '../options.js';
 import type { CommonFlags, DaemonFlags } from '../guard.js';
 
 function configFrom(flags: CommonFlags): GuardConfig {
@@ -102,7 +104,7 @@ export async function daemon(flags: DaemonFlags): Promise<number> {
 
 /** `guard test LOGFILE` after its options are parsed; the exit code goes to setExit. */
 export function guardTest(file: string, _local: unknown, cmd: Command, setExit: SetExit): void {
-  const flags = cmd.optsWithGlobals<{ config?: string; logFormat: 'mosquitto' | 'emqx' | 'generic'; format: 'text' | 'json'; allowDefaults: boolean; top: number }>();
+  const flags = cmd.optsWithGlobals<OutputFlags & { config?: string; logFormat: 'mosquitto' | 'emqx' | 'generic'; format: 'terminal' | 'json'; allowDefaults: boolean; top: number }>();
   const cfg = configFrom(flags);
   if (!flags.allowDefaults) cfg.ban.allowDefaults = false;
   if (!existsSync(file)) throw new UsageError(`cannot read log file ${file}: ENOENT`);
@@ -112,34 +114,36 @@ export function guardTest(file: string, _local: unknown, cmd: Command, setExit: 
   } catch (e) {
     throw new UsageError(`${file}: ${(e as Error).message}`);
   }
-  process.stdout.write(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderReplay(r, Math.min(flags.top || 20, 20)));
+  writeOutput(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderReplay(r, flags.verbose ? flags.top || r.perIp.length : Math.min(flags.top || 20, 20)), flags, `${flags.format} replay`);
   setExit(0);
 }
 
 /** `guard status` after its options are parsed; the exit code goes to setExit. */
 export async function guardStatus(_local: unknown, cmd: Command, setExit: SetExit): Promise<void> {
-  const flags = cmd.optsWithGlobals<CommonFlags & { format: 'text' | 'json' }>();
+  const flags = cmd.optsWithGlobals<CommonFlags & OutputFlags>();
   const cfg = configFrom(flags);
   const st = await stateFile(cfg);
+  const out: string[] = [];
   try {
     const bans = st.activeBans();
     const positions = st.positions().map((p) => ({ ...p, updated: new Date(p.updated).toISOString() }));
     const status = { state: cfg.state, activeBans: bans.length, failures: st.failureTotal(), failuresPerIp: st.failureCounts(20), bans, positions };
-    if (flags.format === 'json') process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    if (flags.format === 'json') out.push(JSON.stringify(status, null, 2));
     else {
-      process.stdout.write(`State: ${cfg.state}\nActive bans: ${bans.length}\nRecent refused logins: ${status.failures}\n`);
-      for (const f of status.failuresPerIp) process.stdout.write(`  ${(f.ip ?? '(no unique address)').padEnd(40)} ${f.n}\n`);
-      for (const p of positions) process.stdout.write(`Source ${p.source}: byte ${p.offset} of inode ${p.inode} (${p.updated})\n`);
+      out.push(`State: ${cfg.state}`, `Active bans: ${bans.length}`, `Recent refused logins: ${status.failures}`);
+      for (const f of status.failuresPerIp) out.push(`  ${(f.ip ?? '(no unique address)').padEnd(40)} ${f.n}`);
+      for (const p of positions) out.push(`Source ${p.source}: byte ${p.offset} of inode ${p.inode} (${p.updated})`);
     }
   } finally {
     st.close();
   }
+  writeOutput(`${out.join('\n')}\n`, flags, `${flags.format} status`);
   setExit(0);
 }
 
 /** `guard bans` after its options are parsed; the exit code goes to setExit. */
 export async function guardBans(_local: unknown, cmd: Command, setExit: SetExit): Promise<void> {
-  const flags = cmd.optsWithGlobals<CommonFlags & { format: 'text' | 'json' }>();
+  const flags = cmd.optsWithGlobals<CommonFlags & OutputFlags>();
   const cfg = configFrom(flags);
   const st = await stateFile(cfg);
   const { makeBackend } = await lazy.backends();
@@ -158,12 +162,14 @@ export async function guardBans(_local: unknown, cmd: Command, setExit: SetExit)
   const inFw = new Set(typeof firewall === 'string' ? [] : firewall.map((f) => f.ip));
   const now = Date.now();
   const bans = rows.map((b) => ({ ...b, secondsLeft: Math.round((b.expires - now) / 1000), inFirewall: typeof firewall === 'string' ? null : inFw.has(b.ip) }));
-  if (flags.format === 'json') process.stdout.write(`${JSON.stringify({ bans, firewall }, null, 2)}\n`);
+  const out: string[] = [];
+  if (flags.format === 'json') out.push(JSON.stringify({ bans, firewall }, null, 2));
   else {
-    if (typeof firewall === 'string') process.stdout.write(`firewall (${cfg.ban.backend}) ${firewall}\n`);
-    for (const b of bans) process.stdout.write(`${b.ip.padEnd(40)} ${b.reason.padEnd(8)} ${String(b.secondsLeft).padStart(7)} s left  ${b.origin}${b.inFirewall === false ? '  (NOT in firewall)' : ''}\n`);
-    if (!bans.length) process.stdout.write('no active bans\n');
+    if (typeof firewall === 'string') out.push(`firewall (${cfg.ban.backend}) ${firewall}`);
+    for (const b of bans) out.push(`${b.ip.padEnd(40)} ${b.reason.padEnd(8)} ${String(b.secondsLeft).padStart(7)} s left  ${b.origin}${b.inFirewall === false ? '  (NOT in firewall)' : ''}`);
+    if (!bans.length) out.push('no active bans');
   }
+  writeOutput(`${out.join('\n')}\n`, flags, `${flags.format} ban list`);
   setExit(0);
 }
 

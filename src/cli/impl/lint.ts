@@ -2,24 +2,23 @@
  * `mqtt-warden lint <files|dirs…>`: the config checks on Mosquitto and EMQX files,
  * without a running broker. Every finding carries file:line:column.
  */
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUE } from '../../checks/index.js';
-import { CONFIG_FORMATS, detectFormat, loadConfigFacts, type ConfigFormat, type ConfigInput } from '../../collectors/config.js';
+import { CONFIG_FORMATS, detectFormat, type ConfigFormat, type ConfigInput } from '../../collectors/config.js';
 import type { Check } from '../../core/check.js';
-import { judgeOne } from '../../core/engine.js';
-import { reportClock } from '../../core/report.js';
-import { severityRank, type CheckResult, type FactKey, type Report, type Severity } from '../../core/types.js';
+import { runChecks, selectChecks } from '../../core/engine.js';
+import type { FactKey, Report, Severity } from '../../core/types.js';
 import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../config/policy.js';
 import type { SourceLoc } from '../../config/io.js';
-import { renderReport } from '../../reporters/index.js';
+import { emitReport } from '../emit.js';
 import { readText, UsageError } from '../common.js';
 import type { LintFlags } from '../lint.js';
 
 const CONFIG_FACTS: readonly FactKey[] = ['config.mosquitto', 'config.emqx', 'config.passwords', 'policy'];
 
 /** The checks lint runs: system checks that need nothing but config facts. */
-export const LINT_CHECKS: readonly Check[] = CATALOGUE.filter((c) => c.meta.scope === 'system' && c.meta.needs.every((n) => CONFIG_FACTS.includes(n)));
+export const LINT_CHECKS: readonly Check[] = selectChecks(CATALOGUE, { scopes: ['system'], within: CONFIG_FACTS });
 
 const MAX_FILES = 2000;
 const MAX_DEPTH = 8;
@@ -113,69 +112,34 @@ export function lintInputs(paths: readonly string[], format?: ConfigFormat): { i
 }
 
 /** Lint files: the config checks, one result per offending place. Pure apart from reading the files. */
-export function runLint(paths: readonly string[], opts: LintOptions): Report {
-  const finish = reportClock('lint');
+export async function runLint(paths: readonly string[], opts: LintOptions): Promise<Report> {
   const { inputs, notes } = lintInputs(paths, opts.format);
-  const { facts, notes: loadNotes } = loadConfigFacts(inputs, {
-    ...(opts.env ? { env: opts.env } : {}),
-    ...(opts.envLocations ? { envLocations: opts.envLocations } : {}),
-    policy: opts.policy ?? DEFAULT_POLICY,
-  });
-  notes.push(...loadNotes);
-  const subject = inputs[0]!.path;
-  const results: CheckResult[] = [];
-  // Checks of a product none of whose files was given are left out (with a note), not listed as SKIP.
-  const absent = (['config.mosquitto', 'config.emqx', 'config.passwords'] as const).filter((k) => facts[k]?.state === 'skipped');
-  const skippedChecks = new Map<string, number>();
-  for (const check of LINT_CHECKS) {
-    const missing = check.meta.needs.find((n) => (absent as readonly string[]).includes(n));
-    if (missing) {
-      skippedChecks.set(missing, (skippedChecks.get(missing) ?? 0) + 1);
-      continue;
-    }
-    for (const r of judgeOne(check, facts, { subject, host: subject, loopback: false }, false)) {
-      // A verdict without a place (a PASS) is about the linted files as a whole.
-      results.push(r.location.kind === 'file' ? r : { ...r, location: { uri: subject, kind: 'file' } });
-    }
-  }
-  for (const [k, n] of skippedChecks) {
-    const f = facts[k as FactKey];
-    notes.push(`${n} check(s) not applicable: ${f?.state === 'skipped' ? f.reason : k}.`);
-  }
-  return finish({
+  return runChecks({
+    command: 'lint',
+    checks: LINT_CHECKS,
+    system: {
+      root: '/',
+      timeoutMs: 10_000,
+      policy: opts.policy ?? DEFAULT_POLICY,
+      inputs: { files: inputs, load: { ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) } },
+    },
     options: { intrusive: false, host: false, network: false, failOn: opts.failOn, identity: 'none (config lint)' },
-    targets: inputs.map((i) => ({ uri: i.path, explicit: true })),
     notes,
-    results,
   });
-}
-
-/** 1 when a FAIL at or above the threshold exists. */
-export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
-  if (failOn === 'none') return 0;
-  return report.results.some((r) => r.status === 'FAIL' && severityRank(r.severity) >= severityRank(failOn)) ? 1 : 0;
 }
 
 /** `lint PATHS…` after its options are parsed; returns the exit code. */
-export function lintCommand(paths: string[], flags: LintFlags): number {
+export async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
   let env: Record<string, string> | undefined;
   let envLocations: Record<string, SourceLoc> | undefined;
   if (flags.envFile) ({ env, locations: envLocations } = parseEnvFile(readText(flags.envFile, 'env file'), flags.envFile));
   else if (flags.processEnv) env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('EMQX_') && e[1] !== undefined));
-  const report = runLint(paths, {
-    ...(flags.format ? { format: flags.format } : {}),
+  const report = await runLint(paths, {
+    ...(flags.configType ? { format: flags.configType } : {}),
     ...(env ? { env } : {}),
     ...(envLocations ? { envLocations } : {}),
     ...(flags.policy ? { policy: loadPolicyFile(flags.policy) } : {}),
     failOn: flags.failOn,
   });
-  const tty = Boolean(process.stdout.isTTY);
-  const color = flags.color && tty && !flags.output && flags.report === 'terminal' && !process.env.NO_COLOR;
-  const text = renderReport(flags.report, report, { color, verbose: Boolean(flags.verbose), catalogue: LINT_CHECKS.map((c) => c.meta) });
-  if (flags.output) {
-    writeFileSync(flags.output, text);
-    const s = report.summary;
-    process.stderr.write(`mqtt-warden: wrote ${flags.report} report to ${flags.output} (${s.FAIL} failed, ${s.ERROR} errors, ${s.SKIP} skipped, ${s.PASS} passed)\n`);
-  } else process.stdout.write(text);
-  return exitCodeFor(report, flags.failOn);
+  return emitReport(report, flags, LINT_CHECKS.map((c) => c.meta));
 }

@@ -8,22 +8,19 @@ import { dirname, basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { CATALOGUE } from '../../checks/index.js';
-import { loadConfigFacts, type ConfigInput } from '../../collectors/config.js';
-import { judgeOne } from '../../core/engine.js';
-import { reportClock } from '../../core/report.js';
-import type { CheckResult, Report, Severity } from '../../core/types.js';
+import type { ConfigInput } from '../../collectors/config.js';
+import { runChecks, selectChecks } from '../../core/engine.js';
+import type { Report, Severity } from '../../core/types.js';
 import { DEFAULT_POLICY, type Policy } from '../../config/policy.js';
 import { parseMosquittoPasswd } from '../../config/mosquitto.js';
-import { crackTest } from '../../credentials/crack.js';
 import { hashPbkdf2, upsertEntry } from '../../credentials/mosquitto-hash.js';
 import { checkPassword, generatePassword, generatedBits } from '../../credentials/strength.js';
-import { renderReport, type ReportFormat } from '../../reporters/index.js';
 import { readText, UsageError } from '../common.js';
-import type { SetExit } from '../commands.js';
-import { exitCodeFor, loadPolicyFile } from './lint.js';
+import { emitReport } from '../emit.js';
+import type { PasswdAuditFlags } from '../passwd.js';
+import { loadPolicyFile } from './lint.js';
 import { detectFormat } from '../../collectors/config.js';
 
-const PASSWD_CHECKS = CATALOGUE.filter((c) => ['ACC-036', 'ACC-038', 'ACC-039'].includes(c.meta.id));
 
 /** Read secrets: hidden prompt on a terminal, else every line of standard input. */
 async function readSecrets(prompt: string, confirm = false): Promise<string[]> {
@@ -71,9 +68,11 @@ export interface PasswdAuditOptions {
   failOn: Severity | 'none';
 }
 
+/** The checks of `passwd audit`: those that judge credential stores and nothing else. */
+export const PASSWD_CHECKS = selectChecks(CATALOGUE, { scopes: ['system'], requires: 'config.passwords', within: ['config.passwords', 'policy'] });
+
 /** Audit password files (or the password files of mosquitto.conf files) and report like lint. */
-export function runPasswdAudit(files: readonly string[], opts: PasswdAuditOptions): Report {
-  const finish = reportClock('lint');
+export async function runPasswdAudit(files: readonly string[], opts: PasswdAuditOptions): Promise<Report> {
   const inputs: ConfigInput[] = files.map((f) => {
     const text = readText(f, 'file');
     const format = detectFormat(f, text);
@@ -81,47 +80,36 @@ export function runPasswdAudit(files: readonly string[], opts: PasswdAuditOption
     if (format && format !== 'mosquitto-passwd') throw new UsageError(`${f}: not a Mosquitto password file (looks like ${format})`);
     return { path: f, format: 'mosquitto-passwd' };
   });
-  const { facts, notes } = loadConfigFacts(inputs, { policy: opts.policy, fileModes: true });
-  const pw = facts['config.passwords'];
-  if (opts.crackWordlist && pw?.state === 'ok') {
-    const words = readText(opts.crackWordlist, 'wordlist')
+  const crack = opts.crackWordlist && {
+    name: basename(opts.crackWordlist),
+    words: readText(opts.crackWordlist, 'wordlist')
       .split('\n')
       .map((l) => l.replace(/\r$/, ''))
-      .filter((l) => l.length > 0);
-    const parsed = pw.value.mosquitto.flatMap((f) => (f.parsed ? [f.parsed] : []));
-    pw.value.crackTest = crackTest(parsed, basename(opts.crackWordlist), words, { maxCandidates: opts.maxCandidates, maxSeconds: opts.maxSeconds });
-  }
-  const subject = files[0]!;
-  const results: CheckResult[] = [];
-  for (const check of PASSWD_CHECKS) {
-    for (const r of judgeOne(check, facts, { subject, host: subject, loopback: false }, false)) results.push(r.location.kind === 'file' ? r : { ...r, location: { uri: subject, kind: 'file' } });
-  }
-  return finish({
+      .filter((l) => l.length > 0),
+    limits: { maxCandidates: opts.maxCandidates, maxSeconds: opts.maxSeconds },
+  };
+  return runChecks({
+    command: 'passwd',
+    checks: PASSWD_CHECKS,
+    system: { root: '/', timeoutMs: 10_000, policy: opts.policy, inputs: { files: inputs, load: { fileModes: true }, ...(crack && { crack }) } },
     options: { intrusive: false, host: false, network: false, failOn: opts.failOn, identity: 'none (password file audit)' },
-    targets: files.map((f) => ({ uri: f, explicit: true })),
-    notes,
-    results,
   });
 }
 
-/** `passwd audit FILES…` after its options are parsed; the exit code goes to setExit. */
-export function passwdAudit(files: string[], flags: { policy?: string; crackTest?: string; maxCandidates: number; maxSeconds: number; report: ReportFormat; output?: string; failOn: Severity | 'none'; color: boolean }, setExit: SetExit): void {
-  const report = runPasswdAudit(files, {
+/** `passwd audit FILES…` after its options are parsed; returns the exit code. */
+export async function passwdAudit(files: string[], flags: PasswdAuditFlags): Promise<number> {
+  const report = await runPasswdAudit(files, {
     policy: policyFrom(flags.policy),
     ...(flags.crackTest ? { crackWordlist: flags.crackTest } : {}),
     maxCandidates: flags.maxCandidates,
     maxSeconds: flags.maxSeconds,
     failOn: flags.failOn,
   });
-  const color = flags.color && Boolean(process.stdout.isTTY) && !flags.output && flags.report === 'terminal' && !process.env.NO_COLOR;
-  const text = renderReport(flags.report, report, { color, catalogue: PASSWD_CHECKS.map((c) => c.meta) });
-  if (flags.output) writeFileSync(flags.output, text);
-  else process.stdout.write(text);
-  setExit(exitCodeFor(report, flags.failOn));
+  return emitReport(report, flags, PASSWD_CHECKS.map((c) => c.meta));
 }
 
 /** `passwd check` after its options are parsed; the exit code goes to setExit. */
-export async function passwdCheck(flags: { policy?: string; json?: boolean }, setExit: SetExit): Promise<void> {
+export async function passwdCheck(flags: { policy?: string; json?: boolean }): Promise<number> {
   const policy = policyFrom(flags.policy);
   const secrets = await readSecrets('password: ');
   if (!secrets.length) throw new UsageError('no password on standard input');
@@ -132,18 +120,18 @@ export async function passwdCheck(flags: { policy?: string; json?: boolean }, se
     if (flags.json) process.stdout.write(JSON.stringify({ line: i + 1, ...r }) + '\n');
     else process.stdout.write(`line ${i + 1}: ${r.ok ? 'ok' : 'FAIL'} (${r.length} characters, ${r.classes} classes, ~${r.entropyBits} bits)${r.problems.length ? `: ${r.problems.join('; ')}` : ''}\n`);
   });
-  setExit(bad ? 1 : 0);
+  return bad ? 1 : 0;
 }
 
 /** `passwd gen` after its options are parsed; the exit code goes to setExit. */
-export function passwdGen(flags: { length: number; count: number; symbols: boolean }, setExit: SetExit): void {
+export function passwdGen(flags: { length: number; count: number; symbols: boolean }): number {
   for (let i = 0; i < flags.count; i++) process.stdout.write(generatePassword(flags.length, flags.symbols) + '\n');
   process.stderr.write(`mqtt-warden: ${flags.count} password(s) of ${flags.length} characters, ${generatedBits(flags.length, flags.symbols)} bits each\n`);
-  setExit(0);
+  return 0;
 }
 
 /** `passwd hash USERNAME` after its options are parsed; the exit code goes to setExit. */
-export async function passwdHash(username: string, flags: { iterations?: number; file?: string; policy?: string; allowWeak?: boolean }, setExit: SetExit): Promise<void> {
+export async function passwdHash(username: string, flags: { iterations?: number; file?: string; policy?: string; allowWeak?: boolean }): Promise<number> {
   const policy = policyFrom(flags.policy);
   if (!username || username.includes(':') || /\s/.test(username)) throw new UsageError('the username may not be empty or contain ":" or blanks');
   const [pw] = await readSecrets(`password for ${username}: `, true);
@@ -151,8 +139,7 @@ export async function passwdHash(username: string, flags: { iterations?: number;
   const strength = checkPassword(pw, policy.passwords);
   if (!strength.ok && !flags.allowWeak) {
     process.stderr.write(`mqtt-warden: the password fails the policy: ${strength.problems.join('; ')} (--allow-weak to hash it anyway)\n`);
-    setExit(1);
-    return;
+    return 1;
   }
   const entry = hashPbkdf2(pw, flags.iterations ?? policy.passwords.hashIterations);
   if (flags.file) {
@@ -165,5 +152,5 @@ export async function passwdHash(username: string, flags: { iterations?: number;
   } else {
     process.stdout.write(`${username}:${entry}\n`);
   }
-  setExit(0);
+  return 0;
 }

@@ -3,12 +3,11 @@
  * its firewall renderings, applying/removing the nftables table, and the check
  * of this host against the plan.
  */
-import { writeFileSync } from 'node:fs';
 import { CATALOGUE } from '../../checks/index.js';
-import { runAudit } from '../../core/engine.js';
-import { severityRank, type Severity } from '../../core/types.js';
-import { renderReport, type ReportFormat } from '../../reporters/index.js';
+import { runChecks, selectChecks } from '../../core/engine.js';
 import { readText, UsageError } from '../common.js';
+import { emitReport, writeOutput } from '../emit.js';
+import type { JudgeFlags } from '../options.js';
 import type { Renderer } from '../ports.js';
 import { buildPlan, PlanError } from '../../ports/plan.js';
 import { InputError, parseClusterFile, parseListenerSpec, parseNodeArg } from '../../ports/input.js';
@@ -23,10 +22,6 @@ import { ConfigInputError, nodeFromMosquitto, nodesFromEmqx } from '../../ports/
 import { ownAddresses, selectThisHost } from '../../collectors/port-check.js';
 import { applyTable, assertOwned, diffTable, FirewallError, localNft, tableOwner, unifiedDiff } from '../../firewall/nft.js';
 import { GUARD_PRIORITY } from '../../firewall/marks.js';
-
-
-/** The port-plan check IDs: what `ports --check` judges. */
-export const PORT_CHECK_IDS = ['SVC-052', 'SVC-053', 'SVC-054', 'SVC-055'] as const;
 
 export interface PlanFlags {
   node?: string[];
@@ -44,14 +39,12 @@ export interface PlanFlags {
   ssh: boolean;
 }
 
-export interface PortsFlags extends PlanFlags {
-  format: PlanFormat;
+export interface PortsFlags extends PlanFlags, JudgeFlags {
   render?: Renderer;
   for?: string;
   table: string;
   priority: number;
   zone: string;
-  output?: string;
   apply?: boolean;
   /** --dry-run / --no-dry-run, the last one given (undefined: neither). */
   dryRun?: boolean;
@@ -60,8 +53,6 @@ export interface PortsFlags extends PlanFlags {
   noDryRunGiven?: boolean;
   remove?: boolean;
   check?: boolean;
-  reportFormat: ReportFormat;
-  failOn: Severity | 'none';
   timeout: number;
 }
 
@@ -150,44 +141,18 @@ function render(plan: PortPlan, flags: PortsFlags, fw: FirewallOptions): string 
   }
 }
 
-function out(text: string, file: string | undefined, what: string): void {
-  if (file) {
-    writeFileSync(file, text);
-    process.stderr.write(`mqtt-warden: wrote ${what} to ${file}\n`);
-  } else process.stdout.write(text);
-}
+/** The checks of `ports --check`: those that judge the port plan. */
+export const PORT_CHECKS = selectChecks(CATALOGUE, { requires: 'ports.check' });
 
 async function check(plan: PortPlan, source: string, flags: PortsFlags, fw: FirewallOptions): Promise<number> {
-  const catalogue = CATALOGUE.filter((c) => (PORT_CHECK_IDS as readonly string[]).includes(c.meta.id));
-  const report = await runAudit(
-    {
-      endpoints: [],
-      scanPorts: [],
-      defaultHost: '127.0.0.1',
-      network: false,
-      host: true,
-      system: { root: '/', timeoutMs: flags.timeout, portPlan: { plan, source, firewall: fw, ...(flags.for && { for: flags.for }) } },
-      intrusive: false,
-      limits: { maxAttempts: 1, maxSeconds: 1, rate: 1, loginAttempts: 1 },
-      wordlist: [],
-      timeoutMs: flags.timeout,
-      targetTimeoutMs: flags.timeout,
-      windowMs: 0,
-      concurrency: 1,
-      showPayloads: false,
-      showSecrets: false,
-      failOn: flags.failOn,
-      tls: {},
-    },
-    catalogue,
-  );
-  // The port check reports only on this machine; the network part of a normal audit did not run.
-  report.notes = report.notes.filter((n) => !/--host-only|not part of this version/.test(n));
-  const text = renderReport(flags.reportFormat, report, { color: false, verbose: true, catalogue: catalogue.map((c) => c.meta) });
-  out(text.endsWith('\n') ? text : `${text}\n`, flags.output, `${flags.reportFormat} report`);
-  // As in audit: ERROR results are reported but do not change the exit code by themselves.
-  if (flags.failOn === 'none') return 0;
-  return report.results.some((r) => r.status === 'FAIL' && severityRank(r.severity) >= severityRank(flags.failOn as Severity)) ? 1 : 0;
+  if (flags.format === 'markdown') throw new UsageError('--check reports in terminal, json, sarif or junit format (markdown is for the plan)');
+  const report = await runChecks({
+    command: 'ports',
+    checks: PORT_CHECKS,
+    system: { root: '/', timeoutMs: flags.timeout, portPlan: { plan, source, firewall: fw, ...(flags.for && { for: flags.for }) } },
+    options: { intrusive: false, host: true, network: false, failOn: flags.failOn, identity: 'none (port plan check)' },
+  });
+  return emitReport(report, flags, PORT_CHECKS.map((c) => c.meta));
 }
 
 /** `ports` after its options are parsed; returns the exit code. */
@@ -227,6 +192,7 @@ export async function ports(flags: PortsFlags): Promise<number> {
     }
     const { plan, source } = planFrom(flags);
     if (flags.check) return await check(plan, source, flags, fw);
+    if (flags.format === 'sarif' || flags.format === 'junit') throw new UsageError(`-f ${flags.format} is a report format: it goes with --check`);
     if (flags.apply) {
       if (fw.priority <= GUARD_PRIORITY) {
         process.stderr.write(`mqtt-warden: warning: --priority ${fw.priority} runs the plan at or before the guard's ban chain (priority ${GUARD_PRIORITY}): the plan may accept banned addresses first\n`);
@@ -250,10 +216,11 @@ export async function ports(flags: PortsFlags): Promise<number> {
       return 0;
     }
     if (flags.render) {
-      out(render(plan, flags, fw), flags.output, `${flags.render} rules`);
+      writeOutput(render(plan, flags, fw), flags, `${flags.render} rules`);
       return 0;
     }
-    out(renderPlan(plan, flags.format), flags.output, `${flags.format} plan`);
+    const planFormat: PlanFormat = flags.format === 'terminal' ? 'table' : (flags.format as PlanFormat);
+    writeOutput(renderPlan(plan, planFormat), flags, `${flags.format} plan`);
     return 0;
   } catch (e) {
     if (e instanceof PlanError || e instanceof FirewallError) throw new UsageError(e.message, true);

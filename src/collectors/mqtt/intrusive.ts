@@ -205,14 +205,15 @@ export async function testLoginRestriction(
     }
     attempts.push(a);
     if (a.outcome === 'accepted' || a.outcome === 'banned' || a.outcome === 'throttled-code' || a.outcome === 'other-code') break;
-    // "Not authorized" for a client ID not known to be acceptable proves no failed login: stop.
-    if (a.notAuthorized && !opts.clientIdProven) break;
+    // "Not authorized" for a client ID not known to be acceptable may be about the ID (clientid_prefixes),
+    // not the password: the series still shows whether repeated refused CONNECTs are restricted, and the
+    // check says what it could not rule out (clientIdProven is in the fact).
     // Two failed connections in a row are a pattern, not a hiccup: stop there.
     const prev = attempts[attempts.length - 2];
     if (isDropped(a) && prev && isDropped(prev)) break;
   }
   const durationMs = Math.round(performance.now() - started);
-  return { username: ident.username, clientIdProven: opts.clientIdProven, attempts, durationMs, ...judgeAttempts(attempts, opts.clientIdProven) };
+  return { username: ident.username, clientIdProven: opts.clientIdProven, attempts, durationMs, ...judgeAttempts(attempts) };
 }
 
 function isDropped(a: LoginAttempt): boolean {
@@ -220,8 +221,12 @@ function isDropped(a: LoginAttempt): boolean {
 }
 
 
-/** Decides from the attempt series; exported for unit tests. */
-export function judgeAttempts(attempts: readonly LoginAttempt[], clientIdProven = true): Pick<LoginRestriction, 'verdict' | 'reason'> {
+/**
+ * Decides from the attempt series; exported for unit tests. Whether a "not authorized"
+ * refusal was about the password or the client ID is not decided here: the fact keeps
+ * clientIdProven and the per-attempt notAuthorized flag, and ACC-008 reports the doubt.
+ */
+export function judgeAttempts(attempts: readonly LoginAttempt[]): Pick<LoginRestriction, 'verdict' | 'reason'> {
   if (attempts.length === 0) return { verdict: 'inconclusive', reason: 'no attempt could be made within the time budget' };
   const first = attempts[0]!;
   if (first.outcome === 'accepted') {
@@ -229,12 +234,6 @@ export function judgeAttempts(attempts: readonly LoginAttempt[], clientIdProven 
   }
   if (first.outcome !== 'refused') {
     return { verdict: 'inconclusive', reason: `the first attempt already ended with ${first.outcome}${first.codeName ? ` (${first.codeName})` : ''}${first.detail ? `: ${first.detail}` : ''}` };
-  }
-  if (first.notAuthorized && !clientIdProven) {
-    return {
-      verdict: 'inconclusive',
-      reason: `the broker answers "${first.codeName}", which Mosquitto also gives to a client ID outside clientid_prefixes; no random client ID was seen accepted (audit with --username), so these are not proven failed logins`,
-    };
   }
   const describe = (a: LoginAttempt) => `attempt ${a.n} ended with ${a.outcome}${a.codeName ? ` (${a.codeName})` : ''}${a.detail ? `: ${a.detail}` : ''}`;
   const limit = attempts.find((a) => a.outcome === 'banned' || a.outcome === 'throttled-code');

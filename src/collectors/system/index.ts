@@ -21,11 +21,14 @@ import { readPackageDb } from './packages.js';
 import { readListeningSockets } from './sockets.js';
 import { collectSoftware } from './software.js';
 import { collectAccounts, collectSsh } from './ssh.js';
-import { accounts, existsSys, makeRoot } from './sysroot.js';
+import { accounts, existsSys, makeRoot, type SysRoot } from './sysroot.js';
 import type { BrokerProduct, FirewallState } from './types.js';
 import { collectReboot, collectUpdates } from './updates.js';
 import type { Policy } from '../../config/policy.js';
-import { collectConfigFacts } from '../config.js';
+import { collectConfigFacts, loadConfigFacts, type ConfigInput, type LoadConfigOptions } from '../config.js';
+import { crackTest, type CrackLimits } from '../../credentials/crack.js';
+import { collectFacts, type Provider, type ProviderContext } from '../../core/providers.js';
+import { FACT_KEYS, type FactKey } from '../../core/types.js';
 import { collectPortCheckFacts, type PortCheckOptions } from '../port-check.js';
 
 export interface SystemAuditOptions {
@@ -48,6 +51,13 @@ export interface SystemAuditOptions {
   onProgress?: (message: string) => void;
   /** The port plan to compare with this host's sockets and firewall (`audit --port-plan`, `ports --check`). */
   portPlan?: Omit<PortCheckOptions, 'root'>;
+  /** Judge these files instead of the configs found under the root (`lint`, `passwd audit`). */
+  inputs?: {
+    files: readonly ConfigInput[];
+    load: Omit<LoadConfigOptions, 'policy'>;
+    /** `passwd audit --crack-test`: try every hash against these words, bounded. */
+    crack?: { name: string; words: readonly string[]; limits: CrackLimits };
+  };
 }
 
 export interface SystemFacts {
@@ -57,6 +67,15 @@ export interface SystemFacts {
   notes: string[];
 }
 
+/** The facts the system providers produce. */
+export const SYSTEM_FACT_KEYS: readonly FactKey[] = FACT_KEYS.filter((k) => k.startsWith('sys.') || k.startsWith('config.') || k === 'policy' || k === 'ports.check');
+
+/** The audited system: where it is, and the run's settings for it. */
+export interface SystemSubject {
+  options: SystemAuditOptions;
+  r: SysRoot;
+}
+
 /** A collector that may decline: `{ skipped }` becomes a skipped fact with its reason. */
 async function maybe<T extends object>(fn: () => Promise<T | { skipped: string }>): Promise<Fact<T>> {
   const f = await collect(fn);
@@ -64,19 +83,32 @@ async function maybe<T extends object>(fn: () => Promise<T | { skipped: string }
   return f as Fact<T>;
 }
 
-export async function collectSystemFacts(opts: SystemAuditOptions): Promise<SystemFacts> {
-  const r = makeRoot(opts.root, opts.timeoutMs, opts.slowTimeoutMs);
-  const notes: string[] = [];
-  opts.onProgress?.(r.live ? 'host checks of this machine' : `host checks of the offline root ${r.root}`);
-  const names = await accounts(r);
-  const brokers = await discoverBrokers(r, opts.configs ?? []);
-  const setup = brokers.setup;
-  notes.push(...setup.notes);
-  for (const c of setup.configs) for (const p of c.problems) notes.push(`Broker config ${c.file}: ${p}`);
-  const products = [...new Set<BrokerProduct>([...setup.configs.map((c) => c.product), ...(setup.processes ?? []).map((p) => p.product)])];
-  if (!r.live) notes.push(`Offline root ${r.root}: running processes, loaded firewall rules and binaries are not inspected; those checks say so.`);
+type Ctx = ProviderContext<SystemSubject>;
 
-  // Key material referenced by the configs.
+/** Shared by several providers of one system, computed once per run. */
+const shared = {
+  names: (c: Ctx) => c.memo('accounts', () => accounts(c.subject.r)),
+  brokers: (c: Ctx) =>
+    c.memo('brokers', async () => {
+      const b = await discoverBrokers(c.subject.r, c.subject.options.configs ?? []);
+      for (const n of b.setup.notes) c.note(n);
+      for (const cfg of b.setup.configs) for (const p of cfg.problems) c.note(`Broker config ${cfg.file}: ${p}`);
+      return b;
+    }),
+  products: async (c: Ctx) => {
+    const { setup } = await shared.brokers(c);
+    return [...new Set<BrokerProduct>([...setup.configs.map((x) => x.product), ...(setup.processes ?? []).map((p) => p.product)])];
+  },
+  packageDb: (c: Ctx) =>
+    c.memo('packages', async () => {
+      const pkgDb = await readPackageDb(c.subject.r).catch((e: Error) => ({ error: e.message }));
+      if (pkgDb && 'error' in pkgDb) c.note(`Package database unreadable: ${pkgDb.error}`);
+      return pkgDb && 'packages' in pkgDb ? pkgDb : undefined;
+    }),
+};
+
+/** Key material referenced by the broker configs. */
+function keyRefs(brokers: Awaited<ReturnType<typeof discoverBrokers>>): KeyRef[] {
   const refs: KeyRef[] = [];
   for (const c of brokers.mosquitto) {
     for (const d of c.directives) {
@@ -105,9 +137,11 @@ export async function collectSystemFacts(opts: SystemAuditOptions): Promise<Syst
       }
     }
   }
-  const brokerUsers = [...new Set(setup.runAs.map((x) => x.user).filter(Boolean))];
+  return refs;
+}
 
-  // Directories whose encryption matters.
+/** Directories whose encryption matters. */
+function brokerDirs(brokers: Awaited<ReturnType<typeof discoverBrokers>>, products: BrokerProduct[]) {
   const dirs: { path: string; purpose: 'data' | 'log'; product: BrokerProduct }[] = [];
   for (const c of brokers.mosquitto) {
     if (!c.directives.length) continue;
@@ -117,10 +151,13 @@ export async function collectSystemFacts(opts: SystemAuditOptions): Promise<Syst
     dirs.push({ path: logFile ? posix.dirname(logFile.args[1]!) : '/var/log/mosquitto', purpose: 'log', product: 'mosquitto' });
   }
   if (products.includes('emqx')) dirs.push({ path: '/var/lib/emqx', purpose: 'data', product: 'emqx' }, { path: '/var/log/emqx', purpose: 'log', product: 'emqx' });
+  return dirs;
+}
 
-  // Ports the firewall must not open to everyone.
+/** Ports the firewall must not open to everyone. */
+function firewallPorts(brokers: Awaited<ReturnType<typeof discoverBrokers>>, products: BrokerProduct[]): FirewallState['ports'] {
   const fwPorts: FirewallState['ports'] = [];
-  for (const l of setup.declared) {
+  for (const l of brokers.setup.declared) {
     if (['mqtt', 'ws', 'dashboard', 'erlang-dist', 'cluster-rpc'].includes(l.kind) && !(l.bind && /^(127\.|::1$|localhost$|lo$)/.test(l.bind))) fwPorts.push({ port: l.port, kind: l.kind, product: l.product });
   }
   if (products.includes('emqx') && !brokers.emqx.some((c) => c.config)) {
@@ -128,46 +165,113 @@ export async function collectSystemFacts(opts: SystemAuditOptions): Promise<Syst
     fwPorts.push({ port: 4370, kind: 'erlang-dist', product: 'emqx' }, { port: 5370, kind: 'cluster-rpc', product: 'emqx' });
   }
   if (!products.length) fwPorts.push({ port: 1883, kind: 'mqtt' });
-  const uniquePorts = fwPorts.filter((p, i) => fwPorts.findIndex((q) => q.port === p.port) === i);
+  return fwPorts.filter((p, i) => fwPorts.findIndex((q) => q.port === p.port) === i);
+}
 
-  const pkgDb = await readPackageDb(r).catch((e: Error) => ({ error: e.message }));
-  const db = pkgDb && 'packages' in pkgDb ? pkgDb : undefined;
-  if (pkgDb && 'error' in pkgDb) notes.push(`Package database unreadable: ${pkgDb.error}`);
+/** One provider producing one fact. */
+function one<K extends FactKey>(name: string, key: K, fn: (c: Ctx) => Promise<Fact<NonNullable<FactMap[K]> extends Fact<infer T> ? T : never>>): Provider<SystemSubject> {
+  return { name, scope: 'system', provides: [key], collect: async (c) => ({ [key]: await fn(c) }) as FactMap };
+}
 
-  const facts: FactMap = {};
-  facts['sys.brokers'] = { state: 'ok', value: setup, ms: 0 };
-  const jobs: Promise<void>[] = [
-    maybe(() => collectUpdates(r)).then((f) => void (facts['sys.updates'] = f)),
-    collect(() => collectReboot(r)).then((f) => void (facts['sys.reboot'] = f)),
-    collect(() => collectSoftware(r, db, brokers, opts.advisories)).then((f) => void (facts['sys.software'] = f)),
-    collect(() => collectKeys(r, refs, brokerUsers, opts.expiryWarnDays ?? [30, 60], names)).then((f) => void (facts['sys.keys'] = f)),
-    maybe(async () =>
+/**
+ * The system providers. Each runs only when a selected check needs its fact:
+ * `ports --check` reads sockets and the firewall, never the package manager.
+ */
+export const SYSTEM_PROVIDERS: readonly Provider<SystemSubject>[] = [
+  one('brokers', 'sys.brokers', async (c) => ({ state: 'ok', value: (await shared.brokers(c)).setup, ms: 0 })),
+  one('updates', 'sys.updates', (c) => maybe(() => collectUpdates(c.subject.r))),
+  one('reboot', 'sys.reboot', (c) => collect(() => collectReboot(c.subject.r))),
+  one('software', 'sys.software', async (c) => {
+    const [brokers, db] = await Promise.all([shared.brokers(c), shared.packageDb(c)]);
+    return collect(() => collectSoftware(c.subject.r, db, brokers, c.subject.options.advisories));
+  }),
+  one('keys', 'sys.keys', async (c) => {
+    const [brokers, names] = await Promise.all([shared.brokers(c), shared.names(c)]);
+    const users = [...new Set(brokers.setup.runAs.map((x) => x.user).filter(Boolean))];
+    return collect(() => collectKeys(c.subject.r, keyRefs(brokers), users, c.subject.options.expiryWarnDays ?? [30, 60], names));
+  }),
+  one('listeners', 'sys.listeners', (c) => {
+    const r = c.subject.r;
+    return maybe(async () =>
       !r.live && !(await existsSys(r, '/proc/net'))
         ? { skipped: `offline root ${r.root}: no /proc/net socket tables (an image has no live sockets; copy them from the running system to judge its listeners)` }
         : { ...(await readListeningSockets(r.root)), live: r.live },
-    ).then((f) => void (facts['sys.listeners'] = f)),
-    collect(() => collectFirewall(r, uniquePorts)).then((f) => void (facts['sys.firewall'] = f)),
-    collect(() => collectMac(r, products, setup.processes)).then((f) => void (facts['sys.mac'] = f)),
-    maybe(async () =>
+    ).then((f) => {
+      if (f.state === 'ok') for (const p of f.value.problems) c.note(`Socket table ${p.file}: ${p.message}`);
+      return f;
+    });
+  }),
+  one('firewall', 'sys.firewall', async (c) => {
+    const [brokers, products] = await Promise.all([shared.brokers(c), shared.products(c)]);
+    return collect(() => collectFirewall(c.subject.r, firewallPorts(brokers, products)));
+  }),
+  one('mac', 'sys.mac', async (c) => {
+    const [brokers, products] = await Promise.all([shared.brokers(c), shared.products(c)]);
+    return collect(() => collectMac(c.subject.r, products, brokers.setup.processes));
+  }),
+  one('disk', 'sys.disk', async (c) => {
+    const r = c.subject.r;
+    const [brokers, products] = await Promise.all([shared.brokers(c), shared.products(c)]);
+    return maybe(async () =>
       !r.live && !(await existsSys(r, '/proc/mounts'))
         ? { skipped: `offline root ${r.root}: no /proc/mounts (the mount table of the running system decides which disk holds the broker's data)` }
-        : collectDisk(r, dirs),
-    ).then((f) => void (facts['sys.disk'] = f)),
-    collect(() => collectLogging(r, brokers.mosquitto)).then((f) => void (facts['sys.logging'] = f)),
-    collect(() => collectHardening(r, opts.lynisReport)).then((f) => void (facts['sys.hardening'] = f)),
-    maybe(() => collectSsh(r)).then((f) => void (facts['sys.ssh'] = f)),
-    maybe(() => collectAccounts(r)).then((f) => void (facts['sys.accounts'] = f)),
-  ];
-  // The config checks' facts (config.mosquitto, config.emqx, config.passwords, policy), from the lint collector.
-  jobs.push(
-    collectConfigFacts({ root: opts.root, ...(opts.configs?.length && { files: opts.configs }), ...(opts.policy ? { policy: opts.policy } : {}) }).then(
-      (f) => void Object.assign(facts, f),
-    ),
-  );
-  if (opts.portPlan) opts.onProgress?.('comparing the port plan with the listening sockets and the firewall');
-  jobs.push(collectPortCheckFacts(opts.portPlan && { ...opts.portPlan, root: opts.root }).then((f) => void Object.assign(facts, f)));
-  await Promise.all(jobs);
-  const l = facts['sys.listeners'];
-  if (l?.state === 'ok') for (const p of l.value.problems) notes.push(`Socket table ${p.file}: ${p.message}`);
-  return { name: r.live ? hostname() : opts.root, facts, notes };
+        : collectDisk(r, brokerDirs(brokers, products)),
+    );
+  }),
+  one('logging', 'sys.logging', async (c) => {
+    const brokers = await shared.brokers(c);
+    return collect(() => collectLogging(c.subject.r, brokers.mosquitto));
+  }),
+  one('hardening', 'sys.hardening', (c) => collect(() => collectHardening(c.subject.r, c.subject.options.lynisReport))),
+  one('ssh', 'sys.ssh', (c) => maybe(() => collectSsh(c.subject.r))),
+  one('accounts', 'sys.accounts', (c) => maybe(() => collectAccounts(c.subject.r))),
+  {
+    // The config checks' facts: the files given (lint, passwd audit), else the configs found under the root.
+    name: 'configs',
+    scope: 'system',
+    provides: ['config.mosquitto', 'config.emqx', 'config.passwords', 'policy'],
+    async collect(c) {
+      const o = c.subject.options;
+      if (o.inputs) {
+        const { facts, notes } = loadConfigFacts(o.inputs.files, { ...o.inputs.load, ...(o.policy ? { policy: o.policy } : {}) });
+        for (const n of notes) c.note(n);
+        const pw = facts['config.passwords'];
+        const crack = o.inputs.crack;
+        if (crack && pw?.state === 'ok') {
+          const parsed = pw.value.mosquitto.flatMap((f) => (f.parsed ? [f.parsed] : []));
+          pw.value.crackTest = crackTest(parsed, crack.name, crack.words, crack.limits);
+        }
+        return facts;
+      }
+      return collectConfigFacts({ root: o.root, ...(o.configs?.length && { files: o.configs }), ...(o.policy ? { policy: o.policy } : {}) });
+    },
+  },
+  {
+    name: 'port-plan',
+    scope: 'system',
+    provides: ['ports.check'],
+    async collect(c) {
+      const o = c.subject.options;
+      if (o.portPlan) o.onProgress?.('comparing the port plan with the listening sockets and the firewall');
+      return collectPortCheckFacts(o.portPlan && { ...o.portPlan, root: o.root });
+    },
+  },
+];
+
+/** The name the system checks report against: this host's name, the offline root, or the first linted file. */
+export function systemName(opts: SystemAuditOptions): string {
+  if (opts.inputs) return opts.inputs.files[0]?.path ?? 'files';
+  return opts.root === '/' ? hostname() : opts.root;
+}
+
+/** Collect the system facts a run wants (default: all of them). */
+export async function collectSystemFacts(opts: SystemAuditOptions, wanted: ReadonlySet<FactKey> = new Set(SYSTEM_FACT_KEYS)): Promise<SystemFacts> {
+  const r = makeRoot(opts.root, opts.timeoutMs, opts.slowTimeoutMs);
+  const notes: string[] = [];
+  if (!opts.inputs) {
+    opts.onProgress?.(r.live ? 'host checks of this machine' : `host checks of the offline root ${r.root}`);
+    if (!r.live) notes.push(`Offline root ${r.root}: running processes, loaded firewall rules and binaries are not inspected; those checks say so.`);
+  }
+  const facts = await collectFacts(SYSTEM_PROVIDERS, { options: opts, r }, wanted, { notes });
+  return { name: systemName(opts), facts, notes };
 }

@@ -1,0 +1,100 @@
+/**
+ * The one command surface: option groups shared by every command, so that the
+ * same option has the same spelling, meaning and default everywhere (Trivy's
+ * report flag group is the model).
+ *
+ * - outputOptions: every command that prints something: -f/--format, -o/--output,
+ *   --no-color (NO_COLOR / FORCE_COLOR honoured), -v/--verbose, -q/--quiet.
+ * - judgeOptions: every command that judges (audit, lint, passwd audit, ports --check):
+ *   the output group plus --fail-on, --baseline and the project file.
+ *
+ * Old spellings keep working for now; each prints one deprecation note on stderr.
+ * This module stays light: it is loaded at start-up by every command.
+ */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { SEVERITIES, type Severity } from '../core/types.js';
+
+/** The human format's one name; `text` and `table` were its names in some commands. */
+export const HUMAN_FORMAT = 'terminal';
+const HUMAN_ALIASES = ['text', 'table'];
+
+const noted = new Set<string>();
+/** One deprecation note on stderr per old spelling and run. */
+export function deprecated(old: string, instead: string): void {
+  if (noted.has(old)) return;
+  noted.add(old);
+  process.stderr.write(`mqtt-warden: ${old} is deprecated: ${instead}\n`);
+}
+
+export interface OutputFlags {
+  format: string;
+  output?: string;
+  color: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+export interface JudgeFlags extends OutputFlags {
+  failOn: Severity | 'none';
+  baseline?: string;
+  /** The project file (mqtt-warden.yaml); false with --no-config-file. */
+  configFile?: string | false;
+}
+
+/** Parser of -f values: the command's formats, the old human-format names (noted), and extra values a command resolves itself. */
+function formatParser(formats: readonly string[], extra: readonly string[]) {
+  return (v: string) => {
+    if (formats.includes(v) || extra.includes(v)) return v;
+    if (HUMAN_ALIASES.includes(v) && formats.includes(HUMAN_FORMAT)) {
+      deprecated(`--format ${v}`, `the human format is called "${HUMAN_FORMAT}" in every command`);
+      return HUMAN_FORMAT;
+    }
+    throw new InvalidArgumentError(`Allowed choices are ${formats.join(', ')}.`);
+  };
+}
+
+export interface OutputGroup {
+  /** Output formats of the command, the human one first. */
+  formats: readonly string[];
+  /** What -f chooses the format of, for --help. */
+  what?: string;
+  /** Values -f also accepts for backward compatibility, resolved by the command (e.g. lint's old --format emqx). */
+  legacyValues?: readonly string[];
+}
+
+export function outputOptions(cmd: Command, g: OutputGroup): Command {
+  return cmd
+    .addOption(new Option('-f, --format <format>', `${g.what ?? 'output'} format (${g.formats.join(', ')})`).argParser(formatParser(g.formats, g.legacyValues ?? [])).default(g.formats[0]))
+    .option('-o, --output <file>', 'write to this file instead of standard output')
+    .option('--no-color', 'no colours (also: NO_COLOR set; FORCE_COLOR forces them)')
+    .addOption(new Option('-v, --verbose', 'more detail: evidence, references, passed and skipped checks').conflicts('quiet'))
+    .option('-q, --quiet', 'only the summary and what failed; no progress or notes on stderr');
+}
+
+const SEVERITY_CHOICES = [...SEVERITIES, 'none'];
+
+export function judgeOptions(cmd: Command, g: OutputGroup): Command {
+  return outputOptions(cmd, g)
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when an unsuppressed FAIL at or above this severity exists (none: never); an ERROR result exits 2').choices(SEVERITY_CHOICES).default('medium'))
+    .option('--baseline <report.json>', 'report only findings that are not in this earlier JSON report (matched by fingerprint)')
+    .option('--config-file <file>', 'project file: option defaults, policy, checks turned off, severity overrides, waivers (default: ./mqtt-warden.yaml if present)')
+    .option('--no-config-file', 'ignore ./mqtt-warden.yaml');
+}
+
+/** A hidden old spelling that sets the new option, with a deprecation note when used. */
+export function legacyOption(cmd: Command, flags: string, target: string, instead: string, parse: (v: string) => unknown = (v) => v): Command {
+  const opt = new Option(flags).hideHelp();
+  opt.argParser((v: string) => {
+    deprecated(flags.split(' ')[0]!.replace(/,$/, ''), instead);
+    cmd.setOptionValueWithSource(target, parse(v), 'cli');
+    return undefined;
+  });
+  return cmd.addOption(opt);
+}
+
+/** Colours for the human format: asked for, not turned off by NO_COLOR, and a terminal (or FORCE_COLOR). */
+export function useColor(flags: OutputFlags): boolean {
+  if (!flags.color || flags.format !== HUMAN_FORMAT || process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return Boolean(process.stdout.isTTY) && !flags.output;
+}

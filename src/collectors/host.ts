@@ -1,0 +1,82 @@
+/**
+ * Host providers: facts about one network host (its standard ports, epmd and the
+ * Erlang distribution, and the MQTT endpoints probed on it).
+ */
+import type { FactMap, HostEndpoints } from '../core/facts.js';
+import { collect } from '../core/collect.js';
+import type { Provider } from '../core/providers.js';
+import type { AuditOptions } from '../core/engine.js';
+import { scanPorts } from './ports.js';
+import { collectErlangExposure } from './erlang.js';
+
+export interface HostSubject {
+  host: string;
+  opts: AuditOptions;
+  /** The endpoints probed on this host: known once the endpoint phase ran (for `mqtt.endpoints`). */
+  probes?: HostEndpoints['endpoints'];
+}
+
+/** Port-scan services that are MQTT, with the scheme an endpoint on them gets. */
+export const SCHEME_FOR_SERVICE: Partial<Record<string, 'mqtt' | 'mqtts' | 'ws' | 'wss'>> = {
+  mqtt: 'mqtt',
+  mqtts: 'mqtts',
+  'mqtt-ws': 'ws',
+  'mqtt-wss': 'wss',
+};
+
+const NO_SCAN = { state: 'skipped', reason: 'port scan disabled (--no-port-scan)' } as const;
+
+export const HOST_PROVIDERS: readonly Provider<HostSubject>[] = [
+  {
+    name: 'port-scan',
+    scope: 'host',
+    provides: ['net.ports'],
+    async collect({ subject: { host, opts } }) {
+      if (!opts.scanPorts.length) return { 'net.ports': NO_SCAN };
+      opts.onProgress?.(`scanning ${opts.scanPorts.length} standard ports on ${host}`);
+      return { 'net.ports': await collect(() => scanPorts(host, opts.scanPorts, { timeoutMs: opts.timeoutMs, signal: AbortSignal.timeout(opts.targetTimeoutMs) })) };
+    },
+  },
+  {
+    name: 'erlang-distribution',
+    scope: 'host',
+    provides: ['erlang.exposure'],
+    async collect({ subject: { host, opts } }) {
+      if (!opts.scanPorts.length) return { 'erlang.exposure': NO_SCAN };
+      opts.onProgress?.(`probing epmd and the Erlang distribution on ${host}`);
+      return {
+        'erlang.exposure': await collect(() =>
+          collectErlangExposure(host, {
+            timeoutMs: opts.timeoutMs,
+            intrusive: opts.intrusive,
+            signal: AbortSignal.timeout(opts.targetTimeoutMs),
+            ...(opts.distPorts && { planPorts: opts.distPorts }),
+          }),
+        ),
+      };
+    },
+  },
+  {
+    // Derived: the probes of every endpoint on the host, and which MQTT ports the scan found open.
+    name: 'mqtt-endpoints',
+    scope: 'host',
+    provides: ['mqtt.endpoints'],
+    reads: ['net.ports'],
+    async collect({ subject, facts }): Promise<FactMap> {
+      const scan = facts['net.ports'];
+      return {
+        'mqtt.endpoints': {
+          state: 'ok',
+          ms: 0,
+          value: {
+            endpoints: subject.probes ?? [],
+            mqttPortsOpen:
+              scan?.state === 'ok'
+                ? scan.value.ports.filter((p) => p.state === 'open' && SCHEME_FOR_SERVICE[p.service]).map((p) => ({ port: p.port, tls: p.service === 'mqtts' || p.service === 'mqtt-wss' }))
+                : [],
+          },
+        },
+      };
+    },
+  },
+];
