@@ -48,12 +48,25 @@ test('iptables + ipset backend: ban blocks the address in the kernel, idempotent
     assert.equal(await lab.canConnect('attacker', node!.ipv4, 1883), false, 'IPv4 attacker blocked by iptables + ipset');
     assert.equal(await lab.canConnect('attacker', node!.ipv6, 1883), false, 'IPv6 attacker blocked by ip6tables + ipset');
     assert.equal(await lab.canConnect('client', node!.ipv4, 1883), true);
-    const rules = (await lab.exec('node', 'iptables', ['-S', 'INPUT'])).stdout;
-    assert.equal(rules.split('\n').filter((l) => l.includes(`${table}_v4`)).length, 1, `exactly one rule after two starts:\n${rules}`);
+    // Its own chain, entered by one jump from INPUT, holding one ban rule: after two starts still one of each.
+    const chain = table.toUpperCase();
+    const rules = (await lab.exec('node', 'iptables', ['-S'])).stdout;
+    assert.equal(rules.split('\n').filter((l) => l === `-A INPUT -m comment --comment "mqtt-warden guard" -j ${chain}`).length, 1, `exactly one jump after two starts:\n${rules}`);
+    assert.equal(rules.split('\n').filter((l) => l.startsWith(`-A ${chain} `) && l.includes(`--match-set ${table}_v4 src`) && l.includes('"mqtt-warden guard"')).length, 1, `exactly one marked ban rule:\n${rules}`);
+    assert.equal((await lab.exec('node', 'ip6tables', ['-S', 'INPUT'])).stdout.split('\n').filter((l) => l.endsWith(`-j ${chain}`)).length, 1);
     const listed = (await lab.exec('node', 'ipset', ['list', `${table}_v4`])).stdout;
     assert.match(listed, new RegExp(`${attacker!.ipv4.replace(/\./g, '\\.')} timeout \\d+`));
+    // --remove --dry-run lists what would go and changes nothing.
+    const preview = await lab.exec('node', process.execPath, [CLI, 'guard', '--backend', 'ipset', '--table', table, '--remove', '--dry-run']);
+    assert.match(preview.stdout, new RegExp(`iptables: delete chain ${chain} \\(1 rule\\(s\\)\\)`));
+    assert.match(preview.stdout, new RegExp(`ipset: destroy ${table}_v4 \\(1 entries\\)`));
+    assert.equal(await lab.canConnect('attacker', node!.ipv4, 1883), false, 'still blocked after the preview');
+    // Other rules of INPUT and other chains are not the guard's to remove.
+    await lab.exec('node', 'iptables', ['-A', 'INPUT', '-p', 'tcp', '--dport', '7', '-j', 'ACCEPT']);
     await lab.exec('node', process.execPath, [CLI, 'guard', '--backend', 'ipset', '--table', table, '--remove']);
-    assert.doesNotMatch((await lab.exec('node', 'iptables', ['-S', 'INPUT'])).stdout, new RegExp(table));
+    const left = (await lab.exec('node', 'iptables', ['-S'])).stdout;
+    assert.doesNotMatch(left, new RegExp(table, 'i'));
+    assert.match(left, /^-A INPUT -p tcp -m tcp --dport 7 -j ACCEPT$/m);
     await assert.rejects(lab.exec('node', 'ipset', ['list', `${table}_v4`]));
     assert.equal(await lab.canConnect('attacker', node!.ipv4, 1883), true, 'unblocked after --remove');
   } finally {

@@ -81,6 +81,11 @@ test('ports: bad input is a usage error that names the place', async () => {
       [['--node', 'emqx1@10.0.0.1', '--rpc-server-port', '5400'], /needs --rpc-port-discovery manual/],
       [['--node', 'emqx1@10.0.0.1', '--render', 'ufw', '--check'], /choose one of/],
       [['--node', 'emqx1@10.0.0.1', '--priority', 'high'], /--priority must be a whole number/],
+      // A modifier without the option it modifies.
+      [['--node', 'emqx1@10.0.0.1', '--no-dry-run'], /--no-dry-run goes with --apply/],
+      [['--node', 'emqx1@10.0.0.1', '--remove', '--no-dry-run'], /--no-dry-run goes with --apply/],
+      [['--node', 'emqx1@10.0.0.1', '--dry-run'], /--dry-run goes with --apply or --remove/],
+      [['--node', 'emqx1@10.0.0.1', '--render', 'nftables', '--dry-run'], /--dry-run goes with --apply or --remove/],
     ];
     for (const [args, want] of cases) {
       const e = await inProcess(args);
@@ -139,15 +144,32 @@ test('ports --check, --apply and --remove inside a namespace: real sockets, real
     assert.match(byId(b, 'SVC-054').message, /tcp\/4371 \(erlang-dist, planned for peers\)/);
     assert.match(byId(b, 'SVC-055').message, /is not loaded/);
 
-    const dry = await inNode(['--apply']);
+    // Plan → apply: --dry-run prints the diff and changes nothing.
+    const dry = await inNode(['--apply', '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /\+\s+tcp dport 4371 ip saddr @peers_v4 accept/);
+    assert.match(dry.stderr, /dry run, nothing changed/);
     await assert.rejects(lab.exec('node', 'nft', ['list', 'table', 'inet', table]), /No such file/, 'a dry run changes nothing');
+    // --dry-run wins over the deprecated --no-dry-run, in either order.
+    const both = await inNode(['--apply', '--no-dry-run', '--dry-run']);
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stderr, /--no-dry-run is deprecated/);
+    await assert.rejects(lab.exec('node', 'nft', ['list', 'table', 'inet', table]), /No such file/, '--dry-run with --no-dry-run still changes nothing');
 
-    const applied = await inNode(['--apply', '--no-dry-run']);
+    // --apply applies, printing the diff it applies.
+    const applied = await inNode(['--apply']);
     assert.equal(applied.code, 0, applied.stderr);
+    assert.match(applied.stdout, /\+\s+tcp dport 4371 ip saddr @peers_v4 accept/);
+    assert.match(applied.stderr, /applied table inet .* \(new\)/);
+    assert.doesNotMatch(applied.stderr, /deprecated/);
+    assert.match((await lab.exec('node', 'nft', ['list', 'table', 'inet', table])).stdout, /comment "mqtt-warden ports"/, 'the table carries the owner mark');
     assert.equal(await lab.canConnect('client', '10.77.0.1', 4371, 700), false, 'the client no longer reaches the distribution port');
     assert.equal(await lab.canConnect('peer', 'fd77::1', 4371, 3000), true);
+    // The deprecated spelling keeps working, with a note.
+    const old = await inNode(['--apply', '--no-dry-run']);
+    assert.equal(old.code, 0, old.stderr);
+    assert.match(old.stderr, /mqtt-warden: --no-dry-run is deprecated: `ports --apply` applies; use --dry-run to preview/);
+    assert.match(old.stdout, /is live and equal to the plan: nothing to do/);
 
     const after = join(dir, 'after.json');
     const r2 = await inNode(['--check', '--report-format', 'json', '-o', after]);
@@ -164,6 +186,10 @@ test('ports --check, --apply and --remove inside a namespace: real sockets, real
     assert.equal(drift.status, 'FAIL');
     assert.match(String(drift.evidence.diff), /^-\s+tcp dport 9999 accept$/m);
 
+    const dryRemove = await inNode(['--remove', '--dry-run']);
+    assert.equal(dryRemove.code, 0, dryRemove.stderr);
+    assert.match(dryRemove.stdout, /^-\s+chain input \{$/m, 'the preview shows the table that would go');
+    assert.ok(await lab.exec('node', 'nft', ['list', 'table', 'inet', table]), '--remove --dry-run deletes nothing');
     const removed = await inNode(['--remove']);
     assert.equal(removed.code, 0);
     assert.match(removed.stderr, /removed table/);

@@ -128,8 +128,8 @@ test('nftables: the rendered table enforces the plan over IPv4 and IPv6, re-appl
     assert.equal(await mqttPublish(lab, 'client', 'fd77::1'), true);
     assert.equal(await mqttPublish(lab, 'outsider', '10.77.0.1'), false);
 
-    assert.equal(await removeTable(nft, table), true);
-    assert.equal(await removeTable(nft, table), false, 'removing twice is a no-op');
+    assert.equal(await removeTable(nft, table, 'ports'), true);
+    assert.equal(await removeTable(nft, table, 'ports'), false, 'removing twice is a no-op');
     assert.equal(await liveTable(nft, table), undefined);
     assert.equal(await lab.canConnect('outsider', '10.77.0.1', UNPLANNED, 3000), true, 'after removal nothing is filtered');
   } finally {
@@ -138,24 +138,35 @@ test('nftables: the rendered table enforces the plan over IPv4 and IPv6, re-appl
   }
 });
 
-test('iptables-restore / ip6tables-restore: the rendered filter tables enforce the same plan', { skip: unavailable, timeout: 120_000 }, async () => {
+test('iptables / ip6tables scripts: only the plan\'s own chain, enforcing the same plan; other chains and rules stay', { skip: unavailable, timeout: 120_000 }, async () => {
   const lab = await createLab([...ROLES]);
   const dir = mkdtempSync(join(tmpdir(), 'mw-fw-'));
   try {
     await startListeners(lab, dir);
     const spec = firewallSpec(plan, '10.77.0.1');
     const opts = { name: `mw${process.pid % 100000}`, priority: 0 };
+    // Someone else's chain and INPUT rule (here: a counting rule that accepts nothing) must survive the plan.
+    await lab.exec('node', 'iptables', ['-N', 'OTHER']);
+    await lab.exec('node', 'iptables', ['-A', 'OTHER', '-p', 'tcp', '--dport', '7', '-j', 'RETURN']);
+    await lab.exec('node', 'iptables', ['-A', 'INPUT', '-j', 'OTHER']);
     for (let i = 0; i < 2; i++) {
-      // Twice: loading the file again must leave the same rules (no duplicated jump).
-      await lab.exec('node', 'iptables-restore', [], { input: renderIptables(spec, opts, 4) });
-      await lab.exec('node', 'ip6tables-restore', [], { input: renderIptables(spec, opts, 6) });
+      // Twice: running the script again must leave the same rules (no duplicated jump).
+      await lab.exec('node', 'sh', ['-s'], { input: renderIptables(spec, opts, 4) });
+      await lab.exec('node', 'sh', ['-s'], { input: renderIptables(spec, opts, 6) });
     }
     const listed = (await lab.exec('node', 'iptables', ['-S', 'INPUT'])).stdout;
     assert.equal(listed.match(/-j MW/g)?.length, 1, listed);
+    assert.match(listed, /^-P INPUT ACCEPT$/m, 'the INPUT policy is not the plan\'s to change');
+    assert.match(listed, /^-A INPUT -j OTHER$/m, 'other INPUT rules stay');
+    assert.match((await lab.exec('node', 'iptables', ['-S', 'OTHER'])).stdout, /--dport 7 -j RETURN/, 'other chains stay');
     const [v4, v6] = await Promise.all([reachability(lab, 4), reachability(lab, 6)]);
     assert.deepEqual(v4, []);
     assert.deepEqual(v6, []);
     assert.equal(await mqttPublish(lab, 'client', 'fd77::1'), true);
+    // A chain of the same name that is not the plan's is refused, and left as it was.
+    const foreign = { name: 'other', priority: 0 };
+    await assert.rejects(lab.exec('node', 'sh', ['-s'], { input: renderIptables(spec, foreign, 4) }), /refusing to replace iptables chain OTHER/);
+    assert.match((await lab.exec('node', 'iptables', ['-S', 'OTHER'])).stdout, /--dport 7 -j RETURN/);
   } finally {
     await lab.destroy();
     rmSync(dir, { recursive: true, force: true });

@@ -186,7 +186,7 @@ test('renderings: nftables sets and rules, iptables per family, ufw and firewall
   assert.throws(() => firewallSpec(plan, '10.0.0.99'), /no planned node/);
 
   const nft = renderNftables(spec, { name: 'mw_test', priority: -10 });
-  assert.match(nft, /^table inet mw_test\ndelete table inet mw_test\ntable inet mw_test \{$/m);
+  assert.match(nft, /^table inet mw_test\ndelete table inet mw_test\ntable inet mw_test \{\n\tcomment "mqtt-warden ports"$/m, 'the table carries the port plan\'s owner mark');
   assert.match(nft, /set peers_v4 \{\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = \{ 10\.0\.0\.11, 10\.0\.0\.12, 10\.0\.0\.13 \}/);
   assert.match(nft, /set peers_v6 \{\n\t\ttype ipv6_addr\n\t\tflags interval\n\t\telements = \{ fd00::13 \}/);
   assert.match(nft, /set admins_v6 \{\n\t\ttype ipv6_addr\n\t\tflags interval\n\t\}/, 'an empty set has no elements line');
@@ -198,13 +198,16 @@ test('renderings: nftables sets and rules, iptables per family, ufw and firewall
   assert.throws(() => renderNftables(spec, { name: 'bad name;', priority: 0 }), /firewall name/);
 
   const v4 = renderIptables(spec, { name: 'mqtt_warden', priority: 0 }, 4);
-  assert.match(v4, /^\*filter\n:INPUT DROP \[0:0\]\n:FORWARD ACCEPT \[0:0\]\n:OUTPUT ACCEPT \[0:0\]\n:MQTT_WARDEN - \[0:0\]\n-A INPUT -j MQTT_WARDEN$/m);
-  assert.match(v4, /-A MQTT_WARDEN -s 10\.0\.0\.12 -p tcp -m tcp --dport 4373 -m comment --comment "erlang-dist" -j ACCEPT/);
-  assert.match(v4, /-A MQTT_WARDEN -j DROP\nCOMMIT\n$/);
+  // Only its own chain: declared in a --noflush restore, one jump appended to INPUT when missing, no policy, no other chain.
+  assert.match(v4, /^iptables-restore -w 5 --noflush <<'EOF'\n\*filter\n:MQTT_WARDEN - \[0:0\]\n-A MQTT_WARDEN /m);
+  assert.doesNotMatch(v4, /^:(INPUT|FORWARD|OUTPUT) /m);
+  assert.match(v4, /^iptables -w -C INPUT -m comment --comment "mqtt-warden ports" -j MQTT_WARDEN 2>\/dev\/null \|\| iptables -w -A INPUT -m comment --comment "mqtt-warden ports" -j MQTT_WARDEN$/m);
+  assert.match(v4, /-A MQTT_WARDEN -s 10\.0\.0\.12 -p tcp -m tcp --dport 4373 -m comment --comment "mqtt-warden ports: erlang-dist" -j ACCEPT/);
+  assert.match(v4, /-A MQTT_WARDEN -m comment --comment "mqtt-warden ports" -j DROP\nCOMMIT\nEOF\n/);
   assert.doesNotMatch(v4, /fd00/);
   const v6 = renderIptables(spec, { name: 'mqtt_warden', priority: 0 }, 6);
   assert.match(v6, /-A MQTT_WARDEN -s fd00:20::\/48 -p tcp -m tcp --dport 8883/);
-  assert.match(v6, /--icmpv6-type neighbour-solicitation -j ACCEPT/);
+  assert.match(v6, /--icmpv6-type neighbour-solicitation -m comment --comment "mqtt-warden ports" -j ACCEPT/);
   assert.doesNotMatch(v6, /-s 10\./);
 
   const ufw = renderUfw(spec);
@@ -222,7 +225,7 @@ test('renderings: nftables sets and rules, iptables per family, ufw and firewall
   // "anyone" needs no source match in any rendering.
   const anyone = firewallSpec(buildPlan(input({ nodes: [{ name: 'emqx@10.0.0.1', kind: 'emqx', listeners: [{ type: 'ssl', port: 8883 }] }] })));
   assert.match(renderNftables(anyone, { name: 'x', priority: 0 }), /tcp dport 8883 accept comment "mqtts"/);
-  assert.match(renderIptables(anyone, { name: 'x', priority: 0 }, 6), /-A X -p tcp -m tcp --dport 8883 -m comment --comment "mqtts" -j ACCEPT/);
+  assert.match(renderIptables(anyone, { name: 'x', priority: 0 }, 6), /-A X -p tcp -m tcp --dport 8883 -m comment --comment "mqtt-warden ports: mqtts" -j ACCEPT/);
   assert.match(renderUfw(anyone), /ufw allow from any to any port 8883 proto tcp/);
   assert.match(renderFirewalld(anyone), /--add-port=8883\/tcp/);
 });

@@ -40,7 +40,7 @@ function commonOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'guard configuration (YAML or JSON, see docs/guard.md)')
     .option('--state <file>', 'SQLite state file (default /var/lib/mqtt-warden/guard.db)')
-    .option('--table <name>', 'nftables table / ipset name prefix (default mqtt_warden)')
+    .option('--table <name>', 'nftables table / ipset and iptables chain name prefix (default mqtt_warden_guard; never the port plan\'s table)')
     .addOption(new Option('--backend <name>', 'where bans take effect').choices(['nftables', 'ipset', 'log-only']))
     .option('--redis <url>', 'share bans with the other nodes through Redis (redis://host:port)');
 }
@@ -58,8 +58,8 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--allow <cidr>', 'never ban this address or CIDR (repeatable; loopback and own addresses are allowed by default)', collect)
     .option('--from-start', 'read log files without a stored position from their start (default: from their end)')
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:PORT', int('--metrics-port', 0, 65535))
-    .option('--dry-run', 'detect and log bans, touch no firewall and no state file')
-    .option('--remove', 'remove the firewall table/sets the guard created, then exit')
+    .option('--dry-run', 'change nothing: detect and log bans without firewall or state file; with --remove or unban, print what would change')
+    .option('--remove', 'remove the firewall table/sets/chain the guard created (only those), then exit')
     .action(async (flags: DaemonFlags) => {
       const { daemon } = await import('./impl/guard.js');
       setExit(await daemon(flags));

@@ -49,11 +49,19 @@ export function register(program: Command, setExit: SetExit): void {
       return Number(v);
     }, 0)
     .option('--zone <zone>', 'firewalld zone', 'public')
-    .option('--apply', 'load the nftables rendering (dry run by default: prints the diff against the live table)')
-    .option('--no-dry-run', 'with --apply: really change the firewall')
-    .option('--remove', 'delete the nftables table (idempotent)')
+    .option('--apply', 'load the nftables rendering into the port plan\'s own table, printing the diff it applies')
+    .option('--dry-run', 'with --apply or --remove: print what would change, change nothing')
+    .option('--no-dry-run', 'deprecated (--apply applies)')
+    .option('--remove', 'delete the port plan\'s nftables table (only its own; idempotent)')
     .option('--check', 'compare the plan with the sockets listening on this host and the live firewall (checks SVC-052…055)')
-    .option('--timeout <ms>', 'timeout of each nft command', int('--timeout', 100, 120000), 10000);
+    .option('--timeout <ms>', 'timeout of each nft command', int('--timeout', 100, 120000), 10000)
+    // Which of --dry-run / --no-dry-run were given at all: with both, --dry-run wins (a preview never changes anything).
+    .on('option:dry-run', function (this: Command) {
+      this.setOptionValue('dryRunGiven', true);
+    })
+    .on('option:no-dry-run', function (this: Command) {
+      this.setOptionValue('noDryRunGiven', true);
+    });
   // -f is the format of what the command prints: the plan (terminal, json, markdown) or the --check report (terminal, json, sarif, junit).
   judgeOptions(cmd, { formats: PORTS_FORMATS, what: 'plan or --check report' });
   legacyOption(cmd, '--report-format <format>', 'format', 'use -f/--format (it is the --check report format too)');

@@ -44,8 +44,8 @@ export const GuardConfigSchema = z.object({
     /** Also never ban loopback and this host's own addresses. */
     allowDefaults: z.boolean().default(true),
     backend: z.enum(['nftables', 'ipset', 'log-only']).default('nftables'),
-    /** nftables table (family inet) or the ipset/iptables name prefix. */
-    table: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,23}$/, 'letters, digits and _ (at most 24)').default('mqtt_warden'),
+    /** nftables table (family inet) or the ipset/iptables name prefix; the guard's own, apart from the port plan's `mqtt_warden`. */
+    table: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,23}$/, 'letters, digits and _ (at most 24)').default('mqtt_warden_guard'),
     /** Destination TCP ports the ban applies to; empty = all traffic from the address. */
     ports: z.array(z.number().int().min(1).max(65535)).default([]),
     action: z.enum(['reject', 'drop']).default('reject'),

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { FirewallError } from '../../firewall/run.js';
 import { ConfigError, loadConfig, type GuardConfig } from '../../guard/config.js';
 import { normaliseIp } from '../../guard/ip.js';
 import { renderReplay, replayFile } from '../../guard/replay.js';
@@ -57,7 +58,20 @@ export async function daemon(flags: DaemonFlags): Promise<number> {
   const { makeBackend } = await lazy.backends();
   const log = jsonLogger();
   if (flags.remove) {
-    await makeBackend(cfg, false).remove();
+    const backend = makeBackend(cfg, false);
+    try {
+      if (flags.dryRun) {
+        // Plan → apply: the preview names what --remove would delete and deletes nothing.
+        const what = await backend.describeRemove();
+        process.stdout.write(what.length ? `${what.join('\n')}\n` : `nothing to remove (${cfg.ban.backend}, table ${cfg.ban.table})\n`);
+        process.stderr.write('mqtt-warden: dry run, nothing changed; run without --dry-run to remove\n');
+        return 0;
+      }
+      await backend.remove();
+    } catch (e) {
+      if (e instanceof FirewallError) throw new UsageError(e.message, true);
+      throw e;
+    }
     log('info', 'removed', { backend: cfg.ban.backend, table: cfg.ban.table });
     return 0;
   }
@@ -159,21 +173,48 @@ export async function guardBans(_local: unknown, cmd: Command, setExit: SetExit)
   setExit(0);
 }
 
-/** `guard unban IP` after its options are parsed; the exit code goes to setExit. */
+/** `guard unban IP` after its options are parsed; the exit code goes to setExit. With --dry-run: what would change, changing nothing. */
 export async function guardUnban(raw: string, _local: unknown, cmd: Command, setExit: SetExit): Promise<void> {
-  const flags = cmd.optsWithGlobals<CommonFlags>();
+  const flags = cmd.optsWithGlobals<CommonFlags & { dryRun?: boolean }>();
   const ip = normaliseIp(raw);
   if (!ip) throw new UsageError(`not an IP address: ${raw}`);
   const cfg = configFrom(flags);
   const st = await stateFile(cfg);
   const { makeBackend } = await lazy.backends();
+  const backend = makeBackend(cfg, false);
+  if (flags.dryRun) {
+    let ban;
+    try {
+      ban = st.activeBans().find((b) => b.ip === ip);
+    } finally {
+      st.close();
+    }
+    let inFirewall: string;
+    try {
+      inFirewall = (await backend.list()).some((b) => b.ip === ip) ? 'in the firewall: would be removed' : 'not in the firewall';
+    } catch (e) {
+      inFirewall = `firewall unavailable: ${(e as Error).message}`;
+    }
+    process.stdout.write(
+      `${ip}: ${ban ? `banned in the state until ${new Date(ban.expires).toISOString()}: would be unbanned` : 'not banned in the state'}; ${inFirewall}` +
+        `${cfg.redis ? `; would be unbanned in the cluster (${cfg.redis.prefix})` : ''}\n`,
+    );
+    process.stderr.write('mqtt-warden: dry run, nothing changed\n');
+    setExit(0);
+    return;
+  }
   let had: boolean;
   try {
     had = st.deleteBan(ip);
   } finally {
     st.close();
   }
-  await makeBackend(cfg, false).unban(ip);
+  try {
+    await backend.unban(ip);
+  } catch (e) {
+    if (e instanceof FirewallError) throw new UsageError(e.message, true);
+    throw e;
+  }
   if (cfg.redis) {
     const { RedisSync } = await lazy.redis();
     const r = new RedisSync(cfg.redis.url, cfg.redis.prefix, 'cli', () => undefined, () => undefined);

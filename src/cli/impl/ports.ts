@@ -21,7 +21,8 @@ import { renderFirewalld } from '../../ports/render/firewalld.js';
 import type { NodeInput, PlanInput, PlanWarning, PortPlan } from '../../ports/types.js';
 import { ConfigInputError, nodeFromMosquitto, nodesFromEmqx } from '../../ports/config-input.js';
 import { ownAddresses, selectThisHost } from '../../collectors/port-check.js';
-import { applyTable, diffTable, FirewallError, localNft, removeTable } from '../../firewall/nft.js';
+import { applyTable, assertOwned, diffTable, FirewallError, localNft, tableOwner, unifiedDiff } from '../../firewall/nft.js';
+import { GUARD_PRIORITY } from '../../firewall/marks.js';
 
 export interface PlanFlags {
   node?: string[];
@@ -46,7 +47,11 @@ export interface PortsFlags extends PlanFlags, JudgeFlags, ProjectFlags {
   priority: number;
   zone: string;
   apply?: boolean;
-  dryRun: boolean;
+  /** --dry-run / --no-dry-run, the last one given (undefined: neither). */
+  dryRun?: boolean;
+  /** Set by the option listeners of ../ports.ts: which of the two were given at all. */
+  dryRunGiven?: boolean;
+  noDryRunGiven?: boolean;
   remove?: boolean;
   check?: boolean;
   timeout: number;
@@ -156,6 +161,13 @@ async function check(plan: PortPlan, source: string, flags: PortsFlags, fw: Fire
 export async function ports(flags: PortsFlags): Promise<number> {
   const modes = [flags.render, flags.apply, flags.remove, flags.check].filter(Boolean).length;
   if (modes > 1 && !(flags.render === 'nftables' && flags.apply && modes === 2)) throw new UsageError('choose one of --render, --apply, --remove, --check');
+  // Plan → apply: --apply and --remove change the live firewall; --dry-run previews either and changes nothing.
+  const dryRun = Boolean(flags.dryRunGiven);
+  if (dryRun && !flags.apply && !flags.remove) throw new UsageError('--dry-run goes with --apply or --remove (the commands that change the live firewall)');
+  if (flags.noDryRunGiven) {
+    if (!flags.apply) throw new UsageError('--no-dry-run goes with --apply (and is deprecated: `ports --apply` applies)');
+    process.stderr.write('mqtt-warden: --no-dry-run is deprecated: `ports --apply` applies; use --dry-run to preview\n');
+  }
   let fw: FirewallOptions;
   try {
     fw = { name: validateName(flags.table), priority: flags.priority };
@@ -165,24 +177,40 @@ export async function ports(flags: PortsFlags): Promise<number> {
   const nft = localNft(flags.timeout);
   try {
     if (flags.remove) {
-      const removed = await removeTable(nft, fw.name);
-      process.stderr.write(removed ? `mqtt-warden: removed table inet ${fw.name}\n` : `mqtt-warden: table inet ${fw.name} was not loaded; nothing to remove\n`);
+      const owner = await tableOwner(nft, fw.name);
+      if (!owner.exists) {
+        process.stderr.write(`mqtt-warden: table inet ${fw.name} is not loaded; nothing to remove\n`);
+        return 0;
+      }
+      assertOwned(owner, fw.name, 'ports', 'delete');
+      process.stdout.write(unifiedDiff(fw.name, owner.listing, undefined));
+      if (dryRun) {
+        process.stderr.write(`mqtt-warden: dry run, nothing changed; run without --dry-run to delete table inet ${fw.name}\n`);
+        return 0;
+      }
+      await nft(['delete', 'table', 'inet', fw.name]);
+      process.stderr.write(`mqtt-warden: removed table inet ${fw.name}\n`);
       return 0;
     }
     const { plan, source } = planFrom(flags);
     if (flags.check) return await check(plan, source, flags, fw);
     if (flags.format === 'sarif' || flags.format === 'junit') throw new UsageError(`-f ${flags.format} is a report format: it goes with --check`);
     if (flags.apply) {
+      if (fw.priority <= GUARD_PRIORITY) {
+        process.stderr.write(`mqtt-warden: warning: --priority ${fw.priority} runs the plan at or before the guard's ban chain (priority ${GUARD_PRIORITY}): the plan may accept banned addresses first\n`);
+      }
       // Applying is about this host: without --for, the planned node with one of its addresses.
       const rendered = renderNftables(firewallSpec(plan, selectThisHost(plan, flags.for, ownAddresses())), fw);
+      const owner = await tableOwner(nft, fw.name);
+      assertOwned(owner, fw.name, 'ports', 'replace');
       const d = await diffTable(nft, rendered, fw.name);
-      if (flags.dryRun) {
-        process.stdout.write(d.equal ? `table inet ${fw.name} is live and equal to the plan: nothing to do\n` : d.diff);
-        process.stderr.write(d.equal ? '' : 'mqtt-warden: dry run, nothing changed; apply with --no-dry-run\n');
+      if (d.equal) {
+        process.stdout.write(`table inet ${fw.name} is live and equal to the plan: nothing to do\n`);
         return 0;
       }
-      if (d.equal) {
-        process.stderr.write(`mqtt-warden: table inet ${fw.name} already equals the plan\n`);
+      process.stdout.write(d.diff);
+      if (dryRun) {
+        process.stderr.write('mqtt-warden: dry run, nothing changed; apply with --apply (without --dry-run)\n');
         return 0;
       }
       await applyTable(nft, rendered);

@@ -6,7 +6,8 @@
  * defaults). The reduction keeps what reachability of a port from an arbitrary
  * source needs; `reachability()` (pure) evaluates it.
  */
-import { findProgram, readSys, existsSys, run, type SysRoot } from './sysroot.js';
+import { explain } from '../../firewall/run.js';
+import { findProgram, readSys, existsSys, run, type RunResult, type SysRoot } from './sysroot.js';
 import type { FirewallState, FwChain, FwRule } from './types.js';
 
 type Json = Record<string, unknown>;
@@ -251,13 +252,21 @@ export function reachability(fw: FirewallState, port: number, proto: 'tcp' | 'ud
   return { reach: worst.reach, by: perFamily.map((f) => f.by).join('; ') };
 }
 
+/** Why a firewall read failed: the tool's message, with its meaning when known (e.g. no permission). */
+function failure(bin: string, res: RunResult): string {
+  if (!res.ok) return res.error;
+  const why = explain(bin, res.stderr);
+  const msg = res.stderr.trim() || `exit status ${res.code}`;
+  return why ? `${why.meaning} (${msg})` : msg;
+}
+
 async function nft(r: SysRoot, fw: FirewallState) {
   const bin = await findProgram(r, 'nft');
   fw.looked.push(bin ? `${bin} -j list ruleset` : 'nft (not installed)');
   if (!bin) return;
   const res = await run(bin, ['-j', 'list', 'ruleset'], r.timeoutMs);
   if (!res.ok || res.code !== 0) {
-    fw.backends.push({ name: 'nftables', active: false, detail: `nft -j list ruleset failed: ${res.ok ? res.stderr.trim() : res.error}`, chains: [] });
+    fw.backends.push({ name: 'nftables', active: false, detail: `nft -j list ruleset failed: ${failure(bin, res)}`, chains: [] });
     return;
   }
   const chains = parseNftJson(res.stdout);
@@ -270,7 +279,7 @@ async function iptables(r: SysRoot, fw: FirewallState, tool: 'iptables' | 'ip6ta
   if (!bin) return;
   const res = await run(bin, [], r.timeoutMs);
   if (!res.ok || res.code !== 0) {
-    fw.backends.push({ name: tool, active: false, detail: `${tool}-save failed: ${res.ok ? res.stderr.trim() : res.error}`, chains: [] });
+    fw.backends.push({ name: tool, active: false, detail: `${tool}-save failed: ${failure(bin, res)}`, chains: [] });
     return;
   }
   const chains = parseIptablesSave(res.stdout, tool === 'iptables' ? 'ip' : 'ip6');

@@ -3,9 +3,9 @@
  * '/' is this host; any other directory is an offline image or container root,
  * where paths resolve under it and no command inspects the live system.
  */
-import { execFile } from 'node:child_process';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { exec, SYSTEM_PATH } from '../../firewall/run.js';
 
 export interface SysRoot {
   root: string;
@@ -90,23 +90,14 @@ export async function findProgram(r: SysRoot, name: string, extra: string[] = []
 
 export type RunResult = { ok: true; stdout: string; stderr: string; code: number } | { ok: false; error: string; missing?: boolean; timedOut?: boolean };
 
-/** Run a program of this host (never of an offline root) with a timeout; no shell. */
-export function run(cmd: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(
-      cmd,
-      args,
-      { timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024, encoding: 'utf8', env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', ...env } },
-      (err, stdout, stderr) => {
-        if (!err) return resolve({ ok: true, stdout, stderr, code: 0 });
-        const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: string | number; signal?: string };
-        if (e.code === 'ENOENT') return resolve({ ok: false, missing: true, error: `${cmd}: not installed` });
-        if (e.killed || e.signal === 'SIGTERM') return resolve({ ok: false, timedOut: true, error: `${cmd} ${args.join(' ')}: no answer within ${timeoutMs} ms` });
-        if (typeof e.code === 'number') return resolve({ ok: true, stdout, stderr, code: e.code });
-        resolve({ ok: false, error: `${cmd}: ${e.message}` });
-      },
-    );
-  });
+/**
+ * Run a program of this host (never of an offline root) with a timeout; no shell. The shared runner of
+ * src/firewall/run.ts underneath, with a fixed PATH and LC_ALL=C (the audit does not trust the caller's PATH).
+ */
+export async function run(cmd: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const r = await exec(cmd, args, { timeoutMs, env: { PATH: SYSTEM_PATH, LC_ALL: 'C', ...env } });
+  if (r.ok) return r;
+  return { ok: false, error: r.error, ...(r.kind === 'not-installed' && { missing: true }), ...(r.kind === 'timeout' && { timedOut: true }) };
 }
 
 /** uid → name and gid → name from the audited system's passwd/group files. */

@@ -1,10 +1,18 @@
 /**
  * iptables + ipset backend: sets `<table>_v4` / `<table>_v6` (hash:ip with a
- * default timeout, so entries expire in the kernel) and one rule per family at
- * the top of INPUT. `ipset add -exist` refreshes an entry's timeout.
+ * default timeout, so entries expire in the kernel) and, per family, a chain
+ * of its own (`<TABLE>`, upper case) holding the ban rule, entered by one jump
+ * at the top of INPUT. `ipset add -exist` refreshes an entry's timeout.
+ *
+ * Ownership: the chain's rules and the jump carry the comment "mqtt-warden
+ * guard"; the sets are created with the `comment` extension (a set of that
+ * name without it is not the guard's). Before the guard rewrites or removes
+ * its chain or sets it checks them, and refuses when they belong to the port
+ * plan (whose iptables chain carries "mqtt-warden ports") or to nobody known.
  */
+import { OWNER_MARK } from '../../firewall/marks.js';
+import { CommandError, FirewallError, runCommand } from '../../firewall/run.js';
 import { familyOf } from '../ip.js';
-import { CommandError, runCommand } from './run.js';
 import type { BanBackend, BanEntry, ListedBan } from './types.js';
 
 export interface IpsetOptions {
@@ -13,46 +21,124 @@ export interface IpsetOptions {
   action: 'reject' | 'drop';
 }
 
+type Family = 4 | 6;
+const MARK = OWNER_MARK.guard;
+const MARK_ARGS = ['-m', 'comment', '--comment', MARK];
+
+interface ChainState {
+  exists: boolean;
+  rules: string[];
+  /** INPUT rules that jump into the chain. */
+  jumps: string[];
+}
+
+interface SetState {
+  exists: boolean;
+  ours: boolean;
+  header: string;
+}
+
 export class IpsetBackend implements BanBackend {
   readonly name = 'ipset';
   constructor(private readonly o: IpsetOptions) {}
 
-  private set(family: 4 | 6): string {
+  private set(family: Family): string {
     return `${this.o.table}_v${family}`;
   }
 
-  private rule(family: 4 | 6): string[] {
+  private get chain(): string {
+    return this.o.table.toUpperCase().slice(0, 28);
+  }
+
+  private ipt(family: Family): string {
+    return family === 4 ? 'iptables' : 'ip6tables';
+  }
+
+  private ruleSpec(family: Family): string[] {
     const ports = this.o.ports.length ? ['-p', 'tcp', '-m', 'multiport', '--dports', this.o.ports.join(',')] : [];
-    return [...ports, '-m', 'set', '--match-set', this.set(family), 'src', '-j', this.o.action === 'drop' ? 'DROP' : 'REJECT'];
+    return [...ports, '-m', 'set', '--match-set', this.set(family), 'src', ...MARK_ARGS, '-j', this.o.action === 'drop' ? 'DROP' : 'REJECT'];
+  }
+
+  private jumpSpec(): string[] {
+    return [...MARK_ARGS, '-j', this.chain];
+  }
+
+  private async chainState(family: Family): Promise<ChainState> {
+    const all = (await runCommand(this.ipt(family), ['-w', '5', '-S'])).stdout.split('\n');
+    const c = this.chain;
+    return {
+      exists: all.includes(`-N ${c}`),
+      rules: all.filter((l) => l.startsWith(`-A ${c} `)),
+      jumps: all.filter((l) => l.startsWith('-A INPUT ') && new RegExp(`-j ${c}(?: |$)`).test(l)),
+    };
+  }
+
+  private async setState(family: Family): Promise<SetState> {
+    try {
+      const header = (await runCommand('ipset', ['list', '-t', this.set(family)])).stdout;
+      const ours = /^Type: hash:ip$/m.test(header) && /^Header: .*\btimeout \d+.*\bcomment\b/m.test(header);
+      return { exists: true, ours, header };
+    } catch (e) {
+      if (e instanceof CommandError && /does not exist/.test(e.stderr)) return { exists: false, ours: false, header: '' };
+      throw e;
+    }
+  }
+
+  /** Refuse unless the chain (and the jumps into it) and the sets are absent or the guard's. */
+  private async checkOwnership(action: string): Promise<{ chains: Record<Family, ChainState>; sets: Record<Family, SetState> }> {
+    const chains = { 4: await this.chainState(4), 6: await this.chainState(6) };
+    const sets = { 4: await this.setState(4), 6: await this.setState(6) };
+    const quoted = `--comment "${MARK}"`;
+    for (const family of [4, 6] as const) {
+      const c = chains[family];
+      const foreign = [...c.rules, ...c.jumps].filter((l) => !l.includes(quoted));
+      if (foreign.length || (c.exists && !c.rules.length)) {
+        const ports = [...c.rules, ...c.jumps].some((l) => l.includes(`--comment "${OWNER_MARK.ports}"`));
+        throw new FirewallError(
+          `refusing to ${action} ${this.ipt(family)} chain ${this.chain}: ${ports ? 'it belongs to mqtt-warden ports' : `it is not marked as mqtt-warden guard's (rules without --comment "${MARK}")`}` +
+            `${foreign.length ? `: ${foreign[0]}` : ' (an empty chain)'}; choose another table for the guard (--table, ban.table)`,
+        );
+      }
+      const s = sets[family];
+      if (s.exists && !s.ours) {
+        throw new FirewallError(
+          `refusing to ${action} ipset ${this.set(family)}: it is not the guard's (the guard's sets are hash:ip with timeout and comment; found ${s.header.split('\n').filter((l) => /^(Type|Header):/.test(l)).join(', ')}); ` +
+            `choose another table for the guard (--table, ban.table) or destroy the set yourself (ipset destroy ${this.set(family)})`,
+        );
+      }
+    }
+    return { chains, sets };
   }
 
   async init(): Promise<void> {
+    const { chains } = await this.checkOwnership('take over');
     for (const family of [4, 6] as const) {
-      await runCommand('ipset', ['create', this.set(family), 'hash:ip', 'family', family === 4 ? 'inet' : 'inet6', 'timeout', '600', '-exist']);
-      const ipt = family === 4 ? 'iptables' : 'ip6tables';
-      try {
-        await runCommand(ipt, ['-w', '-C', 'INPUT', ...this.rule(family)]);
-      } catch (e) {
-        if (!(e instanceof CommandError)) throw e;
-        await runCommand(ipt, ['-w', '-I', 'INPUT', '1', ...this.rule(family)]);
-      }
+      await runCommand('ipset', ['create', this.set(family), 'hash:ip', 'family', family === 4 ? 'inet' : 'inet6', 'timeout', '600', 'comment', '-exist']);
+      // Declaring the chain in a --noflush restore creates or flushes it, then the rule goes in: one transaction, only this chain.
+      const restore = ['*filter', `:${this.chain} - [0:0]`, `-A ${this.chain} ${this.ruleSpec(family).map((a) => (a.includes(' ') ? `"${a}"` : a)).join(' ')}`, 'COMMIT', ''].join('\n');
+      await runCommand(`${this.ipt(family)}-restore`, ['-w', '5', '--noflush'], { input: restore });
+      if (!chains[family].jumps.length) await runCommand(this.ipt(family), ['-w', '5', '-I', 'INPUT', '1', ...this.jumpSpec()]);
     }
   }
 
   async ban(entries: BanEntry[]): Promise<void> {
     if (!entries.length) return;
     const script = entries.map((e) => `add ${this.set(familyOf(e.ip))} ${e.ip} timeout ${Math.max(1, Math.round(e.seconds))} -exist`).join('\n');
-    await runCommand('ipset', ['restore'], `${script}\n`);
+    await runCommand('ipset', ['restore'], { input: `${script}\n` });
   }
 
   async unban(ip: string): Promise<void> {
-    await runCommand('ipset', ['del', this.set(familyOf(ip)), ip, '-exist']);
+    const family = familyOf(ip);
+    const s = await this.setState(family);
+    if (!s.exists) return;
+    if (!s.ours) await this.checkOwnership('unban in');
+    await runCommand('ipset', ['del', this.set(family), ip, '-exist']);
   }
 
   async list(): Promise<ListedBan[]> {
     const out: ListedBan[] = [];
     for (const family of [4, 6] as const) {
-      const text = await runCommand('ipset', ['list', this.set(family), '-output', 'plain']);
+      const text = (await runCommand('ipset', ['list', this.set(family), '-output', 'plain'])).stdout;
       const members = text.split('\nMembers:\n')[1] ?? '';
       for (const line of members.split('\n')) {
         const m = /^(\S+)(?: timeout (\d+))?/.exec(line.trim());
@@ -62,17 +148,28 @@ export class IpsetBackend implements BanBackend {
     return out;
   }
 
-  async remove(): Promise<void> {
+  async describeRemove(): Promise<string[]> {
+    const { chains, sets } = await this.checkOwnership('delete');
+    const out: string[] = [];
     for (const family of [4, 6] as const) {
-      const ipt = family === 4 ? 'iptables' : 'ip6tables';
-      for (let i = 0; i < 10; i++) {
-        try {
-          await runCommand(ipt, ['-w', '-D', 'INPUT', ...this.rule(family)]);
-        } catch {
-          break;
-        }
+      for (const j of chains[family].jumps) out.push(`${this.ipt(family)}: delete rule ${j}`);
+      if (chains[family].exists) out.push(`${this.ipt(family)}: delete chain ${this.chain} (${chains[family].rules.length} rule(s))`);
+      if (sets[family].exists) out.push(`ipset: destroy ${this.set(family)} (${/^Number of entries: (\d+)/m.exec(sets[family].header)?.[1] ?? '?'} entries)`);
+    }
+    return out;
+  }
+
+  async remove(): Promise<void> {
+    const { chains, sets } = await this.checkOwnership('delete');
+    for (const family of [4, 6] as const) {
+      const ipt = this.ipt(family);
+      // Bounded: one delete per jump found (each removes one copy).
+      for (let i = 0; i < chains[family].jumps.length; i++) await runCommand(ipt, ['-w', '5', '-D', 'INPUT', ...this.jumpSpec()]);
+      if (chains[family].exists) {
+        await runCommand(ipt, ['-w', '5', '-F', this.chain]);
+        await runCommand(ipt, ['-w', '5', '-X', this.chain]);
       }
-      await runCommand('ipset', ['destroy', this.set(family)]).catch(() => undefined);
+      if (sets[family].exists) await runCommand('ipset', ['destroy', this.set(family)]);
     }
   }
 }

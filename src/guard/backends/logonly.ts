@@ -15,6 +15,9 @@ export class LogOnlyBackend implements BanBackend {
     const now = Date.now();
     return [...this.bans].filter(([, until]) => until > now).map(([ip, until]) => ({ ip, expiresIn: until - now }));
   }
+  async describeRemove(): Promise<string[]> {
+    return [];
+  }
   async remove(): Promise<void> {
     this.bans.clear();
   }

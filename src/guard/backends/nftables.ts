@@ -1,13 +1,20 @@
 /**
- * nftables backend, modelled on fail2ban's nftables action: an own table
- * (family inet), one chain on the input hook at priority -1 (before the usual
- * filter chains at 0), and two address sets `ipv4_addr` / `ipv6_addr` with
- * `flags timeout`. Every ban is an element with its own timeout, so the kernel
- * lifts it even when the daemon is dead. All changes go through `nft -f -`
- * scripts, one atomic transaction per call.
+ * nftables backend, modelled on fail2ban's nftables action: a table of its own
+ * (family inet, default `mqtt_warden_guard`, marked `comment "mqtt-warden
+ * guard"`), one chain on the input hook at priority -10 (before the port plan's
+ * table at priority filter, so a ban is decided before the plan accepts), and
+ * two address sets `ipv4_addr` / `ipv6_addr` with `flags timeout`. Every ban
+ * is an element with its own timeout, so the kernel lifts it even when the
+ * daemon is dead. All changes go through `nft -f -` scripts, one atomic
+ * transaction per call.
+ *
+ * Before it rewrites its chain, deletes elements or deletes the table, the
+ * backend checks the table's owner mark and refuses a table that belongs to
+ * the port plan (`comment "mqtt-warden ports"`) or to nobody known.
  */
+import { GUARD_PRIORITY, OWNER_MARK } from '../../firewall/marks.js';
+import { assertOwned, localNft, tableOwner, type NftRunner } from '../../firewall/nft.js';
 import { familyOf } from '../ip.js';
-import { runCommand } from './run.js';
 import type { BanBackend, BanEntry, ListedBan } from './types.js';
 
 export interface NftOptions {
@@ -15,7 +22,8 @@ export interface NftOptions {
   /** TCP destination ports the ban applies to; empty = all traffic. */
   ports: number[];
   action: 'reject' | 'drop';
-  nft?: string;
+  /** How nft is run (default: the local nft through the shared runner). */
+  nft?: NftRunner;
 }
 
 interface NftSetJson {
@@ -24,25 +32,32 @@ interface NftSetJson {
 
 export class NftBackend implements BanBackend {
   readonly name = 'nftables';
-  private readonly nft: string;
+  private readonly nft: NftRunner;
   constructor(private readonly o: NftOptions) {
-    this.nft = o.nft ?? 'nft';
+    this.nft = o.nft ?? localNft();
   }
 
-  private script(lines: string[]): Promise<string> {
-    return runCommand(this.nft, ['-f', '-'], `${lines.join('\n')}\n`);
+  private async script(lines: string[]): Promise<void> {
+    await this.nft(['-f', '-'], `${lines.join('\n')}\n`);
   }
 
-  /** Idempotent: `add` keeps what exists (and the banned elements); the chain's rules are rewritten. */
+  /**
+   * Idempotent: the table and sets are created when missing (banned elements kept),
+   * the chain is recreated with its rules. Refuses a table that is not the guard's.
+   */
   async init(): Promise<void> {
     const t = `inet ${this.o.table}`;
+    const owner = await tableOwner(this.nft, this.o.table);
+    assertOwned(owner, this.o.table, 'guard', 'take over');
     const match = this.o.ports.length ? ` tcp dport { ${this.o.ports.join(', ')} }` : '';
+    // An existing chain is deleted and recreated in the same transaction, so a changed priority is applied too.
+    const hadChain = owner.exists && /^\tchain input \{$/m.test(owner.listing);
     await this.script([
-      `add table ${t}`,
+      `add table ${t} { comment "${OWNER_MARK.guard}"; }`,
       `add set ${t} ipv4_addr { type ipv4_addr; flags timeout; }`,
       `add set ${t} ipv6_addr { type ipv6_addr; flags timeout; }`,
-      `add chain ${t} input { type filter hook input priority -1; policy accept; }`,
-      `flush chain ${t} input`,
+      ...(hadChain ? [`flush chain ${t} input`, `delete chain ${t} input`] : []),
+      `add chain ${t} input { type filter hook input priority ${GUARD_PRIORITY}; policy accept; }`,
       `add rule ${t} input ip saddr @ipv4_addr${match} ${this.o.action}`,
       `add rule ${t} input ip6 saddr @ipv6_addr${match} ${this.o.action}`,
     ]);
@@ -60,7 +75,11 @@ export class NftBackend implements BanBackend {
     await this.script(lines);
   }
 
+  /** Deletes the element; nothing to do when the table is absent; refuses a table that is not the guard's. */
   async unban(ip: string): Promise<void> {
+    const owner = await tableOwner(this.nft, this.o.table);
+    if (!owner.exists) return;
+    assertOwned(owner, this.o.table, 'guard', 'delete elements from');
     const set = `inet ${this.o.table} ${familyOf(ip) === 4 ? 'ipv4_addr' : 'ipv6_addr'}`;
     await this.script([`add element ${set} { ${ip} timeout 1s }`, `delete element ${set} { ${ip} }`]);
   }
@@ -68,7 +87,7 @@ export class NftBackend implements BanBackend {
   async list(): Promise<ListedBan[]> {
     const out: ListedBan[] = [];
     for (const set of ['ipv4_addr', 'ipv6_addr']) {
-      const json = JSON.parse(await runCommand(this.nft, ['-j', 'list', 'set', 'inet', this.o.table, set])) as NftSetJson;
+      const json = JSON.parse((await this.nft(['-j', 'list', 'set', 'inet', this.o.table, set])).stdout) as NftSetJson;
       for (const item of json.nftables) {
         for (const el of item.set?.elem ?? []) {
           if (typeof el === 'string') out.push({ ip: el });
@@ -79,8 +98,18 @@ export class NftBackend implements BanBackend {
     return out;
   }
 
+  async describeRemove(): Promise<string[]> {
+    const owner = await tableOwner(this.nft, this.o.table);
+    if (!owner.exists) return [];
+    assertOwned(owner, this.o.table, 'guard', 'delete');
+    return [`nft: delete table inet ${this.o.table}`, ...owner.listing.trimEnd().split('\n').map((l) => `- ${l}`)];
+  }
+
+  /** Deletes the guard's table; nothing to do when absent; refuses a table that is not the guard's. */
   async remove(): Promise<void> {
-    // "add" first so that deleting an absent table is not an error.
-    await this.script([`add table inet ${this.o.table}`, `delete table inet ${this.o.table}`]);
+    const owner = await tableOwner(this.nft, this.o.table);
+    if (!owner.exists) return;
+    assertOwned(owner, this.o.table, 'guard', 'delete');
+    await this.nft(['delete', 'table', 'inet', this.o.table]);
   }
 }

@@ -16,6 +16,8 @@ export interface BanBackend {
   ban(entries: BanEntry[]): Promise<void>;
   unban(ip: string): Promise<void>;
   list(): Promise<ListedBan[]>;
-  /** Remove everything the backend created. */
+  /** What remove() would delete, one line each (empty: nothing); changes nothing, refuses what remove() would refuse. */
+  describeRemove(): Promise<string[]>;
+  /** Remove everything the backend created, and nothing else. */
   remove(): Promise<void>;
 }

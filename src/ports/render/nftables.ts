@@ -8,8 +8,13 @@
  *
  * Note: a drop in any base chain is final, so this table's policy drop
  * applies even where other tables accept; what it accepts may still be
- * dropped by other tables.
+ * dropped by other tables (the guard's ban table, at priority -10, drops
+ * banned addresses before this chain runs).
+ *
+ * The table carries the owner mark `comment "mqtt-warden ports"`; `ports
+ * --apply` and `--remove` refuse to touch a table of that name without it.
  */
+import { OWNER_MARK } from '../../firewall/marks.js';
 import type { Network } from '../net.js';
 import type { FirewallOptions, FirewallSpec, RuleAudience } from '../spec.js';
 
@@ -50,8 +55,9 @@ export function renderNftables(spec: FirewallSpec, opts: FirewallOptions, header
     lines.push('#!/usr/sbin/nft -f');
     lines.push(`# mqtt-warden port plan for ${spec.nodes.join(', ')}${spec.addresses.length ? ` (${spec.addresses.join(', ')})` : ''}`);
     lines.push(`# apply: nft -f FILE   remove: nft delete table inet ${table}`);
+    lines.push(`# loading this file replaces any table inet ${table}; \`mqtt-warden ports --apply\` first checks that it is the port plan's own`);
   }
-  lines.push(`table inet ${table}`, `delete table inet ${table}`, `table inet ${table} {`);
+  lines.push(`table inet ${table}`, `delete table inet ${table}`, `table inet ${table} {`, `\tcomment "${OWNER_MARK.ports}"`);
   const sets: string[] = [];
   for (const a of ['peers', 'clients', 'admins'] as const) {
     sets.push(setDecl(`${a}_v4`, 4, spec.sets[a]), setDecl(`${a}_v6`, 6, spec.sets[a]));
