@@ -20,11 +20,8 @@ import type { Format } from './guard/pipeline.js';
 import { buildPlan } from './ports/plan.js';
 import type { PlanInput, PortPlan } from './ports/types.js';
 import { firewallSpec, type FirewallOptions } from './ports/spec.js';
-import { DEFAULT_FIREWALL_OPTIONS } from './ports/firewall-options.js';
-import { renderNftables } from './ports/render/nftables.js';
-import { renderIptables } from './ports/render/iptables.js';
-import { renderUfw } from './ports/render/ufw.js';
-import { renderFirewalld } from './ports/render/firewalld.js';
+import { DEFAULT_FIREWALL_OPTIONS, type Renderer } from './ports/firewall-options.js';
+import { RENDER } from './ports/render/index.js';
 
 export type { AuditOptions, RunRequest, CheckSelection } from './core/engine.js';
 export { runChecks, selectChecks } from './core/engine.js';
@@ -73,24 +70,11 @@ export function planPorts(input: PlanInput): PortPlan {
   return buildPlan(input);
 }
 
-export type FirewallKind = 'nftables' | 'iptables' | 'ip6tables' | 'ufw' | 'firewalld';
+export type { Renderer as FirewallKind } from './ports/firewall-options.js';
 
 /** Firewall rules for one host of a plan (pure); `host` is a node name or address (default: the plan's only host). */
-export function renderFirewall(plan: PortPlan, kind: FirewallKind, opts: { host?: string; firewall?: FirewallOptions; zone?: string } = {}): string {
-  const spec = firewallSpec(plan, opts.host);
-  const fw = opts.firewall ?? DEFAULT_FIREWALL_OPTIONS;
-  switch (kind) {
-    case 'nftables':
-      return renderNftables(spec, fw);
-    case 'iptables':
-      return renderIptables(spec, fw, 4);
-    case 'ip6tables':
-      return renderIptables(spec, fw, 6);
-    case 'ufw':
-      return renderUfw(spec);
-    case 'firewalld':
-      return renderFirewalld(spec, opts.zone);
-  }
+export function renderFirewall(plan: PortPlan, kind: Renderer, opts: { host?: string; firewall?: FirewallOptions; zone?: string } = {}): string {
+  return RENDER[kind](firewallSpec(plan, opts.host), { firewall: opts.firewall ?? DEFAULT_FIREWALL_OPTIONS, ...(opts.zone && { zone: opts.zone }) });
 }
 
 /** Replay a broker log like the ban daemon would (nothing is banned): failures, per-address counts, the bans it would issue. */

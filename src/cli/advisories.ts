@@ -41,6 +41,6 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--snapshot <date>', 'snapshot date of the records (YYYY-MM-DD; default: the bundle\'s, else today)')
     .action(async (flags: { from: string[]; db?: string; snapshot?: string }) => {
       const { advisoriesUpdate } = await import('./impl/advisories.js');
-      advisoriesUpdate(flags, setExit);
+      setExit(advisoriesUpdate(flags));
     });
 }

@@ -1,6 +1,7 @@
 /**
  * Sub-commands that live in their own modules. Each registers itself on the
- * program and reports its exit code through `setExit`; only src/cli.ts exits.
+ * program; every action's implementation returns its exit code, which the
+ * action hands to `setExit`; only src/cli.ts ends the process.
  */
 import type { Command } from 'commander';
 import { register as advisories } from './advisories.js';

@@ -76,19 +76,19 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--top <n>', 'addresses listed per-address (0 = all)', int('--top', 0, 10_000_000), 100)
     .action(async (file: string, _local: unknown, cmd: Command) => {
       const { guardTest } = await import('./impl/guard.js');
-      guardTest(file, _local, cmd, setExit);
+      setExit(guardTest(file, _local, cmd));
     });
 
   outputOptions(guard.command('status').description('State of the guard: active bans, refused logins per address (guard options such as --state go before or after)'), { formats: GUARD_FORMATS })
     .action(async (_local: unknown, cmd: Command) => {
       const { guardStatus } = await import('./impl/guard.js');
-      await guardStatus(_local, cmd, setExit);
+      setExit(await guardStatus(_local, cmd));
     });
 
   outputOptions(guard.command('bans').description('List active bans (state and firewall)'), { formats: GUARD_FORMATS })
     .action(async (_local: unknown, cmd: Command) => {
       const { guardBans } = await import('./impl/guard.js');
-      await guardBans(_local, cmd, setExit);
+      setExit(await guardBans(_local, cmd));
     });
 
   guard
@@ -97,6 +97,6 @@ export function register(program: Command, setExit: SetExit): void {
     .argument('<ip>', 'address to unban')
     .action(async (raw: string, _local: unknown, cmd: Command) => {
       const { guardUnban } = await import('./impl/guard.js');
-      await guardUnban(raw, _local, cmd, setExit);
+      setExit(await guardUnban(raw, _local, cmd));
     });
 }

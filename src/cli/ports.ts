@@ -5,7 +5,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { REPORT_FORMATS } from '../reporters/formats.js';
 import { judgeOptions, legacyOption } from './options.js';
-import { DEFAULT_FIREWALL_OPTIONS } from '../ports/firewall-options.js';
+import { DEFAULT_FIREWALL_OPTIONS, RENDERERS } from '../ports/firewall-options.js';
 import { int } from './common.js';
 import type { SetExit } from './commands.js';
 import type { PortsFlags } from './impl/ports.js';
@@ -13,8 +13,7 @@ import type { PortsFlags } from './impl/ports.js';
 /** Output formats of `ports`: the plan's and the --check report's. */
 export const PORTS_FORMATS = [...new Set(['terminal', 'json', 'markdown', ...REPORT_FORMATS])];
 
-export const RENDERERS = ['nftables', 'iptables', 'ip6tables', 'ufw', 'firewalld'] as const;
-export type Renderer = (typeof RENDERERS)[number];
+export { RENDERERS, type Renderer } from '../ports/firewall-options.js';
 
 const collectList = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 const collectRepeat = (v: string, prev: string[] = []) => [...prev, v];

@@ -7,3 +7,7 @@ export interface FirewallOptions {
 }
 
 export const DEFAULT_FIREWALL_OPTIONS: FirewallOptions = { name: 'mqtt_warden', priority: 0 };
+
+/** The firewalls `ports --render` writes rules for (src/ports/render/index.ts registers one renderer per name). */
+export const RENDERERS = ['nftables', 'iptables', 'ip6tables', 'ufw', 'firewalld'] as const;
+export type Renderer = (typeof RENDERERS)[number];

@@ -5,11 +5,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { advisoriesFrom, fixedVersions, loadAdvisoryDb, loadBundle, mergeBundle, parseAdvisoryInput, SHIPPED_DB, userDbPath } from '../../advisories/db.js';
 import { readText, UsageError } from '../common.js';
-import type { SetExit } from '../commands.js';
 import { writeOutput } from '../emit.js';
 import type { OutputFlags } from '../options.js';
 
-/** `advisories list` after its options are parsed; the exit code goes to setExit. */
+/** `advisories list` after its options are parsed; returns the exit code. */
 export function advisoriesList(flags: OutputFlags & { product?: string; db?: string }): number {
   let db;
   try {
@@ -32,8 +31,8 @@ export function advisoriesList(flags: OutputFlags & { product?: string; db?: str
   return 0;
 }
 
-/** `advisories update` after its options are parsed; the exit code goes to setExit. */
-export function advisoriesUpdate(flags: { from: string[]; db?: string; snapshot?: string }, setExit: SetExit): void {
+/** `advisories update` after its options are parsed; returns the exit code. */
+export function advisoriesUpdate(flags: { from: string[]; db?: string; snapshot?: string }): number {
   if (flags.snapshot && !/^\d{4}-\d{2}-\d{2}$/.test(flags.snapshot)) throw new UsageError('--snapshot must be YYYY-MM-DD');
   const out = flags.db ?? userDbPath();
   let base;
@@ -65,5 +64,5 @@ export function advisoriesUpdate(flags: { from: string[]; db?: string; snapshot?
   process.stderr.write(
     `mqtt-warden: ${added} record(s) merged into ${out} (snapshot ${merged.snapshot}, ${merged.records.length} records)${skipped ? `; ${skipped} record(s) of other products ignored` : ''}\n`,
   );
-  setExit(0);
+  return 0;
 }

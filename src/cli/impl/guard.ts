@@ -9,7 +9,6 @@ import { ConfigError, loadConfig, type GuardConfig } from '../../guard/config.js
 import { normaliseIp } from '../../guard/ip.js';
 import { renderReplay, replayFile } from '../../guard/replay.js';
 import type { StateStore } from '../../guard/state.js';
-import type { SetExit } from '../commands.js';
 import { UsageError } from '../common.js';
 import { writeOutput } from '../emit.js';
 import type { OutputFlags } from '../options.js';
@@ -102,8 +101,8 @@ export async function daemon(flags: DaemonFlags): Promise<number> {
   return 0;
 }
 
-/** `guard test LOGFILE` after its options are parsed; the exit code goes to setExit. */
-export function guardTest(file: string, _local: unknown, cmd: Command, setExit: SetExit): void {
+/** `guard test LOGFILE` after its options are parsed; returns the exit code. */
+export function guardTest(file: string, _local: unknown, cmd: Command): number {
   const flags = cmd.optsWithGlobals<OutputFlags & { config?: string; logFormat: 'mosquitto' | 'emqx' | 'generic'; format: 'terminal' | 'json'; allowDefaults: boolean; top: number }>();
   const cfg = configFrom(flags);
   if (!flags.allowDefaults) cfg.ban.allowDefaults = false;
@@ -115,11 +114,11 @@ export function guardTest(file: string, _local: unknown, cmd: Command, setExit: 
     throw new UsageError(`${file}: ${(e as Error).message}`);
   }
   writeOutput(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderReplay(r, flags.verbose ? flags.top || r.perIp.length : Math.min(flags.top || 20, 20)), flags, `${flags.format} replay`);
-  setExit(0);
+  return 0;
 }
 
-/** `guard status` after its options are parsed; the exit code goes to setExit. */
-export async function guardStatus(_local: unknown, cmd: Command, setExit: SetExit): Promise<void> {
+/** `guard status` after its options are parsed; returns the exit code. */
+export async function guardStatus(_local: unknown, cmd: Command): Promise<number> {
   const flags = cmd.optsWithGlobals<CommonFlags & OutputFlags>();
   const cfg = configFrom(flags);
   const st = await stateFile(cfg);
@@ -138,11 +137,11 @@ export async function guardStatus(_local: unknown, cmd: Command, setExit: SetExi
     st.close();
   }
   writeOutput(`${out.join('\n')}\n`, flags, `${flags.format} status`);
-  setExit(0);
+  return 0;
 }
 
-/** `guard bans` after its options are parsed; the exit code goes to setExit. */
-export async function guardBans(_local: unknown, cmd: Command, setExit: SetExit): Promise<void> {
+/** `guard bans` after its options are parsed; returns the exit code. */
+export async function guardBans(_local: unknown, cmd: Command): Promise<number> {
   const flags = cmd.optsWithGlobals<CommonFlags & OutputFlags>();
   const cfg = configFrom(flags);
   const st = await stateFile(cfg);
@@ -170,11 +169,11 @@ export async function guardBans(_local: unknown, cmd: Command, setExit: SetExit)
     if (!bans.length) out.push('no active bans');
   }
   writeOutput(`${out.join('\n')}\n`, flags, `${flags.format} ban list`);
-  setExit(0);
+  return 0;
 }
 
-/** `guard unban IP` after its options are parsed; the exit code goes to setExit. With --dry-run: what would change, changing nothing. */
-export async function guardUnban(raw: string, _local: unknown, cmd: Command, setExit: SetExit): Promise<void> {
+/** `guard unban IP` after its options are parsed; returns the exit code. With --dry-run: what would change, changing nothing. */
+export async function guardUnban(raw: string, _local: unknown, cmd: Command): Promise<number> {
   const flags = cmd.optsWithGlobals<CommonFlags & { dryRun?: boolean }>();
   const ip = normaliseIp(raw);
   if (!ip) throw new UsageError(`not an IP address: ${raw}`);
@@ -200,8 +199,7 @@ export async function guardUnban(raw: string, _local: unknown, cmd: Command, set
         `${cfg.redis ? `; would be unbanned in the cluster (${cfg.redis.prefix})` : ''}\n`,
     );
     process.stderr.write('mqtt-warden: dry run, nothing changed\n');
-    setExit(0);
-    return;
+    return 0;
   }
   let had: boolean;
   try {
@@ -226,5 +224,5 @@ export async function guardUnban(raw: string, _local: unknown, cmd: Command, set
     }
   }
   process.stdout.write(`${ip}: ${had ? 'unbanned' : 'was not banned in the state; removed from the firewall if present'}\n`);
-  setExit(0);
+  return 0;
 }

@@ -112,7 +112,7 @@ export async function passwdAudit(files: string[], flags: PasswdAuditFlags): Pro
   return emitReport(report, flags, PASSWD_CHECKS.map((c) => c.meta));
 }
 
-/** `passwd check` after its options are parsed; the exit code goes to setExit. */
+/** `passwd check` after its options are parsed; returns the exit code. */
 export async function passwdCheck(flags: { policy?: string; json?: boolean }): Promise<number> {
   const policy = policyFrom(flags.policy);
   const secrets = await readSecrets('password: ');
@@ -127,14 +127,14 @@ export async function passwdCheck(flags: { policy?: string; json?: boolean }): P
   return bad ? 1 : 0;
 }
 
-/** `passwd gen` after its options are parsed; the exit code goes to setExit. */
+/** `passwd gen` after its options are parsed; returns the exit code. */
 export function passwdGen(flags: { length: number; count: number; symbols: boolean }): number {
   for (let i = 0; i < flags.count; i++) process.stdout.write(generatePassword(flags.length, flags.symbols) + '\n');
   process.stderr.write(`mqtt-warden: ${flags.count} password(s) of ${flags.length} characters, ${generatedBits(flags.length, flags.symbols)} bits each\n`);
   return 0;
 }
 
-/** `passwd hash USERNAME` after its options are parsed; the exit code goes to setExit. */
+/** `passwd hash USERNAME` after its options are parsed; returns the exit code. */
 export async function passwdHash(username: string, flags: { iterations?: number; file?: string; policy?: string; allowWeak?: boolean }): Promise<number> {
   const policy = policyFrom(flags.policy);
   if (!username || username.includes(':') || /\s/.test(username)) throw new UsageError('the username may not be empty or contain ":" or blanks');

@@ -9,15 +9,13 @@ import { readText, UsageError } from '../common.js';
 import { emitReport, writeOutput } from '../emit.js';
 import type { JudgeFlags } from '../options.js';
 import { disabledChecks, type ProjectFlags } from '../project.js';
-import type { Renderer } from '../ports.js';
+import type { Renderer } from '../../ports/firewall-options.js';
+import { RENDER } from '../../ports/render/index.js';
 import { buildPlan, PlanError } from '../../ports/plan.js';
 import { InputError, parseClusterFile, parseListenerSpec, parseNodeArg } from '../../ports/input.js';
 import { renderPlan, type PlanFormat } from '../../ports/format.js';
 import { firewallSpec, type FirewallOptions } from '../../ports/spec.js';
 import { renderNftables, validateName } from '../../ports/render/nftables.js';
-import { renderIptables } from '../../ports/render/iptables.js';
-import { renderUfw } from '../../ports/render/ufw.js';
-import { renderFirewalld } from '../../ports/render/firewalld.js';
 import type { NodeInput, PlanInput, PlanWarning, PortPlan } from '../../ports/types.js';
 import { ConfigInputError, nodeFromMosquitto, nodesFromEmqx } from '../../ports/config-input.js';
 import { ownAddresses, selectThisHost } from '../../collectors/port-check.js';
@@ -127,19 +125,7 @@ export function planFrom(flags: PlanFlags): { plan: PortPlan; source: string } {
 }
 
 function render(plan: PortPlan, flags: PortsFlags, fw: FirewallOptions): string {
-  const spec = firewallSpec(plan, flags.for);
-  switch (flags.render!) {
-    case 'nftables':
-      return renderNftables(spec, fw);
-    case 'iptables':
-      return renderIptables(spec, fw, 4);
-    case 'ip6tables':
-      return renderIptables(spec, fw, 6);
-    case 'ufw':
-      return renderUfw(spec);
-    case 'firewalld':
-      return renderFirewalld(spec, flags.zone);
-  }
+  return RENDER[flags.render!](firewallSpec(plan, flags.for), { firewall: fw, zone: flags.zone });
 }
 
 /** The checks of `ports --check`: those that judge the port plan. */
