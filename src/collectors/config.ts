@@ -15,7 +15,7 @@ import { DEFAULT_POLICY, type Policy } from '../config/policy.js';
 import { looksLikeEmqxBootstrap, parseEmqxBootstrap, type EmqxBootstrap } from '../config/emqx-bootstrap.js';
 import { checkPassword } from '../credentials/strength.js';
 import { hoconGet } from '../config/hocon.js';
-import { emqxLayerFiles, HOST_CONFIG_PATHS } from '../config/locations.js';
+import { emqxLayerFiles, emqxLocationOf, HOST_CONFIG_PATHS } from '../config/locations.js';
 import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact, ReferencedFile } from '../config/bundle.js';
 
 import type { ConfigFormat } from './config-formats.js';
@@ -103,9 +103,87 @@ function layerRank(path: string): number {
   return n === 'base.hocon' ? 0 : n === 'cluster.hocon' ? 2 : n === 'emqx.conf' ? 3 : 1;
 }
 
+/** A Mosquitto config read and parsed, or why its file could not be read. */
+export interface ParsedMosquitto {
+  /** Path as given or as on the host (/etc/...): findings name it. */
+  path: string;
+  config?: MosquittoConfig;
+  /** Why the file itself could not be read (an errno code or the message). */
+  error?: string;
+}
+
+/** One EMQX node's layered config and the directory ${EMQX_ETC_DIR} stands for there. */
+export interface ParsedEmqx {
+  /** The node's top file (emqx.conf, or the file given). */
+  path: string;
+  etcDir: string;
+  config?: EmqxConfigData;
+  /** Why the config could not be loaded at all (unreadable layers are issues of the config). */
+  error?: string;
+}
+
+/** Configs parsed once, from which the config facts (and on a host the broker discovery) are built. */
+export interface ParsedConfigs {
+  /** In input order: parsed Mosquitto configs, and the single files of the other formats (ACL, password, PSK, bootstrap). */
+  files: ({ mosquitto: ParsedMosquitto } | { input: ConfigInput })[];
+  emqx: ParsedEmqx[];
+}
+
+/** Read and parse one mosquitto.conf (with its include_dir files). Never throws: a failure is `error`. */
+export function parseMosquittoFile(io: ConfigIO, path: string, besideConfig: boolean): ParsedMosquitto {
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (e) {
+    return { path, error: errCode(e) };
+  }
+  try {
+    return { path, config: parseMosquittoConfig(text, path, io, { besideConfig }) };
+  } catch (e) {
+    return { path, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Load one EMQX node's layered files. Never throws: a failure is `error`. */
+export function parseEmqxFiles(io: ConfigIO, path: string, files: readonly string[], etcDir: string, opts: Pick<LoadConfigOptions, 'env' | 'envLocations'> = {}): ParsedEmqx {
+  try {
+    const config = stripGet(loadEmqxConfig({ files: [...files], io, ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) }));
+    return { path, etcDir, config };
+  } catch (e) {
+    return { path, etcDir, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
 /** Load the given files into config facts (lint). Files that cannot be read become ERROR facts' reasons. */
 export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfigOptions = {}): { facts: FactMap; notes: string[] } {
   const io = opts.io ?? fsIO();
+  const beside = opts.besideConfig ?? true;
+  const parsed: ParsedConfigs = { files: [], emqx: [] };
+  const emqxLayer: ConfigInput[] = [];
+  for (const input of inputs) {
+    if (input.format === 'emqx') emqxLayer.push(input);
+    else if (input.format === 'mosquitto') parsed.files.push({ mosquitto: parseMosquittoFile(io, input.path, beside) });
+    else parsed.files.push({ input });
+  }
+  // EMQX files of one directory are one node's config, layered; a cluster.hocon under
+  // data/configs belongs to the etc/ directory given with it (host layout).
+  const groups = new Map<string, string[]>();
+  for (const { path } of emqxLayer) {
+    const dir = basename(path) === 'cluster.hocon' && emqxLayer.some((i) => basename(i.path) === 'emqx.conf') ? dirname(emqxLayer.find((i) => basename(i.path) === 'emqx.conf')!.path) : dirname(path);
+    groups.set(dir, [...(groups.get(dir) ?? []), path]);
+  }
+  for (const [dir, files] of groups) {
+    files.sort((a, b) => layerRank(a) - layerRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+    parsed.emqx.push(parseEmqxFiles(io, files[files.length - 1]!, files, dir, opts));
+  }
+  return buildConfigFacts(parsed, io, opts);
+}
+
+/**
+ * The config facts from parsed configs: the ACL, password, PSK and bootstrap files
+ * they reference are read here (through `io`), once per file.
+ */
+export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit<LoadConfigOptions, 'io' | 'env' | 'envLocations'> = {}): { facts: FactMap; notes: string[] } {
   const beside = opts.besideConfig ?? true;
   const notes: string[] = [];
   const mosquittoConfigs: MosquittoConfig[] = [];
@@ -118,38 +196,31 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
   const policy = opts.policy ?? DEFAULT_POLICY;
   const parseBootstrap = (text: string, file: string) => parseEmqxBootstrap(text, file, (pw) => checkPassword(pw, policy.passwords));
   const unreadable: string[] = [];
+  const unloadable: string[] = [];
   // One entry per file, however many configs reference it.
   const add = <T>(list: ReferencedFile<T>[], f: ReferencedFile<T>) => {
     if (!list.some((x) => (x.readPath ?? x.path) === (f.readPath ?? f.path))) list.push(f);
   };
   const top = (p: string): SourceLoc => ({ file: p, line: 1, column: 1 });
 
-  const emqxLayer: ConfigInput[] = [];
-  for (const input of inputs) {
-    const { path, format } = input;
-    if (format === 'emqx') {
-      emqxLayer.push(input);
+  for (const item of parsed.files) {
+    if ('input' in item) {
+      const { path, format } = item.input;
+      const parsers = {
+        'mosquitto-acl': () => add(aclFiles, readReferenced(io, path, top(path), parseMosquittoAcl, false)),
+        'mosquitto-passwd': () => add(passwordFiles, readReferenced(io, path, top(path), parseMosquittoPasswd, false, opts.fileModes)),
+        'mosquitto-psk': () => add(pskFiles, readReferenced(io, path, top(path), parseMosquittoPsk, false)),
+        'emqx-acl': () => add(emqxAcls, readReferenced(io, path, top(path), parseEmqxAcl, false)),
+        'emqx-bootstrap': () => add(bootstrap, readReferenced(io, path, top(path), parseBootstrap, false, opts.fileModes)),
+      } as const;
+      if (format !== 'mosquitto' && format !== 'emqx') parsers[format]();
       continue;
     }
-    const parsers = {
-      'mosquitto-acl': () => add(aclFiles, readReferenced(io, path, top(path), parseMosquittoAcl, false)),
-      'mosquitto-passwd': () => add(passwordFiles, readReferenced(io, path, top(path), parseMosquittoPasswd, false, opts.fileModes)),
-      'mosquitto-psk': () => add(pskFiles, readReferenced(io, path, top(path), parseMosquittoPsk, false)),
-      'emqx-acl': () => add(emqxAcls, readReferenced(io, path, top(path), parseEmqxAcl, false)),
-      'emqx-bootstrap': () => add(bootstrap, readReferenced(io, path, top(path), parseBootstrap, false, opts.fileModes)),
-    } as const;
-    if (format !== 'mosquitto') {
-      parsers[format]();
+    const { path, config: cfg, error } = item.mosquitto;
+    if (!cfg) {
+      unreadable.push(`${path}: ${error ?? 'not parsed'}`);
       continue;
     }
-    let text: string;
-    try {
-      text = io.readFile(path);
-    } catch (e) {
-      unreadable.push(`${path}: ${errCode(e)}`);
-      continue;
-    }
-    const cfg = parseMosquittoConfig(text, path, io, { besideConfig: beside });
     mosquittoConfigs.push(cfg);
     const refs = new Map<string, { key: string; ref: SourceLoc }>();
     for (const d of cfg.directives) {
@@ -162,27 +233,20 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
       else add(pskFiles, readReferenced(io, p, ref, parseMosquittoPsk, beside));
     }
   }
-  // EMQX files of one directory are one node's config, layered; a cluster.hocon under
-  // data/configs belongs to the etc/ directory given with it (host layout).
-  const groups = new Map<string, string[]>();
-  for (const { path } of emqxLayer) {
-    const dir = basename(path) === 'cluster.hocon' && emqxLayer.some((i) => basename(i.path) === 'emqx.conf') ? dirname(emqxLayer.find((i) => basename(i.path) === 'emqx.conf')!.path) : dirname(path);
-    groups.set(dir, [...(groups.get(dir) ?? []), path]);
-  }
-  for (const files of groups.values()) {
-    files.sort((a, b) => layerRank(a) - layerRank(b) || (a < b ? -1 : a > b ? 1 : 0));
-    emqxConfigs.push(stripGet(loadEmqxConfig({ files, io, ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) })));
-  }
   // acl.conf of enabled file authorization sources, bootstrap files of built-in databases.
-  for (const cfg of emqxConfigs) {
-    const etc = cfg.files.length ? dirname(cfg.files[cfg.files.length - 1]!) : '/etc/emqx';
+  for (const { path, etcDir: etc, config: cfg, error } of parsed.emqx) {
+    if (!cfg) {
+      unloadable.push(`${path}: ${error ?? 'not parsed'}`);
+      continue;
+    }
+    emqxConfigs.push(cfg);
     const authn = hoconGet(cfg.root, 'authentication');
     for (const a of authn?.t === 'arr' ? authn.items : []) {
       const f = a.t === 'obj' ? a.fields.get('bootstrap_file') : undefined;
       if (f?.t === 'val' && typeof f.value === 'string') add(bootstrap, readReferenced(io, f.value.replace('${EMQX_ETC_DIR}', etc), f.loc, parseBootstrap, beside, opts.fileModes));
     }
     for (const src of emqxFileSources(cfg)) {
-      const p = src.path.replace('${EMQX_ETC_DIR}', cfg.files.length ? dirname(cfg.files[cfg.files.length - 1]!) : '/etc/emqx');
+      const p = src.path.replace('${EMQX_ETC_DIR}', etc);
       const f = readReferenced(io, p, src.ref, parseEmqxAcl, beside);
       // The default source (etc/acl.conf) that is not there is no finding: only configured paths are.
       if (f.parsed || src.explicit) add(emqxAcls, f);
@@ -196,11 +260,12 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
   const passwords: ConfigPasswordsFact | undefined = passwordFiles.length || bootstrap.length ? { mosquitto: passwordFiles, ...(bootstrap.length ? { emqxBootstrap: bootstrap } : {}) } : undefined;
   const facts: FactMap = {
     'config.mosquitto': unreadable.length && !mosquitto ? { state: 'error', error: `cannot read ${unreadable.join(', ')}`, ms: 0 } : fact(mosquitto, 'no Mosquitto configuration given or found'),
-    'config.emqx': fact(emqx, 'no EMQX configuration given or found'),
+    'config.emqx': unloadable.length && !emqx ? { state: 'error', error: `cannot load ${unloadable.join(', ')}`, ms: 0 } : fact(emqx, 'no EMQX configuration given or found'),
     'config.passwords': fact(passwords, 'no password file given or referenced by a config'),
-    policy: { state: 'ok', value: opts.policy ?? DEFAULT_POLICY, ms: 0 },
+    policy: { state: 'ok', value: policy, ms: 0 },
   };
   if (unreadable.length) notes.push(`Unreadable config files: ${unreadable.join(', ')}`);
+  if (unloadable.length) notes.push(`EMQX configs that could not be loaded: ${unloadable.join(', ')}`);
   return { facts, notes };
 }
 
@@ -229,40 +294,143 @@ export function emqxFileSources(cfg: EmqxConfigData): { path: string; ref: Sourc
   return out;
 }
 
-/** Where configs live on a host (paths under the audited root). */
+/** A broker config of the audited host, parsed once per run. */
+export interface HostMosquittoConfig extends ParsedMosquitto {
+  /** The real path read: under the root, or the file given on the command line. */
+  file: string;
+  /** Given with --config (read at its real path), not found under the root. */
+  given: boolean;
+}
+
+export interface HostEmqxConfig extends ParsedEmqx {
+  file: string;
+  given: boolean;
+  /** The layered files asked for, lowest precedence first (missing ones are skipped by the loader). */
+  layers: string[];
+}
 
 /**
- * Host audit: find the configs under `root` (plus the given files) and load them.
- * Paths in findings stay as on the host (/etc/...), reads go under the root.
+ * The broker configs of the audited host, read and parsed once per run: the config
+ * facts (config.*) and the broker discovery (sys.brokers and the host checks built on
+ * it) are both built from them.
  */
-export async function collectConfigFacts(opts: { root: string; files?: string[]; env?: Record<string, string>; policy?: Policy }): Promise<FactMap> {
-  const io = fsIO(opts.root);
+export interface HostConfigs {
+  /** How the configs were read; referenced files (ACL, password, PSK) are read through it too. */
+  io: ConfigIO;
+  mosquitto: HostMosquittoConfig[];
+  emqx: HostEmqxConfig[];
+  /**
+   * Every --config file in the order given, with the format `detectFormat` found. Those
+   * of the other formats (ACL, password, PSK, EMQX ACL, bootstrap) feed the config facts only.
+   */
+  given: ConfigInput[];
+}
+
+/**
+ * Reads of a host audit: absolute paths under `root`, except the files given on the
+ * command line, which are read where they are.
+ */
+export function hostConfigIO(root: string, given: readonly string[] = []): ConfigIO {
+  const under = fsIO(root);
+  const real = fsIO();
+  const isGiven = new Set(given);
+  return {
+    ...under,
+    readFile: (p) => (isGiven.has(p) ? real : under).readFile(p),
+    stat: (p) => (isGiven.has(p) ? real : under).stat!(p),
+  };
+}
+
+/**
+ * Find the broker configs under `root` (the standard paths of HOST_CONFIG_PATHS,
+ * every EMQX location whose emqx.conf is there) plus the files given with --config,
+ * and parse each once. A given file's format comes from `detectFormat` (content
+ * first, then the name); a given EMQX file is a node's top config, layered over the
+ * base.hocon and cluster.hocon of its location. Paths stay as on the host (/etc/...),
+ * reads go under the root. Never throws for a file: a failure names it.
+ */
+export function readHostConfigs(opts: { root: string; files?: readonly string[]; io?: ConfigIO; env?: Record<string, string> }): HostConfigs {
+  const files = opts.files ?? [];
+  const base = opts.io ?? hostConfigIO(opts.root, files);
+  const live = opts.root === '/';
+  const realPath = (p: string, given: boolean) => (given || live ? p : join(opts.root, p));
+  // A given file is read once, to detect its format; the parsers get that text again.
+  const givenText = new Map<string, { text: string } | { error: unknown }>();
+  const io: ConfigIO = {
+    ...base,
+    readFile: (p) => {
+      const t = givenText.get(p);
+      if (!t) return base.readFile(p);
+      if ('error' in t) throw t.error;
+      return t.text;
+    },
+  };
   const exists = (p: string) => {
     try {
-      io.readFile(p);
+      if (base.stat) base.stat(p);
+      else base.readFile(p);
       return true;
     } catch {
       return false;
     }
   };
-  const inputs: ConfigInput[] = [];
-  for (const p of HOST_CONFIG_PATHS.mosquitto) if (exists(p)) inputs.push({ path: p, format: 'mosquitto' });
-  for (const e of HOST_CONFIG_PATHS.emqx) {
-    const files = emqxLayerFiles(e);
-    if (!exists(files[files.length - 1]!)) continue;
-    for (const p of files) if (exists(p)) inputs.push({ path: p, format: 'emqx' });
-    break;
+  const out: HostConfigs = { io, mosquitto: [], emqx: [], given: [] };
+  const seen = new Set<string>();
+  const mosquitto = (path: string, given: boolean) => {
+    const file = realPath(path, given);
+    if (seen.has(file)) return;
+    seen.add(file);
+    out.mosquitto.push({ ...parseMosquittoFile(io, path, false), file, given });
+  };
+  const emqx = (path: string, layers: string[], given: boolean) => {
+    const file = realPath(path, given);
+    if (seen.has(file)) return;
+    seen.add(file);
+    out.emqx.push({ ...parseEmqxFiles(io, path, layers, dirname(path), opts.env ? { env: opts.env } : {}), file, given, layers });
+  };
+  for (const p of HOST_CONFIG_PATHS.mosquitto) if (exists(p)) mosquitto(p, false);
+  for (const loc of HOST_CONFIG_PATHS.emqx) {
+    const layers = emqxLayerFiles(loc);
+    if (exists(layers[layers.length - 1]!)) emqx(layers[layers.length - 1]!, layers, false);
   }
-  for (const f of opts.files ?? []) {
+  for (const f of files) {
     let text = '';
     try {
-      text = io.readFile(f);
-    } catch {
-      /* reported by the loader */
+      text = base.readFile(f);
+      givenText.set(f, { text });
+    } catch (error) {
+      givenText.set(f, { error });
     }
-    inputs.push({ path: f, format: detectFormat(f, text) ?? 'mosquitto' });
+    const format = detectFormat(f, text) ?? 'mosquitto';
+    out.given.push({ path: f, format });
+    if (format === 'mosquitto') mosquitto(f, true);
+    else if (format === 'emqx') emqx(f, [...emqxLayerFiles(emqxLocationOf(f)).slice(0, -1).filter((l) => l !== f), f], true);
   }
-  // cluster.hocon lives in the data dir; loadConfigFacts layers the three by file name.
-  const { facts } = loadConfigFacts(inputs, { io, ...(opts.env ? { env: opts.env } : {}), ...(opts.policy ? { policy: opts.policy } : {}), besideConfig: false, fileModes: true });
+  return out;
+}
+
+/** The config facts of a host from its configs parsed once (`readHostConfigs`). */
+export function hostConfigFacts(hc: HostConfigs, opts: { policy?: Policy } = {}): FactMap {
+  // Found configs first, then the given files in their order (as the inputs of lint).
+  const found = hc.mosquitto.filter((m) => !m.given).map((m) => ({ mosquitto: m }));
+  const used = new Set<HostMosquittoConfig>();
+  const given = hc.given.flatMap((g): ParsedConfigs['files'] => {
+    if (g.format === 'emqx') return [];
+    if (g.format !== 'mosquitto') return [{ input: g }];
+    // A given file that is also a found one (or given twice) was parsed once and counts once.
+    const m = hc.mosquitto.find((x) => x.given && x.path === g.path && !used.has(x));
+    if (!m) return [];
+    used.add(m);
+    return [{ mosquitto: m }];
+  });
+  const { facts } = buildConfigFacts({ files: [...found, ...given], emqx: hc.emqx }, hc.io, { ...(opts.policy ? { policy: opts.policy } : {}), besideConfig: false, fileModes: true });
   return facts;
+}
+
+/**
+ * Host audit: find the configs under `root` (plus the given files) and load them.
+ * Paths in findings stay as on the host (/etc/...), reads go under the root.
+ */
+export function collectConfigFacts(opts: { root: string; files?: string[]; env?: Record<string, string>; policy?: Policy; io?: ConfigIO }): Promise<FactMap> {
+  return new Promise((resolve) => resolve(hostConfigFacts(readHostConfigs(opts), opts.policy ? { policy: opts.policy } : {})));
 }

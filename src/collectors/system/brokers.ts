@@ -4,14 +4,11 @@
  * broker processes (live host only).
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
-import { posix } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { FileLocation } from '../../core/types.js';
-import { fsIO, ConfigReadError, type ConfigIO } from '../../config/io.js';
-import { loadMosquittoConfig, type MosquittoListener } from '../../config/mosquitto.js';
-import { emqxGet, loadEmqxConfig, type EmqxConfigData } from '../../config/emqx.js';
+import type { MosquittoListener } from '../../config/mosquitto.js';
+import { emqxGet, type EmqxConfigData } from '../../config/emqx.js';
 import { distPort, isOutgoingOnly, rpcPort } from '../../ports/rules.js';
-import { emqxLayerFiles, emqxLocationOf, HOST_CONFIG_PATHS } from '../../config/locations.js';
+import { hostConfigIO, parseMosquittoFile, type HostConfigs, type HostEmqxConfig, type HostMosquittoConfig } from '../config.js';
 import { accounts, at, existsSys, type SysRoot } from './sysroot.js';
 import type { BrokerProcess, BrokerProduct, BrokerSetup, DeclaredListener } from './types.js';
 
@@ -36,34 +33,28 @@ export interface MosquittoConfigRead {
   listeners: MosquittoListener[];
 }
 
-/** Where packages put broker configs. */
-export const MOSQUITTO_CONFIGS = HOST_CONFIG_PATHS.mosquitto;
-export const EMQX_CONFIGS = HOST_CONFIG_PATHS.emqx.map((l) => posix.join(l.etc, 'emqx.conf'));
-
-/** ConfigIO for the audited system: absolute paths under the root, except a file given on the command line. */
-function sysIO(r: SysRoot, given?: string): ConfigIO {
-  const under = fsIO(r.live ? undefined : r.root);
-  if (!given) return under;
-  return { ...under, readFile: (p) => (p === given ? readFileSync(p, 'utf8') : under.readFile(p)) };
+/** What the host checks read of a Mosquitto config parsed once per run (`readHostConfigs`). */
+export function mosquittoConfigRead(h: HostMosquittoConfig): MosquittoConfigRead {
+  const out: MosquittoConfigRead = { path: h.path, file: h.file, directives: [], problems: [], listeners: [] };
+  if (!h.config) {
+    out.problems.push(`cannot read ${h.path}: ${h.error ?? 'not parsed'}`);
+    return out;
+  }
+  out.directives = h.config.directives.map((d) => ({ key: d.key, args: d.args, value: d.value, file: d.file, line: d.line, column: d.column }));
+  out.listeners = h.config.listeners;
+  out.problems = h.config.issues.map((i) => `${i.file}:${i.line}: ${i.message}`);
+  return out;
 }
 
 /**
- * Read a Mosquitto config with the project's parser (src/config/mosquitto.ts):
+ * Read one Mosquitto config with the project's parser (src/config/mosquitto.ts):
  * include_dir, listener scoping, issues with their place. An unreadable file or
- * binary data is a problem naming the file, never an exception.
+ * binary data is a problem naming the file, never an exception. (A run reads its
+ * configs once, with `readHostConfigs`.)
  */
 export async function readMosquittoConfig(r: SysRoot, path: string, given = false): Promise<MosquittoConfigRead> {
-  const file = given ? path : at(r, path);
-  const out: MosquittoConfigRead = { path, file, directives: [], problems: [], listeners: [] };
-  try {
-    const cfg = loadMosquittoConfig(path, sysIO(r, given ? path : undefined));
-    out.directives = cfg.directives.map((d) => ({ key: d.key, args: d.args, value: d.value, file: d.file, line: d.line, column: d.column }));
-    out.listeners = cfg.listeners;
-    out.problems = cfg.issues.map((i) => `${i.file}:${i.line}: ${i.message}`);
-  } catch (e) {
-    out.problems.push(e instanceof ConfigReadError ? e.message : `${file}: ${(e as Error).message}`);
-  }
-  return out;
+  const io = hostConfigIO(r.live ? '/' : r.root, given ? [path] : []);
+  return mosquittoConfigRead({ ...parseMosquittoFile(io, path, false), file: given ? path : at(r, path), given });
 }
 
 export function loc(d: Directive): FileLocation {
@@ -94,17 +85,13 @@ export interface EmqxConfigRead {
   problems: string[];
 }
 
-/** Read EMQX's layered config (base.hocon < cluster.hocon < emqx.conf) with the project's parser. */
-export function readEmqxConfig(r: SysRoot, path: string, given = false): EmqxConfigRead {
-  const etcDir = posix.dirname(path);
-  const files = [...emqxLayerFiles(emqxLocationOf(path)).slice(0, -1), path];
-  const out: EmqxConfigRead = { path, file: given ? path : at(r, path), etcDir, problems: [] };
-  try {
-    const { get: _get, ...data } = loadEmqxConfig({ files, env: { EMQX_ETC_DIR: etcDir }, io: sysIO(r, given ? path : undefined) });
-    out.config = data;
-    out.problems = data.issues.map((i) => `${i.file}:${i.line}: ${i.message}`);
-  } catch (e) {
-    out.problems.push(`${out.file}: ${(e as Error).message}`);
+/** What the host checks read of an EMQX node's config parsed once per run (`readHostConfigs`). */
+export function emqxConfigRead(h: HostEmqxConfig): EmqxConfigRead {
+  const out: EmqxConfigRead = { path: h.path, file: h.file, etcDir: h.etcDir, problems: [] };
+  if (!h.config) out.problems.push(`${h.file}: ${h.error ?? 'not loaded'}`);
+  else {
+    out.config = h.config;
+    out.problems = h.config.issues.map((i) => `${i.file}:${i.line}: ${i.message}`);
   }
   return out;
 }
@@ -180,15 +167,14 @@ export async function exeOf(pid: number): Promise<string | undefined> {
   return readlink(`/proc/${pid}/exe`).catch(() => undefined);
 }
 
-export async function discoverBrokers(r: SysRoot, extraConfigs: readonly string[]): Promise<BrokerDiscovery> {
-  const mosquitto: MosquittoConfigRead[] = [];
-  const emqx: EmqxConfigRead[] = [];
-  for (const p of MOSQUITTO_CONFIGS) if (await existsSys(r, p)) mosquitto.push(await readMosquittoConfig(r, p));
-  for (const p of EMQX_CONFIGS) if (await existsSys(r, p)) emqx.push(readEmqxConfig(r, p));
-  for (const f of extraConfigs) {
-    if (/emqx|\.hocon$/.test(posix.basename(f))) emqx.push(readEmqxConfig(r, f, true));
-    else mosquitto.push(await readMosquittoConfig(r, f, true));
-  }
+/**
+ * The brokers of the audited system, from its configs parsed once per run
+ * (`readHostConfigs`: the standard paths under the root and the --config files),
+ * the EMQX install directories and, on a live host, the running processes.
+ */
+export async function discoverBrokers(r: SysRoot, configs: HostConfigs): Promise<BrokerDiscovery> {
+  const mosquitto = configs.mosquitto.map(mosquittoConfigRead);
+  const emqx = configs.emqx.map(emqxConfigRead);
   const emqxHomes: string[] = [];
   for (const h of ['/opt/emqx', '/usr/lib/emqx']) if (await existsSys(r, `${h}/releases`)) emqxHomes.push(h);
 

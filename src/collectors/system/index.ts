@@ -25,7 +25,8 @@ import { accounts, existsSys, makeRoot, type SysRoot } from './sysroot.js';
 import type { BrokerProduct, FirewallState } from './types.js';
 import { collectReboot, collectUpdates } from './updates.js';
 import type { Policy } from '../../config/policy.js';
-import { collectConfigFacts, loadConfigFacts, type ConfigInput, type LoadConfigOptions } from '../config.js';
+import type { ConfigIO } from '../../config/io.js';
+import { hostConfigFacts, loadConfigFacts, readHostConfigs, type ConfigInput, type HostConfigs, type LoadConfigOptions } from '../config.js';
 import { crackTest, type CrackLimits } from '../../credentials/crack.js';
 import { collectFacts, type Provider, type ProviderContext } from '../../core/providers.js';
 import { FACT_KEYS, type FactKey } from '../../core/types.js';
@@ -74,6 +75,8 @@ export const SYSTEM_FACT_KEYS: readonly FactKey[] = FACT_KEYS.filter((k) => k.st
 export interface SystemSubject {
   options: SystemAuditOptions;
   r: SysRoot;
+  /** How the broker configs are read (default `hostConfigIO`: under the root, --config files where they are). */
+  configIO?: ConfigIO;
 }
 
 /** A collector that may decline: `{ skipped }` becomes a skipped fact with its reason. */
@@ -88,9 +91,15 @@ type Ctx = ProviderContext<SystemSubject>;
 /** Shared by several providers of one system, computed once per run. */
 const shared = {
   names: (c: Ctx) => c.memo('accounts', () => accounts(c.subject.r)),
+  /** The broker configs (under the root and --config), parsed once for both the host checks and the config checks. */
+  configs: (c: Ctx) =>
+    c.memo('host-configs', () => {
+      const o = c.subject.options;
+      return new Promise<HostConfigs>((resolve) => resolve(readHostConfigs({ root: o.root, ...(o.configs?.length && { files: o.configs }), ...(c.subject.configIO && { io: c.subject.configIO }) })));
+    }),
   brokers: (c: Ctx) =>
     c.memo('brokers', async () => {
-      const b = await discoverBrokers(c.subject.r, c.subject.options.configs ?? []);
+      const b = await discoverBrokers(c.subject.r, await shared.configs(c));
       for (const n of b.setup.notes) c.note(n);
       for (const cfg of b.setup.configs) for (const p of cfg.problems) c.note(`Broker config ${cfg.file}: ${p}`);
       return b;
@@ -243,7 +252,7 @@ export const SYSTEM_PROVIDERS: readonly Provider<SystemSubject>[] = [
         }
         return facts;
       }
-      return collectConfigFacts({ root: o.root, ...(o.configs?.length && { files: o.configs }), ...(o.policy ? { policy: o.policy } : {}) });
+      return hostConfigFacts(await shared.configs(c), o.policy ? { policy: o.policy } : {});
     },
   },
   {
