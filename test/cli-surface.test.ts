@@ -179,7 +179,7 @@ test('every deprecated spelling of the README works and prints exactly one depre
   const cases: { args: string[]; note: RegExp; stdin?: string; check: (r: CliRun) => void }[] = [
     {
       args: ['lint', '-r', 'json', NO_AUTH],
-      note: /-r is deprecated: use -f\/--format/,
+      note: /-r\/--report is deprecated: use -f\/--format/,
       check: (r) => {
         assert.equal(r.code, 1);
         assert.equal(reportErrors(JSON.parse(r.stdout)), '');
@@ -188,8 +188,14 @@ test('every deprecated spelling of the README works and prints exactly one depre
     {
       // Twice in one run: still one note.
       args: ['lint', '-r', 'json', '-r', 'json', NO_AUTH],
-      note: /-r is deprecated/,
+      note: /-r\/--report is deprecated/,
       check: (r) => assert.equal((JSON.parse(r.stdout) as ReportJson).command, 'lint'),
+    },
+    {
+      // The long spelling is named too, and -r with --report is still one spelling.
+      args: ['lint', '--report', 'sarif', '-r', 'json', NO_AUTH],
+      note: /-r\/--report is deprecated: use -f\/--format/,
+      check: (r) => assert.equal(reportErrors(JSON.parse(r.stdout)), ''),
     },
     {
       args: ['lint', '--format', 'mosquitto', NO_AUTH],
@@ -203,7 +209,7 @@ test('every deprecated spelling of the README works and prints exactly one depre
     },
     {
       args: ['passwd', 'audit', '-r', 'json', PWFILE],
-      note: /-r is deprecated: use -f\/--format/,
+      note: /-r\/--report is deprecated: use -f\/--format/,
       check: (r) => {
         const report = JSON.parse(r.stdout) as ReportJson;
         assert.equal(reportErrors(report), '');
