@@ -84,8 +84,10 @@ export function judgeOptions(cmd: Command, g: OutputGroup): Command {
 /** A hidden old spelling that sets the new option, with a deprecation note when used. */
 export function legacyOption(cmd: Command, flags: string, target: string, instead: string, parse: (v: string) => unknown = (v) => v): Command {
   const opt = new Option(flags).hideHelp();
+  // Every spelling of the old option (`-r, --report <format>` → `-r/--report`): the note cannot tell which one was typed.
+  const name = flags.replace(/\s*[<[].*$/, '').split(/,\s*/).join('/');
   opt.argParser((v: string) => {
-    deprecated(flags.split(' ')[0]!.replace(/,$/, ''), instead);
+    deprecated(name, instead);
     cmd.setOptionValueWithSource(target, parse(v), 'cli');
     return undefined;
   });

@@ -36,6 +36,13 @@ function knownOptions(program: Command): Record<ProjectCommand, readonly string[
   return known as Record<ProjectCommand, readonly string[]>;
 }
 
+/** The options of cmd that o conflicts with, or that conflict with o (commander's `.conflicts()`, either way round). */
+function conflicting(cmd: Command, o: Option): Option[] {
+  const conflictsWith = (x: Option) => (x as Option & { conflictsWith?: string[] }).conflictsWith ?? [];
+  const name = o.attributeName();
+  return cmd.options.filter((x) => x !== o && (conflictsWith(o).includes(x.attributeName()) || conflictsWith(x).includes(name)));
+}
+
 /** Set one option from the file, through the option's own parser (so `timeout: 5` is checked like `--timeout 5`). */
 function setFromFile(cmd: Command, o: Option, value: OptionValue, place: string): void {
   const attr = o.attributeName();
@@ -44,6 +51,13 @@ function setFromFile(cmd: Command, o: Option, value: OptionValue, place: string)
   const fail = (why: string) => {
     throw new UsageError(`${place}: ${optionKey(o)}: ${why}`);
   };
+  // Options that cannot go together (-v/-q): commander checked the command line before the file was read.
+  for (const other of conflicting(cmd, o)) {
+    const otherSrc = cmd.getOptionValueSource(other.attributeName());
+    if (!otherSrc || otherSrc === 'default' || !cmd.getOptionValue(other.attributeName())) continue;
+    if (otherSrc !== 'config') return; // the command line wins
+    if (value !== false) fail(`cannot be used with --${optionKey(other)}`);
+  }
   if (o.negate || !(o.required || o.optional)) {
     if (typeof value !== 'boolean') fail('expects true or false');
     cmd.setOptionValueWithSource(attr, o.negate ? !value : value, 'config');

@@ -2,6 +2,8 @@
 import { spawn } from 'node:child_process';
 
 export const CLI = new URL('../../src/cli.ts', import.meta.url).pathname;
+/** tsx's loader by absolute URL, so the CLI also starts from a working directory outside the project. */
+const TSX = import.meta.resolve('tsx');
 
 export interface CliRun {
   code: number | null;
@@ -9,11 +11,17 @@ export interface CliRun {
   stderr: string;
 }
 
-/** NO_COLOR is set; `env` adds to the inherited environment; `stdin` is written and closed. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+/**
+ * NO_COLOR is set; `env` adds to the inherited environment (a value of undefined removes
+ * the variable); `stdin` is written and closed; `cwd` is the working directory (default: this process's).
+ */
+export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
+    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+      env,
+      ...(opts.cwd && { cwd: opts.cwd }),
       stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
