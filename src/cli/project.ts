@@ -4,6 +4,7 @@
  * nothing, and its policy, checks and waivers handed to the run and the report.
  * Loaded only when a judging command runs and a project file exists.
  */
+import { isAbsolute, relative } from 'node:path';
 import type { Command, Option } from 'commander';
 import type { Policy } from '../config/policy.js';
 import { findProjectFile, loadProjectFile, optionsFor, ProjectFileError, validateCheckIds, validateOptionNames, type OptionValue, type ProjectCommand, type ProjectFile } from '../config/project.js';
@@ -91,8 +92,11 @@ export async function applyProjectFile(program: Command, cmd: Command): Promise<
   if (!s) return;
   const given = cmd.getOptionValue('configFile') as string | false | undefined;
   if (given === false) return;
-  const path = typeof given === 'string' ? given : findProjectFileOrThrow();
-  if (!path) return;
+  const found = typeof given === 'string' ? given : findProjectFileOrThrow();
+  if (!found) return;
+  // Places in reports (waiver sources, SARIF suppressions) are relative to the working directory, like the findings'.
+  const rel = relative(process.cwd(), found);
+  const path = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : found;
   let project: ProjectFile;
   try {
     project = loadProjectFile(path);
