@@ -234,22 +234,29 @@ const isKnownKey = (k: string) => LISTENER_KEYS.has(k) || isSecurityKey(k) || BR
 
 const MAX_INCLUDE_DEPTH = 8;
 const MAX_LINE = 65536;
+/** Located problems kept per config: a file of garbage gives a bounded list, not one object per line. */
+const MAX_ISSUES = 1000;
 
 /** Split a config line into directives (no trailing comments: mosquitto has none). */
 function splitLine(line: string, file: string, lineNo: number): Directive | undefined {
   const re = /\S+/g;
-  const words: { w: string; col: number }[] = [];
+  const first = re.exec(line);
+  if (!first || first[0].startsWith('#')) return undefined;
+  const args: string[] = [];
+  const argColumns: number[] = [];
   let m: RegExpExecArray | null;
-  while ((m = re.exec(line))) words.push({ w: m[0], col: m.index + 1 });
-  if (!words.length || words[0]!.w.startsWith('#')) return undefined;
+  while ((m = re.exec(line))) {
+    args.push(m[0]);
+    argColumns.push(m.index + 1);
+  }
   return {
-    key: words[0]!.w,
-    args: words.slice(1).map((x) => x.w),
-    argColumns: words.slice(1).map((x) => x.col),
-    value: words.length > 1 ? line.slice(words[1]!.col - 1).trimEnd() : '',
+    key: first[0],
+    args,
+    argColumns,
+    value: args.length ? line.slice(argColumns[0]! - 1).trimEnd() : '',
     file,
     line: lineNo,
-    column: words[0]!.col,
+    column: first.index + 1,
   };
 }
 
@@ -388,7 +395,13 @@ export function intArg(d: Directive | undefined): number | undefined {
 export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = fsIO(), opts: { besideConfig?: boolean } = {}): MosquittoConfig {
   const st: ReadState = { io, files: [], directives: [], issues: [], stack: [], besideConfig: opts.besideConfig ?? false };
   readInto(st, file, text);
-  for (const d of st.directives) validate(d, st.issues);
+  for (const d of st.directives) {
+    if (st.issues.length >= MAX_ISSUES) {
+      st.issues.push({ file, line: d.line, column: 1, message: `more than ${MAX_ISSUES} problems: the rest of the file was not checked (is it a mosquitto.conf?)` });
+      break;
+    }
+    validate(d, st.issues);
+  }
 
   const plsDirective = st.directives.filter((d) => d.key === 'per_listener_settings').at(-1);
   const perListener = flag(plsDirective) === true;
@@ -420,6 +433,8 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
     if (sec.all) (sec.all[d.key] ??= []).push(d);
   };
   for (const d of st.directives) {
+    // Unknown keys are issues (above), not settings: a file of garbage must not become a dictionary of every word.
+    if (!isKnownKey(d.key)) continue;
     if (d.key === 'listener') {
       const port = Number(d.args[0]);
       current = { ...newSection(), location: loc(d), port: Number.isFinite(port) ? port : 0, ...(d.args[1] ? { bind: d.args[1] } : {}) };
