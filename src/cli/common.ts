@@ -3,7 +3,7 @@
  * src/cli.ts turns into exit code 2.
  */
 import { InvalidArgumentError } from 'commander';
-import { readTextFile, type ReadKind } from '../io/read.js';
+import { readTextFile, type ReadKind, type ReadOptions } from '../io/read.js';
 
 /** A problem with the command line or its input files: exit 2 with the message. */
 export class UsageError extends Error {
@@ -41,9 +41,9 @@ export function num(name: string, min: number, max: number) {
  * a FIFO, a device, a directory or a file over the kind's limit is a usage error (exit 2)
  * naming the path, `what` it should be and what it is.
  */
-export function readText(file: string, what: string, kind: ReadKind): string {
+export function readText(file: string, what: string, kind: ReadKind, opts: Omit<ReadOptions, 'label'> = {}): string {
   try {
-    return readTextFile(file, kind, { label: what });
+    return readTextFile(file, kind, { ...opts, label: what });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

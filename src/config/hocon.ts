@@ -19,6 +19,7 @@
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import { errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
+import { READ_LIMITS } from '../io/read.js';
 
 export type HScalar = string | number | boolean | null;
 
@@ -47,6 +48,8 @@ export interface HoconResult {
   files: string[];
 }
 
+/** The largest config text parsed (the reader's limit for config files; real configs are kilobytes). */
+const MAX_CONFIG_CHARS = READ_LIMITS.config.maxBytes;
 const MAX_DEPTH = 128;
 const MAX_INCLUDE_DEPTH = 16;
 /** Nodes created by substitution copies, all together: stops "billion laughs" configs. */
@@ -442,6 +445,8 @@ class Parser {
 
   private field(obj: HObject, depth: number, prefix: string[]) {
     const { path, loc } = this.keyPath();
+    // A dotted key nests as deep as braces do (and everything after parsing recurses on the tree).
+    if (prefix.length + path.length > MAX_DEPTH) throw new HoconSyntaxError(`nesting deeper than ${MAX_DEPTH} (a key of ${path.length} elements)`, loc);
     const t = this.tok;
     let op: '=' | '+=' = '=';
     if (t.k === 'punct' && (t.v === '=' || t.v === ':' || t.v === '+=')) {
@@ -761,6 +766,10 @@ function size(n: HNode): number {
 
 function parseFile(text: string, file: string, ctx: Ctx): HObject {
   ctx.files.push(file);
+  if (text.length > MAX_CONFIG_CHARS) {
+    ctx.issues.push({ file, line: 1, column: 1, message: `${file} is over the ${MAX_CONFIG_CHARS / (1024 * 1024)} MiB limit for a config file: not parsed` });
+    return { t: 'obj', fields: new Map(), loc: { file, line: 1, column: 1 } };
+  }
   ctx.includeStack.push(file);
   try {
     return new Parser(makeLexer(text, file), file, ctx).parseRoot();

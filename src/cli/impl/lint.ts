@@ -96,10 +96,13 @@ export interface LintOptions {
  * Mosquitto or EMQX config over the config-file limit (READ_LIMITS.config) is one too.
  */
 function detectInput(p: string, format?: ConfigFormat): ConfigFormat | undefined {
-  const text = readText(p, 'file to lint', 'credentials');
-  const fmt = format ?? detectFormat(p, text);
-  const size = Buffer.byteLength(text);
   const max = READ_LIMITS.config.maxBytes;
+  // Type and existence first (never blocks); a file over the config limit is detected on its first MiB.
+  readText(p, 'file to lint', 'credentials', { maxBytes: 0, truncate: true });
+  const size = statSync(p).size;
+  let text = readText(p, 'file to lint', 'credentials', size > max ? { maxBytes: 1024 * 1024, truncate: true } : {});
+  if (size > max) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
+  const fmt = format ?? detectFormat(p, text);
   if ((fmt === 'mosquitto' || fmt === 'emqx') && size > max) throw new UsageError(`cannot read config file ${p}: is ${formatBytes(size)}, over the ${formatBytes(max)} limit for a config file`);
   return fmt;
 }
