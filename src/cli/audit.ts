@@ -2,7 +2,8 @@
  * The `audit` command: everything that runs after its options are parsed. Loaded by src/cli.ts only when
  * `audit` runs (it pulls in the whole check catalogue, the engine and the TLS/PKI libraries).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readBinaryFile } from '../io/read.js';
 import { resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { CATALOGUE } from '../checks/index.js';
@@ -23,7 +24,7 @@ import { planFrom } from './impl/ports.js';
 
 function wordlistFrom(file: string) {
   try {
-    return parseWordlist(readText(file, 'wordlist'), file);
+    return parseWordlist(readText(file, 'wordlist', 'wordlist'), file);
   } catch (e) {
     throw e instanceof UsageError ? e : new UsageError(`bad wordlist: ${(e as Error).message}`);
   }
@@ -85,10 +86,10 @@ function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
     }
     if (!st.isDirectory()) throw new UsageError(`--root ${flags.root}: not a directory`);
   }
-  for (const f of flags.config) readText(f, 'broker config');
-  if (flags.lynisReport) readText(flags.lynisReport, 'Lynis report');
+  for (const f of flags.config) readText(f, 'broker config', 'config');
+  if (flags.lynisReport) readText(flags.lynisReport, 'Lynis report', 'report');
   if (flags.advisories) {
-    readText(flags.advisories, 'advisory database');
+    readText(flags.advisories, 'advisory database', 'advisories');
     try {
       loadBundle(flags.advisories);
     } catch (e) {
@@ -109,9 +110,9 @@ function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
 function tlsMaterial(flags: AuditFlags): AuditOptions['tls'] {
   if (Boolean(flags.cert) !== Boolean(flags.key)) throw new UsageError('--cert and --key go together');
   const material = {
-    ...(flags.ca ? { ca: readText(flags.ca, 'CA file') } : {}),
-    ...(flags.cert ? { cert: readText(flags.cert, 'certificate file') } : {}),
-    ...(flags.key ? { key: readText(flags.key, 'key file') } : {}),
+    ...(flags.ca ? { ca: readText(flags.ca, 'CA file', 'tls') } : {}),
+    ...(flags.cert ? { cert: readText(flags.cert, 'certificate file', 'tls') } : {}),
+    ...(flags.key ? { key: readText(flags.key, 'key file', 'tls') } : {}),
   };
   try {
     createSecureContext(material);
@@ -126,9 +127,9 @@ function crlFiles(files: string[]): CrlInput[] {
   return files.map((file) => {
     let data: Buffer;
     try {
-      data = readFileSync(file);
+      data = readBinaryFile(file, 'tls', { label: 'CRL file' });
     } catch (e) {
-      throw new UsageError(`cannot read CRL file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError((e as Error).message);
     }
     try {
       parseCrls({ name: file, data });
@@ -144,7 +145,7 @@ function credentialsFrom(flags: AuditFlags): Credentials | undefined {
   const env = process.env;
   const username = flags.username ?? env.MQTT_WARDEN_USERNAME;
   let password = flags.password ?? env.MQTT_WARDEN_PASSWORD;
-  if (flags.passwordFile) password = readText(flags.passwordFile, 'password file').split(/\r?\n/)[0] ?? '';
+  if (flags.passwordFile) password = readText(flags.passwordFile, 'password file', 'settings').split(/\r?\n/)[0] ?? '';
   if (password !== undefined && username === undefined) throw new UsageError('a password was given without a username (--username or MQTT_WARDEN_USERNAME)');
   return username === undefined ? undefined : { username, ...(password !== undefined ? { password } : {}) };
 }
@@ -171,7 +172,7 @@ export async function audit(targetArgs: string[], flags: AuditFlags): Promise<nu
     throw new UsageError('--root audits an offline filesystem: add --host-only (or give network targets to probe as well)');
   }
   const parsed: ParsedTarget[] = targetArgs.map((t, i) => parseTarget(t, `argument ${i + 1}`));
-  if (flags.targets) parsed.push(...parseTargetsFile(readText(flags.targets, 'targets file'), flags.targets));
+  if (flags.targets) parsed.push(...parseTargetsFile(readText(flags.targets, 'targets file', 'targets'), flags.targets));
   if (flags.hostOnly && parsed.length) throw new UsageError('--host-only takes no targets');
   const seen = new Set<string>();
   const endpoints = parsed.map((p) => p.endpoint).filter((e) => !seen.has(e.uri) && seen.add(e.uri));

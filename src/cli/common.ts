@@ -2,8 +2,8 @@
  * Helpers shared by the CLI commands: argument parsers and the usage error that
  * src/cli.ts turns into exit code 2.
  */
-import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { readTextFile, type ReadKind, type ReadOptions } from '../io/read.js';
 
 /** A problem with the command line or its input files: exit 2 with the message. */
 export class UsageError extends Error {
@@ -36,11 +36,16 @@ export function num(name: string, min: number, max: number) {
   };
 }
 
-export function readText(file: string, what: string): string {
+/**
+ * Read an input file named on the command line through the bounded reader (src/io/read.ts):
+ * a FIFO, a device, a directory or a file over the kind's limit is a usage error (exit 2)
+ * naming the path, `what` it should be and what it is.
+ */
+export function readText(file: string, what: string, kind: ReadKind, opts: Omit<ReadOptions, 'label'> = {}): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readTextFile(file, kind, { ...opts, label: what });
   } catch (e) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError((e as Error).message);
   }
 }
 

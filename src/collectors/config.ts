@@ -68,10 +68,11 @@ export interface LoadConfigOptions {
   fileModes?: boolean;
 }
 
+/** ACL, password, PSK and bootstrap files: read with the credentials-file limit (src/io/read.ts). */
 function readReferenced<T>(io: ConfigIO, path: string, ref: SourceLoc, parse: (text: string, file: string) => T, beside: boolean, modes = false): ReferencedFile<T> {
   const tryRead = (p: string): { text: string; p: string } | { error: string } => {
     try {
-      return { text: io.readFile(p), p };
+      return { text: io.readFile(p, 'credentials'), p };
     } catch (e) {
       return { error: errCode(e) };
     }

@@ -19,6 +19,7 @@
 import { basename, dirname, join } from 'node:path';
 import { HASH_BYTES, MAX_PBKDF2_ITERATIONS, SALT_BYTES } from '../credentials/mosquitto-hash.js';
 import { ConfigReadError, errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
+import { READ_LIMITS } from '../io/read.js';
 
 export interface Directive extends SourceLoc {
   key: string;
@@ -232,25 +233,46 @@ const GLOBAL_KEYS = new Set([
 ]);
 
 const isKnownKey = (k: string) => LISTENER_KEYS.has(k) || isSecurityKey(k) || BRIDGE_KEYS.has(k) || GLOBAL_KEYS.has(k);
+/** The canonical string of each known key (directives share it). */
+const KNOWN_KEYS = new Map([...LISTENER_KEYS, ...SECURITY_KEYS, ...BRIDGE_KEYS, ...GLOBAL_KEYS].map((k) => [k, k]));
 
 const MAX_INCLUDE_DEPTH = 8;
 const MAX_LINE = 65536;
+/** The largest config text parsed (the reader's limit for config files; real configs are kilobytes). */
+const MAX_CONFIG_CHARS = READ_LIMITS.config.maxBytes;
+/** Located problems kept per config: a file of garbage gives a bounded list, not one object per line. */
+const MAX_ISSUES = 1000;
+
+const SCRATCH_ARGS: string[] = [];
+const SCRATCH_COLS: number[] = [];
 
 /** Split a config line into directives (no trailing comments: mosquitto has none). */
 function splitLine(line: string, file: string, lineNo: number): Directive | undefined {
   const re = /\S+/g;
-  const words: { w: string; col: number }[] = [];
+  const first = re.exec(line);
+  if (!first || first[0].startsWith('#')) return undefined;
+  // Collected in shared scratch arrays, then copied at their exact size (an array grown by
+  // push keeps 17 slots: most of the memory of a parsed config).
+  SCRATCH_ARGS.length = 0;
+  SCRATCH_COLS.length = 0;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(line))) words.push({ w: m[0], col: m.index + 1 });
-  if (!words.length || words[0]!.w.startsWith('#')) return undefined;
+  while ((m = re.exec(line))) {
+    SCRATCH_ARGS.push(m[0]);
+    SCRATCH_COLS.push(m.index + 1);
+  }
+  const args = SCRATCH_ARGS.slice();
+  const argColumns = SCRATCH_COLS.slice();
+  // Memory per directive is most of a parsed config: known keys share one string, and the
+  // value of a one-word directive is that word (not one more copy of it).
+  const value = args.length ? line.slice(argColumns[0]! - 1).trimEnd() : '';
   return {
-    key: words[0]!.w,
-    args: words.slice(1).map((x) => x.w),
-    argColumns: words.slice(1).map((x) => x.col),
-    value: words.length > 1 ? line.slice(words[1]!.col - 1).trimEnd() : '',
+    key: KNOWN_KEYS.get(first[0]) ?? first[0],
+    args,
+    argColumns,
+    value: args.length === 1 && value === args[0] ? args[0] : value,
     file,
     line: lineNo,
-    column: words[0]!.col,
+    column: first.index + 1,
   };
 }
 
@@ -265,10 +287,17 @@ interface ReadState {
 
 function readInto(st: ReadState, file: string, text: string) {
   st.files.push(file);
+  if (text.length > MAX_CONFIG_CHARS) {
+    st.issues.push({ file, line: 1, column: 1, message: `${file} is over the ${MAX_CONFIG_CHARS / (1024 * 1024)} MiB limit for a config file: not parsed` });
+    return;
+  }
   st.stack.push(file);
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
+  // Line by line without an array of every line (peak memory of large files).
+  for (let i = 0, start = 0; start <= text.length; i++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.length > MAX_LINE) {
       st.issues.push({ file, line: i + 1, column: 1, message: `line longer than ${MAX_LINE} characters` });
@@ -389,7 +418,13 @@ export function intArg(d: Directive | undefined): number | undefined {
 export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = fsIO(), opts: { besideConfig?: boolean } = {}): MosquittoConfig {
   const st: ReadState = { io, files: [], directives: [], issues: [], stack: [], besideConfig: opts.besideConfig ?? false };
   readInto(st, file, text);
-  for (const d of st.directives) validate(d, st.issues);
+  for (const d of st.directives) {
+    if (st.issues.length >= MAX_ISSUES) {
+      st.issues.push({ file, line: d.line, column: 1, message: `more than ${MAX_ISSUES} problems: the rest of the file was not checked (is it a mosquitto.conf?)` });
+      break;
+    }
+    validate(d, st.issues);
+  }
 
   const plsDirective = st.directives.filter((d) => d.key === 'per_listener_settings').at(-1);
   const perListener = flag(plsDirective) === true;
@@ -421,6 +456,8 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
     if (sec.all) (sec.all[d.key] ??= []).push(d);
   };
   for (const d of st.directives) {
+    // Unknown keys are issues (above), not settings: a file of garbage must not become a dictionary of every word.
+    if (!isKnownKey(d.key)) continue;
     if (d.key === 'listener') {
       const port = Number(d.args[0]);
       current = { ...newSection(), location: loc(d), port: Number.isFinite(port) ? port : 0, ...(d.args[1] ? { bind: d.args[1] } : {}) };

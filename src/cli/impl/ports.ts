@@ -62,7 +62,7 @@ export function planInput(flags: PlanFlags): { input: PlanInput; source: string 
   let fromFile: ReturnType<typeof parseClusterFile> | undefined;
   if (flags.cluster) {
     try {
-      fromFile = parseClusterFile(readText(flags.cluster, 'cluster file'), flags.cluster);
+      fromFile = parseClusterFile(readText(flags.cluster, 'cluster file', 'settings'), flags.cluster);
     } catch (e) {
       if (e instanceof InputError) throw new UsageError(e.message, true);
       throw e;
