@@ -2,7 +2,7 @@
  * `mqtt-warden guard`: the login-attempt restriction daemon and its operator
  * commands (test, status, bans, unban). See docs/guard.md. The commands and options
  * are defined here; their implementation (config loader, log replay, daemon) is in
- * ./impl/guard.ts, loaded when a guard command runs.
+ * ./impl/guard.ts (./impl/guard-test.ts for `guard test`), loaded when a guard command runs.
  */
 import { Option, type Command } from 'commander';
 import type { GuardConfig } from '../guard/config.js';
@@ -75,8 +75,8 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--no-allow-defaults', 'do not allowlist loopback and this host\'s addresses')
     .option('--top <n>', 'addresses listed per-address (0 = all)', int('--top', 0, 10_000_000), 100)
     .action(async (file: string, _local: unknown, cmd: Command) => {
-      const { guardTest } = await import('./impl/guard.js');
-      setExit(guardTest(file, _local, cmd));
+      const { guardTest } = await import('./impl/guard-test.js');
+      setExit(await guardTest(file, _local, cmd));
     });
 
   outputOptions(guard.command('status').description('State of the guard: active bans, refused logins per address (guard options such as --state go before or after)'), { formats: GUARD_FORMATS })

