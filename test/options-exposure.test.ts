@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
@@ -140,4 +140,35 @@ test('billion-laughs YAML is refused, naming the file, by every YAML loader (exi
     assert.match(r.stderr, /laughs\.yaml(:1:1)?: too many YAML alias expansions \(more than 100\)/);
     assert.ok(!/internal error|ReferenceError|\n\s+at /.test(r.stderr), r.stderr);
   }
+});
+
+test('files that are not configs are refused, not judged: lint, passwd audit, audit --config; a directory walk skips them with a note', async () => {
+  const elf = file('ls-copy', Buffer.concat([Buffer.from('\x7fELF\x02\x01\x01\0', 'latin1'), Buffer.from('\nnode.cookie = "emqxsecretcookie"\nlisteners.tcp.default.bind = "0.0.0.0:1883"\n')]).toString('latin1'));
+  const random = join(dir, 'random.conf');
+  writeFileSync(random, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)));
+  const dpkg = file('status', 'Package: mosquitto\nStatus: install ok installed\nVersion: 2.0.11-1\nDescription: MQTT broker\n');
+  const cases: [string[], RegExp][] = [
+    [['lint', '/bin/ls'], /\/bin\/ls: not a Mosquitto or EMQX config \(binary file: ELF executable or library\)/],
+    [['lint', elf], /ls-copy: not a Mosquitto or EMQX config \(binary file: ELF executable or library\)/],
+    [['lint', '--config-type', 'emqx', elf], /ls-copy: not a Mosquitto or EMQX config \(binary file/],
+    [['lint', random], /random\.conf: not a Mosquitto or EMQX config \(binary file\)/],
+    [['lint', dpkg], /status: cannot tell whether this is a Mosquitto or EMQX file; use --config-type/],
+    [['passwd', 'audit', '/bin/ls'], /\/bin\/ls: not a password file or Mosquitto config \(binary file: ELF/],
+    [['audit', '--host-only', '--config', '/bin/ls'], /--config \/bin\/ls: not a Mosquitto or EMQX config \(binary file: ELF/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await run([...args, '--no-config-file']);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, re, args.join(' '));
+    assert.ok(!/EMQX default|cookie/i.test(r.stdout), `${args.join(' ')} judged the file: ${r.stdout}`);
+  }
+  const tree = join(dir, 'tree');
+  mkdirSync(tree);
+  copyFileSync('/bin/true', join(tree, 'true.conf'));
+  writeFileSync(join(tree, 'mosquitto.conf'), 'listener 8883\ncertfile /etc/ssl/c.pem\nkeyfile /etc/ssl/k.pem\nallow_anonymous false\npassword_file /etc/mosquitto/pw\n');
+  const walk = await run(['lint', tree, '--no-config-file', '-f', 'json', '--fail-on', 'none']);
+  assert.equal(walk.code, 0, walk.stderr);
+  const report = JSON.parse(walk.stdout) as { notes?: string[]; results: { locations?: { file?: string }[] }[] };
+  assert.ok(report.notes?.some((n) => /true\.conf: skipped, not a Mosquitto or EMQX config \(binary file: ELF/.test(n)), JSON.stringify(report.notes));
+  assert.ok(!walk.stdout.includes('true.conf"'), 'the binary was linted');
 });

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { CATALOGUE } from '../checks/index.js';
+import { notConfigReason } from '../collectors/config.js';
 import { parseWordlist } from '../collectors/mqtt/intrusive.js';
 import type { Credentials } from '../collectors/mqtt/probe.js';
 import { runAudit, type AuditOptions } from '../core/engine.js';
@@ -86,7 +87,10 @@ function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
     }
     if (!st.isDirectory()) throw new UsageError(`--root ${flags.root}: not a directory`);
   }
-  for (const f of flags.config) readText(f, 'broker config');
+  for (const f of flags.config) {
+    const not = notConfigReason(readText(f, 'broker config'));
+    if (not) throw new UsageError(`--config ${f}: not a Mosquitto or EMQX config (${not})`);
+  }
   if (flags.lynisReport) readText(flags.lynisReport, 'Lynis report');
   if (flags.advisories) {
     readText(flags.advisories, 'advisory database');

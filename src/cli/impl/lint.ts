@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUE } from '../../checks/index.js';
-import { CONFIG_FORMATS, detectFormat, type ConfigFormat, type ConfigInput } from '../../collectors/config.js';
+import { CONFIG_FORMATS, detectFormat, notConfigReason, type ConfigFormat, type ConfigInput } from '../../collectors/config.js';
 import type { Check } from '../../core/check.js';
 import { runChecks, selectChecks } from '../../core/engine.js';
 import type { FactKey, Report, Severity } from '../../core/types.js';
@@ -105,14 +105,23 @@ export function lintInputs(paths: readonly string[], format?: ConfigFormat): { i
       walk(p, found);
       let skipped = 0;
       for (const f of found) {
-        const fmt = format ?? detectFormat(f, readText(f, 'file'));
+        const text = readText(f, 'file');
+        const not = notConfigReason(text);
+        if (not) {
+          notes.push(`${f}: skipped, not a Mosquitto or EMQX config (${not})`);
+          continue;
+        }
+        const fmt = format ?? detectFormat(f, text);
         if (fmt) inputs.push({ path: f, format: fmt });
         else skipped++;
       }
-      if (skipped) notes.push(`${p}: ${skipped} file(s) not recognised as Mosquitto or EMQX configs were not linted (name them with --format to force).`);
+      if (skipped) notes.push(`${p}: ${skipped} file(s) not recognised as Mosquitto or EMQX configs were not linted (force a type with --config-type).`);
     } else {
-      const fmt = format ?? detectFormat(p, readText(p, 'file'));
-      if (!fmt) throw new UsageError(`${p}: cannot tell whether this is a Mosquitto or EMQX file; use --format (${CONFIG_FORMATS.join(', ')})`);
+      const text = readText(p, 'file');
+      const not = notConfigReason(text);
+      if (not) throw new UsageError(`${p}: not a Mosquitto or EMQX config (${not})`);
+      const fmt = format ?? detectFormat(p, text);
+      if (!fmt) throw new UsageError(`${p}: cannot tell whether this is a Mosquitto or EMQX file; use --config-type (${CONFIG_FORMATS.join(', ')})`);
       inputs.push({ path: p, format: fmt });
     }
   }
