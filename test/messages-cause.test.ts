@@ -5,10 +5,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
+import { mosquittoSkipReason, startMosquitto } from './helpers/mosquitto.js';
+import { makePki } from './helpers/pki.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mw-messages-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,4 +64,47 @@ test('a targets file of junk: every bad line as FILE:LINE: why, up to a limit, e
   const bin = await run(['audit', '--no-host', '--no-port-scan', '--targets', '/bin/ls']);
   assert.equal(bin.code, 2);
   assert.match(bin.stderr, /targets file \/bin\/ls: a binary file \(NUL bytes\), not a list of targets/);
+});
+
+test('a listener that demands a client certificate: one line naming it and the next step, no OpenSSL dump', { skip: mosquittoSkipReason(), timeout: 180_000 }, async () => {
+  const broker = await startMosquitto({ allowAnonymous: true, listeners: [{ kind: 'mqtts' }, { kind: 'wss' }], tls: { requireCertificate: true } });
+  // TLS 1.2: the refusal is a "handshake failure" alert after the server has shown its certificate.
+  const pki = broker.pki!;
+  const tls12 = tls.createServer({ cert: readFileSync(pki.serverCert), key: readFileSync(pki.serverKey), ca: readFileSync(pki.caCert), requestCert: true, rejectUnauthorized: true, maxVersion: 'TLSv1.2' }, (s) => s.end());
+  await new Promise<void>((r) => tls12.listen(0, '127.0.0.1', r));
+  const tls12Url = `mqtts://127.0.0.1:${(tls12.address() as { port: number }).port}`;
+  try {
+    const urls = [...broker.ports.map((p) => p.url), tls12Url];
+    const r = await run(['audit', '--no-host', '--no-port-scan', '--window', '0', '--timeout', '3000', '-f', 'json', '--fail-on', 'none', ...urls]);
+    assert.equal(r.code, 2, r.stderr); // ERROR results
+    const report = JSON.parse(r.stdout) as { results: { checkId: string; status: string; subject: string; reason?: string; message?: string }[] };
+    const text = (x: object) => JSON.stringify(x);
+    for (const url of urls) {
+      const errors = report.results.filter((x) => x.subject === url && x.status === 'ERROR');
+      assert.ok(errors.length >= 5, `${url}: ${text(report.results.filter((x) => x.subject === url))}`);
+      for (const e of errors) {
+        assert.match(text(e), /this listener requires a client certificate: give --cert\/--key/, `${url} ${e.checkId}`);
+        assert.ok(!/SSL routines|deps\/openssl|does not answer MQTT/.test(text(e)), text(e));
+      }
+    }
+    // TLS-019 still sees mutual TLS enforced.
+    assert.ok(report.results.some((x) => x.checkId === 'TLS-019' && x.status === 'PASS'), text(report.results.filter((x) => x.checkId === 'TLS-019')));
+
+    // A certificate from another CA is refused: the message says so and what to check.
+    const other = makePki(join(dir, 'other-pki'));
+    const wrong = await run(['audit', '--no-host', '--no-port-scan', '--window', '0', '-f', 'json', '--fail-on', 'none', '--cert', other.clientCert, '--key', other.clientKey, broker.ports[0]!.url]);
+    const refused = (JSON.parse(wrong.stdout) as typeof report).results.filter((x) => x.status === 'ERROR' && x.subject === broker.ports[0]!.url);
+    assert.ok(refused.length >= 5, wrong.stdout);
+    for (const e of refused) assert.match(text(e), /this listener refused the client certificate given with --cert\/--key \(TLS alert [a-z ]+ \(alert \d+\)\): check that its CA is in the listener's cafile/);
+
+    // The right certificate: no such error.
+    const right = await run(['audit', '--no-host', '--no-port-scan', '--window', '0', '-f', 'json', '--fail-on', 'none', '--cert', pki.clientCert, '--key', pki.clientKey, broker.ports[0]!.url]);
+    const rightResults = (JSON.parse(right.stdout) as typeof report).results;
+    assert.ok(!rightResults.some((x) => x.status === 'ERROR' && /client certificate/.test(text(x))), right.stdout);
+    assert.ok(!/give --cert\/--key/.test(right.stdout), 'the certificate was given');
+    assert.match(right.stdout, /requires a client certificate \(the anonymous probe presents none\)/);
+  } finally {
+    tls12.close();
+    await broker.stop();
+  }
 });
