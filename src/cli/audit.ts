@@ -14,7 +14,7 @@ import { parseTarget, parseTargetsFile, type ParsedTarget } from '../core/target
 import { parseCrls, type CrlInput } from '../collectors/tls/revocation.js';
 import { loadBundle } from '../advisories/db.js';
 import { DEFAULT_FIREWALL_OPTIONS } from '../ports/firewall-options.js';
-import { readText, UsageError } from './common.js';
+import { fsErrorText, readText, UsageError } from './common.js';
 import { emitReport } from './emit.js';
 import { requires, type JudgeFlags } from './options.js';
 import type { Command } from 'commander';
@@ -83,7 +83,7 @@ function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
     try {
       st = statSync(root);
     } catch (e) {
-      throw new UsageError(`--root ${flags.root}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`--root ${flags.root}: ${fsErrorText(e)}`);
     }
     if (!st.isDirectory()) throw new UsageError(`--root ${flags.root}: not a directory`);
   }
@@ -133,7 +133,7 @@ function crlFiles(files: string[]): CrlInput[] {
     try {
       data = readFileSync(file);
     } catch (e) {
-      throw new UsageError(`cannot read CRL file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read CRL file ${file}: ${fsErrorText(e)}`);
     }
     try {
       parseCrls({ name: file, data });

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { exitCodeFor } from '../core/report.js';
 import type { CheckMeta, Report } from '../core/types.js';
 import { renderReport, type ReportFormat } from '../reporters/index.js';
-import { UsageError } from './common.js';
+import { fsErrorText, UsageError } from './common.js';
 import { useColor, type JudgeFlags, type OutputFlags } from './options.js';
 import { suppressFindings, type ProjectFlags } from './project.js';
 
@@ -20,7 +20,7 @@ export function writeOutput(text: string, flags: Pick<OutputFlags, 'output' | 'q
   try {
     writeFileSync(flags.output, body);
   } catch (e) {
-    throw new UsageError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot write ${flags.output}: ${fsErrorText(e)}`);
   }
   if (!flags.quiet) process.stderr.write(`mqtt-warden: wrote ${what} to ${flags.output}${summary}\n`);
 }

@@ -13,7 +13,7 @@ import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../config/policy.js
 import type { SourceLoc } from '../../config/io.js';
 import { emitReport } from '../emit.js';
 import { disabledChecks, projectPolicy, type ProjectFlags } from '../project.js';
-import { readText, UsageError } from '../common.js';
+import { fsErrorText, readText, UsageError } from '../common.js';
 import type { LintFlags } from '../lint.js';
 
 const CONFIG_FACTS: readonly FactKey[] = ['config.mosquitto', 'config.emqx', 'config.passwords', 'policy'];
@@ -32,7 +32,7 @@ function walk(dir: string, out: string[], depth = 0) {
   try {
     names = readdirSync(dir).sort();
   } catch (e) {
-    throw new UsageError(`cannot list ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot list ${dir}: ${fsErrorText(e)}`);
   }
   for (const n of names) {
     if (out.length >= MAX_FILES) throw new UsageError(`more than ${MAX_FILES} candidate files under ${dir}: name the files to lint`);
@@ -98,7 +98,7 @@ export function lintInputs(paths: readonly string[], format?: ConfigFormat): { i
     try {
       st = statSync(p);
     } catch (e) {
-      throw new UsageError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read ${p}: ${fsErrorText(e)}`);
     }
     if (st.isDirectory()) {
       const found: string[] = [];
