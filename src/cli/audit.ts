@@ -7,6 +7,7 @@ import { readBinaryFile } from '../io/read.js';
 import { resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { CATALOGUE } from '../checks/index.js';
+import { notConfigReason } from '../collectors/config.js';
 import { parseWordlist } from '../collectors/mqtt/intrusive.js';
 import type { Credentials } from '../collectors/mqtt/probe.js';
 import { runAudit, type AuditOptions } from '../core/engine.js';
@@ -14,9 +15,10 @@ import { parseTarget, parseTargetsFile, type ParsedTarget } from '../core/target
 import { parseCrls, type CrlInput } from '../collectors/tls/revocation.js';
 import { loadBundle } from '../advisories/db.js';
 import { DEFAULT_FIREWALL_OPTIONS } from '../ports/firewall-options.js';
-import { readText, UsageError } from './common.js';
+import { fsErrorText, readText, UsageError } from './common.js';
 import { emitReport } from './emit.js';
-import type { JudgeFlags } from './options.js';
+import { requires, type JudgeFlags } from './options.js';
+import type { Command } from 'commander';
 import { disabledChecks, projectPolicy, type ProjectFlags } from './project.js';
 import { loadPolicyFile } from './impl/lint.js';
 import type { Policy } from '../config/policy.js';
@@ -82,11 +84,14 @@ function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
     try {
       st = statSync(root);
     } catch (e) {
-      throw new UsageError(`--root ${flags.root}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`--root ${flags.root}: ${fsErrorText(e)}`);
     }
     if (!st.isDirectory()) throw new UsageError(`--root ${flags.root}: not a directory`);
   }
-  for (const f of flags.config) readText(f, 'broker config', 'config');
+  for (const f of flags.config) {
+    const not = notConfigReason(readText(f, 'broker config', 'config'));
+    if (not) throw new UsageError(`--config ${f}: not a Mosquitto or EMQX config (${not})`);
+  }
   if (flags.lynisReport) readText(flags.lynisReport, 'Lynis report', 'report');
   if (flags.advisories) {
     readText(flags.advisories, 'advisory database', 'advisories');
@@ -165,7 +170,29 @@ function progress(enabled: boolean) {
   return (message: string) => process.stderr.write(`\x1b[2K\r… ${message}`);
 }
 
-export async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
+/** Modifiers given without what they modify: usage errors (src/cli/options.ts `requires`). */
+function auditModifiers(cmd: Command, flags: AuditFlags): void {
+  const network = !flags.hostOnly;
+  requires(cmd, [
+    { modifier: ['maxAttempts', 'maxSeconds', 'rate', 'loginAttempts'], needs: Boolean(flags.intrusive), with: '--intrusive (they bound the intrusive probes)' },
+    { modifier: ['lynisReport', 'advisories', 'config', 'policy'], needs: flags.host, with: 'the host checks: drop --no-host' },
+    {
+      modifier: ['username', 'password', 'passwordFile', 'targetTimeout', 'window', 'concurrency', 'canaryTopic', 'showPayloads', 'showSecrets', 'intrusive'],
+      needs: network,
+      with: 'the network probes: --host-only runs none',
+    },
+    {
+      modifier: ['ca', 'cert', 'key', 'crl', 'revocationOnline', 'tlsConcurrency'],
+      needs: network,
+      with: 'the TLS probes of network targets: --host-only runs none',
+    },
+    { modifier: 'ports', needs: network && flags.portScan, with: 'the port scan: drop --no-port-scan (and --host-only)' },
+    { modifier: 'portScan', needs: network, with: 'the network probes: --host-only scans nothing' },
+  ]);
+}
+
+export async function audit(targetArgs: string[], flags: AuditFlags, cmd?: Command): Promise<number> {
+  if (cmd) auditModifiers(cmd, flags);
   if (flags.hostOnly && !flags.host) throw new UsageError('--host-only and --no-host exclude each other');
   if (flags.root && !flags.host) throw new UsageError('--root is a host-audit option: it cannot go with --no-host');
   if (flags.root && !flags.hostOnly && !targetArgs.length && !flags.targets) {

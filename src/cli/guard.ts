@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import type { GuardConfig } from '../guard/config.js';
 import type { SetExit } from './commands.js';
 import { int } from './common.js';
-import { outputOptions } from './options.js';
+import { outputOptions, requires } from './options.js';
 
 const GUARD_FORMATS = ['terminal', 'json'] as const;
 
@@ -60,7 +60,16 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:PORT', int('--metrics-port', 0, 65535))
     .option('--dry-run', 'change nothing: detect and log bans without firewall or state file; with --remove or unban, print what would change')
     .option('--remove', 'remove the firewall table/sets/chain the guard created (only those), then exit')
-    .action(async (flags: DaemonFlags) => {
+    .action(async (flags: DaemonFlags, cmd: Command) => {
+      requires(cmd, [
+        {
+          modifier: ['log', 'stdin', 'journald', 'fromStart', 'metricsPort', 'allow', 'logFormat'],
+          needs: !flags.remove,
+          with: 'the daemon: --remove only removes the guard\'s firewall and exits',
+        },
+        { modifier: 'fromStart', needs: Boolean(flags.log?.length || flags.config), with: '--log (or file sources in --config)' },
+        { modifier: 'logFormat', needs: Boolean(flags.log?.length || flags.stdin || flags.journald), with: '--log, --stdin or --journald (sources in --config name their own format)' },
+      ]);
       const { daemon } = await import('./impl/guard.js');
       setExit(await daemon(flags));
     });

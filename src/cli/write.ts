@@ -4,7 +4,7 @@
  * (`guard test`) start without them.
  */
 import { writeFileSync } from 'node:fs';
-import { UsageError } from './common.js';
+import { fsErrorText, UsageError } from './common.js';
 import type { OutputFlags } from './options.js';
 
 /** Write a command's output: the file of -o (a line on stderr says so, unless -q), else standard output. */
@@ -17,7 +17,7 @@ export function writeOutput(text: string, flags: Pick<OutputFlags, 'output' | 'q
   try {
     writeFileSync(flags.output, body);
   } catch (e) {
-    throw new UsageError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot write ${flags.output}: ${fsErrorText(e)}`);
   }
   if (!flags.quiet) process.stderr.write(`mqtt-warden: wrote ${what} to ${flags.output}${summary}\n`);
 }

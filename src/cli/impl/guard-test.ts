@@ -35,6 +35,8 @@ export async function guardTest(file: string, _local: unknown, cmd: Command): Pr
   } catch (e) {
     throw new UsageError(`${file}: ${(e as Error).message}`);
   }
-  writeOutput(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderReplay(r, flags.verbose ? flags.top || r.perIp.length : Math.min(flags.top || 20, 20)), flags, `${flags.format} replay`);
+  // --top given is what is shown (0 = all); by default 20 addresses, all with -v.
+  const shown = cmd.getOptionValueSource('top') === 'cli' || flags.verbose ? flags.top || r.perIp.length : Math.min(flags.top || 20, 20);
+  writeOutput(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderReplay(r, shown), flags, `${flags.format} replay`);
   return 0;
 }

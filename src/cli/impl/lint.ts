@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUE } from '../../checks/index.js';
-import { CONFIG_FORMATS, detectFormat, type ConfigFormat, type ConfigInput } from '../../collectors/config.js';
+import { CONFIG_FORMATS, detectFormat, notConfigReason, type ConfigFormat, type ConfigInput } from '../../collectors/config.js';
 import type { Check } from '../../core/check.js';
 import { runChecks, selectChecks } from '../../core/engine.js';
 import type { FactKey, Report, Severity } from '../../core/types.js';
@@ -13,7 +13,7 @@ import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../config/policy.js
 import { fsIO, recordingIO, type SourceLoc } from '../../config/io.js';
 import { emitReport } from '../emit.js';
 import { disabledChecks, projectPolicy, type ProjectFlags } from '../project.js';
-import { readText, UsageError } from '../common.js';
+import { fsErrorText, readText, UsageError } from '../common.js';
 import { formatBytes, READ_LIMITS } from '../../io/read.js';
 import type { LintFlags } from '../lint.js';
 
@@ -33,7 +33,7 @@ function walk(dir: string, out: string[], depth = 0) {
   try {
     names = readdirSync(dir).sort();
   } catch (e) {
-    throw new UsageError(`cannot list ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot list ${dir}: ${fsErrorText(e)}`);
   }
   for (const n of names) {
     if (out.length >= MAX_FILES) throw new UsageError(`more than ${MAX_FILES} candidate files under ${dir}: name the files to lint`);
@@ -95,16 +95,19 @@ export interface LintOptions {
  * reader: FIFOs, devices and files over the credentials-file limit are usage errors; a
  * Mosquitto or EMQX config over the config-file limit (READ_LIMITS.config) is one too.
  */
-function detectInput(p: string, format?: ConfigFormat): ConfigFormat | undefined {
+function detectInput(p: string, format?: ConfigFormat): { format?: ConfigFormat; not?: string } {
   const max = READ_LIMITS.config.maxBytes;
   // Type and existence first (never blocks); a file over the config limit is detected on its first MiB.
   readText(p, 'file to lint', 'credentials', { maxBytes: 0, truncate: true });
   const size = statSync(p).size;
   let text = readText(p, 'file to lint', 'credentials', size > max ? { maxBytes: 1024 * 1024, truncate: true } : {});
   if (size > max) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
+  // Binary files and files with a foreign magic number are no configs, whatever --config-type says.
+  const not = notConfigReason(text);
+  if (not) return { not };
   const fmt = format ?? detectFormat(p, text);
   if ((fmt === 'mosquitto' || fmt === 'emqx') && size > max) throw new UsageError(`cannot read config file ${p}: is ${formatBytes(size)}, over the ${formatBytes(max)} limit for a config file`);
-  return fmt;
+  return fmt ? { format: fmt } : {};
 }
 
 /** Collect the inputs: explicit files must be recognisable (or --format), directories contribute what they recognise. */
@@ -116,21 +119,28 @@ export function lintInputs(paths: readonly string[], format?: ConfigFormat): { i
     try {
       st = statSync(p);
     } catch (e) {
-      throw new UsageError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read ${p}: ${fsErrorText(e)}`);
     }
     if (st.isDirectory()) {
       const found: string[] = [];
       walk(p, found);
       let skipped = 0;
       for (const f of found) {
-        const fmt = detectInput(f, format);
+        const d = detectInput(f, format);
+        if (d.not) {
+          notes.push(`${f}: skipped, not a Mosquitto or EMQX config (${d.not})`);
+          continue;
+        }
+        const fmt = d.format;
         if (fmt) inputs.push({ path: f, format: fmt });
         else skipped++;
       }
-      if (skipped) notes.push(`${p}: ${skipped} file(s) not recognised as Mosquitto or EMQX configs were not linted (name them with --format to force).`);
+      if (skipped) notes.push(`${p}: ${skipped} file(s) not recognised as Mosquitto or EMQX configs were not linted (force a type with --config-type).`);
     } else {
-      const fmt = detectInput(p, format);
-      if (!fmt) throw new UsageError(`${p}: cannot tell whether this is a Mosquitto or EMQX file; use --format (${CONFIG_FORMATS.join(', ')})`);
+      const d = detectInput(p, format);
+      if (d.not) throw new UsageError(`${p}: not a Mosquitto or EMQX config (${d.not})`);
+      const fmt = d.format;
+      if (!fmt) throw new UsageError(`${p}: cannot tell whether this is a Mosquitto or EMQX file; use --config-type (${CONFIG_FORMATS.join(', ')})`);
       inputs.push({ path: p, format: fmt });
     }
   }

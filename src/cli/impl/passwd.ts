@@ -21,7 +21,7 @@ import type { PasswdAuditFlags } from '../passwd.js';
 import { loadPolicyFile, policyOf, refuseUnreadable } from './lint.js';
 import { fsIO, recordingIO } from '../../config/io.js';
 import { disabledChecks } from '../project.js';
-import { detectFormat } from '../../collectors/config.js';
+import { detectFormat, notConfigReason } from '../../collectors/config.js';
 
 
 /** Read secrets: hidden prompt on a terminal, else every line of standard input. */
@@ -78,6 +78,8 @@ export const PASSWD_CHECKS = selectChecks(CATALOGUE, { scopes: ['system'], requi
 export async function runPasswdAudit(files: readonly string[], opts: PasswdAuditOptions): Promise<Report> {
   const inputs: ConfigInput[] = files.map((f) => {
     const text = readText(f, 'password file', 'credentials');
+    const not = notConfigReason(text);
+    if (not) throw new UsageError(`${f}: not a password file or Mosquitto config (${not})`);
     const format = detectFormat(f, text);
     if (format === 'mosquitto' || format === 'emqx-bootstrap') return { path: f, format };
     if (format && format !== 'mosquitto-passwd') throw new UsageError(`${f}: not a Mosquitto password file (looks like ${format})`);
