@@ -111,7 +111,7 @@ test('a listener that demands a client certificate: one line naming it and the n
 
 test('file system errors name their code and say what it means', async () => {
   const cases: [string[], RegExp][] = [
-    [['audit', '--no-host', '--targets', dir], /cannot read targets file .*: EISDIR \(is a directory, not a file\)/],
+    [['audit', '--no-host', '--targets', dir], /cannot read targets file .*: is a directory, not a regular file/],
     [['audit', '--no-host', '--targets', join(dir, 'missing.txt')], /cannot read targets file .*missing\.txt: ENOENT \(no such file or directory\)/],
     [['ports', '--cluster', join(dir, 'missing.yaml')], /cannot read cluster file .*missing\.yaml: ENOENT \(no such file or directory\)/],
     [['lint', join(dir, 'missing.conf')], /cannot read .*missing\.conf: ENOENT \(no such file or directory\)/],

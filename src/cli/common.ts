@@ -3,7 +3,7 @@
  * src/cli.ts turns into exit code 2.
  */
 import { InvalidArgumentError } from 'commander';
-import { readTextFile, type ReadKind, type ReadOptions } from '../io/read.js';
+import { codeText, readTextFile, type ReadKind, type ReadOptions } from '../io/read.js';
 
 /** A problem with the command line or its input files: exit 2 with the message. */
 export class UsageError extends Error {
@@ -36,27 +36,10 @@ export function num(name: string, min: number, max: number) {
   };
 }
 
-/** What Node's error codes mean, for messages: the code stays (scripts match it), the words say it. */
-const FS_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory, not a file',
-  ENOTDIR: 'a part of the path is not a directory',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  EMFILE: 'too many open files',
-  EIO: 'input/output error',
-  ERR_STRING_TOO_LONG: 'the file is too large to read as text',
-  ERR_FS_FILE_TOO_LARGE: 'the file is too large (2 GiB or more)',
-  ERR_INVALID_ARG_VALUE: 'not a valid path',
-};
-
 /** `ENOENT (no such file or directory)`: a file system error as a message part, never a bare code. */
 export function fsErrorText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code && FS_ERRORS[code]) return `${code} (${FS_ERRORS[code]})`;
-  return code ?? (e as Error)?.message ?? String(e);
+  return code ? codeText(code) : ((e as Error)?.message ?? String(e));
 }
 
 /**

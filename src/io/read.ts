@@ -54,6 +54,27 @@ export interface ReadOptions {
   truncate?: boolean;
 }
 
+/** What the file system's error codes mean, for messages: the code stays (scripts match it), the words say it. */
+const FS_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
+  ERR_STRING_TOO_LONG: 'the file is too large to read as text',
+  ERR_FS_FILE_TOO_LARGE: 'the file is too large (2 GiB or more)',
+  ERR_INVALID_ARG_VALUE: 'not a valid path',
+};
+
+/** `ENOENT (no such file or directory)`: a system error code with its meaning. */
+export function codeText(code: string): string {
+  return FS_ERRORS[code] ? `${code} (${FS_ERRORS[code]})` : code;
+}
+
 /** A file that cannot be read; `reason` is the part after the path ("is a FIFO…", "ENOENT"). */
 export class FileReadError extends Error {
   constructor(
@@ -102,7 +123,7 @@ function resolveKind(kind: ReadKind, opts: ReadOptions): Resolved {
 function sysError(path: string, r: Resolved, e: unknown): FileReadError {
   if (e instanceof FileReadError) return e;
   const code = (e as NodeJS.ErrnoException)?.code;
-  return new FileReadError(path, r.label, code ?? (e as Error)?.message ?? String(e), code);
+  return new FileReadError(path, r.label, code ? codeText(code) : ((e as Error)?.message ?? String(e)), code);
 }
 
 /** Refuse a non-regular file, or a regular one over the limit (unless truncating). */
