@@ -7,7 +7,7 @@
 import { basename, dirname, join } from 'node:path';
 import type { Fact } from '../core/types.js';
 import type { FactMap } from '../core/facts.js';
-import { errCode, fsIO, type ConfigIO, type SourceLoc } from '../config/io.js';
+import { errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from '../config/io.js';
 import { parseMosquittoAcl, parseMosquittoConfig, parseMosquittoPasswd, parseMosquittoPsk, type AclFile, type MosquittoConfig, type PasswordFile, type PskFile } from '../config/mosquitto.js';
 import { loadEmqxConfig, type EmqxConfigData } from '../config/emqx.js';
 import { parseEmqxAcl, type EmqxAcl } from '../config/emqx-acl.js';
@@ -312,14 +312,32 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
   const emqx: ConfigEmqxFact | undefined = emqxConfigs.length || emqxAcls.length ? { configs: emqxConfigs, aclFiles: emqxAcls } : undefined;
   const passwords: ConfigPasswordsFact | undefined = passwordFiles.length || bootstrap.length ? { mosquitto: passwordFiles, ...(bootstrap.length ? { emqxBootstrap: bootstrap } : {}) } : undefined;
   const facts: FactMap = {
-    'config.mosquitto': unreadable.length && !mosquitto ? { state: 'error', error: `cannot read ${unreadable.join(', ')}`, ms: 0 } : fact(mosquitto, 'no Mosquitto configuration given or found'),
-    'config.emqx': unloadable.length && !emqx ? { state: 'error', error: `cannot load ${unloadable.join(', ')}`, ms: 0 } : fact(emqx, 'no EMQX configuration given or found'),
+    'config.mosquitto':
+      unreadable.length && !mosquitto
+        ? { state: 'error', error: `cannot read ${unreadable.join(', ')}`, ms: 0 }
+        : withPartial(fact(mosquitto, 'no Mosquitto configuration given or found'), [...mosquittoConfigs.flatMap((c) => incompleteAt(c.issues)), ...unreadable]),
+    'config.emqx':
+      unloadable.length && !emqx
+        ? { state: 'error', error: `cannot load ${unloadable.join(', ')}`, ms: 0 }
+        : withPartial(fact(emqx, 'no EMQX configuration given or found'), [...emqxConfigs.flatMap((c) => incompleteAt(c.issues)), ...unloadable]),
     'config.passwords': fact(passwords, 'no password file given or referenced by a config'),
     policy: { state: 'ok', value: policy, ms: 0 },
   };
   if (unreadable.length) notes.push(`Unreadable config files: ${unreadable.join(', ')}`);
   if (unloadable.length) notes.push(`EMQX configs that could not be loaded: ${unloadable.join(', ')}`);
   return { facts, notes };
+}
+
+/** The problems that left part of a configuration unread, as places. */
+function incompleteAt(issues: readonly ConfigIssue[]): string[] {
+  return issues.filter((i) => i.incomplete).map((i) => `${i.file}:${i.line}: ${i.message}`);
+}
+
+/** A collected config fact that is missing parts: its checks may FAIL, but not PASS (the engine turns a PASS into SKIP). */
+function withPartial<T>(f: Fact<T>, unread: readonly string[]): Fact<T> {
+  if (f.state !== 'ok' || !unread.length) return f;
+  const shown = unread.slice(0, 3).join('; ') + (unread.length > 3 ? `; and ${unread.length - 3} more` : '');
+  return { ...f, partial: `part of the configuration could not be read or parsed (${shown})` };
 }
 
 function stripGet(c: EmqxConfigData & { get?: unknown }): EmqxConfigData {

@@ -227,7 +227,7 @@ export function loadEmqxConfig(opts: LoadEmqxOptions): EmqxConfig {
     try {
       text = io.readFile(file);
     } catch (e) {
-      if (errCode(e) !== 'ENOENT') issues.push({ file, line: 1, column: 1, message: `cannot read ${file}: ${errCode(e)}` });
+      if (errCode(e) !== 'ENOENT') issues.push({ file, line: 1, column: 1, message: `cannot read ${file}: ${errCode(e)}`, incomplete: true });
       continue;
     }
     const r = parseHocon(text, file, { io, resolve: false });

@@ -381,7 +381,7 @@ class Parser {
     while (closing.length < parens && this.tok.k === 'unquoted' && /^\)+$/.test(this.tok.v)) closing += (this.next() as { v: string }).v;
     if (closing.length !== parens) throw new HoconSyntaxError(`expected ${')'.repeat(parens)} to close the include`, this.tok.loc);
     if (kind !== 'file') {
-      this.ctx.issues.push({ ...start, message: `include ${kind}(...) is not supported by the linter: "${name}" was not read` });
+      this.ctx.issues.push({ ...start, message: `include ${kind}(...) is not supported by the linter: "${name}" was not read`, incomplete: true });
       return;
     }
     const path = isAbsolute(name) ? name : join(dirname(this.file), name);
@@ -390,7 +390,7 @@ class Parser {
       return;
     }
     if (this.ctx.includeStack.length >= MAX_INCLUDE_DEPTH) {
-      this.ctx.issues.push({ ...start, message: `includes nested deeper than ${MAX_INCLUDE_DEPTH}` });
+      this.ctx.issues.push({ ...start, message: `includes nested deeper than ${MAX_INCLUDE_DEPTH}`, incomplete: true });
       return;
     }
     if (!this.ctx.io) {
@@ -402,7 +402,7 @@ class Parser {
       text = this.ctx.io.readFile(path);
     } catch (e) {
       // Missing includes are silently ignored unless required (spec); a linter still says so.
-      if (required || errCode(e) !== 'ENOENT') this.ctx.issues.push({ ...start, message: `cannot read included file ${path}: ${errCode(e)}` });
+      if (required || errCode(e) !== 'ENOENT') this.ctx.issues.push({ ...start, message: `cannot read included file ${path}: ${errCode(e)}`, incomplete: true });
       return;
     }
     const sub = parseFile(text, path, this.ctx);
@@ -767,7 +767,7 @@ function size(n: HNode): number {
 function parseFile(text: string, file: string, ctx: Ctx): HObject {
   ctx.files.push(file);
   if (text.length > MAX_CONFIG_CHARS) {
-    ctx.issues.push({ file, line: 1, column: 1, message: `${file} is over the ${MAX_CONFIG_CHARS / (1024 * 1024)} MiB limit for a config file: not parsed` });
+    ctx.issues.push({ file, line: 1, column: 1, message: `${file} is over the ${MAX_CONFIG_CHARS / (1024 * 1024)} MiB limit for a config file: not parsed`, incomplete: true });
     return { t: 'obj', fields: new Map(), loc: { file, line: 1, column: 1 } };
   }
   ctx.includeStack.push(file);
@@ -775,7 +775,8 @@ function parseFile(text: string, file: string, ctx: Ctx): HObject {
     return new Parser(makeLexer(text, file), file, ctx).parseRoot();
   } catch (e) {
     if (!(e instanceof HoconSyntaxError)) throw e;
-    ctx.issues.push({ ...e.loc, message: e.message });
+    // A syntax error drops the whole file: nothing of it is judged.
+    ctx.issues.push({ ...e.loc, message: `${e.message} (the file was not parsed)`, incomplete: true });
     return { t: 'obj', fields: new Map(), loc: { file, line: 1, column: 1 } };
   } finally {
     ctx.includeStack.pop();

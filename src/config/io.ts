@@ -16,6 +16,12 @@ export interface SourceLoc {
 
 export interface ConfigIssue extends SourceLoc {
   message: string;
+  /**
+   * Part of the configuration was not read or not parsed because of this problem (an
+   * include that could not be read, a syntax error that drops the rest of a file, a
+   * size or nesting limit): what the checks judge is incomplete, so none may PASS.
+   */
+  incomplete?: true;
 }
 
 export interface ConfigIO {

@@ -300,7 +300,7 @@ function readInto(st: ReadState, file: string, text: string) {
     start = end + 1;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.length > MAX_LINE) {
-      st.issues.push({ file, line: i + 1, column: 1, message: `line longer than ${MAX_LINE} characters` });
+      st.issues.push({ file, line: i + 1, column: 1, message: `line longer than ${MAX_LINE} characters`, incomplete: true });
       continue;
     }
     const d = splitLine(line, file, i + 1);
@@ -313,7 +313,7 @@ function readInto(st: ReadState, file: string, text: string) {
         continue;
       }
       if (st.stack.length > MAX_INCLUDE_DEPTH) {
-        st.issues.push({ ...loc(d), message: `include_dir nested deeper than ${MAX_INCLUDE_DEPTH}` });
+        st.issues.push({ ...loc(d), message: `include_dir nested deeper than ${MAX_INCLUDE_DEPTH}`, incomplete: true });
         continue;
       }
       let names: string[] | undefined;
@@ -332,7 +332,7 @@ function readInto(st: ReadState, file: string, text: string) {
           }
         }
         if (!names) {
-          st.issues.push({ ...loc(d), message: `include_dir ${dir}: cannot list the directory (${errCode(e)}); mosquitto refuses to start` });
+          st.issues.push({ ...loc(d), message: `include_dir ${dir}: cannot list the directory (${errCode(e)}); mosquitto refuses to start`, incomplete: true });
           continue;
         }
       }
@@ -346,7 +346,7 @@ function readInto(st: ReadState, file: string, text: string) {
         try {
           readInto(st, path, st.io.readFile(path));
         } catch (e) {
-          st.issues.push({ ...loc(d), message: `cannot read ${path}: ${errCode(e)}` });
+          st.issues.push({ ...loc(d), message: `cannot read ${path}: ${errCode(e)}`, incomplete: true });
         }
       }
     }
@@ -420,7 +420,7 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
   readInto(st, file, text);
   for (const d of st.directives) {
     if (st.issues.length >= MAX_ISSUES) {
-      st.issues.push({ file, line: d.line, column: 1, message: `more than ${MAX_ISSUES} problems: the rest of the file was not checked (is it a mosquitto.conf?)` });
+      st.issues.push({ file, line: d.line, column: 1, message: `more than ${MAX_ISSUES} problems: the rest of the file was not checked (is it a mosquitto.conf?)`, incomplete: true });
       break;
     }
     validate(d, st.issues);

@@ -102,14 +102,17 @@ export function judgeOne(check: Check, facts: FactMap, ctx: JudgeContext, intrus
   try {
     const verdicts = verdictList(check.judge(g.facts as FactTypes, ctx));
     if (!verdicts.length) throw new Error('the judge returned no verdict');
+    // A PASS on input that was only partly read is not a PASS: what was not read may hold the weakness.
+    const partial = check.meta.needs.map((k) => facts[k]).find((f) => f?.state === 'ok' && f.partial);
+    const why = partial?.state === 'ok' ? partial.partial : undefined;
     return verdicts.map((v) =>
       withFingerprint(
         {
           ...base,
           ...(v.location && { location: { uri: v.location.file, kind: 'file' as const, line: v.location.line, column: v.location.column } }),
           severity: v.status === 'FAIL' && v.severity ? v.severity : check.meta.severity,
-          status: v.status,
-          message: v.message,
+          status: why && v.status === 'PASS' ? 'SKIP' : v.status,
+          message: why && v.status === 'PASS' ? `not judged in full: ${why}; what was read passes (${v.message})` : v.message,
           evidence: v.evidence ?? {},
         },
         v.key,

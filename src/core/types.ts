@@ -116,7 +116,11 @@ export type Evidence = Record<string, unknown>;
 
 /** A fact as seen by the engine: collected, failed, or deliberately not collected. */
 export type Fact<T> =
-  | { state: 'ok'; value: T; ms: number }
+  /**
+   * partial: collected, but part of the input could not be read or parsed (why): a
+   * check judging it may find a weakness, but its PASS becomes a SKIP with the reason.
+   */
+  | { state: 'ok'; value: T; ms: number; partial?: string }
   | { state: 'error'; error: string; ms: number }
   /**
    * notApplicable: the fact cannot exist for this subject (TLS facts of a plaintext
