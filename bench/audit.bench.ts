@@ -75,7 +75,9 @@ if (FLEET > 0) {
       const n = Math.min(PER_BROKER, left);
       brokers.push(await startMosquitto({ listeners: Array.from({ length: n }, () => ({ kind: 'mqtt' as const })), allowAnonymous: true, startTimeoutMs: 60_000 }));
     }
-    const urls = brokers.flatMap((b) => b.ports.map((p) => p.url));
+    // Round robin over the brokers, so that the endpoints probed at the same time are mostly on
+    // different brokers, as in a real fleet (every `#` subscriber of a broker hears every canary on it).
+    const urls = Array.from({ length: PER_BROKER }, (_, i) => brokers.flatMap((b) => (b.ports[i] ? [b.ports[i].url] : []))).flat();
     const targets = path.join(dir, 'targets.txt');
     const out = path.join(dir, 'report.json');
     writeFileSync(targets, `${urls.join('\n')}\n`);
