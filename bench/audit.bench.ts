@@ -4,7 +4,7 @@
  * default 1000 ms subscription window), in-process and through the built CLI,
  * with the median of several runs; then the fleet: FLEET_ENDPOINTS (10000)
  * plaintext loopback endpoints (Mosquitto brokers of FLEET_PER_BROKER (1000)
- * listeners each) audited by one CLI process, with its wall time and peak
+ * listeners each, every broker on a loopback address of its own) audited by one CLI process, with its wall time and peak
  * memory against the goals (60 s, 1 GB). FLEET_ENDPOINTS=0 skips the fleet,
  * FLEET_CONCURRENCY sets --concurrency (default: the CLI's default). Run with
  * `npm run bench -- audit`.
@@ -73,7 +73,9 @@ if (FLEET > 0) {
   try {
     for (let left = FLEET; left > 0; left -= PER_BROKER) {
       const n = Math.min(PER_BROKER, left);
-      brokers.push(await startMosquitto({ listeners: Array.from({ length: n }, () => ({ kind: 'mqtt' as const })), allowAnonymous: true, startTimeoutMs: 60_000 }));
+      // Each broker on a loopback address of its own: a host of the fleet.
+      const bind = `127.0.0.${brokers.length + 2}`;
+      brokers.push(await startMosquitto({ listeners: Array.from({ length: n }, () => ({ kind: 'mqtt' as const, bind })), allowAnonymous: true, startTimeoutMs: 60_000 }));
     }
     // Round robin over the brokers, so that the endpoints probed at the same time are mostly on
     // different brokers, as in a real fleet (every `#` subscriber of a broker hears every canary on it).

@@ -79,7 +79,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--login-attempts <n>', 'intrusive: failed logins sent by the restriction test', int('--login-attempts', MIN_LOGIN_ATTEMPTS, 1000), DEFAULT_LIMITS.loginAttempts)
     .option('--timeout <ms>', 'timeout of each network operation', int('--timeout', 100, 120000), 3000)
     .option('--target-timeout <ms>', 'deadline for the probes of one target (with --intrusive it grows by 3 × (--max-seconds + --timeout))', int('--target-timeout', 500, 600000), 20000)
-    .option('--window <ms>', 'how long subscriptions listen for messages', int('--window', 0, 60000), 1000)
+    .option('--window <ms>', 'the longest subscriptions listen for messages: they end once the canary echo, the $SYS answer and the retained messages are in', int('--window', 0, 60000), 1000)
     .option('--concurrency <n|auto>', 'endpoints probed at once: a number, or auto (what the open-file limit, memory and cores allow; 4 with --intrusive)', concurrencyOption, 'auto')
     .option('--ports <list>', 'ports to scan on each audited host', portList, STANDARD_PORTS.map((p) => p.port))
     .option('--no-port-scan', 'do not scan the standard ports')
