@@ -8,6 +8,7 @@ import { autoConcurrency, openFileLimit, INTRUSIVE_AUTO_CONCURRENCY } from '../s
 import { mapLimitGrouped } from '../src/core/collect.js';
 import { startMosquitto, mosquittoSkipReason, type MosquittoBroker } from './helpers/mosquitto.js';
 import { audit } from './helpers/audit.js';
+import { renderJson, renderJsonChunks } from '../src/reporters/json.js';
 
 const LIMITS = `Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -85,5 +86,8 @@ describe('a fleet of endpoints', { skip: mosquittoSkipReason() }, () => {
     const ids = fleet.results.map((x) => x.checkId);
     assert.ok(ids.lastIndexOf('ACC-001') < ids.indexOf('ACC-002'));
     assert.ok(fleet.notes.some((n) => /not applicable/.test(n)));
+    // The JSON report written piece by piece (-o) is the same text as the one rendered whole.
+    assert.equal([...renderJsonChunks(fleet, 1000)].join(''), renderJson(fleet));
+    assert.equal([...renderJsonChunks({ ...fleet, results: [] })].join(''), renderJson({ ...fleet, results: [] }));
   });
 });
