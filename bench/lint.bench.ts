@@ -4,6 +4,7 @@
  * listeners, and lints the real upstream fixtures through runLint. Prints medians.
  * Run with `npm run bench -- lint`.
  */
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseHocon } from '../src/config/hocon.js';
 import { parseMosquittoConfig } from '../src/config/mosquitto.js';
@@ -44,3 +45,18 @@ const tl = lintTimes.sort((a, b) => a - b)[3]!;
 console.log(`HOCON, 2000 listeners with substitutions (${(hb / 1024).toFixed(0)} KiB)   median ${th.toFixed(1)} ms  (${(hb / 1024 / 1024 / (th / 1000)).toFixed(1)} MiB/s)`);
 console.log(`mosquitto.conf, 2000 listeners (${(mb / 1024).toFixed(0)} KiB)              median ${tm.toFixed(1)} ms  (${(mb / 1024 / 1024 / (tm / 1000)).toFixed(1)} MiB/s)`);
 console.log(`lint of the real upstream fixtures (28 files)           median ${tl.toFixed(1)} ms`);
+
+// Memory per input size: each measurement in its own process (bench/parse-memory.ts), so one
+// parse's garbage does not count in the next. Retained = the parsed tree after a full GC;
+// peak = RSS growth during the parse. Configs over 16 MiB are refused (READ_LIMITS.config).
+for (const kind of ['hocon', 'mosquitto']) {
+  for (const mib of [8, 16]) {
+    const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./parse-memory.ts', import.meta.url)), kind, String(mib)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`parse-memory ${kind} ${mib}: ${r.stderr}`);
+    const m = JSON.parse(r.stdout) as { bytes: number; ms: number; retainedBytes: number; peakRssGrowthBytes: number };
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+    console.log(
+      `${kind.padEnd(9)} ${mib} MiB: ${m.ms} ms, retained ${mb(m.retainedBytes)} MiB (${(m.retainedBytes / m.bytes).toFixed(1)}× the input), peak RSS +${mb(m.peakRssGrowthBytes)} MiB (${(m.peakRssGrowthBytes / m.bytes).toFixed(1)}×)`,
+    );
+  }
+}

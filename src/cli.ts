@@ -97,9 +97,9 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--port-plan <file>', 'cluster file of `mqtt-warden ports`: check this host against it (SVC-052…055) and probe its Erlang distribution ports')
     .option('--port-plan-for <node|address>', 'this host in the port plan (default: the node with one of its addresses)');
   judgeOptions(audit, { formats: REPORT_FORMATS, what: 'report' })
-    .action(async (targets: string[], flags: AuditFlags) => {
+    .action(async (targets: string[], flags: AuditFlags, cmd: Command) => {
       const { audit } = await import('./cli/audit.js');
-      setExit(await audit(targets, flags));
+      setExit(await audit(targets, flags, cmd));
     });
 
   outputOptions(program.command('checks').description('List the check catalogue'), { formats: CATALOGUE_FORMATS }).action(async (flags: OutputFlags & { format: CatalogueFormat }) => {

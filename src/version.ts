@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readTextFile } from './io/read.js';
 
 /** The package version, read once from package.json next to dist/ or src/. */
 export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readTextFile(fileURLToPath(new URL('../package.json', import.meta.url)), 'settings')) as { version: string }
 ).version;

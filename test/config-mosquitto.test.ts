@@ -131,7 +131,17 @@ test('password and PSK files', () => {
     ['d', 'unknown', undefined, undefined, 4],
   ]);
   assert.ok(!JSON.stringify(pw).includes('hunter2'), 'plain passwords are not kept');
-  assert.deepEqual(pw.issues.map((i) => i.line), [4, 5]);
+  // a and b carry a 4-byte hash, b a 4-byte salt: Mosquitto drops such entries (it wants 12 and 64 bytes).
+  assert.deepEqual(
+    pw.issues.map((i) => `${i.line}:${i.column} ${i.message}`),
+    [
+      '1:3 user "a": the hash decodes to 4 bytes, Mosquitto expects 64',
+      '2:3 user "b": the salt decodes to 4 bytes, Mosquitto expects 12',
+      '4:3 user "d": unknown hash scheme "$1$" (Mosquitto knows $6$ and $7$, newer versions $argon2id$)',
+      '5:1 no ":" on this line (expected username:hash)',
+    ],
+  );
+  assert.deepEqual(pw.entries.map((e) => e.problem !== undefined), [true, true, false, true]);
   const psk = parseMosquittoPsk('id:deadbeef\neasy:12345\nbad:xyz\n', 'psk');
   assert.deepEqual(psk.entries.map((e) => [e.identity, e.keyBits, e.validHex]), [['id', 32, true], ['easy', 20, true], ['bad', 12, false]]);
   assert.deepEqual(psk.issues.map((i) => i.line), [3]);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseConfig, type GuardConfig } from '../src/guard/config.js';
+import { GuardConfigSchema, parseConfig, type GuardConfig } from '../src/guard/config.js';
+import { defaultGuardConfig } from '../src/guard/defaults.js';
 import { Detector, type BanDecision } from '../src/guard/detector.js';
 import type { EventKind } from '../src/guard/events.js';
 import { AllowList, defaultAllow, normaliseIp } from '../src/guard/ip.js';
@@ -199,6 +200,9 @@ test('config: schema errors name the file and the field', () => {
   assert.throws(() => parseConfig('bogus: 1\n', 'g.yaml'), /g\.yaml/);
   assert.throws(() => parseConfig('ban: { table: "bad name" }\n', 'g.yaml'), /ban\.table/);
   assert.equal(parseConfig('', 'empty.yaml').detect.auth.maxretry, 5);
+  // guard test without --config uses the plain defaults (no schema library at start-up): the same values.
+  assert.deepEqual(defaultGuardConfig(), GuardConfigSchema.parse({}));
+  assert.deepEqual(defaultGuardConfig(), parseConfig('', 'empty.yaml'));
 });
 
 test('the open connections of a banned address no longer make other failures ambiguous', () => {

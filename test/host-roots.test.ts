@@ -6,7 +6,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { aptListUse } from '../src/collectors/system/updates.js';
 import { join } from 'node:path';
 import { CATALOGUE } from '../src/checks/index.js';
 import type { Report } from '../src/core/types.js';
@@ -111,6 +112,65 @@ test('hardened root: the passes say why', () => {
   assert.match(msgs('TLS-055'), /ca file \/etc\/emqx\/certs\/broker-ca\.pem exists/);
   assert.match(msgs('CFG-002'), /Erlang distribution port 4371 \(emqx\) is allowed from some sources only/);
   assert.match(msgs('SVC-004'), /emqx listener 18083 listens on loopback only/);
+});
+
+const FIXTURES = new URL('fixtures/hosts/', import.meta.url).pathname;
+
+/** What the real apt-get of this machine uses of a root's lists (the collector's own options). */
+function aptListsOf(root: string) {
+  const r = spawnSync('apt-get', ['-q', '-o', `Dir=${root}/`, '-o', `Dir::State::status=${root}/var/lib/dpkg/status`, '-o', 'Dir::Etc::SourceParts=-', '-o', 'Dir::Cache::pkgcache=', '-o', 'Dir::Cache::srcpkgcache=', 'indextargets', '--format', '$(CREATED_BY)\t$(FILENAME)'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const onDisk = readdirSync(join(root, 'var/lib/apt/lists'));
+  return { onDisk: onDisk.filter((f) => f.endsWith('_Packages')), ...aptListUse(onDisk, r.stdout) };
+}
+
+test("the fixture roots' APT lists are lists apt uses, on any architecture (as they are in git)", () => {
+  for (const name of ['hardened', 'neglected']) {
+    const { onDisk, used, unused } = aptListsOf(join(FIXTURES, name));
+    assert.equal(onDisk.length, 2, name);
+    assert.deepEqual([used.sort(), unused], [onDisk.sort(), []], `${name}: apt ignores some of the fixture's package lists`);
+  }
+});
+
+test('the README example: audit --host-only --root test/fixtures/hosts/neglected finds the pending security update', async () => {
+  const r = await hostAudit(join(FIXTURES, 'neglected'));
+  const upd3 = of(r, 'UPD-003');
+  assert.deepEqual(upd3.map((x) => x.status), ['FAIL'], show(r, 'UPD-003'));
+  assert.match(upd3[0]!.message, /^2 security updates pending \(apt-get -s dist-upgrade -o Dir=.*\): libssl1\.1 1\.1\.1n-0\+deb11u5 → 1\.1\.1w-0\+deb11u1, openssl/);
+});
+
+test('package lists apt cannot use are not "no update pending"', async () => {
+  const { root, cleanup } = copyHostRoot('neglected');
+  try {
+    const lists = join(root, 'var/lib/apt/lists');
+    const security = 'deb.debian.org_debian-security_dists_bookworm-security_main_binary-all_Packages';
+    // The security suite's list under a name apt does not read (the old ARCH placeholder): the main suite still shows updates.
+    renameSync(join(lists, security), join(lists, security.replace('binary-all', 'binary-ARCH')));
+    let r = await hostAudit(root);
+    assert.deepEqual(of(r, 'UPD-003').map((x) => x.status), ['SKIP'], show(r, 'UPD-003'));
+    assert.match(of(r, 'UPD-003')[0]!.message, /^no security update pending in the lists apt could use, but it ignores 1 package list .*bookworm-security_main_binary-ARCH_Packages.*run apt-get update/);
+    assert.deepEqual(of(r, 'UPD-002').map((x) => x.status), ['FAIL'], 'what apt could compare is still reported');
+    // No list apt can use at all: SKIP with the reason, as with no lists at all.
+    for (const f of readdirSync(lists)) if (f.includes('binary-all')) renameSync(join(lists, f), join(lists, f.replace('binary-all', 'binary-ARCH')));
+    r = await hostAudit(root);
+    for (const id of ['UPD-002', 'UPD-003']) {
+      assert.deepEqual(of(r, id).map((x) => x.status), ['SKIP'], show(r, id));
+      assert.match(of(r, id)[0]!.message, /apt cannot use the package lists in .*var\/lib\/apt\/lists: it ignores .*binary-ARCH_Packages/);
+    }
+    // No lists at all: SKIP, as before.
+    for (const f of readdirSync(lists)) if (f.endsWith('_Packages')) rmSync(join(lists, f));
+    r = await hostAudit(root);
+    assert.ok(of(r, 'UPD-003').every((x) => x.status === 'SKIP' && /no APT package lists/.test(x.message)), show(r, 'UPD-003'));
+  } finally {
+    cleanup();
+  }
+});
+
+test('aptListUse: a list apt ignores counts only when nothing of its suite is used', () => {
+  const onDisk = ['a_dists_x_main_binary-amd64_Packages.lz4', 'a_dists_x_main_binary-i386_Packages', 'b_dists_y_main_binary-ARCH_Packages', 'a_dists_x_InRelease', 'lock'];
+  const targets = 'Packages\t/var/lib/apt/lists/a_dists_x_main_binary-amd64_Packages.lz4\nTranslations\t/var/lib/apt/lists/a_dists_x_main_i18n_Translation-en\n';
+  assert.deepEqual(aptListUse(onDisk, targets), { used: ['a_dists_x_main_binary-amd64_Packages.lz4'], unused: ['b_dists_y_main_binary-ARCH_Packages'] });
+  assert.deepEqual(aptListUse(onDisk, ''), { used: [], unused: onDisk.slice(0, 3) });
 });
 
 test('malformed inputs: ERROR/SKIP naming the path, never a crash', async () => {

@@ -161,7 +161,7 @@ describe('lint CLI', () => {
     writeFileSync(path.join(dir, 'unknown.txt'), 'hello world\n');
     const u = await run(['lint', path.join(dir, 'unknown.txt')]);
     assert.equal(u.code, 2);
-    assert.match(u.stderr, /cannot tell whether this is a Mosquitto or EMQX file; use --format/);
+    assert.match(u.stderr, /cannot tell whether this is a Mosquitto or EMQX file; use --config-type/);
     assert.equal((await run(['lint', '/nonexistent/x.conf'])).code, 2);
   });
 });

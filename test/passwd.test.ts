@@ -5,7 +5,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
@@ -162,17 +162,81 @@ describe('passwd audit', () => {
     assert.equal((JSON.parse(cli.stdout) as Report).summary.failuresBySeverity.critical, 3);
   });
 
-  test('crack test bounds: candidates per hash and total time', () => {
+  test('crack test bounds: candidates per hash and total time; a hash cut short is unfinished, never "not found"', () => {
     const file = parseMosquittoPasswd(`a:${hashPbkdf2('zzz', 1000)}\nb:${hashPbkdf2('zzz', 1000)}\n`, 'p');
     const words = Array.from({ length: 50 }, (_, i) => `w${i}`);
     const capped = crackTest([file], 'w', words, { maxCandidates: 10, maxSeconds: 60 });
     assert.equal(capped.attempts, 2 * 11, 'username + 10 candidates per hash');
     assert.equal(capped.stoppedBy, 'max-candidates');
+    assert.equal(capped.finished, 0, 'a hash tried against 11 of 51 candidates is not finished');
+    assert.deepEqual(capped.unfinished.map((u) => [u.username, u.tried, u.reason]), [
+      ['a', 11, "tried 11 of 51 candidates: the --max-candidates bound (10 of the list's 50 words)"],
+      ['b', 11, "tried 11 of 51 candidates: the --max-candidates bound (10 of the list's 50 words)"],
+    ]);
+    const whole = crackTest([file], 'w', words.slice(0, 3), { maxCandidates: 10, maxSeconds: 60 });
+    assert.deepEqual([whole.finished, whole.unfinished.length, whole.stoppedBy, whole.candidates], [2, 0, 'list-exhausted', 4]);
+    // The issue's case: the clock runs out after the first candidate of the first hash.
     let t = 0;
-    const timed = crackTest([file], 'w', words, { maxCandidates: 1000, maxSeconds: 1 }, () => (t += 100));
+    const timed = crackTest([file], 'w', words.slice(0, 3), { maxCandidates: 1000, maxSeconds: 5 }, { now: () => (t += 2000), msPerIteration: 0 });
     assert.equal(timed.stoppedBy, 'max-seconds');
-    assert.ok(timed.attempts < 12, `${timed.attempts}`);
-    assert.equal(timed.untested.length, 1);
+    assert.equal(timed.finished, 0);
+    assert.deepEqual(timed.unfinished.map((u) => [u.username, u.reason]), [['a', 'tried 1 of 4 candidates before the 5 s limit']]);
+    assert.deepEqual(timed.untested.map((u) => [u.username, u.reason]), [['b', 'not started: the 5 s limit was used up']]);
+  });
+
+  test('one derivation is bounded: absurd iteration counts are not derived, a derivation that cannot fit is not started', async () => {
+    // $7$ with 10 million iterations is allowed, but one derivation takes seconds: with 1 s it is not started.
+    const big = parseMosquittoPasswd(`big:${hashPbkdf2('zzz', 1000).replace('$7$1000$', '$7$10000000$')}\n`, 'p');
+    const t0 = performance.now();
+    const r = crackTest([big], 'w', ['a', 'b', 'c'], { maxCandidates: 10, maxSeconds: 1 });
+    assert.ok(performance.now() - t0 < 3000, `took ${performance.now() - t0} ms`);
+    assert.equal(r.finished, 0);
+    assert.match(r.unfinished[0]?.reason ?? '', /^tried 0 of 4 candidates: one derivation \(10000000 iterations\) takes about [\d.]+ s, more than the [\d.]+ s left of the 1 s limit$/);
+    assert.throws(() => hashPbkdf2('x', 10_000_001), /from 1 to 10000000/);
+    assert.throws(() => verifyMosquittoHash('x', `$7$999999999$MTIzNDU2Nzg5MDEy$${'A'.repeat(86)}==`), /not derived/);
+
+    // Through the CLI, as in the issue: --max-seconds 5 on $7$999999999$… ends within its bound, and says why.
+    const file = path.join(tmp, 'absurd-passwd');
+    writeFileSync(file, `u:$7$999999999$MTIzNDU2Nzg5MDEy$${'A'.repeat(86)}==\n`, { mode: 0o600 });
+    const wordlist = path.join(tmp, 'words3');
+    writeFileSync(wordlist, 'a\nb\nc\n');
+    const started = performance.now();
+    const cli = await run(['passwd', 'audit', file, '--crack-test', wordlist, '--max-seconds', '5', '-r', 'json'], '');
+    assert.ok(performance.now() - started < 15_000);
+    assert.equal(cli.code, 1, cli.stderr);
+    const rep = JSON.parse(cli.stdout) as Report;
+    const of = (id: string) => rep.results.filter((x) => x.checkId === id).map((x) => `${x.status} ${x.location.line}: ${x.message}`);
+    assert.deepEqual(of('ACC-038'), ['SKIP 1: user "u": not tested (malformed entry, not derived: an absurd iteration count 999999999 (above 10000000): every login as this user costs the broker minutes of CPU)']);
+    assert.ok(of('ACC-036').some((m) => m.startsWith('FAIL 1: malformed entry: user "u": an absurd iteration count 999999999')), of('ACC-036').join('\n'));
+  });
+
+  test('malformed lines in a real mosquitto_passwd file are findings at their line, in passwd audit and lint alike', { skip: !mosquittoPasswdPath() && 'mosquitto_passwd not installed' }, async () => {
+    const file = path.join(tmp, 'malformed-passwd');
+    execFileSync(mosquittoPasswdPath()!, ['-c', '-b', file, 'good', generatePassword(20)]);
+    execFileSync(mosquittoPasswdPath()!, ['-b', file, 'shortsalt', generatePassword(20)]);
+    const real = readFileSync(file, 'utf8').split('\n');
+    // Line 2: a real entry with its salt cut to 9 bytes; then the issue's two lines.
+    real[1] = real[1]!.replace(/^(shortsalt:\$7\$\d+\$)[^$]+/, '$1MTIzNDU2Nzg5');
+    const text = [real[0], real[1], 'nocolon', 'u:$7$999999999999$abc$def'].join('\n') + '\n';
+    writeFileSync(file, text);
+    chmodSync(file, 0o600);
+    const expected = [
+      `FAIL ${file}:2: malformed entry: user "shortsalt": the salt decodes to 9 bytes, Mosquitto expects 12`,
+      `FAIL ${file}:3: malformed entry: no ":" on this line (expected username:hash)`,
+      `FAIL ${file}:4: malformed entry: user "u": an absurd iteration count 999999999999 (above 10000000): every login as this user costs the broker minutes of CPU`,
+    ];
+    const lines = (rep: Report) => rep.results.filter((x) => x.checkId === 'ACC-036' && x.message.includes('malformed')).map((x) => `${x.status} ${x.location.uri}:${x.location.line}: ${x.message}`);
+    const audit = await run(['passwd', 'audit', file, '-r', 'json'], '');
+    assert.equal(audit.code, 1, 'a password file with malformed lines is not a clean exit');
+    assert.deepEqual(lines(JSON.parse(audit.stdout) as Report), expected);
+    const terminal = await run(['passwd', 'audit', '-v', file], '');
+    assert.match(terminal.stdout, new RegExp(`ACC-036 .*\\[${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1\\]`));
+    // lint of a mosquitto.conf naming the file reports the same lines, through the same check.
+    const conf = path.join(tmp, 'malformed-mosquitto.conf');
+    writeFileSync(conf, `listener 1883 127.0.0.1\nallow_anonymous false\npassword_file ${file}\n`);
+    const lint = await run(['lint', conf, '-r', 'json'], '');
+    assert.equal(lint.code, 1, lint.stderr);
+    assert.deepEqual(lines(JSON.parse(lint.stdout) as Report), expected);
   });
 });
 

@@ -73,11 +73,11 @@ test('ports: bad input is a usage error that names the place', async () => {
     const cases: [string[], RegExp][] = [
       [[], /nothing to plan/],
       [['--node', 'emqx1@10.0.0.1', '--node', 'emqx2@10.0.0.2', '--render', 'iptables'], /covers 2 hosts.*emqx1@10\.0\.0\.1, emqx2@10\.0\.0\.2/],
-      [['--node', 'emqx1@10.0.0.1', '--admins', '10.0.0.0/33'], /--admins #1/],
+      [['--node', 'emqx1@10.0.0.1', '--admins', '10.0.0.0/33'], /--admins: "10\.0\.0\.0\/33" is not an IP address or CIDR network/],
       [['--cluster', join(dir, 'bad.yaml')], /bad\.yaml: nodes\[0\]/],
       [['--cluster', join(dir, 'missing.yaml')], /cannot read cluster file .*missing\.yaml: ENOENT/],
       [['--node', 'emqx1@10.0.0.1', '--listeners', 'mqtt:1883'], /--listeners #1: "mqtt:1883"/],
-      [['--node', 'emqx1@10.0.0.1', '--table', 'x y'], /--table: firewall name/],
+      [['--node', 'emqx1@10.0.0.1', '--render', 'nftables', '--table', 'x y'], /--table: firewall name/],
       [['--node', 'emqx1@10.0.0.1', '--rpc-server-port', '5400'], /needs --rpc-port-discovery manual/],
       [['--node', 'emqx1@10.0.0.1', '--render', 'ufw', '--check'], /choose one of/],
       [['--node', 'emqx1@10.0.0.1', '--priority', 'high'], /--priority must be a whole number/],

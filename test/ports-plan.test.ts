@@ -158,7 +158,7 @@ test('listener specs and cluster files: errors name the file, the path and the l
 
 test('the three-node cluster file of the README plans what the README shows', () => {
   const file = fixture('cluster-3.yaml');
-  const parsed = parseClusterFile(readFileSync(file, 'utf8'), 'cluster.yaml');
+  const parsed = parseClusterFile(readFileSync(file, 'utf8'), 'test/fixtures/ports/cluster-3.yaml');
   const plan = buildPlan({ ...parsed, ssh: parsed.ssh ?? 22 });
   assert.deepEqual(portsOf(plan, 'emqx1@10.0.0.11'), [
     '4371/erlang-dist/peers',

@@ -5,7 +5,7 @@
  * `mqtt-warden advisories update --from FILE` merges newer records into a copy
  * in the user's data directory. Validated with zod; nothing is fetched.
  */
-import { readFileSync } from 'node:fs';
+import { isRegularFile, readTextFile } from '../io/read.js';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Severity } from '../core/types.js';
@@ -189,7 +189,7 @@ export const SHIPPED_DB = fileURLToPath(new URL('../../data/advisories.json', im
 
 
 export function loadBundle(file: string): AdvisoryBundle {
-  const text = readFileSync(file, 'utf8');
+  const text = readTextFile(file, 'advisories', { label: 'advisory database' });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -209,12 +209,7 @@ export function loadAdvisoryDb(file?: string): AdvisoryDb {
   let chosen = file;
   if (!chosen) {
     const user = userDbPath();
-    try {
-      readFileSync(user);
-      chosen = user;
-    } catch {
-      chosen = SHIPPED_DB;
-    }
+    chosen = isRegularFile(user) ? user : SHIPPED_DB;
   }
   const b = loadBundle(chosen);
   return { snapshot: b.snapshot, file: chosen, advisories: advisoriesFrom(b.records) };

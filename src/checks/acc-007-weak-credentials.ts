@@ -59,7 +59,15 @@ export default defineCheck({
         evidence,
       };
     }
-    const bound = c.stoppedBy === 'list-exhausted' ? 'the whole list' : `${c.refusedAuth} tested guesses (stopped by ${c.stoppedBy})`;
-    return { status: 'PASS', message: `no default or weak credential was accepted in ${bound}`, evidence };
+    if (c.stoppedBy !== 'list-exhausted') {
+      // A list not tried to its end proves nothing about the rest of it: never a PASS.
+      const raise = c.stoppedBy === 'max-attempts' ? '--max-attempts' : c.stoppedBy === 'max-seconds' ? '--max-seconds' : '--target-timeout';
+      return {
+        status: 'SKIP',
+        message: `inconclusive: guessing stopped by ${c.stoppedBy} after ${c.refusedAuth} tested guesses, before the end of the list; nothing was accepted so far (raise ${raise} to test the whole list)`,
+        evidence,
+      };
+    }
+    return { status: 'PASS', message: `no default or weak credential was accepted in the whole list (${c.refusedAuth} tested guesses)`, evidence };
   },
 });

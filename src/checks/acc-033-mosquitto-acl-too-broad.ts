@@ -49,9 +49,11 @@ export default defineCheck({
         }
       }
     }
-    if (unread.length && !fails.length && unread.length === m.aclFiles.length) {
-      return { status: 'SKIP', message: `ACL file not readable: ${unread.join(', ')}` };
+    // A file not read may hold the broad rule: no PASS then (CFG-033 reports the file itself).
+    if (unread.length && !fails.length) {
+      const read = m.aclFiles.length - unread.length;
+      return { status: 'SKIP', message: `ACL file not readable: ${unread.join(', ')}${read ? `; the ${read} other file(s) grant nothing broad, but the unread rules were not checked` : ''}`, evidence: { unread } };
     }
-    return failuresOr(fails, 'no ACL rule grants every topic, and every pattern uses %u or %c', unread.length ? { unread } : undefined);
+    return failuresOr(fails, 'no ACL rule grants every topic, and every pattern uses %u or %c');
   },
 });

@@ -33,7 +33,13 @@ export default defineCheck({
         else if (r.who === 'all' && r.action === 'all' && r.topics?.some((t) => t === '#')) fails.push({ status: 'FAIL', message: `${r.who === 'all' ? 'every client' : r.who} may publish and subscribe to "#"`, location: at(r.loc) });
       }
     }
-    if (unread.length === e.aclFiles.length) return { status: 'SKIP', message: `acl.conf not readable: ${unread.join(', ')}` };
-    return failuresOr(fails, 'acl.conf has no allow-everything rule', unread.length ? { unread } : undefined);
+    if (fails.length) return fails;
+    // An unread file, or rules the parser could not take (a syntax error stops the file there), may hold
+    // the allow-everything rule: no PASS then (CFG-052 reports the errors themselves).
+    const partial = e.aclFiles.flatMap((f) => (f.parsed?.issues.length ? [`${f.parsed.file}:${f.parsed.issues[0]!.line} (${f.parsed.issues[0]!.message}; rules it could not parse were not judged)`] : []));
+    if (unread.length || partial.length) {
+      return { status: 'SKIP', message: `no allow-everything rule among the rules read, but ${[...unread.map((u) => `${u} was not read`), ...partial].join('; ')}`, evidence: { unread, partial } };
+    }
+    return failuresOr(fails, 'acl.conf has no allow-everything rule');
   },
 });

@@ -51,15 +51,16 @@ export default defineCheck({
     const problems = l.problems.map((p) => `${p.file}: ${p.message}`);
     if (!out.length && problems.length && !l.sockets.length) return { status: 'ERROR', message: `socket tables unreadable: ${problems.join('; ')}` };
     if (out.length) return out;
-    const partial = problems.length ? ` (partial: ${problems.join('; ')})` : '';
+    // A table read only in part may hide the listener to report: no PASS then.
+    if (problems.length) return { status: 'SKIP', message: `no undeclared listener among the ${network.length} non-loopback socket(s) read, but the socket tables were not read completely: ${problems.join('; ')}`, evidence: { problems } };
     const planEvidence = plan ? { portPlan: plan.source, leftToPortPlan: leftToPlan } : {};
     if (!exposed.length && leftToPlan.length) {
-      return { status: 'SKIP', message: `every non-loopback listener is judged against the port plan instead (SVC-052, SVC-054): ${leftToPlan.join(', ')}${partial}`, evidence: planEvidence };
+      return { status: 'SKIP', message: `every non-loopback listener is judged against the port plan instead (SVC-052, SVC-054): ${leftToPlan.join(', ')}`, evidence: planEvidence };
     }
     const planNote = leftToPlan.length ? `; ${leftToPlan.length} more judged against the port plan by SVC-052/SVC-054, not here: ${leftToPlan.join(', ')}` : '';
     return {
       status: 'PASS',
-      message: `${exposed.length} non-loopback listener(s), all declared or expected${planNote}${partial}`,
+      message: `${exposed.length} non-loopback listener(s), all declared or expected${planNote}`,
       evidence: { exposed: exposed.map((s) => `${s.proto}/${s.address}:${s.port}`), declared: [...declared], ...planEvidence },
     };
   },

@@ -12,7 +12,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['sys.updates'],
     description:
-      'Asks the package manager which installed packages have newer versions in its package lists, without changing anything: `apt-get -s dist-upgrade` (simulation, no lock; for `--root DIR` this host\'s apt-get reads the root\'s own dpkg status, sources and lists), `dnf/yum check-update`, `zypper list-updates`, `apk version -l "<"`. The broker, OpenSSL and the kernel are only as patched as the host.',
+      'Asks the package manager which installed packages have newer versions in its package lists, without changing anything: `apt-get -s dist-upgrade` (simulation, no lock; for `--root DIR` this host\'s apt-get reads the root\'s own dpkg status, sources and lists), `dnf/yum check-update`, `zypper list-updates`, `apk version -l "<"`. The broker, OpenSSL and the kernel are only as patched as the host. Package lists the package manager cannot use are not "no updates": with none usable (APT ignores list files for an architecture or source it is not configured for, e.g. copied from another machine) the check SKIPs with the reason, and with some suites\' lists ignored it cannot PASS either.',
     remediation:
       'Refresh the package lists and install the updates (`apt-get update && apt-get upgrade`, `dnf upgrade`, `zypper update`, `apk upgrade`), then restart the services that use updated libraries. Automate security updates (Debian/Ubuntu `unattended-upgrades`, `dnf-automatic`).',
     references: ['https://wiki.debian.org/UnattendedUpgrades', 'https://www.debian.org/doc/manuals/securing-debian-manual/ch04s02.en.html'],
@@ -23,6 +23,10 @@ export default defineCheck({
     if (n) {
       const sample = u.pending.slice(0, 8).map((p) => `${p.name} ${p.from ?? '?'} → ${p.to}`).join(', ');
       return { status: 'FAIL', message: `${plural(n, 'package update')} pending (${u.source}): ${sample}${n > 8 ? ', …' : ''}`, evidence };
+    }
+    if (u.unusedLists?.length) {
+      const n = u.unusedLists.length;
+      return { status: 'SKIP', message: `no package update pending in the lists apt could use, but it ignores ${n} package list${n > 1 ? 's' : ''} with nothing usable beside them (${u.unusedLists.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}): what those suites hold was not compared; run apt-get update`, evidence: { ...evidence, unusedLists: u.unusedLists } };
     }
     if (u.listsAgeDays !== undefined && u.listsAgeDays > 30) {
       return { status: 'SKIP', message: `no update pending according to package lists that are ${u.listsAgeDays} days old: refresh them (apt-get update) to know`, evidence };

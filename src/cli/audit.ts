@@ -2,10 +2,12 @@
  * The `audit` command: everything that runs after its options are parsed. Loaded by src/cli.ts only when
  * `audit` runs (it pulls in the whole check catalogue, the engine and the TLS/PKI libraries).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readBinaryFile } from '../io/read.js';
 import { resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { CATALOGUE } from '../checks/index.js';
+import { notConfigReason } from '../collectors/config.js';
 import { parseWordlist } from '../collectors/mqtt/intrusive.js';
 import type { Credentials } from '../collectors/mqtt/probe.js';
 import { runAudit, type AuditOptions } from '../core/engine.js';
@@ -14,9 +16,10 @@ import { parseTarget, parseTargetsFile, type ParsedTarget } from '../core/target
 import { parseCrls, type CrlInput } from '../collectors/tls/revocation.js';
 import { loadBundle } from '../advisories/db.js';
 import { DEFAULT_FIREWALL_OPTIONS } from '../ports/firewall-options.js';
-import { readText, UsageError } from './common.js';
+import { fsErrorText, readText, UsageError } from './common.js';
 import { emitReport } from './emit.js';
-import type { JudgeFlags } from './options.js';
+import { requires, type JudgeFlags } from './options.js';
+import type { Command } from 'commander';
 import { disabledChecks, projectPolicy, type ProjectFlags } from './project.js';
 import { loadPolicyFile } from './impl/lint.js';
 import type { Policy } from '../config/policy.js';
@@ -24,7 +27,7 @@ import { planFrom } from './impl/ports.js';
 
 function wordlistFrom(file: string) {
   try {
-    return parseWordlist(readText(file, 'wordlist'), file);
+    return parseWordlist(readText(file, 'wordlist', 'wordlist'), file);
   } catch (e) {
     throw e instanceof UsageError ? e : new UsageError(`bad wordlist: ${(e as Error).message}`);
   }
@@ -82,14 +85,17 @@ function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
     try {
       st = statSync(root);
     } catch (e) {
-      throw new UsageError(`--root ${flags.root}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`--root ${flags.root}: ${fsErrorText(e)}`);
     }
     if (!st.isDirectory()) throw new UsageError(`--root ${flags.root}: not a directory`);
   }
-  for (const f of flags.config) readText(f, 'broker config');
-  if (flags.lynisReport) readText(flags.lynisReport, 'Lynis report');
+  for (const f of flags.config) {
+    const not = notConfigReason(readText(f, 'broker config', 'config'));
+    if (not) throw new UsageError(`--config ${f}: not a Mosquitto or EMQX config (${not})`);
+  }
+  if (flags.lynisReport) readText(flags.lynisReport, 'Lynis report', 'report');
   if (flags.advisories) {
-    readText(flags.advisories, 'advisory database');
+    readText(flags.advisories, 'advisory database', 'advisories');
     try {
       loadBundle(flags.advisories);
     } catch (e) {
@@ -110,9 +116,9 @@ function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
 function tlsMaterial(flags: AuditFlags): AuditOptions['tls'] {
   if (Boolean(flags.cert) !== Boolean(flags.key)) throw new UsageError('--cert and --key go together');
   const material = {
-    ...(flags.ca ? { ca: readText(flags.ca, 'CA file') } : {}),
-    ...(flags.cert ? { cert: readText(flags.cert, 'certificate file') } : {}),
-    ...(flags.key ? { key: readText(flags.key, 'key file') } : {}),
+    ...(flags.ca ? { ca: readText(flags.ca, 'CA file', 'tls') } : {}),
+    ...(flags.cert ? { cert: readText(flags.cert, 'certificate file', 'tls') } : {}),
+    ...(flags.key ? { key: readText(flags.key, 'key file', 'tls') } : {}),
   };
   try {
     createSecureContext(material);
@@ -127,9 +133,9 @@ function crlFiles(files: string[]): CrlInput[] {
   return files.map((file) => {
     let data: Buffer;
     try {
-      data = readFileSync(file);
+      data = readBinaryFile(file, 'tls', { label: 'CRL file' });
     } catch (e) {
-      throw new UsageError(`cannot read CRL file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError((e as Error).message);
     }
     try {
       parseCrls({ name: file, data });
@@ -145,7 +151,7 @@ function credentialsFrom(flags: AuditFlags): Credentials | undefined {
   const env = process.env;
   const username = flags.username ?? env.MQTT_WARDEN_USERNAME;
   let password = flags.password ?? env.MQTT_WARDEN_PASSWORD;
-  if (flags.passwordFile) password = readText(flags.passwordFile, 'password file').split(/\r?\n/)[0] ?? '';
+  if (flags.passwordFile) password = readText(flags.passwordFile, 'password file', 'settings').split(/\r?\n/)[0] ?? '';
   if (password !== undefined && username === undefined) throw new UsageError('a password was given without a username (--username or MQTT_WARDEN_USERNAME)');
   return username === undefined ? undefined : { username, ...(password !== undefined ? { password } : {}) };
 }
@@ -203,14 +209,36 @@ function progress(enabled: boolean) {
   };
 }
 
-export async function audit(targetArgs: string[], flags: AuditFlags): Promise<number> {
+/** Modifiers given without what they modify: usage errors (src/cli/options.ts `requires`). */
+function auditModifiers(cmd: Command, flags: AuditFlags): void {
+  const network = !flags.hostOnly;
+  requires(cmd, [
+    { modifier: ['maxAttempts', 'maxSeconds', 'rate', 'loginAttempts'], needs: Boolean(flags.intrusive), with: '--intrusive (they bound the intrusive probes)' },
+    { modifier: ['lynisReport', 'advisories', 'config', 'policy'], needs: flags.host, with: 'the host checks: drop --no-host' },
+    {
+      modifier: ['username', 'password', 'passwordFile', 'targetTimeout', 'window', 'concurrency', 'canaryTopic', 'showPayloads', 'showSecrets', 'intrusive'],
+      needs: network,
+      with: 'the network probes: --host-only runs none',
+    },
+    {
+      modifier: ['ca', 'cert', 'key', 'crl', 'revocationOnline', 'tlsConcurrency'],
+      needs: network,
+      with: 'the TLS probes of network targets: --host-only runs none',
+    },
+    { modifier: 'ports', needs: network && flags.portScan, with: 'the port scan: drop --no-port-scan (and --host-only)' },
+    { modifier: 'portScan', needs: network, with: 'the network probes: --host-only scans nothing' },
+  ]);
+}
+
+export async function audit(targetArgs: string[], flags: AuditFlags, cmd?: Command): Promise<number> {
+  if (cmd) auditModifiers(cmd, flags);
   if (flags.hostOnly && !flags.host) throw new UsageError('--host-only and --no-host exclude each other');
   if (flags.root && !flags.host) throw new UsageError('--root is a host-audit option: it cannot go with --no-host');
   if (flags.root && !flags.hostOnly && !targetArgs.length && !flags.targets) {
     throw new UsageError('--root audits an offline filesystem: add --host-only (or give network targets to probe as well)');
   }
   const parsed: ParsedTarget[] = targetArgs.map((t, i) => parseTarget(t, `argument ${i + 1}`));
-  if (flags.targets) parsed.push(...parseTargetsFile(readText(flags.targets, 'targets file'), flags.targets));
+  if (flags.targets) parsed.push(...parseTargetsFile(readText(flags.targets, 'targets file', 'targets'), flags.targets));
   if (flags.hostOnly && parsed.length) throw new UsageError('--host-only takes no targets');
   const seen = new Set<string>();
   const endpoints = parsed.map((p) => p.endpoint).filter((e) => !seen.has(e.uri) && seen.add(e.uri));

@@ -2,13 +2,13 @@
  * `mqtt-warden guard`: the login-attempt restriction daemon and its operator
  * commands (test, status, bans, unban). See docs/guard.md. The commands and options
  * are defined here; their implementation (config loader, log replay, daemon) is in
- * ./impl/guard.ts, loaded when a guard command runs.
+ * ./impl/guard.ts (./impl/guard-test.ts for `guard test`), loaded when a guard command runs.
  */
 import { Option, type Command } from 'commander';
 import type { GuardConfig } from '../guard/config.js';
 import type { SetExit } from './commands.js';
 import { int } from './common.js';
-import { outputOptions } from './options.js';
+import { outputOptions, requires } from './options.js';
 
 const GUARD_FORMATS = ['terminal', 'json'] as const;
 
@@ -60,7 +60,16 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:PORT', int('--metrics-port', 0, 65535))
     .option('--dry-run', 'change nothing: detect and log bans without firewall or state file; with --remove or unban, print what would change')
     .option('--remove', 'remove the firewall table/sets/chain the guard created (only those), then exit')
-    .action(async (flags: DaemonFlags) => {
+    .action(async (flags: DaemonFlags, cmd: Command) => {
+      requires(cmd, [
+        {
+          modifier: ['log', 'stdin', 'journald', 'fromStart', 'metricsPort', 'allow', 'logFormat'],
+          needs: !flags.remove,
+          with: 'the daemon: --remove only removes the guard\'s firewall and exits',
+        },
+        { modifier: 'fromStart', needs: Boolean(flags.log?.length || flags.config), with: '--log (or file sources in --config)' },
+        { modifier: 'logFormat', needs: Boolean(flags.log?.length || flags.stdin || flags.journald), with: '--log, --stdin or --journald (sources in --config name their own format)' },
+      ]);
       const { daemon } = await import('./impl/guard.js');
       setExit(await daemon(flags));
     });
@@ -75,8 +84,8 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--no-allow-defaults', 'do not allowlist loopback and this host\'s addresses')
     .option('--top <n>', 'addresses listed per-address (0 = all)', int('--top', 0, 10_000_000), 100)
     .action(async (file: string, _local: unknown, cmd: Command) => {
-      const { guardTest } = await import('./impl/guard.js');
-      setExit(guardTest(file, _local, cmd));
+      const { guardTest } = await import('./impl/guard-test.js');
+      setExit(await guardTest(file, _local, cmd));
     });
 
   outputOptions(guard.command('status').description('State of the guard: active bans, refused logins per address (guard options such as --state go before or after)'), { formats: GUARD_FORMATS })

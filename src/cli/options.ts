@@ -13,6 +13,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { SEVERITIES, type Severity } from '../core/types.js';
+import { UsageError } from './common.js';
 
 /** The human format's one name; `text` and `table` were its names in some commands. */
 export const HUMAN_FORMAT = 'terminal';
@@ -99,4 +100,31 @@ export function useColor(flags: OutputFlags): boolean {
   if (!flags.color || flags.format !== HUMAN_FORMAT || process.env.NO_COLOR) return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
   return Boolean(process.stdout.isTTY) && !flags.output;
+}
+
+/** A modifier option and what it needs: `needs` is true when the option it modifies is in force. */
+export interface Requirement {
+  /** Attribute name(s) of the modifier option(s), e.g. 'zone' for --zone, 'maxAttempts' for --max-attempts. */
+  modifier: string | readonly string[];
+  /** Whether what the modifier modifies is in force (evaluated on the parsed values, wherever they came from). */
+  needs: boolean;
+  /** What it goes with, for the message: "--render firewalld". */
+  with: string;
+}
+
+/**
+ * A modifier without the option it modifies is a usage error, not a silent no-op: checks every rule whose
+ * modifier was given on the command line (commander's value source 'cli'; project-file defaults are
+ * not the user's words on this run). The message names the modifier as the user spelt it.
+ */
+export function requires(cmd: Command, rules: readonly Requirement[]): void {
+  for (const r of rules) {
+    if (r.needs) continue;
+    for (const attr of typeof r.modifier === 'string' ? [r.modifier] : r.modifier) {
+      if (cmd.getOptionValueSource(attr) !== 'cli') continue;
+      const opts = cmd.options.filter((o) => o.attributeName() === attr);
+      const opt = opts.find((o) => o.negate === (cmd.getOptionValue(attr) === false)) ?? opts[0];
+      throw new UsageError(`${opt?.long ?? attr} goes with ${r.with}`, true);
+    }
+  }
 }

@@ -4,9 +4,10 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { REPORT_FORMATS } from '../reporters/formats.js';
-import { judgeOptions, legacyOption } from './options.js';
+import { judgeOptions, legacyOption, requires } from './options.js';
 import { DEFAULT_FIREWALL_OPTIONS, RENDERERS } from '../ports/firewall-options.js';
 import { int } from './common.js';
+import { NetworkError, parseNetwork } from '../ports/net.js';
 import type { SetExit } from './commands.js';
 import type { PortsFlags } from './impl/ports.js';
 
@@ -16,6 +17,28 @@ export const PORTS_FORMATS = [...new Set(['terminal', 'json', 'markdown', ...REP
 export { RENDERERS, type Renderer } from '../ports/firewall-options.js';
 
 const collectList = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/**
+ * A network list option (repeatable, comma-separated): every entry an address or CIDR network. An empty list or
+ * entry is refused: an empty --clients used to open MQTT to everyone. `--clients any` is the explicit way to do that.
+ */
+function networkList(name: '--clients' | '--admins' | '--peers') {
+  return (v: string, prev: string[] = []) => {
+    const items = v.split(',').map((s) => s.trim());
+    const hint = name === '--clients' ? ' (--clients any opens MQTT to everyone)' : '';
+    if (items.some((s) => !s)) throw new InvalidArgumentError(`${name} needs networks, comma-separated, e.g. 10.20.0.0/16,fd00:20::/48; got an empty ${items.length > 1 ? 'entry' : 'list'}${hint}`);
+    for (const item of items) {
+      if (name === '--clients' && item === 'any') continue;
+      try {
+        parseNetwork(item, name);
+      } catch (e) {
+        if (e instanceof NetworkError) throw new InvalidArgumentError(`${e.message}${hint}`);
+        throw e;
+      }
+    }
+    return [...prev, ...items];
+  };
+}
 const collectRepeat = (v: string, prev: string[] = []) => [...prev, v];
 
 export function register(program: Command, setExit: SetExit): void {
@@ -32,9 +55,9 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--emqx-config <file>', 'read an EMQX node from its config (repeatable, lowest precedence first: base.hocon, cluster.hocon, emqx.conf): node.name, listeners, dashboard, rpc, cluster.static.seeds', collectRepeat)
     .option('--mosquitto-config <file>', 'read a Mosquitto broker\'s listeners from mosquitto.conf (repeatable)', collectRepeat)
     .option('--address <addr,…>', 'addresses of the node read with --emqx-config/--mosquitto-config (default: the host part of the EMQX node name)', collectList)
-    .option('--clients <cidr,…>', 'client networks that may use MQTT (default: anyone)', collectList)
-    .option('--admins <cidr,…>', 'admin networks that may reach the dashboard and SSH', collectList)
-    .option('--peers <cidr,…>', 'extra cluster peers besides the nodes themselves', collectList)
+    .option('--clients <cidr,…|any>', 'client networks that may use MQTT; `any`: everyone (default: everyone, with a warning)', networkList('--clients'))
+    .option('--admins <cidr,…>', 'admin networks that may reach the dashboard and SSH', networkList('--admins'))
+    .option('--peers <cidr,…>', 'extra cluster peers besides the nodes themselves', networkList('--peers'))
     .option('--listeners <type:port,…>', 'listeners of the --node nodes, e.g. ssl:8883,wss:8084,dashboard-https:18084,tcp:127.0.0.1:1883 (default: EMQX 5 defaults)')
     .addOption(new Option('--rpc-port-discovery <mode>', 'rpc.port_discovery of the --node nodes').choices(['stateless', 'manual']))
     .option('--rpc-server-port <port>', 'rpc.server_port with manual port discovery (default 5369)', int('--rpc-server-port', 1, 65535))
@@ -65,6 +88,20 @@ export function register(program: Command, setExit: SetExit): void {
   judgeOptions(cmd, { formats: PORTS_FORMATS, what: 'plan or --check report' });
   legacyOption(cmd, '--report-format <format>', 'format', 'use -f/--format (it is the --check report format too)');
   cmd.action(async (flags: PortsFlags) => {
+    const firewall = Boolean(flags.apply || flags.check);
+    requires(cmd, [
+      { modifier: 'zone', needs: flags.render === 'firewalld', with: '--render firewalld' },
+      { modifier: 'for', needs: Boolean(flags.render) || firewall, with: '--render, --apply or --check (the host of the plan they are about)' },
+      { modifier: 'priority', needs: flags.render === 'nftables' || firewall, with: '--render nftables, --apply or --check (the nftables input hook priority)' },
+      {
+        modifier: 'table',
+        needs: ['nftables', 'iptables', 'ip6tables'].includes(flags.render ?? '') || firewall || Boolean(flags.remove),
+        with: '--render nftables|iptables|ip6tables, --apply, --remove or --check',
+      },
+      { modifier: 'timeout', needs: firewall || Boolean(flags.remove), with: '--apply, --remove or --check (it bounds each nft command)' },
+      { modifier: ['listeners', 'rpcPortDiscovery'], needs: Boolean(flags.node?.length), with: '--node (cluster files and configs name their own listeners and rpc)' },
+      { modifier: 'sshPort', needs: flags.ssh, with: 'a planned SSH port: drop --no-ssh' },
+    ]);
     const { ports } = await import('./impl/ports.js');
     setExit(await ports(flags));
   });

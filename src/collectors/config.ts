@@ -27,8 +27,60 @@ const MOSQUITTO_HINT = /^\s*(listener|allow_anonymous|password_file|acl_file|per
 /** A HOCON field line: `key = …`, `key += …`, `a.b {`, `"key": …`. */
 const HOCON_FIELD = /^\s*("[^"\n]*"|[A-Za-z_][\w.-]*)\s*(=|\+=|\{|:\s)/m;
 
-/** Guess a file's format from its name and content. */
+/** Magic numbers of files that are never configs, as they read in UTF-8 text (invalid bytes become U+FFFD). */
+/* eslint-disable no-control-regex -- magic numbers are control bytes */
+const MAGIC: readonly [RegExp, string][] = [
+  [/^\x7fELF/, 'binary file: ELF executable or library'],
+  [/^\x1f\ufffd/, 'binary file: gzip-compressed file'],
+  [/^BZh\d/, 'binary file: bzip2-compressed file'],
+  [/^\ufffd7zXZ/, 'binary file: xz-compressed file'],
+  [/^PK\x03\x04/, 'binary file: zip archive'],
+  [/^%PDF-/, 'binary file: PDF document'],
+  [/^\ufffdPNG\r\n/, 'binary file: PNG image'],
+  [/^SQLite format 3\0/, 'binary file: SQLite database'],
+  [/^MZ/, 'binary file: Windows executable'],
+  [/^#!/, 'a script: it starts with #!'],
+];
+/* eslint-enable no-control-regex */
+
+/** Bytes of text looked at to tell a binary file. */
+const SNIFF_CHARS = 64 * 1024;
+
+/**
+ * Why a file's content is not a config at all, or undefined when it may be one: a known magic number, a NUL
+ * byte, or mostly characters that text does not hold (control characters, invalid UTF-8). Such a file is
+ * refused, not judged: parsed as a config it would give findings about nothing.
+ */
+export function notConfigReason(text: string): string | undefined {
+  for (const [re, what] of MAGIC) if (re.test(text)) return what;
+  const head = text.slice(0, SNIFF_CHARS);
+  if (head.includes('\0')) return 'binary file';
+  // eslint-disable-next-line no-control-regex
+  const odd = head.match(/[\x00-\x08\x0e-\x1f\x7f\ufffd]/g)?.length ?? 0;
+  if (head.length && odd / head.length > 0.1) return 'binary file';
+  return undefined;
+}
+
+/** Top-level keys of EMQX 5 configs: content-based EMQX detection needs one of them (a `key = value` file is not enough). */
+const EMQX_ROOT_KEYS = new Set(
+  (
+    'node cluster rpc log listeners dashboard authentication authorization mqtt flapping_detect force_shutdown force_gc sys_topics ' +
+    'retainer bridges connectors actions sources rule_engine gateway exhook prometheus api_key durable_sessions session_persistence ' +
+    'broker zones limiter overload_protection conn_congestion stats alarm sysmon trace psk_authentication delayed topic_metrics ' +
+    'slow_subs auto_subscribe plugins license telemetry file_transfer schema_registry message_transformation schema_validation ' +
+    'opentelemetry cluster_link banned_clients mqtt_sn multi_tenancy include emqx'
+  ).split(' '),
+);
+
+/** Whether a HOCON-looking text has at least one EMQX top-level key (or an include). */
+function hasEmqxKey(text: string): boolean {
+  for (const m of text.matchAll(/^\s*"?([A-Za-z_][\w-]*)/gm)) if (EMQX_ROOT_KEYS.has(m[1]!)) return true;
+  return false;
+}
+
+/** Guess a file's format from its name and content; undefined for content that is not a config (see notConfigReason). */
 export function detectFormat(path: string, text: string): ConfigFormat | undefined {
+  if (notConfigReason(text)) return undefined;
   const name = basename(path).toLowerCase();
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('%'));
   if (/^\s*\{\s*(allow|deny)\s*,/m.test(text) && !HOCON_FIELD.test(text.replace(/^\s*%.*$/gm, ''))) return 'emqx-acl';
@@ -38,7 +90,7 @@ export function detectFormat(path: string, text: string): ConfigFormat | undefin
   if (lines.length && lines.every((l) => /^(topic|pattern|user)(\s|$)/.test(l))) return 'mosquitto-acl';
   if (lines.length && lines.every((l) => /^[^:\s]+:[0-9a-fA-F]+$/.test(l))) return 'mosquitto-psk';
   // `key = value`, `key {`, `key: value` never occur in mosquitto.conf (`key value`).
-  if (HOCON_FIELD.test(text)) return 'emqx';
+  if (HOCON_FIELD.test(text) && hasEmqxKey(text)) return 'emqx';
   if (MOSQUITTO_HINT.test(text) || name.includes('mosquitto')) return 'mosquitto';
   if (name === 'emqx.conf' || name === 'acl.conf') return name === 'acl.conf' ? 'emqx-acl' : 'emqx';
   if (!lines.length && name.endsWith('.conf')) return name.includes('emqx') ? 'emqx' : 'mosquitto';
@@ -68,10 +120,11 @@ export interface LoadConfigOptions {
   fileModes?: boolean;
 }
 
+/** ACL, password, PSK and bootstrap files: read with the credentials-file limit (src/io/read.ts). */
 function readReferenced<T>(io: ConfigIO, path: string, ref: SourceLoc, parse: (text: string, file: string) => T, beside: boolean, modes = false): ReferencedFile<T> {
   const tryRead = (p: string): { text: string; p: string } | { error: string } => {
     try {
-      return { text: io.readFile(p), p };
+      return { text: io.readFile(p, 'credentials'), p };
     } catch (e) {
       return { error: errCode(e) };
     }

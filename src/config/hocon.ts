@@ -19,6 +19,7 @@
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import { errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
+import { READ_LIMITS } from '../io/read.js';
 
 export type HScalar = string | number | boolean | null;
 
@@ -47,6 +48,8 @@ export interface HoconResult {
   files: string[];
 }
 
+/** The largest config text parsed (the reader's limit for config files; real configs are kilobytes). */
+const MAX_CONFIG_CHARS = READ_LIMITS.config.maxBytes;
 const MAX_DEPTH = 128;
 const MAX_INCLUDE_DEPTH = 16;
 /** Nodes created by substitution copies, all together: stops "billion laughs" configs. */
@@ -85,151 +88,169 @@ const isWs = (c: string) => {
   return c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF' || (c !== '\n' && /\s/.test(c));
 };
 
-export function tokenize(text: string, file: string): Tok[] {
-  const toks: Tok[] = [];
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * The tokenizer, one token per call (the parser pulls them: no token array is ever built, so
+ * memory is the tree and the text, not a token list many times the input). Strings are slices of
+ * the text, never built character by character; positions come from the start of the line.
+ */
+function makeLexer(text: string, file: string): () => Tok {
   let i = 0;
   let line = 1;
-  let col = 1;
+  let lineStart = 0;
   let ws = '';
-  const loc = (): SourceLoc => ({ file, line, column: col });
-  const adv = (n: number) => {
-    for (let j = 0; j < n; j++) {
-      if (text[i] === '\n') {
-        line++;
-        col = 1;
-      } else col++;
-      i++;
-    }
-  };
+  const n = text.length;
+  const loc = (): SourceLoc => ({ file, line, column: i - lineStart + 1 });
   type NoWs<T> = T extends unknown ? Omit<T, 'ws'> : never;
-  const push = (t: NoWs<Tok>) => {
-    (t as Tok).ws = ws;
-    toks.push(t as Tok);
+  const tok = (t: NoWs<Tok>): Tok => {
+    const out = t as Tok;
+    out.ws = ws;
     ws = '';
+    return out;
   };
-  while (i < text.length) {
-    const c = text[i]!;
-    const start = loc();
-    if (c === '\n') {
-      push({ k: 'nl', loc: start });
-      adv(1);
-      continue;
-    }
-    if (isWs(c)) {
-      ws += c;
-      adv(1);
-      continue;
-    }
-    if (c === '#' || (c === '/' && text[i + 1] === '/')) {
-      while (i < text.length && text[i] !== '\n') adv(1);
-      ws = '';
-      continue;
-    }
-    if (c === '{' || c === '}' || c === '[' || c === ']' || c === ',' || c === ':' || c === '=') {
-      push({ k: 'punct', v: c as '{', loc: start });
-      adv(1);
-      continue;
-    }
-    if (c === '+' && text[i + 1] === '=') {
-      push({ k: 'punct', v: '+=', loc: start });
-      adv(2);
-      continue;
-    }
-    if (c === '"') {
-      if (text.startsWith('"""', i)) {
-        const end = text.indexOf('"""', i + 3);
-        if (end < 0) throw new HoconSyntaxError('unterminated triple-quoted string', start);
-        // Extra quotes right before the closing """ belong to the string (spec).
-        let stop = end;
-        while (text[stop + 3] === '"') stop++;
-        const v = text.slice(i + 3, stop);
-        adv(stop + 3 - i);
-        push({ k: 'quoted', v, loc: start });
+  return (): Tok => {
+    while (i < n) {
+      const c = text[i]!;
+      const start = loc();
+      if (c === '\n') {
+        i++;
+        line++;
+        lineStart = i;
+        return tok({ k: 'nl', loc: start });
+      }
+      if (isWs(c)) {
+        let j = i + 1;
+        while (j < n && text[j] !== '\n' && isWs(text[j]!)) j++;
+        ws += text.slice(i, j);
+        i = j;
         continue;
       }
-      adv(1);
-      let v = '';
-      for (;;) {
-        if (i >= text.length || text[i] === '\n') throw new HoconSyntaxError('unterminated quoted string', start);
-        const d = text[i]!;
-        if (d === '"') {
-          adv(1);
-          break;
-        }
-        if (d === '\\') {
-          const e = text[i + 1];
-          const map: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-          if (e !== undefined && map[e] !== undefined) {
-            v += map[e];
-            adv(2);
-          } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-            v += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
-            adv(6);
-          } else {
-            throw new HoconSyntaxError(`bad escape "\\${e ?? ''}" in quoted string`, loc());
+      if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+        const end = text.indexOf('\n', i);
+        i = end < 0 ? n : end;
+        ws = '';
+        continue;
+      }
+      if (c === '{' || c === '}' || c === '[' || c === ']' || c === ',' || c === ':' || c === '=') {
+        i++;
+        return tok({ k: 'punct', v: c as '{', loc: start });
+      }
+      if (c === '+' && text[i + 1] === '=') {
+        i += 2;
+        return tok({ k: 'punct', v: '+=', loc: start });
+      }
+      if (c === '"') {
+        if (text.startsWith('"""', i)) {
+          const end = text.indexOf('"""', i + 3);
+          if (end < 0) throw new HoconSyntaxError('unterminated triple-quoted string', start);
+          // Extra quotes right before the closing """ belong to the string (spec).
+          let stop = end;
+          while (text[stop + 3] === '"') stop++;
+          const v = text.slice(i + 3, stop);
+          for (let nl = v.indexOf('\n'); nl >= 0; nl = v.indexOf('\n', nl + 1)) {
+            line++;
+            lineStart = i + 3 + nl + 1;
           }
-          continue;
+          i = stop + 3;
+          return tok({ k: 'quoted', v, loc: start });
         }
-        v += d;
-        adv(1);
+        i++;
+        const pieces: string[] = [];
+        let from = i;
+        for (;;) {
+          if (i >= n || text[i] === '\n') throw new HoconSyntaxError('unterminated quoted string', start);
+          const d = text[i]!;
+          if (d === '"') {
+            pieces.push(text.slice(from, i));
+            i++;
+            break;
+          }
+          if (d === '\\') {
+            pieces.push(text.slice(from, i));
+            const e = text[i + 1];
+            if (e !== undefined && ESCAPES[e] !== undefined) {
+              pieces.push(ESCAPES[e]!);
+              i += 2;
+            } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+              pieces.push(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)));
+              i += 6;
+            } else {
+              throw new HoconSyntaxError(`bad escape "\\${e ?? ''}" in quoted string`, loc());
+            }
+            from = i;
+            continue;
+          }
+          i++;
+        }
+        return tok({ k: 'quoted', v: pieces.length === 1 ? pieces[0]! : pieces.join(''), loc: start });
       }
-      push({ k: 'quoted', v, loc: start });
-      continue;
-    }
-    if (c === '$') {
-      if (text[i + 1] !== '{') throw new HoconSyntaxError('"$" must start a substitution "${...}" (quote the string otherwise)', start);
-      adv(2);
-      const optional = text[i] === '?';
-      if (optional) adv(1);
-      const path: string[] = [];
-      let cur = '';
-      let any = false;
-      for (;;) {
-        if (i >= text.length || text[i] === '\n') throw new HoconSyntaxError('unterminated substitution "${"', start);
-        const d = text[i]!;
-        if (d === '}') {
-          adv(1);
-          break;
-        }
-        if (d === '"') {
-          const end = text.indexOf('"', i + 1);
-          if (end < 0 || text.slice(i, end).includes('\n')) throw new HoconSyntaxError('unterminated quoted string in substitution', loc());
-          cur += text.slice(i + 1, end);
+      if (c === '$') {
+        if (text[i + 1] !== '{') throw new HoconSyntaxError('"$" must start a substitution "${...}" (quote the string otherwise)', start);
+        i += 2;
+        const optional = text[i] === '?';
+        if (optional) i++;
+        const path: string[] = [];
+        let cur = '';
+        let any = false;
+        for (;;) {
+          if (i >= n || text[i] === '\n') throw new HoconSyntaxError('unterminated substitution "${"', start);
+          const d = text[i]!;
+          if (d === '}') {
+            i++;
+            break;
+          }
+          if (d === '"') {
+            const end = text.indexOf('"', i + 1);
+            if (end < 0 || text.slice(i, end).includes('\n')) throw new HoconSyntaxError('unterminated quoted string in substitution', loc());
+            cur += text.slice(i + 1, end);
+            any = true;
+            i = end + 1;
+            continue;
+          }
+          if (d === '.') {
+            if (!any) throw new HoconSyntaxError('empty path element in substitution', loc());
+            path.push(cur);
+            cur = '';
+            any = false;
+            i++;
+            continue;
+          }
+          if (isWs(d) || FORBIDDEN.has(d)) throw new HoconSyntaxError(`unexpected "${d}" in substitution path`, loc());
+          let j = i + 1;
+          while (j < n && text[j] !== '}' && text[j] !== '.' && text[j] !== '"' && text[j] !== '\n' && !isWs(text[j]!) && !FORBIDDEN.has(text[j]!)) j++;
+          cur += text.slice(i, j);
           any = true;
-          adv(end + 1 - i);
-          continue;
+          i = j;
         }
-        if (d === '.') {
-          if (!any) throw new HoconSyntaxError('empty path element in substitution', loc());
-          path.push(cur);
-          cur = '';
-          any = false;
-          adv(1);
-          continue;
-        }
-        if (isWs(d) || FORBIDDEN.has(d)) throw new HoconSyntaxError(`unexpected "${d}" in substitution path`, loc());
-        cur += d;
-        any = true;
-        adv(1);
+        if (!any) throw new HoconSyntaxError('empty substitution path', start);
+        path.push(cur);
+        return tok({ k: 'subst', path, optional, loc: start });
       }
-      if (!any) throw new HoconSyntaxError('empty substitution path', start);
-      path.push(cur);
-      push({ k: 'subst', path, optional, loc: start });
-      continue;
+      // Unquoted string: up to a forbidden character, whitespace, or a "//" comment.
+      let j = i;
+      while (j < n) {
+        const d = text[j]!;
+        if (d === '\n' || isWs(d) || FORBIDDEN.has(d) || (d === '/' && text[j + 1] === '/')) break;
+        j++;
+      }
+      if (j === i) throw new HoconSyntaxError(`unexpected character "${c}"`, start);
+      const v = text.slice(i, j);
+      i = j;
+      return tok({ k: 'unquoted', v, loc: start });
     }
-    // Unquoted string: up to a forbidden character, whitespace, or a "//" comment.
-    let v = '';
-    while (i < text.length) {
-      const d = text[i]!;
-      if (d === '\n' || isWs(d) || FORBIDDEN.has(d) || (d === '/' && text[i + 1] === '/')) break;
-      v += d;
-      adv(1);
-    }
-    if (!v) throw new HoconSyntaxError(`unexpected character "${c}"`, start);
-    push({ k: 'unquoted', v, loc: start });
+    return tok({ k: 'eof', loc: loc() });
+  };
+}
+
+/** Every token of a text (tests and small values; the parser pulls tokens one by one). */
+export function tokenize(text: string, file: string): Tok[] {
+  const next = makeLexer(text, file);
+  const toks: Tok[] = [];
+  for (let t = next(); ; t = next()) {
+    toks.push(t);
+    if (t.k === 'eof') return toks;
   }
-  push({ k: 'eof', loc: loc() });
-  return toks;
 }
 
 // ---------------------------------------------------------------- parser
@@ -252,27 +273,34 @@ interface Ctx {
 }
 
 class Parser {
-  private p = 0;
+  /** Lookahead: the current token and at most one more. */
+  private readonly buf: Tok[] = [];
   /** Substitution tokens consumed so far: values without any skip the self-reference pass. */
   private substSeen = 0;
   constructor(
-    private readonly toks: Tok[],
+    private readonly source: () => Tok,
     private readonly file: string,
     private readonly ctx: Ctx,
   ) {}
 
+  private la(k: number): Tok {
+    while (this.buf.length <= k) this.buf.push(this.source());
+    return this.buf[k]!;
+  }
   private get tok(): Tok {
-    return this.toks[this.p]!;
+    return this.la(0);
   }
   /** The current token, without the narrowing TypeScript keeps on the `tok` getter. */
   private peek(): Tok {
-    return this.toks[this.p]!;
+    return this.la(0);
   }
   private next(): Tok {
-    return this.toks[this.p++]!;
+    const t = this.la(0);
+    if (t.k !== 'eof') this.buf.shift();
+    return t;
   }
   private skipNl() {
-    while (this.tok.k === 'nl') this.p++;
+    while (this.tok.k === 'nl') this.next();
   }
   private isPunct(v: string, t = this.tok) {
     return t.k === 'punct' && t.v === v;
@@ -330,8 +358,8 @@ class Parser {
 
   /** `include` is a keyword only when followed by a quoted string or file(/required(/url(/classpath(. */
   private isInclude(): boolean {
-    const n = this.toks[this.p + 1];
-    return n !== undefined && ((n.k === 'quoted' && n.ws !== '') || (n.k === 'unquoted' && INCLUDE_OPEN.test(n.v)));
+    const n = this.la(1);
+    return ((n.k === 'quoted' && n.ws !== '') || (n.k === 'unquoted' && INCLUDE_OPEN.test(n.v)));
   }
 
   private include(target: HObject, prefix: string[]) {
@@ -417,6 +445,8 @@ class Parser {
 
   private field(obj: HObject, depth: number, prefix: string[]) {
     const { path, loc } = this.keyPath();
+    // A dotted key nests as deep as braces do (and everything after parsing recurses on the tree).
+    if (prefix.length + path.length > MAX_DEPTH) throw new HoconSyntaxError(`nesting deeper than ${MAX_DEPTH} (a key of ${path.length} elements)`, loc);
     const t = this.tok;
     let op: '=' | '+=' = '=';
     if (t.k === 'punct' && (t.v === '=' || t.v === ':' || t.v === '+=')) {
@@ -736,9 +766,13 @@ function size(n: HNode): number {
 
 function parseFile(text: string, file: string, ctx: Ctx): HObject {
   ctx.files.push(file);
+  if (text.length > MAX_CONFIG_CHARS) {
+    ctx.issues.push({ file, line: 1, column: 1, message: `${file} is over the ${MAX_CONFIG_CHARS / (1024 * 1024)} MiB limit for a config file: not parsed` });
+    return { t: 'obj', fields: new Map(), loc: { file, line: 1, column: 1 } };
+  }
   ctx.includeStack.push(file);
   try {
-    return new Parser(tokenize(text, file), file, ctx).parseRoot();
+    return new Parser(makeLexer(text, file), file, ctx).parseRoot();
   } catch (e) {
     if (!(e instanceof HoconSyntaxError)) throw e;
     ctx.issues.push({ ...e.loc, message: e.message });
@@ -763,7 +797,9 @@ export function parseHocon(text: string, file: string, opts: HoconOptions = {}):
 export function parseHoconValue(text: string, file: string, line = 1, column = 1): { value?: HNode; issue?: ConfigIssue } {
   try {
     const toks = tokenize(text, file).map((t) => ({ ...t, loc: { file, line: line + t.loc.line - 1, column: t.loc.line === 1 ? column + t.loc.column - 1 : t.loc.column } }));
-    const p = new Parser([{ k: 'unquoted', v: 'v', loc: { file, line, column }, ws: '' }, { k: 'punct', v: '=', loc: { file, line, column }, ws: '' }, ...toks] as Tok[], file, {
+    const all = [{ k: 'unquoted', v: 'v', loc: { file, line, column }, ws: '' }, { k: 'punct', v: '=', loc: { file, line, column }, ws: '' }, ...toks] as Tok[];
+    let at = 0;
+    const p = new Parser(() => all[Math.min(at++, all.length - 1)]!, file, {
       io: undefined,
       issues: [],
       files: [],

@@ -3,8 +3,9 @@
  * throw for bad content: they return `issues` with the place; only an unreadable
  * top-level file is an exception (naming the path).
  */
-import { closeSync, constants as fsConstants, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { FileReadError, readTextFile, type ReadKind } from '../io/read.js';
 
 /** Where something is in a config file (1-based line and column). */
 export interface SourceLoc {
@@ -18,7 +19,8 @@ export interface ConfigIssue extends SourceLoc {
 }
 
 export interface ConfigIO {
-  readFile(path: string): string;
+  /** Read a file as text; `kind` sets its size limit (src/io/read.ts READ_LIMITS, default config). */
+  readFile(path: string, kind?: ReadKind): string;
   listDir(path: string): string[];
   /** Permission bits and owner of a file (optional: in-memory configs have none). */
   stat?(path: string): { mode: number; uid: number };
@@ -33,13 +35,35 @@ export interface ConfigIO {
 export function fsIO(root?: string): ConfigIO {
   const under = (p: string) => (root && root !== '/' && isAbsolute(p) ? join(root, p) : p);
   return {
-    readFile: (p) => readFileSync(under(p), 'utf8'),
+    readFile: (p, kind) => readTextFile(under(p), kind ?? 'config', kind ? {} : { label: 'config file' }),
     listDir: (p) => readdirSync(under(p)),
     stat: (p) => {
       const st = statSync(under(p));
       return { mode: st.mode & 0o7777, uid: st.uid };
     },
     ...(root ? { root } : {}),
+  };
+}
+
+/** Failures of the bounded reader that mean "this is not a file to read" rather than "it is missing". */
+const REFUSED = new Set(['ENOTREG', 'EISDIR', 'EFBIG']);
+
+/**
+ * A ConfigIO that records every file refused by the bounded reader (a FIFO, a device, a directory,
+ * a file over its limit), wherever it was referenced from: lint and passwd audit turn those into a
+ * usage error naming the path instead of one more finding.
+ */
+export function recordingIO(base: ConfigIO, refused: string[]): ConfigIO {
+  return {
+    ...base,
+    readFile(p, kind) {
+      try {
+        return base.readFile(p, kind);
+      } catch (e) {
+        if (e instanceof FileReadError && e.code && REFUSED.has(e.code) && !refused.includes(e.message)) refused.push(e.message);
+        throw e;
+      }
+    },
   };
 }
 
@@ -66,6 +90,7 @@ export function memoryIO(files: Record<string, string>): ConfigIO {
 
 /** "ENOENT" etc. from a failed read, for messages. */
 export function errCode(e: unknown): string {
+  if (e instanceof FileReadError) return e.reason;
   return (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.message ?? String(e);
 }
 
@@ -79,56 +104,10 @@ export class ConfigReadError extends Error {
   }
 }
 
-/** What a non-regular file is, for messages. */
-function fileKind(st: Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a named pipe';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
-  return 'not a regular file';
-}
-
 /**
- * Read a regular file of at most `maxBytes` as UTF-8 (a leading BOM dropped). Directories,
- * pipes and devices are refused before they are opened (a FIFO would block the read), and
- * the size is checked again on the open descriptor. Throws an Error whose message names the path.
+ * Read a regular file of at most `maxBytes` as UTF-8 (a leading BOM dropped): the bounded
+ * reader of src/io/read.ts with an explicit limit. Throws an Error whose message names the path.
  */
-export function readBoundedFile(path: string, maxBytes: number): string {
-  const refuse = (st: Stats) => {
-    if (!st.isFile()) throw new Error(`${path} is ${fileKind(st)}, not a regular file`);
-    if (st.size > maxBytes) throw new Error(`${path} is larger than ${formatBytes(maxBytes)} (${st.size} bytes)`);
-  };
-  try {
-    refuse(statSync(path));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code) throw new Error(`cannot read ${path}: ${errCode(e)}`);
-    throw e;
-  }
-  let fd: number;
-  try {
-    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-  } catch (e) {
-    throw new Error(`cannot read ${path}: ${errCode(e)}`);
-  }
-  try {
-    refuse(fstatSync(fd));
-    // Chunks, not one buffer of maxBytes: the file may grow while it is read.
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(64 * 1024);
-      const r = readSync(fd, chunk, 0, chunk.length, null);
-      if (r <= 0) break;
-      chunks.push(chunk.subarray(0, r));
-      total += r;
-      if (total > maxBytes) throw new Error(`${path} is larger than ${formatBytes(maxBytes)}`);
-    }
-    return Buffer.concat(chunks, total).toString('utf8').replace(/^\uFEFF/, '');
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function formatBytes(n: number): string {
-  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
+export function readBoundedFile(path: string, maxBytes: number, label = 'file'): string {
+  return readTextFile(path, 'settings', { maxBytes, label });
 }

@@ -9,6 +9,23 @@ import type { ConfigIssue, SourceLoc } from './io.js';
 
 export type YamlPath = readonly (string | number)[];
 
+/**
+ * At most this many alias dereferences per YAML document: a real config uses a handful; a "billion laughs"
+ * document (aliases of aliases, 9 levels of 9) would expand to millions of nodes.
+ */
+export const MAX_YAML_ALIASES = 100;
+
+/** The `yaml` package's error for a document with more aliases than maxAliasCount. */
+export function isAliasBomb(e: unknown): boolean {
+  return e instanceof Error && /excessive alias count/i.test(e.message);
+}
+
+export const ALIAS_BOMB = `too many YAML alias expansions (more than ${MAX_YAML_ALIASES}): refused, a document like this expands exponentially ("billion laughs")`;
+
+export function aliasBombMessage(file: string): string {
+  return `${file}: ${ALIAS_BOMB}`;
+}
+
 export interface LocatedYaml {
   file: string;
   doc: Document.Parsed;
@@ -45,7 +62,14 @@ export function parseLocatedYaml(text: string, file: string): { yaml?: LocatedYa
     }
     return place(path);
   };
-  return { yaml: { file, doc, data: doc.toJS() ?? {}, place, keyPlace }, issues: [] };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {};
+  } catch (e) {
+    if (isAliasBomb(e)) return { issues: [{ file, line: 1, column: 1, message: ALIAS_BOMB }] };
+    throw e;
+  }
+  return { yaml: { file, doc, data, place, keyPlace }, issues: [] };
 }
 
 /**

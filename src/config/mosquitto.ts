@@ -17,7 +17,9 @@
  *   port 1883 only and lets anonymous clients in (unless allow_anonymous is set false).
  */
 import { basename, dirname, join } from 'node:path';
+import { HASH_BYTES, MAX_PBKDF2_ITERATIONS, SALT_BYTES } from '../credentials/mosquitto-hash.js';
 import { ConfigReadError, errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
+import { READ_LIMITS } from '../io/read.js';
 
 export interface Directive extends SourceLoc {
   key: string;
@@ -231,25 +233,46 @@ const GLOBAL_KEYS = new Set([
 ]);
 
 const isKnownKey = (k: string) => LISTENER_KEYS.has(k) || isSecurityKey(k) || BRIDGE_KEYS.has(k) || GLOBAL_KEYS.has(k);
+/** The canonical string of each known key (directives share it). */
+const KNOWN_KEYS = new Map([...LISTENER_KEYS, ...SECURITY_KEYS, ...BRIDGE_KEYS, ...GLOBAL_KEYS].map((k) => [k, k]));
 
 const MAX_INCLUDE_DEPTH = 8;
 const MAX_LINE = 65536;
+/** The largest config text parsed (the reader's limit for config files; real configs are kilobytes). */
+const MAX_CONFIG_CHARS = READ_LIMITS.config.maxBytes;
+/** Located problems kept per config: a file of garbage gives a bounded list, not one object per line. */
+const MAX_ISSUES = 1000;
+
+const SCRATCH_ARGS: string[] = [];
+const SCRATCH_COLS: number[] = [];
 
 /** Split a config line into directives (no trailing comments: mosquitto has none). */
 function splitLine(line: string, file: string, lineNo: number): Directive | undefined {
   const re = /\S+/g;
-  const words: { w: string; col: number }[] = [];
+  const first = re.exec(line);
+  if (!first || first[0].startsWith('#')) return undefined;
+  // Collected in shared scratch arrays, then copied at their exact size (an array grown by
+  // push keeps 17 slots: most of the memory of a parsed config).
+  SCRATCH_ARGS.length = 0;
+  SCRATCH_COLS.length = 0;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(line))) words.push({ w: m[0], col: m.index + 1 });
-  if (!words.length || words[0]!.w.startsWith('#')) return undefined;
+  while ((m = re.exec(line))) {
+    SCRATCH_ARGS.push(m[0]);
+    SCRATCH_COLS.push(m.index + 1);
+  }
+  const args = SCRATCH_ARGS.slice();
+  const argColumns = SCRATCH_COLS.slice();
+  // Memory per directive is most of a parsed config: known keys share one string, and the
+  // value of a one-word directive is that word (not one more copy of it).
+  const value = args.length ? line.slice(argColumns[0]! - 1).trimEnd() : '';
   return {
-    key: words[0]!.w,
-    args: words.slice(1).map((x) => x.w),
-    argColumns: words.slice(1).map((x) => x.col),
-    value: words.length > 1 ? line.slice(words[1]!.col - 1).trimEnd() : '',
+    key: KNOWN_KEYS.get(first[0]) ?? first[0],
+    args,
+    argColumns,
+    value: args.length === 1 && value === args[0] ? args[0] : value,
     file,
     line: lineNo,
-    column: words[0]!.col,
+    column: first.index + 1,
   };
 }
 
@@ -264,10 +287,17 @@ interface ReadState {
 
 function readInto(st: ReadState, file: string, text: string) {
   st.files.push(file);
+  if (text.length > MAX_CONFIG_CHARS) {
+    st.issues.push({ file, line: 1, column: 1, message: `${file} is over the ${MAX_CONFIG_CHARS / (1024 * 1024)} MiB limit for a config file: not parsed` });
+    return;
+  }
   st.stack.push(file);
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
+  // Line by line without an array of every line (peak memory of large files).
+  for (let i = 0, start = 0; start <= text.length; i++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line.length > MAX_LINE) {
       st.issues.push({ file, line: i + 1, column: 1, message: `line longer than ${MAX_LINE} characters` });
@@ -388,7 +418,13 @@ export function intArg(d: Directive | undefined): number | undefined {
 export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = fsIO(), opts: { besideConfig?: boolean } = {}): MosquittoConfig {
   const st: ReadState = { io, files: [], directives: [], issues: [], stack: [], besideConfig: opts.besideConfig ?? false };
   readInto(st, file, text);
-  for (const d of st.directives) validate(d, st.issues);
+  for (const d of st.directives) {
+    if (st.issues.length >= MAX_ISSUES) {
+      st.issues.push({ file, line: d.line, column: 1, message: `more than ${MAX_ISSUES} problems: the rest of the file was not checked (is it a mosquitto.conf?)` });
+      break;
+    }
+    validate(d, st.issues);
+  }
 
   const plsDirective = st.directives.filter((d) => d.key === 'per_listener_settings').at(-1);
   const perListener = flag(plsDirective) === true;
@@ -420,6 +456,8 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
     if (sec.all) (sec.all[d.key] ??= []).push(d);
   };
   for (const d of st.directives) {
+    // Unknown keys are issues (above), not settings: a file of garbage must not become a dictionary of every word.
+    if (!isKnownKey(d.key)) continue;
     if (d.key === 'listener') {
       const port = Number(d.args[0]);
       current = { ...newSection(), location: loc(d), port: Number.isFinite(port) ? port : 0, ...(d.args[1] ? { bind: d.args[1] } : {}) };
@@ -603,8 +641,10 @@ export interface PasswordEntry extends SourceLoc {
   iterations?: number;
   /** Decoded salt length in bytes. */
   saltBytes?: number;
-  /** The stored hash string (never a plain password: plain entries keep "<redacted>"). */
+  /** The stored hash string (never a plain password: plain entries keep "<redacted>"; malformed ones only their scheme). */
   hash: string;
+  /** What makes the entry unusable (Mosquitto drops it, or it must not be derived); listed in the file's issues too. */
+  problem?: string;
 }
 
 export interface PasswordFile {
@@ -629,28 +669,69 @@ function colonLines(
     if (!line.trim() || line.trimStart().startsWith('#')) return;
     const at = { file, line: i + 1, column: 1 };
     const colon = line.indexOf(':');
-    if (colon <= 0) issues.push({ ...at, message: `expected ${expected}` });
+    if (colon < 0) issues.push({ ...at, message: `no ":" on this line (expected ${expected})` });
+    else if (colon === 0) issues.push({ ...at, message: `nothing before the ":" (expected ${expected})` });
     else each(at, line.slice(0, colon), line.slice(colon + 1), colon);
   });
 }
 
-/** Parse a mosquitto_passwd file: `user:$7$iter$salt$hash`, `user:$6$salt$hash`, `user:$argon2id$…`. */
+/** A base64 field of a hash that must decode to `bytes` bytes (Mosquitto drops the entry otherwise). */
+function base64Problem(field: string, what: string, bytes: number): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(field) || field.length % 4 !== 0) return `the ${what} is not valid base64`;
+  const n = Buffer.from(field, 'base64').length;
+  return n === bytes ? undefined : `the ${what} decodes to ${n} bytes, Mosquitto expects ${bytes}`;
+}
+
+/**
+ * What is wrong with a `$6$`/`$7$` hash, as Mosquitto 2.0 reads it (security_default.c:
+ * a field missing, iterations below 1, a salt that is not 12 bytes or a hash that is
+ * not 64 bytes: "removing entry"), plus iteration counts too large to derive.
+ */
+function hashProblem(scheme: '6' | '7', fields: string[]): { problem?: string; iterations?: number; saltBytes?: number } {
+  const shape = scheme === '7' ? '$7$iterations$salt$hash' : '$6$salt$hash';
+  if (fields.length !== (scheme === '7' ? 3 : 2) || fields.some((f) => !f)) return { problem: `malformed $${scheme}$ hash: expected ${shape}` };
+  let iterations: number | undefined;
+  if (scheme === '7') {
+    const it = fields.shift()!;
+    if (!/^\d+$/.test(it)) return { problem: `the iteration count "${it.slice(0, 20)}" is not a number` };
+    iterations = Number(it);
+    if (iterations < 1) return { iterations, problem: 'an iteration count of 0 (Mosquitto drops the entry)' };
+    if (iterations > MAX_PBKDF2_ITERATIONS) {
+      return { iterations, problem: `an absurd iteration count ${it.length > 15 ? `${it.slice(0, 15)}…` : it} (above ${MAX_PBKDF2_ITERATIONS}): every login as this user costs the broker minutes of CPU` };
+    }
+  }
+  const [salt, hash] = fields as [string, string];
+  const saltBytes = /^[A-Za-z0-9+/=]+$/.test(salt) ? Buffer.from(salt, 'base64').length : undefined;
+  const problem = base64Problem(salt, 'salt', SALT_BYTES) ?? base64Problem(hash, 'hash', HASH_BYTES);
+  return { ...(iterations !== undefined && { iterations }), ...(saltBytes !== undefined && { saltBytes }), ...(problem && { problem }) };
+}
+
+/**
+ * Parse a mosquitto_passwd file: `user:$7$iter$salt$hash`, `user:$6$salt$hash`, `user:$argon2id$…`.
+ * Every malformed line is an issue at its place (no colon, unknown scheme, bad iteration
+ * count, salt or hash); malformed `$6$`/`$7$` entries are kept with their `problem`
+ * (for duplicate detection) but must not be derived.
+ */
 export function parseMosquittoPasswd(text: string, file: string): PasswordFile {
   const entries: PasswordEntry[] = [];
   const issues: ConfigIssue[] = [];
   colonLines(text, file, 'username:hash', issues, (at, username, hash, colon) => {
-    let m: RegExpExecArray | null;
-    if ((m = /^\$7\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(hash))) {
-      entries.push({ ...at, username, scheme: 'sha512-pbkdf2', iterations: Number(m[1]), saltBytes: Buffer.from(m[2]!, 'base64').length, hash });
-    } else if ((m = /^\$6\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(hash))) {
-      entries.push({ ...at, username, scheme: 'sha512', saltBytes: Buffer.from(m[1]!, 'base64').length, hash });
+    const where = { ...at, column: colon + 2 };
+    const m = /^\$(6|7)\$(.*)$/s.exec(hash);
+    if (m) {
+      const scheme = m[1] as '6' | '7';
+      const { problem, iterations, saltBytes } = hashProblem(scheme, m[2]!.split('$'));
+      const shown = problem ? hash.slice(0, 3) : hash;
+      entries.push({ ...at, username, scheme: scheme === '7' ? 'sha512-pbkdf2' : 'sha512', ...(iterations !== undefined && { iterations }), ...(saltBytes !== undefined && { saltBytes }), hash: shown, ...(problem && { problem }) });
+      if (problem) issues.push({ ...where, message: `user "${username}": ${problem}` });
     } else if (hash.startsWith('$argon2id$')) {
       entries.push({ ...at, username, scheme: 'argon2id', hash });
     } else if (!hash.startsWith('$')) {
       entries.push({ ...at, username, scheme: 'plain', hash: '<redacted>' });
     } else {
-      entries.push({ ...at, username, scheme: 'unknown', hash: hash.slice(0, 4) });
-      issues.push({ ...at, column: colon + 2, message: `unrecognised hash format for user "${username}"` });
+      const id = /^\$[^$]*\$?/.exec(hash)![0];
+      entries.push({ ...at, username, scheme: 'unknown', hash: hash.slice(0, 4), problem: 'unknown hash scheme' });
+      issues.push({ ...where, message: `user "${username}": unknown hash scheme "${id.slice(0, 12)}" (Mosquitto knows $6$ and $7$, newer versions $argon2id$)` });
     }
   });
   return { file, entries, issues };

@@ -151,9 +151,9 @@ function toOptions(v: Record<string, string | number | boolean | (string | numbe
 export function loadProjectFile(path: string): ProjectFile {
   let text: string;
   try {
-    text = readBoundedFile(path, MAX_PROJECT_FILE_BYTES);
+    text = readBoundedFile(path, MAX_PROJECT_FILE_BYTES, 'project file');
   } catch (e) {
-    throw new ProjectFileError(path, [], `project file: ${(e as Error).message}`);
+    throw new ProjectFileError(path, [], (e as Error).message);
   }
   const parsed = parseLocatedYaml(text, path);
   if (!parsed.yaml) throw new ProjectFileError(path, parsed.issues);
@@ -222,9 +222,9 @@ function loadPolicy(value: unknown, yaml: LocatedYaml, issues: ConfigIssue[]): P
     const file = isAbsolute(value) ? value : resolve(dirname(yaml.file), value);
     let text: string;
     try {
-      text = readBoundedFile(file, MAX_PROJECT_FILE_BYTES);
+      text = readBoundedFile(file, MAX_PROJECT_FILE_BYTES, 'policy file');
     } catch (e) {
-      issues.push({ ...here, message: `policy: ${(e as Error).message}` });
+      issues.push({ ...here, message: (e as Error).message });
       return undefined;
     }
     const p = parsePolicy(text, file);

@@ -17,8 +17,8 @@
  * With `--intrusive` auto stays at 4: the intrusive probes load each broker for
  * seconds (paced by `--rate` per probe), and many endpoints are often one broker.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { readTextFile } from '../io/read.js';
 
 export const INTRUSIVE_AUTO_CONCURRENCY = 4;
 const FD_RESERVE = 256;
@@ -30,7 +30,7 @@ export function openFileLimit(limitsText?: string): number | undefined {
   let text = limitsText;
   if (text === undefined) {
     try {
-      text = readFileSync('/proc/self/limits', 'utf8');
+      text = readTextFile('/proc/self/limits', 'system', { maxBytes: 64 * 1024, truncate: true });
     } catch {
       return undefined;
     }

@@ -294,7 +294,9 @@ export async function runChecks(request: RunRequest): Promise<Report> {
       // Lint: a verdict without a place (a PASS) is about the linted files as a whole.
       ...(files && { location: { uri: sys.name, kind: 'file' as const } }),
     });
+    // The audited system is a target of its own: the linted files, or this host / the offline root.
     if (files) targets.push(...files.files.map((i) => ({ uri: i.path, explicit: true })));
+    else targets.push({ uri: sys.name, explicit: Boolean(req.system.root !== '/') });
   }
 
   // Judge: pure, every check against every subject of its scope.

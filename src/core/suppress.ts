@@ -191,9 +191,9 @@ function jsonPlace(text: string, message: string): string {
 export function loadBaseline(path: string): Baseline {
   let text: string;
   try {
-    text = readBoundedFile(path, MAX_BASELINE_BYTES);
+    text = readBoundedFile(path, MAX_BASELINE_BYTES, 'baseline');
   } catch (e) {
-    throw new BaselineError(path, `baseline: ${(e as Error).message}`);
+    throw new BaselineError(path, (e as Error).message);
   }
   let data: unknown;
   try {

@@ -48,6 +48,27 @@ function parsePort(text: string, where: string): number {
   return port;
 }
 
+/**
+ * A host must be a host name or an IP address that can exist: checked here, so that a typo is a usage error and
+ * never a DNS query. Four dotted numbers are an IPv4 address or nothing (`256.256.256.256`, `999.1.1.1`);
+ * an all-numeric name cannot be a host name either (no top-level domain is numeric).
+ */
+function checkHost(host: string, where: string): void {
+  if (host.includes(':')) {
+    if (!net.isIPv6(host)) throw new TargetError(`${where}: ${JSON.stringify(host)} is not a valid IPv6 address`);
+    return;
+  }
+  if (/^[0-9.]+$/.test(host) || /^\d+(\.\d+){3}$/.test(host)) {
+    if (!net.isIPv4(host)) throw new TargetError(`${where}: ${JSON.stringify(host)} is not a valid IPv4 address (four numbers 0-255, like 192.0.2.10), nor a host name`);
+    return;
+  }
+  const name = host.replace(/\.$/, '');
+  const label = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+  if (name.length > 253 || !name.split('.').every((l) => label.test(l))) {
+    throw new TargetError(`${where}: ${JSON.stringify(host)} is not a valid host name (letters, digits, '-' and '.', labels of 1-63 characters)`);
+  }
+}
+
 /** Parses one target. `where` names its origin (argument, file:line) for error messages. */
 export function parseTarget(raw: string, where = 'target'): ParsedTarget {
   const text = raw.trim();
@@ -59,6 +80,8 @@ export function parseTarget(raw: string, where = 'target'): ParsedTarget {
       // dropped from url.port; parse under a non-special alias to keep every port.
       url = new URL(text.replace(/^([a-z][a-z0-9+.-]*):\/\//i, 'x-$1://'));
     } catch {
+      const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#]*@)?(?:\[[^\]]*\]|[^/?#:]*):(\d+)(?:[/?#]|$)/i.exec(text)?.[1];
+      if (port !== undefined) parsePort(port, where);
       throw new TargetError(`${where}: "${redactSecrets(text)}" is not a valid URL`);
     }
     const scheme = url.protocol.replace(/^x-|:$/g, '').toLowerCase() as TransportScheme;
@@ -67,6 +90,7 @@ export function parseTarget(raw: string, where = 'target'): ParsedTarget {
     }
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (!host) throw new TargetError(`${where}: missing host`);
+    checkHost(host, where);
     const port = url.port ? parsePort(url.port, where) : DEFAULT_PORTS[scheme];
     const path = scheme === 'ws' || scheme === 'wss' ? (url.pathname && url.pathname !== '/' ? url.pathname : '/mqtt') : undefined;
     let username: string | undefined;
@@ -100,19 +124,39 @@ export function parseTarget(raw: string, where = 'target'): ParsedTarget {
     host = i >= 0 ? text.slice(0, i) : text;
     portText = i >= 0 ? text.slice(i + 1) : undefined;
   }
-  if (!host || /[\s/@]/.test(host)) throw new TargetError(`${where}: "${text}" is not a host[:port]`);
+  if (!host || /[\s/@]/.test(host)) throw new TargetError(`${where}: ${JSON.stringify(text)} is not a host[:port]`);
+  checkHost(host, where);
   const port = portText !== undefined ? parsePort(portText, where) : 1883;
   const scheme = SCHEME_BY_PORT[port] ?? 'mqtt';
   return { endpoint: makeEndpoint(scheme, host, port, true) };
 }
 
-/** Parses a targets file: one target per line, blank lines and # comments ignored. */
+/** Bad lines of a targets file reported at most. */
+export const MAX_TARGET_LINE_ERRORS = 20;
+
+/**
+ * Parses a targets file: one target per line, blank lines and # comments ignored. Every bad line is reported
+ * as `FILE:LINE: why` (up to MAX_TARGET_LINE_ERRORS), in one TargetError.
+ */
 export function parseTargetsFile(text: string, file: string): ParsedTarget[] {
+  if (text.includes('\0')) throw new TargetError(`targets file ${file}: a binary file (NUL bytes), not a list of targets`);
   const out: ParsedTarget[] = [];
+  const errors: string[] = [];
+  let bad = 0;
   text.split(/\r?\n/).forEach((line, i) => {
     const t = line.replace(/(^|\s)#.*$/, '').trim();
-    if (t) out.push(parseTarget(t, `${file}:${i + 1}`));
+    if (!t) return;
+    try {
+      out.push(parseTarget(t, `${file}:${i + 1}`));
+    } catch (e) {
+      if (!(e instanceof TargetError)) throw e;
+      if (++bad <= MAX_TARGET_LINE_ERRORS) errors.push(e.message);
+    }
   });
+  if (bad) {
+    const more = bad > MAX_TARGET_LINE_ERRORS ? [`… and ${bad - MAX_TARGET_LINE_ERRORS} more bad line(s)`] : [];
+    throw new TargetError([`targets file ${file}: ${bad} bad line(s); one target per line (URL or host[:port], # comments):`, ...errors, ...more].join('\n'));
+  }
   return out;
 }
 

@@ -8,10 +8,15 @@ import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypt
 
 export const SALT_BYTES = 12;
 export const HASH_BYTES = 64;
+/**
+ * `$7$` iteration counts above this are refused up front: one derivation would take
+ * seconds to hours (a CPU cost every login pays) and cannot be interrupted.
+ */
+export const MAX_PBKDF2_ITERATIONS = 10_000_000;
 
 /** A `$7$` hash string for a password. */
 export function hashPbkdf2(password: string, iterations: number, salt: Buffer = randomBytes(SALT_BYTES)): string {
-  if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError('iterations must be a positive whole number');
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) throw new RangeError(`iterations must be a whole number from 1 to ${MAX_PBKDF2_ITERATIONS}`);
   const dk = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, HASH_BYTES, 'sha512');
   return `$7$${iterations}$${salt.toString('base64')}$${dk.toString('base64')}`;
 }
@@ -27,6 +32,7 @@ export function hashCost(hash: string): number | undefined {
 export function verifyMosquittoHash(password: string, hash: string): boolean | undefined {
   let m = /^\$7\$(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(hash);
   if (m) {
+    if (Number(m[1]) > MAX_PBKDF2_ITERATIONS) throw new RangeError(`${m[1]} PBKDF2 iterations: above ${MAX_PBKDF2_ITERATIONS}, not derived`);
     const expected = Buffer.from(m[3]!, 'base64');
     const dk = pbkdf2Sync(Buffer.from(password, 'utf8'), Buffer.from(m[2]!, 'base64'), Number(m[1]), expected.length || HASH_BYTES, 'sha512');
     return dk.length === expected.length && timingSafeEqual(dk, expected);

@@ -2,7 +2,7 @@
  * Guard configuration: YAML or JSON, validated with zod. Every field has a
  * default, so an empty file (or none) is a valid configuration. Times are seconds.
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../io/read.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -84,9 +84,9 @@ export function loadConfig(file: string | undefined): GuardConfig {
   if (!file) return GuardConfigSchema.parse({});
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file, 'settings', { label: 'guard config' });
   } catch (e) {
-    throw new ConfigError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new ConfigError((e as Error).message);
   }
   return parseConfig(text, file);
 }

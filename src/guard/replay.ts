@@ -2,7 +2,8 @@
  * `guard test LOGFILE`: replay a log once, like fail2ban-regex, and say what
  * the daemon would detect and ban. Nothing is banned and no state is written.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularFile } from '../io/read.js';
 import type { GuardConfig } from './config.js';
 import { Detector, type BanDecision, type UsernameReport } from './detector.js';
 import { LineSplitter, type LineCounters } from './lines.js';
@@ -44,9 +45,12 @@ export function replayFile(file: string, format: Format, cfg: GuardConfig, top =
   const splitter = new LineSplitter(parser, cfg.maxLineBytes);
   const started = performance.now();
   const cpu0 = process.cpuUsage();
-  const fd = openSync(file, 'r');
+  // Streamed with the splitter's line limit; a FIFO or device is refused before it is opened.
+  const fd = openRegularFile(file, 'log file');
   try {
-    const buf = Buffer.allocUnsafe(1 << 20);
+    // 128 KB reads: each chunk becomes one string on V8's heap; 1 MB chunks became external strings
+    // (a malloc and a copy each) and raised the peak memory by about 14 MB for no gain in speed.
+    const buf = Buffer.allocUnsafe(128 << 10);
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n <= 0) break;

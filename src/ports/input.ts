@@ -5,6 +5,8 @@
  */
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { aliasBombMessage, isAliasBomb, MAX_YAML_ALIASES } from '../config/located-yaml.js';
+import { parseNetwork, NetworkError } from './net.js';
 import { AUDIENCES, LISTENER_TYPES, type ListenerInput, type NodeInput, type PlanInput } from './types.js';
 
 export class InputError extends Error {}
@@ -56,7 +58,10 @@ export const clusterFileSchema = z.strictObject({
   listeners: z.array(listenerSchema).optional(),
   rpc: rpcSchema.optional(),
   proto_dist: z.enum(['inet_tcp', 'inet6_tcp', 'inet_tls', 'inet6_tls']).optional(),
-  clients: z.array(z.string()).default([]),
+  /** `any`: MQTT open to everyone, said explicitly; an explicit empty list is refused (it used to mean everyone). */
+  clients: z
+    .union([z.literal('any'), z.array(z.string())], { error: 'a list of client networks (CIDR or address), or `any` to open MQTT to everyone' })
+    .optional(),
   admins: z.array(z.string()).default([]),
   peers: z.array(z.string()).default([]),
   ssh: z.union([port, z.literal(false)]).optional(),
@@ -75,8 +80,9 @@ function listeners(list: z.infer<typeof listenerSchema>[], where: string): Liste
 export function parseClusterFile(text: string, file: string): Omit<PlanInput, 'ssh'> & { ssh?: number | false } {
   let data: unknown;
   try {
-    data = parseYaml(text, { prettyErrors: true }); // YAML is a superset of JSON
+    data = parseYaml(text, { prettyErrors: true, maxAliasCount: MAX_YAML_ALIASES }); // YAML is a superset of JSON
   } catch (e) {
+    if (isAliasBomb(e)) throw new InputError(aliasBombMessage(file));
     if (e instanceof YAMLParseError) {
       const pos = e.linePos?.[0];
       throw new InputError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]}`);
@@ -90,6 +96,21 @@ export function parseClusterFile(text: string, file: string): Omit<PlanInput, 's
     throw new InputError(`${file}: ${path || '(top level)'}: ${issue.message}`);
   }
   const c = r.data;
+  const clients = c.clients === 'any' ? ['any'] : c.clients;
+  if (clients && !clients.length) {
+    throw new InputError(`${file}: clients: an empty list (it used to mean everyone): list the client networks, or write \`clients: any\` to open MQTT to everyone`);
+  }
+  for (const key of ['clients', 'admins', 'peers'] as const) {
+    const list = key === 'clients' ? (c.clients === 'any' ? [] : (c.clients ?? [])) : c[key];
+    for (const [i, n] of list.entries()) {
+      try {
+        parseNetwork(n, `${file}: ${key}[${i}]`);
+      } catch (e) {
+        if (e instanceof NetworkError) throw new InputError(`${e.message}${key === 'clients' && n.trim() === 'any' ? ' (`clients: any` opens MQTT to everyone; it is not a list entry)' : ''}`);
+        throw e;
+      }
+    }
+  }
   const nodes: NodeInput[] = c.nodes.map((n, i) => {
     const where = `${file}: nodes[${i}]`;
     const own = n.listeners ? listeners(n.listeners, `${where}.`) : n.kind === 'emqx' && c.listeners ? listeners(c.listeners, `${file}: `) : undefined;
@@ -106,7 +127,7 @@ export function parseClusterFile(text: string, file: string): Omit<PlanInput, 's
       source: where,
     };
   });
-  return { nodes, clients: c.clients, admins: c.admins, peers: c.peers, ...(c.ssh !== undefined && { ssh: c.ssh }) };
+  return { nodes, clients: clients ?? [], admins: c.admins, peers: c.peers, ...(c.ssh !== undefined && { ssh: c.ssh }) };
 }
 
 /** `--node emqx1@10.0.0.11` (EMQX); `--node emqx1@host=10.0.0.11,fd00::11` gives the addresses explicitly. */

@@ -154,7 +154,12 @@ function audienceLabel(a: Audience): string {
 /** Build the plan. Throws PlanError on input that cannot be planned (bad networks, node names, duplicates). */
 export function buildPlan(input: PlanInput): PortPlan {
   const warnings: PlanWarning[] = [...(input.warnings ?? [])];
-  const clients = networks(input.clients, '--clients');
+  // `any` (alone) opens MQTT to everyone explicitly; no client networks at all does the same by default, with a warning.
+  const clientsAny = input.clients.some((c) => c.trim() === 'any');
+  if (clientsAny && input.clients.length > 1) {
+    throw new PlanError(`--clients any opens MQTT to everyone: it cannot go with client networks (${input.clients.filter((c) => c.trim() !== 'any').join(', ')})`);
+  }
+  const clients = clientsAny ? [] : networks(input.clients, '--clients');
   const admins = networks(input.admins, '--admins');
   const clientsAnywhere = clients.length === 0;
   const seen = new Set<string>();
@@ -233,7 +238,15 @@ export function buildPlan(input: PlanInput): PortPlan {
     });
   }
   if (clientsAnywhere && nodes.some((n) => n.ports.some((p) => p.audience === 'any'))) {
-    warnings.push({ code: 'clients-anywhere', severity: 'info', message: 'no client networks given (--clients): MQTT listeners are open to any address' });
+    warnings.push(
+      clientsAny
+        ? { code: 'clients-anywhere', severity: 'info', message: 'clients: any: MQTT listeners are open to everyone (as asked)' }
+        : {
+            code: 'clients-anywhere',
+            severity: 'medium',
+            message: 'no client networks given (--clients): MQTT listeners are open to everyone; limit them with --clients CIDR,… or say so with --clients any',
+          },
+    );
   }
   if (!admins.length && nodes.some((n) => n.ports.some((p) => p.audience === 'admins'))) {
     warnings.push({

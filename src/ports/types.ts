@@ -54,7 +54,7 @@ export interface NodeInput {
 
 export interface PlanInput {
   nodes: NodeInput[];
-  /** Client networks (CIDR); empty = MQTT from anywhere. */
+  /** Client networks (CIDR); `['any']` = MQTT open to everyone, as asked; empty = the same by default (with a warning). */
   clients: string[];
   /** Admin networks (CIDR): dashboard and SSH. */
   admins: string[];

@@ -17,8 +17,6 @@ const guess = (over: Partial<CredentialGuess>): CredentialGuess => ({
 export default {
   good: [
     { name: 'nothing accepted', facts: { 'mqtt.credentials': guess({}) } },
-    { name: 'budget reached, nothing accepted', facts: { 'mqtt.credentials': guess({ stoppedBy: 'max-attempts', attempts: 5, refusedAuth: 4 }) }, message: 'stopped by max-attempts' },
-
   ],
   bad: [
     {
@@ -41,6 +39,9 @@ export default {
       facts: { 'mqtt.credentials': guess({ control: { ...refused, code: 0x87, codeName: 'not authorized', refusal: 'not-authorized' }, clientIdProven: false, refusedAuth: 0 }) },
       message: 'clientid_prefixes',
     },
+    // A list not tried to its end proves nothing about the rest of it.
+    { name: 'budget reached, nothing accepted', facts: { 'mqtt.credentials': guess({ stoppedBy: 'max-attempts', attempts: 5, refusedAuth: 4 }) }, message: 'stopped by max-attempts' },
+    { name: 'time bound reached, nothing accepted', facts: { 'mqtt.credentials': guess({ stoppedBy: 'max-seconds', attempts: 3, refusedAuth: 2 }) }, message: '--max-seconds' },
     { name: 'a ban after one real guess', facts: { 'mqtt.credentials': guess({ refusedAuth: 1, refusedOther: 11 }) }, message: '11 of 12' },
   ],
 } satisfies CheckCases;

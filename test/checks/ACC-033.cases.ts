@@ -15,6 +15,11 @@ export default {
   ],
   skip: [
     { name: 'acl_file not readable', facts: mosq('listener 1883\nacl_file /missing/acl\n') },
+    {
+      name: 'one ACL file read and fine, the other not readable: no PASS',
+      facts: mosq('listener 1883\nacl_file /etc/mosquitto/acl\nlistener 1884\nacl_file /missing/other-acl\n', { '/etc/mosquitto/acl': 'user a\ntopic a/#\n' }),
+      message: 'the unread rules were not checked',
+    },
     { name: 'no ACL file at all', facts: mosq('listener 1883\n') },
   ],
 } satisfies CheckCases;

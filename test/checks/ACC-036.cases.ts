@@ -3,7 +3,8 @@ import { side } from './config-fixtures.js';
 import { parseMosquittoPasswd } from '../../src/config/mosquitto.js';
 import { DEFAULT_POLICY } from '../../src/config/policy.js';
 
-const strong = 'a:$7$100000$MTIzNDU2Nzg5MDEy$' + 'A'.repeat(86) + '==\n';
+const hash64 = 'A'.repeat(86) + '==';
+const strong = `a:$7$100000$MTIzNDU2Nzg5MDEy$${hash64}\n`;
 
 export default {
   good: [{ name: 'PBKDF2 with 100000 iterations', facts: side('mosquitto-passwd', '/repo/passwd', strong) }],
@@ -14,7 +15,7 @@ export default {
       line: 1,
       message: 'legacy $6$',
     },
-    { name: 'mosquitto_passwd 2.0 default: 101 iterations', facts: side('mosquitto-passwd', '/repo/passwd', strong + 'b:$7$101$MTIzNDU2Nzg5MDEy$aGFzaA==\n'), line: 2, message: '101 PBKDF2 iterations' },
+    { name: 'mosquitto_passwd 2.0 default: 101 iterations', facts: side('mosquitto-passwd', '/repo/passwd', strong + `b:$7$101$MTIzNDU2Nzg5MDEy$${hash64}\n`), line: 2, message: '101 PBKDF2 iterations' },
     { name: 'duplicate user', facts: side('mosquitto-passwd', '/repo/passwd', strong + strong), line: 2, severity: 'low' },
     {
       name: 'policy raises the minimum',
@@ -28,6 +29,23 @@ export default {
       line: 1,
       message: 'world-readable (mode 0644)',
     },
+    { name: 'a line without a colon', facts: side('mosquitto-passwd', '/repo/passwd', 'nocolon\n' + strong), line: 1, message: 'no ":" on this line' },
+    { name: 'absurd $7$ iteration count', facts: side('mosquitto-passwd', '/repo/passwd', strong + `u:$7$999999999999$MTIzNDU2Nzg5MDEy$${hash64}\n`), line: 2, message: 'absurd iteration count 999999999999' },
+    { name: 'the issue\'s entry: absurd count, salt and hash of 2 bytes', facts: side('mosquitto-passwd', '/repo/passwd', 'u:$7$999999999999$abc$def\n'), line: 1, message: 'absurd iteration count' },
+    { name: 'non-numeric iteration count', facts: side('mosquitto-passwd', '/repo/passwd', `u:$7$1e5$MTIzNDU2Nzg5MDEy$${hash64}\n`), line: 1, message: 'iteration count "1e5" is not a number' },
+    { name: 'iteration count 0', facts: side('mosquitto-passwd', '/repo/passwd', `u:$7$0$MTIzNDU2Nzg5MDEy$${hash64}\n`), line: 1, message: 'iteration count of 0' },
+    { name: 'salt of 9 bytes', facts: side('mosquitto-passwd', '/repo/passwd', `u:$7$100000$MTIzNDU2Nzg5$${hash64}\n`), line: 1, message: 'salt decodes to 9 bytes, Mosquitto expects 12' },
+    { name: 'hash of 4 bytes', facts: side('mosquitto-passwd', '/repo/passwd', 'u:$6$MTIzNDU2Nzg5MDEy$aGFzaA==\n'), line: 1, message: 'hash decodes to 4 bytes, Mosquitto expects 64' },
+    { name: 'salt not base64', facts: side('mosquitto-passwd', '/repo/passwd', `u:$7$100000$MTIz*DU2Nzg5MDEy$${hash64}\n`), line: 1, message: 'salt is not valid base64' },
+    { name: 'a field missing', facts: side('mosquitto-passwd', '/repo/passwd', 'u:$7$100000$MTIzNDU2Nzg5MDEy\n'), line: 1, message: 'expected $7$iterations$salt$hash' },
+    { name: 'unknown hash scheme', facts: side('mosquitto-passwd', '/repo/passwd', 'u:$5$rounds=5000$abc$def\n'), line: 1, message: 'unknown hash scheme "$5$"' },
+    {
+      name: 'password file not readable',
+      facts: { 'config.passwords': { mosquitto: [{ path: '/x', ref: { file: '/c', line: 3, column: 15 }, error: 'ENOENT' }] }, policy: DEFAULT_POLICY },
+      line: 3,
+      severity: 'low',
+      message: 'cannot be read (ENOENT)',
+    },
   ],
-  skip: [{ name: 'password file not readable', facts: { 'config.passwords': { mosquitto: [{ path: '/x', ref: { file: '/c', line: 1, column: 1 }, error: 'ENOENT' }] }, policy: DEFAULT_POLICY } }],
+  skip: [{ name: 'an empty password file', facts: side('mosquitto-passwd', '/repo/passwd', '# no users yet\n') }],
 } satisfies CheckCases;

@@ -1,5 +1,6 @@
 import type { CheckCases } from './fixtures.js';
 import { side } from './config-fixtures.js';
+import { parseMosquittoPsk } from '../../src/config/mosquitto.js';
 
 export default {
   good: [{ name: '256-bit keys', facts: side('mosquitto-psk', '/repo/psk', `dev1:${'ab'.repeat(32)}\n`) }],
@@ -7,5 +8,21 @@ export default {
     { name: 'upstream pskfile.example', facts: side('mosquitto-psk', '/repo/psk', 'id:deadbeef\neasy:12345\n'), line: 2, message: '20-bit' },
     { name: 'not hexadecimal', facts: side('mosquitto-psk', '/repo/psk', `a:${'ab'.repeat(32)}\nb:${'zz'.repeat(32)}\n`), line: 2, severity: 'medium' },
   ],
-  skip: [{ name: 'no PSK file', facts: { 'config.mosquitto': { configs: [], aclFiles: [], pskFiles: [] } } }],
+  skip: [
+    { name: 'no PSK file', facts: { 'config.mosquitto': { configs: [], aclFiles: [], pskFiles: [] } } },
+    {
+      name: 'one PSK file fine, the other not readable: no PASS',
+      facts: {
+        'config.mosquitto': {
+          configs: [],
+          aclFiles: [],
+          pskFiles: [
+            { path: '/repo/psk', ref: { file: '/repo/psk', line: 1, column: 1 }, parsed: parseMosquittoPsk(`dev1:${'ab'.repeat(32)}\n`, '/repo/psk') },
+            { path: '/etc/mosquitto/psk2', ref: { file: '/etc/mosquitto/mosquitto.conf', line: 4, column: 10 }, error: 'EACCES' },
+          ],
+        },
+      },
+      message: '/etc/mosquitto/psk2 (EACCES) could not be read',
+    },
+  ],
 } satisfies CheckCases;

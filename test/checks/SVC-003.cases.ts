@@ -43,6 +43,11 @@ export default {
       facts: { 'sys.listeners': withRedis, 'sys.brokers': brokers(), 'ports.check': portCheck({ sockets: [planSock('tcp', 8883), planSock('tcp', 8883, '::'), planSock('tcp', 6379)] }) },
       message: 'judged against the port plan instead (SVC-052, SVC-054)',
     },
+    {
+      name: 'tcp6 unreadable, the rest declared: no PASS',
+      facts: { 'sys.listeners': listeners([sock('0.0.0.0', 8883)], { problems: [{ file: '/proc/net/tcp6', message: 'cannot read: EACCES' }] }), 'sys.brokers': brokers() },
+      message: 'not read completely: /proc/net/tcp6',
+    },
   ],
   error: [
     {

@@ -19,6 +19,13 @@ export default {
     { name: 'the configured RPC port on a public address', facts: { 'sys.listeners': listeners([sock('203.0.113.7', 5371)]), 'sys.brokers': emqx }, message: 'cluster RPC port on a public address' },
     { name: 'rpcbind over UDP', facts: { 'sys.listeners': listeners([sock('0.0.0.0', 111, { proto: 'udp' })]), 'sys.brokers': brokers() }, message: 'rpcbind' },
   ],
+  skip: [
+    {
+      name: 'a truncated tcp table, nothing risky in what was read: no PASS',
+      facts: { 'sys.listeners': listeners([sock('0.0.0.0', 8883)], { problems: [{ file: '/proc/net/tcp', message: 'line 3: truncated' }] }), 'sys.brokers': brokers() },
+      message: 'not read completely: /proc/net/tcp: line 3: truncated',
+    },
+  ],
   error: [
     {
       name: 'no table readable',

@@ -48,7 +48,7 @@ export function advisoriesUpdate(flags: { from: string[]; db?: string; snapshot?
   for (const f of flags.from) {
     let parsed;
     try {
-      parsed = parseAdvisoryInput(readText(f, 'advisory file'), f);
+      parsed = parseAdvisoryInput(readText(f, 'advisory file', 'advisories'), f);
     } catch (e) {
       throw e instanceof UsageError ? e : new UsageError((e as Error).message);
     }

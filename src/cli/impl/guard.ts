@@ -7,14 +7,14 @@ import type { Command } from 'commander';
 import { FirewallError } from '../../firewall/run.js';
 import { ConfigError, loadConfig, type GuardConfig } from '../../guard/config.js';
 import { normaliseIp } from '../../guard/ip.js';
-import { renderReplay, replayFile } from '../../guard/replay.js';
 import type { StateStore } from '../../guard/state.js';
 import { UsageError } from '../common.js';
-import { writeOutput } from '../emit.js';
 import type { OutputFlags } from '../options.js';
+import { writeOutput } from '../write.js';
+import { applyCommonFlags } from './guard-test.js';
 import type { CommonFlags, DaemonFlags } from '../guard.js';
 
-function configFrom(flags: CommonFlags): GuardConfig {
+export function configFrom(flags: CommonFlags): GuardConfig {
   let cfg: GuardConfig;
   try {
     cfg = loadConfig(flags.config);
@@ -22,11 +22,7 @@ function configFrom(flags: CommonFlags): GuardConfig {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
-  if (flags.state) cfg.state = flags.state;
-  if (flags.table) cfg.ban.table = flags.table;
-  if (flags.backend) cfg.ban.backend = flags.backend;
-  if (flags.redis) cfg.redis = { url: flags.redis, prefix: cfg.redis?.prefix ?? 'mqtt-warden:guard' };
-  return cfg;
+  return applyCommonFlags(cfg, flags);
 }
 
 // The daemon's modules (SQLite, Redis, Prometheus) load only when a guard command needs them,
@@ -98,22 +94,6 @@ export async function daemon(flags: DaemonFlags): Promise<number> {
   await stopSignal;
   await d.stop();
   if (flags.stdin) process.stdin.destroy();
-  return 0;
-}
-
-/** `guard test LOGFILE` after its options are parsed; returns the exit code. */
-export function guardTest(file: string, _local: unknown, cmd: Command): number {
-  const flags = cmd.optsWithGlobals<OutputFlags & { config?: string; logFormat: 'mosquitto' | 'emqx' | 'generic'; format: 'terminal' | 'json'; allowDefaults: boolean; top: number }>();
-  const cfg = configFrom(flags);
-  if (!flags.allowDefaults) cfg.ban.allowDefaults = false;
-  if (!existsSync(file)) throw new UsageError(`cannot read log file ${file}: ENOENT`);
-  let r;
-  try {
-    r = replayFile(file, flags.logFormat, cfg, flags.top);
-  } catch (e) {
-    throw new UsageError(`${file}: ${(e as Error).message}`);
-  }
-  writeOutput(flags.format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : renderReplay(r, flags.verbose ? flags.top || r.perIp.length : Math.min(flags.top || 20, 20)), flags, `${flags.format} replay`);
   return 0;
 }
 

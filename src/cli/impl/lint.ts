@@ -5,15 +5,16 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUE } from '../../checks/index.js';
-import { CONFIG_FORMATS, detectFormat, type ConfigFormat, type ConfigInput } from '../../collectors/config.js';
+import { CONFIG_FORMATS, detectFormat, notConfigReason, type ConfigFormat, type ConfigInput } from '../../collectors/config.js';
 import type { Check } from '../../core/check.js';
 import { runChecks, selectChecks } from '../../core/engine.js';
 import type { FactKey, Report, Severity } from '../../core/types.js';
 import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../config/policy.js';
-import type { SourceLoc } from '../../config/io.js';
+import { fsIO, recordingIO, type SourceLoc } from '../../config/io.js';
 import { emitReport } from '../emit.js';
 import { disabledChecks, projectPolicy, type ProjectFlags } from '../project.js';
-import { readText, UsageError } from '../common.js';
+import { fsErrorText, readText, UsageError } from '../common.js';
+import { formatBytes, READ_LIMITS } from '../../io/read.js';
 import type { LintFlags } from '../lint.js';
 
 const CONFIG_FACTS: readonly FactKey[] = ['config.mosquitto', 'config.emqx', 'config.passwords', 'policy'];
@@ -32,7 +33,7 @@ function walk(dir: string, out: string[], depth = 0) {
   try {
     names = readdirSync(dir).sort();
   } catch (e) {
-    throw new UsageError(`cannot list ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot list ${dir}: ${fsErrorText(e)}`);
   }
   for (const n of names) {
     if (out.length >= MAX_FILES) throw new UsageError(`more than ${MAX_FILES} candidate files under ${dir}: name the files to lint`);
@@ -73,7 +74,7 @@ export function policyOf(flags: ProjectFlags & { policy?: string }): { policy?: 
 }
 
 export function loadPolicyFile(file: string): Policy {
-  const r = parsePolicy(readText(file, 'policy file'), file);
+  const r = parsePolicy(readText(file, 'policy file', 'settings'), file);
   if (!r.policy) throw new UsageError(`invalid policy:\n${r.issues.map((i) => `  ${i.file}:${i.line}:${i.column}: ${i.message}`).join('\n')}`);
   return r.policy;
 }
@@ -89,6 +90,26 @@ export interface LintOptions {
   disabled?: readonly string[];
 }
 
+/**
+ * The format of a file to lint (given, or detected from its content). Read through the bounded
+ * reader: FIFOs, devices and files over the credentials-file limit are usage errors; a
+ * Mosquitto or EMQX config over the config-file limit (READ_LIMITS.config) is one too.
+ */
+function detectInput(p: string, format?: ConfigFormat): { format?: ConfigFormat; not?: string } {
+  const max = READ_LIMITS.config.maxBytes;
+  // Type and existence first (never blocks); a file over the config limit is detected on its first MiB.
+  readText(p, 'file to lint', 'credentials', { maxBytes: 0, truncate: true });
+  const size = statSync(p).size;
+  let text = readText(p, 'file to lint', 'credentials', size > max ? { maxBytes: 1024 * 1024, truncate: true } : {});
+  if (size > max) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
+  // Binary files and files with a foreign magic number are no configs, whatever --config-type says.
+  const not = notConfigReason(text);
+  if (not) return { not };
+  const fmt = format ?? detectFormat(p, text);
+  if ((fmt === 'mosquitto' || fmt === 'emqx') && size > max) throw new UsageError(`cannot read config file ${p}: is ${formatBytes(size)}, over the ${formatBytes(max)} limit for a config file`);
+  return fmt ? { format: fmt } : {};
+}
+
 /** Collect the inputs: explicit files must be recognisable (or --format), directories contribute what they recognise. */
 export function lintInputs(paths: readonly string[], format?: ConfigFormat): { inputs: ConfigInput[]; notes: string[] } {
   const inputs: ConfigInput[] = [];
@@ -98,21 +119,28 @@ export function lintInputs(paths: readonly string[], format?: ConfigFormat): { i
     try {
       st = statSync(p);
     } catch (e) {
-      throw new UsageError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot read ${p}: ${fsErrorText(e)}`);
     }
     if (st.isDirectory()) {
       const found: string[] = [];
       walk(p, found);
       let skipped = 0;
       for (const f of found) {
-        const fmt = format ?? detectFormat(f, readText(f, 'file'));
+        const d = detectInput(f, format);
+        if (d.not) {
+          notes.push(`${f}: skipped, not a Mosquitto or EMQX config (${d.not})`);
+          continue;
+        }
+        const fmt = d.format;
         if (fmt) inputs.push({ path: f, format: fmt });
         else skipped++;
       }
-      if (skipped) notes.push(`${p}: ${skipped} file(s) not recognised as Mosquitto or EMQX configs were not linted (name them with --format to force).`);
+      if (skipped) notes.push(`${p}: ${skipped} file(s) not recognised as Mosquitto or EMQX configs were not linted (force a type with --config-type).`);
     } else {
-      const fmt = format ?? detectFormat(p, readText(p, 'file'));
-      if (!fmt) throw new UsageError(`${p}: cannot tell whether this is a Mosquitto or EMQX file; use --format (${CONFIG_FORMATS.join(', ')})`);
+      const d = detectInput(p, format);
+      if (d.not) throw new UsageError(`${p}: not a Mosquitto or EMQX config (${d.not})`);
+      const fmt = d.format;
+      if (!fmt) throw new UsageError(`${p}: cannot tell whether this is a Mosquitto or EMQX file; use --config-type (${CONFIG_FORMATS.join(', ')})`);
       inputs.push({ path: p, format: fmt });
     }
   }
@@ -123,26 +151,34 @@ export function lintInputs(paths: readonly string[], format?: ConfigFormat): { i
 /** Lint files: the config checks, one result per offending place. Pure apart from reading the files. */
 export async function runLint(paths: readonly string[], opts: LintOptions): Promise<Report> {
   const { inputs, notes } = lintInputs(paths, opts.format);
-  return runChecks({
+  const refused: string[] = [];
+  const report = await runChecks({
     command: 'lint',
     checks: LINT_CHECKS,
     system: {
       root: '/',
       timeoutMs: 10_000,
       policy: opts.policy ?? DEFAULT_POLICY,
-      inputs: { files: inputs, load: { ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) } },
+      inputs: { files: inputs, load: { io: recordingIO(fsIO(), refused), ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) } },
     },
     options: { intrusive: false, host: false, network: false, failOn: opts.failOn, identity: 'none (config lint)' },
     ...(opts.disabled && { disabled: opts.disabled }),
     notes,
   });
+  refuseUnreadable(refused);
+  return report;
+}
+
+/** Files a linted config references (includes, password/ACL/PSK files) that the reader refused: a usage error. */
+export function refuseUnreadable(refused: readonly string[]): void {
+  if (refused.length) throw new UsageError(refused.length === 1 ? refused[0]! : `files referenced by the given configs cannot be read:\n${refused.map((r) => `  ${r}`).join('\n')}`);
 }
 
 /** `lint PATHS…` after its options are parsed; returns the exit code. */
 export async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
   let env: Record<string, string> | undefined;
   let envLocations: Record<string, SourceLoc> | undefined;
-  if (flags.envFile) ({ env, locations: envLocations } = parseEnvFile(readText(flags.envFile, 'env file'), flags.envFile));
+  if (flags.envFile) ({ env, locations: envLocations } = parseEnvFile(readText(flags.envFile, 'env file', 'settings'), flags.envFile));
   else if (flags.processEnv) env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('EMQX_') && e[1] !== undefined));
   const report = await runLint(paths, {
     ...(flags.configType ? { format: flags.configType } : {}),

@@ -3,7 +3,7 @@
  * files. Passwords are read from standard input (hidden on a terminal) and never printed,
  * except the ones `gen` makes for you.
  */
-import { existsSync, readFileSync, statSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
@@ -18,9 +18,10 @@ import { checkPassword, generatePassword, generatedBits } from '../../credential
 import { readText, UsageError } from '../common.js';
 import { emitReport } from '../emit.js';
 import type { PasswdAuditFlags } from '../passwd.js';
-import { loadPolicyFile, policyOf } from './lint.js';
+import { loadPolicyFile, policyOf, refuseUnreadable } from './lint.js';
+import { fsIO, recordingIO } from '../../config/io.js';
 import { disabledChecks } from '../project.js';
-import { detectFormat } from '../../collectors/config.js';
+import { detectFormat, notConfigReason } from '../../collectors/config.js';
 
 
 /** Read secrets: hidden prompt on a terminal, else every line of standard input. */
@@ -76,7 +77,9 @@ export const PASSWD_CHECKS = selectChecks(CATALOGUE, { scopes: ['system'], requi
 /** Audit password files (or the password files of mosquitto.conf files) and report like lint. */
 export async function runPasswdAudit(files: readonly string[], opts: PasswdAuditOptions): Promise<Report> {
   const inputs: ConfigInput[] = files.map((f) => {
-    const text = readText(f, 'file');
+    const text = readText(f, 'password file', 'credentials');
+    const not = notConfigReason(text);
+    if (not) throw new UsageError(`${f}: not a password file or Mosquitto config (${not})`);
     const format = detectFormat(f, text);
     if (format === 'mosquitto' || format === 'emqx-bootstrap') return { path: f, format };
     if (format && format !== 'mosquitto-passwd') throw new UsageError(`${f}: not a Mosquitto password file (looks like ${format})`);
@@ -84,19 +87,22 @@ export async function runPasswdAudit(files: readonly string[], opts: PasswdAudit
   });
   const crack = opts.crackWordlist && {
     name: basename(opts.crackWordlist),
-    words: readText(opts.crackWordlist, 'wordlist')
+    words: readText(opts.crackWordlist, 'wordlist', 'wordlist')
       .split('\n')
       .map((l) => l.replace(/\r$/, ''))
       .filter((l) => l.length > 0),
     limits: { maxCandidates: opts.maxCandidates, maxSeconds: opts.maxSeconds },
   };
-  return runChecks({
+  const refused: string[] = [];
+  const report = await runChecks({
     command: 'passwd',
     checks: PASSWD_CHECKS,
-    system: { root: '/', timeoutMs: 10_000, policy: opts.policy, inputs: { files: inputs, load: { fileModes: true }, ...(crack && { crack }) } },
+    system: { root: '/', timeoutMs: 10_000, policy: opts.policy, inputs: { files: inputs, load: { fileModes: true, io: recordingIO(fsIO(), refused) }, ...(crack && { crack }) } },
     options: { intrusive: false, host: false, network: false, failOn: opts.failOn, identity: 'none (password file audit)' },
     ...(opts.disabled && { disabled: opts.disabled }),
   });
+  refuseUnreadable(refused);
+  return report;
 }
 
 /** `passwd audit FILES…` after its options are parsed; returns the exit code. */
@@ -147,7 +153,7 @@ export async function passwdHash(username: string, flags: { iterations?: number;
   }
   const entry = hashPbkdf2(pw, flags.iterations ?? policy.passwords.hashIterations);
   if (flags.file) {
-    const text = existsSync(flags.file) ? readFileSync(flags.file, 'utf8') : '';
+    const text = existsSync(flags.file) ? readText(flags.file, 'password file', 'credentials') : '';
     const parsed = parseMosquittoPasswd(text, flags.file);
     if (parsed.issues.length) throw new UsageError(`${flags.file} has problems, not changed:\n${parsed.issues.map((i) => `  ${i.file}:${i.line}: ${i.message}`).join('\n')}`);
     const existed = parsed.entries.some((e) => e.username === username);

@@ -14,7 +14,7 @@ import { RENDER } from '../../ports/render/index.js';
 import { buildPlan, PlanError } from '../../ports/plan.js';
 import { InputError, parseClusterFile, parseListenerSpec, parseNodeArg } from '../../ports/input.js';
 import { renderPlan, type PlanFormat } from '../../ports/format.js';
-import { firewallSpec, type FirewallOptions } from '../../ports/spec.js';
+import { firewallSpec, type FirewallOptions, type FirewallSpec } from '../../ports/spec.js';
 import { renderNftables, validateName } from '../../ports/render/nftables.js';
 import type { NodeInput, PlanInput, PlanWarning, PortPlan } from '../../ports/types.js';
 import { ConfigInputError, nodeFromMosquitto, nodesFromEmqx } from '../../ports/config-input.js';
@@ -57,12 +57,12 @@ export interface PortsFlags extends PlanFlags, JudgeFlags, ProjectFlags {
 
 
 /** The planner input from the flags: a cluster file and/or --node, networks from the flags added to the file's. */
-export function planInput(flags: PlanFlags): { input: PlanInput; source: string } {
+export function planInput(flags: PlanFlags): { input: PlanInput; source: string; openWhy: string } {
   const nodes: NodeInput[] = [];
   let fromFile: ReturnType<typeof parseClusterFile> | undefined;
   if (flags.cluster) {
     try {
-      fromFile = parseClusterFile(readText(flags.cluster, 'cluster file'), flags.cluster);
+      fromFile = parseClusterFile(readText(flags.cluster, 'cluster file', 'settings'), flags.cluster);
     } catch (e) {
       if (e instanceof InputError) throw new UsageError(e.message, true);
       throw e;
@@ -101,7 +101,14 @@ export function planInput(flags: PlanFlags): { input: PlanInput; source: string 
   }
   if (!nodes.length) throw new UsageError('nothing to plan: give --node name@address (repeatable), --cluster FILE, --emqx-config FILE or --mosquitto-config FILE');
   const ssh = !flags.ssh ? false : (fromFile?.ssh ?? flags.sshPort);
+  // Why MQTT would be open to everyone: asked for (--clients any, `clients: any`), or no client network given at all.
+  const openWhy = flags.clients?.includes('any')
+    ? '--clients any'
+    : fromFile?.clients.includes('any')
+      ? `${flags.cluster}: clients: any`
+      : 'no client networks given: limit it with --clients CIDR,…, or say so with --clients any';
   return {
+    openWhy,
     input: {
       nodes,
       clients: [...(fromFile?.clients ?? []), ...(flags.clients ?? [])],
@@ -114,18 +121,28 @@ export function planInput(flags: PlanFlags): { input: PlanInput; source: string 
   };
 }
 
-export function planFrom(flags: PlanFlags): { plan: PortPlan; source: string } {
-  const { input, source } = planInput(flags);
+export function planFrom(flags: PlanFlags): { plan: PortPlan; source: string; openWhy: string } {
+  const { input, source, openWhy } = planInput(flags);
   try {
-    return { plan: buildPlan(input), source };
+    return { plan: buildPlan(input), source, openWhy };
   } catch (e) {
     if (e instanceof PlanError) throw new UsageError(e.message, true);
     throw e;
   }
 }
 
-function render(plan: PortPlan, flags: PortsFlags, fw: FirewallOptions): string {
-  return RENDER[flags.render!](firewallSpec(plan, flags.for), { firewall: fw, zone: flags.zone });
+/**
+ * A firewall that opens a port to everyone says so on stderr, whether asked for or by default: one line per
+ * port, naming why (the clients setting, or the listener that asks for audience `any`).
+ */
+function warnOpenToEveryone(plan: PortPlan, spec: FirewallSpec, openWhy: string): void {
+  const hostPorts = plan.nodes.filter((n) => spec.nodes.includes(n.name)).flatMap((n) => n.ports);
+  for (const r of spec.rules.filter((x) => x.audiences.includes('any'))) {
+    const open = hostPorts.filter((p) => p.port === r.port && p.proto === r.proto && p.audience === 'any');
+    const byClients = !plan.networks.clients.length && open.some((p) => !p.service.startsWith('dashboard') && p.service !== 'ssh');
+    const why = byClients ? openWhy : [...new Set(open.map((p) => `${p.source} (audience any)`))].join(', ');
+    process.stderr.write(`mqtt-warden: warning: port ${r.port}${r.proto === 'tcp' ? '' : `/${r.proto}`} is open to everyone: ${why}\n`);
+  }
 }
 
 /** The checks of `ports --check`: those that judge the port plan. */
@@ -178,7 +195,7 @@ export async function ports(flags: PortsFlags): Promise<number> {
       process.stderr.write(`mqtt-warden: removed table inet ${fw.name}\n`);
       return 0;
     }
-    const { plan, source } = planFrom(flags);
+    const { plan, source, openWhy } = planFrom(flags);
     if (flags.check) return await check(plan, source, flags, fw);
     if (flags.format === 'sarif' || flags.format === 'junit') throw new UsageError(`-f ${flags.format} is a report format: it goes with --check`);
     if (flags.apply) {
@@ -186,7 +203,9 @@ export async function ports(flags: PortsFlags): Promise<number> {
         process.stderr.write(`mqtt-warden: warning: --priority ${fw.priority} runs the plan at or before the guard's ban chain (priority ${GUARD_PRIORITY}): the plan may accept banned addresses first\n`);
       }
       // Applying is about this host: without --for, the planned node with one of its addresses.
-      const rendered = renderNftables(firewallSpec(plan, selectThisHost(plan, flags.for, ownAddresses())), fw);
+      const spec = firewallSpec(plan, selectThisHost(plan, flags.for, ownAddresses()));
+      warnOpenToEveryone(plan, spec, openWhy);
+      const rendered = renderNftables(spec, fw);
       const owner = await tableOwner(nft, fw.name);
       assertOwned(owner, fw.name, 'ports', 'replace');
       const d = await diffTable(nft, rendered, fw.name);
@@ -204,7 +223,9 @@ export async function ports(flags: PortsFlags): Promise<number> {
       return 0;
     }
     if (flags.render) {
-      writeOutput(render(plan, flags, fw), flags, `${flags.render} rules`);
+      const spec = firewallSpec(plan, flags.for);
+      warnOpenToEveryone(plan, spec, openWhy);
+      writeOutput(RENDER[flags.render](spec, { firewall: fw, zone: flags.zone }), flags, `${flags.render} rules`);
       return 0;
     }
     const planFormat: PlanFormat = flags.format === 'terminal' ? 'table' : (flags.format as PlanFormat);

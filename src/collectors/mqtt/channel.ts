@@ -37,10 +37,52 @@ export class ProbeError extends Error {
   constructor(
     readonly kind: 'timeout' | 'closed' | 'malformed' | 'transport' | 'aborted',
     message: string,
+    /**
+     * The TLS server ended the handshake over the client certificate: `required` (none was presented and the
+     * server demands one), `refused` (the one presented was not accepted).
+     */
+    readonly clientCertificate?: 'required' | 'refused',
   ) {
     super(message);
     this.name = 'ProbeError';
   }
+}
+
+/**
+ * OpenSSL's multi-line error text (`8000…:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate
+ * required:../deps/openssl/…:SSL alert number 116`) as one short line: `TLS alert certificate required (alert 116)`.
+ * Other messages come back as they were, on one line.
+ */
+export function tlsErrorText(message: string): string {
+  const m = /SSL routines:[^:]*:([^:\n]+)(?::[^\n]*?SSL alert number (\d+))?/.exec(message);
+  if (!m) return message.replace(/\s*\n\s*/g, ' ').trim();
+  const reason = m[1]!.trim().replace(/^(?:sslv3|tlsv1[0-3]?) alert /, '');
+  return m[2] ? `TLS alert ${reason} (alert ${m[2]})` : `TLS error: ${reason}`;
+}
+
+/** Alerts a server sends when the client certificate is missing or not accepted. */
+const CLIENT_CERT_ALERTS = /^(certificate required|bad certificate|unsupported certificate|certificate revoked|certificate expired|certificate unknown|unknown ca|access denied|handshake failure)$/;
+
+/**
+ * Whether a TLS error is the server refusing over the client certificate: TLS 1.3 names it ("certificate
+ * required"); TLS 1.2 servers send "handshake failure", which means it only after the server has sent its own
+ * certificate (so the cipher negotiation succeeded and the server had asked for the client's).
+ */
+export function clientCertificateRefusal(e: Error & { reason?: string }, s?: tls.TLSSocket, presented?: boolean): 'required' | 'refused' | undefined {
+  const reason = (e.reason ?? /alert ([a-z ]+?)(?::|$)/m.exec(e.message)?.[1] ?? '').replace(/^(?:sslv3|tlsv1[0-3]?) alert /, '');
+  if (!CLIENT_CERT_ALERTS.test(reason)) return undefined;
+  const has = (get: () => object | null | undefined) => {
+    try {
+      const c = get();
+      return Boolean(c && Object.keys(c).length);
+    } catch {
+      return false;
+    }
+  };
+  // TLS 1.2's "handshake failure" is about the client certificate only once the server has shown its own.
+  if (reason === 'handshake failure' && !(s && has(() => s.getPeerCertificate()))) return undefined;
+  const gave = presented ?? (s ? has(() => s.getCertificate()) : false);
+  return gave ? 'refused' : 'required';
 }
 
 const MAX_PACKET_BYTES = 1024 * 1024;
@@ -88,7 +130,10 @@ export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Dup
       ...(opts.key ? { key: opts.key } : {}),
       ...(isIp(ep.host) ? {} : { servername: ep.host }),
     };
-    const onError = (e: Error) => finish(new ProbeError('transport', `${ep.uri}: ${e.message}`));
+    const onError = (e: Error) =>
+      finish(new ProbeError('transport', `${ep.uri}: ${tlsErrorText(e.message)}`, ep.scheme === 'wss' ? clientCertificateRefusal(e, undefined, Boolean(opts.cert && opts.key)) : undefined));
+    const onTlsError = (s: tls.TLSSocket) => (e: Error) =>
+      finish(new ProbeError('transport', `${ep.uri}: ${tlsErrorText(e.message)}`, clientCertificateRefusal(e, s, Boolean(opts.cert && opts.key))));
 
     // net/tls/ws may throw synchronously (bad key material, bad options): that is a transport error too.
     try {
@@ -104,7 +149,7 @@ export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Dup
         const s = tls.connect({ host: ep.host, port: ep.port, ...tlsOpts });
         stream = s;
         s.once('secureConnect', () => finish(null, s));
-        s.once('error', onError);
+        s.once('error', onTlsError(s));
       } else {
         const host = isIp(ep.host) && net.isIPv6(ep.host) ? `[${ep.host}]` : ep.host;
         const url = `${ep.scheme}://${host}:${ep.port}${ep.path ?? '/mqtt'}`;
@@ -138,7 +183,7 @@ export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Dup
  * without CONNACK" from silence, resets and garbage.
  */
 export function isDeliberateClose(e: ProbeError): boolean {
-  if (e.kind === 'closed') return true;
+  if (e.kind === 'closed' || e.clientCertificate) return true;
   return (
     e.kind === 'transport' &&
     /alert (certificate required|bad certificate|handshake failure|unknown ca|certificate unknown|access denied)|peer did not return a certificate/i.test(e.message)
@@ -175,7 +220,10 @@ export class MqttChannel {
   ) {
     this.parser = this.makeParser(version);
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
-    stream.on('error', (e: Error) => this.fail(new ProbeError('transport', `${uri}: ${e.message}`)));
+    // TLS 1.3: the server's verdict on the client certificate arrives after the client's handshake is done.
+    stream.on('error', (e: Error) =>
+      this.fail(new ProbeError('transport', `${uri}: ${tlsErrorText(e.message)}`, stream instanceof tls.TLSSocket ? clientCertificateRefusal(e, stream) : undefined)),
+    );
     stream.on('close', () => this.fail(new ProbeError('closed', `${uri}: connection closed by the peer`)));
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }

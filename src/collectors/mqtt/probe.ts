@@ -75,17 +75,36 @@ type Negotiated = { version: ProtocolVersion; v5: boolean; outcome: Extract<Conn
  * with one set of CONNECT parameters. Throws when the endpoint answers
  * neither with a CONNACK.
  */
+/** One line naming the cause and the next step when a TLS server ended the connection over the client certificate. */
+function certificateMessage(ep: Endpoint, errors: readonly ProbeError[]): string {
+  if (errors.every((e) => e.clientCertificate === 'required')) return `${ep.uri}: this listener requires a client certificate: give --cert/--key`;
+  const alert = /TLS alert [a-z ]+ \(alert \d+\)/.exec(errors[0]!.message)?.[0];
+  return `${ep.uri}: this listener refused the client certificate given with --cert/--key${alert ? ` (${alert})` : ''}: check that its CA is in the listener's cafile and that it is valid`;
+}
+
 async function negotiate(ep: Endpoint, params: IdentityParams, opts: TransportOptions): Promise<Negotiated> {
-  const first = await mqttConnect(ep, 5, { clientId: randomClientId(), ...params }, opts);
+  // A TLS refusal before any MQTT byte (TLS 1.2, or the WebSocket upgrade) rejects; over the certificate, say so.
+  const connect = async (v: ProtocolVersion) => {
+    try {
+      return await mqttConnect(ep, v, { clientId: randomClientId(), ...params }, opts);
+    } catch (e) {
+      if (e instanceof ProbeError && e.clientCertificate) throw new NegotiationError(certificateMessage(ep, [e]), [e]);
+      throw e;
+    }
+  };
+  const first = await connect(5);
   if (first.outcome.kind === 'connack' && !refusedVersion(first.outcome) && first.outcome.protocolVersion === 5) {
     return { version: 5, v5: true, outcome: first.outcome, channel: first.channel };
   }
   first.channel?.close();
-  const second = await mqttConnect(ep, 4, { clientId: randomClientId(), ...params }, opts);
+  const second = await connect(4);
   if (second.outcome.kind === 'connack' && !refusedVersion(second.outcome)) {
     return { version: 4, v5: false, outcome: second.outcome, channel: second.channel };
   }
   second.channel?.close();
+  // The TLS server ended both attempts over the client certificate: say that, and what to do, in one line.
+  const certErrors = [first.outcome, second.outcome].flatMap((o) => (o.kind === 'no-connack' && o.error.clientCertificate ? [o.error] : []));
+  if (certErrors.length === 2) throw new NegotiationError(certificateMessage(ep, certErrors), certErrors);
   const why = (o: ConnectOutcome) => (o.kind === 'connack' ? `CONNACK code ${o.code}` : o.error.message);
   throw new NegotiationError(
     `${ep.uri} does not answer MQTT: MQTT 5 CONNECT → ${why(first.outcome)}; MQTT 3.1.1 CONNECT → ${why(second.outcome)}`,
@@ -108,7 +127,7 @@ class NegotiationError extends ProbeError {
  * alert refusing a client without certificate), not lost to silence or garbage.
  */
 function deliberatelyDropped(e: unknown): boolean {
-  if (e instanceof NegotiationError) return e.causes.length === 2 && e.causes.every(isDeliberateClose);
+  if (e instanceof NegotiationError) return (e.causes.length === 2 || e.causes.some((c) => c.clientCertificate)) && e.causes.every(isDeliberateClose);
   return e instanceof ProbeError && isDeliberateClose(e);
 }
 
@@ -409,7 +428,8 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     // listener refuses clients without a certificate): retry with the identity.
     if (!hasIdentity || !deliberatelyDropped(e)) throw e;
     neg = await negotiate(ep, identityParams, identityTransport);
-    anonymous = { dropped: (e as Error).message };
+    // The client certificate was given: only the anonymous probe went without one.
+    anonymous = { dropped: (e as Error).message.replace(/: give --cert\/--key$/, ' (the anonymous probe presents none)') };
   }
   const version = neg.version;
 

@@ -3,7 +3,8 @@
  * configs declare (listeners, TLS files, run-as user, logging), and the running
  * broker processes (live host only).
  */
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
+import { readProcText } from '../../io/read.js';
 import type { FileLocation } from '../../core/types.js';
 import type { MosquittoListener } from '../../config/mosquitto.js';
 import { emqxGet, type EmqxConfigData } from '../../config/emqx.js';
@@ -123,19 +124,19 @@ export async function brokerProcesses(): Promise<BrokerProcess[]> {
   const { users } = await accounts({ root: '/', live: true, timeoutMs: 1000, slowTimeoutMs: 1000 });
   await Promise.all(
     pids.map(async (pid) => {
-      const comm = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+      const comm = (await readProcText(`/proc/${pid}/comm`)).trim();
       let product: BrokerProduct | undefined;
       if (comm === 'mosquitto') product = 'mosquitto';
       else if (comm === 'beam.smp') {
-        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+        const cmdline = await readProcText(`/proc/${pid}/cmdline`);
         if (/emqx/i.test(cmdline)) product = 'emqx';
       }
       if (!product) return;
-      const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+      const status = await readProcText(`/proc/${pid}/status`);
       const uidMatch = /^Uid:\s+(\d+)/m.exec(status);
       const uid = uidMatch ? Number(uidMatch[1]) : undefined;
-      const label = (await readFile(`/proc/${pid}/attr/current`, 'utf8').catch(() => '')).replace(/\0/g, '').trim();
-      const maps = await readFile(`/proc/${pid}/maps`, 'utf8').catch(() => '');
+      const label = (await readProcText(`/proc/${pid}/attr/current`)).replace(/\0/g, '').trim();
+      const maps = await readProcText(`/proc/${pid}/maps`, 16 * 1024 * 1024);
       const libs = new Map<string, { deleted: boolean; range: string }>();
       for (const line of maps.split('\n')) {
         const m = /^([0-9a-f]+-[0-9a-f]+)\s.*\s(\/\S*lib(?:ssl|crypto)[^\s/]*\.so[^\s]*)(\s+\(deleted\))?$/.exec(line);

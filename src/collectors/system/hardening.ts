@@ -3,7 +3,7 @@
  * (/var/log/lynis-report.dat: key=value lines, repeated keys end in [],
  * `warning[]=ID|text|details|solution|`).
  */
-import { readFile } from 'node:fs/promises';
+import { readTextFileAsync } from '../../io/read.js';
 import { findProgram, readSys, type SysRoot } from './sysroot.js';
 import type { HardeningTools, LynisReport } from './types.js';
 
@@ -45,7 +45,7 @@ export async function collectHardening(r: SysRoot, reportFile?: string): Promise
   if (reportFile) {
     looked.push(reportFile);
     try {
-      out.report = parseLynisReport(await readFile(reportFile, 'utf8'), reportFile);
+      out.report = parseLynisReport(await readTextFileAsync(reportFile, 'report', { label: 'Lynis report' }), reportFile);
     } catch (e) {
       out.reportError = (e as NodeJS.ErrnoException).code ? `${reportFile}: ${(e as NodeJS.ErrnoException).code}` : (e as Error).message;
     }

@@ -6,7 +6,8 @@ import type { MosquittoConfigRead } from './brokers.js';
 import { loc } from './brokers.js';
 import { existsSys, findProgram, listSys, readSys, type SysRoot } from './sysroot.js';
 import type { LoggingState } from './types.js';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readProcText } from '../../io/read.js';
 
 /** Mosquitto logging from its directives: log_dest (default stderr), connection_messages (default true). */
 export function mosquittoLogging(c: MosquittoConfigRead): LoggingState['brokers'][number] {
@@ -26,7 +27,7 @@ export function mosquittoLogging(c: MosquittoConfigRead): LoggingState['brokers'
 
 async function auditdRunning(): Promise<boolean> {
   for (const pid of (await readdir('/proc').catch(() => [] as string[])).filter((d) => /^\d+$/.test(d))) {
-    if ((await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'auditd') return true;
+    if ((await readProcText(`/proc/${pid}/comm`)).trim() === 'auditd') return true;
   }
   return false;
 }

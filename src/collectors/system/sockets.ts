@@ -6,7 +6,8 @@
  * npm packages that list sockets shell out to `ss`/`netstat` (absent from minimal
  * images, and useless for an offline --root).
  */
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
+import { readProcText, readTextFileAsync } from '../../io/read.js';
 import { join } from 'node:path';
 
 export type SocketProto = 'tcp' | 'udp';
@@ -164,8 +165,8 @@ async function socketOwners(procDir: string, inodes: Set<number>): Promise<Map<n
         if (m && inodes.has(Number(m[1]))) held.add(Number(m[1]));
       }
       if (!held.size) return;
-      const name = (await readFile(join(procDir, pid, 'comm'), 'utf8').catch(() => '?')).trim();
-      const status = await readFile(join(procDir, pid, 'status'), 'utf8').catch(() => '');
+      const name = ((await readProcText(join(procDir, pid, 'comm'))) || '?').trim();
+      const status = await readProcText(join(procDir, pid, 'status'));
       const uidMatch = /^Uid:\s+(\d+)/m.exec(status);
       const info: ProcessInfo = { pid: Number(pid), name, ...(uidMatch && { uid: Number(uidMatch[1]) }) };
       for (const inode of held) owners.set(inode, [...(owners.get(inode) ?? []), info]);
@@ -187,7 +188,7 @@ export async function readListeningSockets(root = '/'): Promise<SocketTable> {
     const file = join(root, 'proc', 'net', t.file);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readTextFileAsync(file, 'system', { maxBytes: 64 * 1024 * 1024 });
     } catch (e) {
       // A kernel without IPv6 has no tcp6/udp6: not a problem worth reporting.
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' && t.family === 6) continue;

@@ -6,7 +6,7 @@
  * files. Each component records whether a distribution built it, because
  * distributions backport security fixes without changing the upstream version.
  */
-import { open } from 'node:fs/promises';
+import { openRegularFileAsync } from '../../io/read.js';
 import { loadAdvisoryDb } from '../../advisories/db.js';
 import { parseDebianVersion, parseVersion } from '../../advisories/version.js';
 import type { BrokerDiscovery } from './brokers.js';
@@ -26,7 +26,7 @@ export function releaseOf(version: string): string | undefined {
 
 /** Find "OpenSSL x.y.z[letters]" in a library file without reading it whole into a string. */
 export async function opensslVersionInFile(file: string, maxBytes = 16 * 1024 * 1024): Promise<string | undefined> {
-  const fh = await open(file, 'r');
+  const fh = await openRegularFileAsync(file, 'library');
   try {
     const chunk = Buffer.alloc(1024 * 1024);
     let pos = 0;

@@ -3,9 +3,10 @@
  * '/' is this host; any other directory is an offline image or container root,
  * where paths resolve under it and no command inspects the live system.
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { exec, SYSTEM_PATH } from '../../firewall/run.js';
+import { FileReadError, readTextFileAsync } from '../../io/read.js';
 
 export interface SysRoot {
   root: string;
@@ -29,29 +30,19 @@ export type ReadResult = { ok: true; text: string } | { ok: false; missing: bool
 
 const MAX_READ = 8 * 1024 * 1024;
 
-/** Read a text file of the audited system (bounded in size); a failure names the real path. */
+/**
+ * Read a text file of the audited system: its first `maxBytes` (files of /proc have no size),
+ * through the bounded reader, so a FIFO, a device or a directory at that path is an error naming
+ * the real path and what it is, never a blocked read.
+ */
 export async function readSys(r: SysRoot, path: string, maxBytes = MAX_READ): Promise<ReadResult> {
   const file = at(r, path);
   try {
-    const fh = await open(file, 'r');
-    try {
-      const st = await fh.stat();
-      if (st.isDirectory()) return { ok: false, missing: false, error: `${file}: is a directory` };
-      const size = Math.min(st.size || maxBytes, maxBytes);
-      const buf = Buffer.alloc(size);
-      let n = 0;
-      while (n < size) {
-        const { bytesRead } = await fh.read(buf, n, size - n, n);
-        if (!bytesRead) break;
-        n += bytesRead;
-      }
-      return { ok: true, text: buf.subarray(0, n).toString('utf8') };
-    } finally {
-      await fh.close();
-    }
+    return { ok: true, text: await readTextFileAsync(file, 'system', { maxBytes, truncate: true }) };
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, missing: code === 'ENOENT' || code === 'ENOTDIR', error: `${file}: ${code ?? (e as Error).message}` };
+    const code = (e as FileReadError).code;
+    const why = e instanceof FileReadError ? e.reason : (code ?? (e as Error).message);
+    return { ok: false, missing: code === 'ENOENT' || code === 'ENOTDIR', error: `${file}: ${why}` };
   }
 }
 

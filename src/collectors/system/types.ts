@@ -22,6 +22,12 @@ export interface UpdateStatus {
   pending: PendingUpdate[];
   /** The package lists may be stale: age of the newest list in days, when known. */
   listsAgeDays?: number;
+  /**
+   * Package lists the package manager could not use (APT: list files it ignores, e.g.
+   * for an architecture it does not know, with no usable list beside them): what
+   * those suites hold is unknown, so "nothing pending" cannot be said.
+   */
+  unusedLists?: string[];
 }
 
 export interface RebootStatus {

@@ -33,22 +33,57 @@ async function listsAge(r: SysRoot): Promise<number | undefined> {
   return newest ? Math.floor((Date.now() - newest) / 86_400_000) : undefined;
 }
 
-async function apt(r: SysRoot): Promise<UpdateStatus> {
+const PACKAGES_LIST = /_Packages(\.(lz4|gz|xz|zst|bz2))?$/;
+const noCompression = (f: string) => f.replace(/\.(lz4|gz|xz|zst|bz2)$/, '');
+/** The archive, suite and component a list belongs to (`host_path_dists_suite_component`). */
+const listSuite = (f: string) => noCompression(f).replace(/_binary-[^_]+_Packages$/, '');
+
+/**
+ * Which package lists apt uses: `apt-get indextargets` names the list files of the
+ * configured sources that exist. A list on disk that apt does not use (an architecture
+ * it does not know, a source no longer configured) whose suite has no usable list
+ * beside it means apt sees nothing of that suite. `usable` false: apt uses no list at all.
+ */
+export function aptListUse(onDisk: readonly string[], indexTargets: string): { used: string[]; unused: string[] } {
+  const used = new Set(
+    indexTargets
+      .split('\n')
+      .map((l) => l.split('\t'))
+      .filter(([by, file]) => by === 'Packages' && file)
+      .map(([, file]) => noCompression(file!.slice(file!.lastIndexOf('/') + 1))),
+  );
+  const lists = onDisk.filter((f) => PACKAGES_LIST.test(f));
+  const usedSuites = new Set([...used].map(listSuite));
+  return { used: lists.filter((f) => used.has(noCompression(f))), unused: lists.filter((f) => !used.has(noCompression(f)) && !usedSuites.has(listSuite(f))) };
+}
+
+async function apt(r: SysRoot): Promise<UpdateStatus | { skipped: string }> {
   const aptGet = await findProgram({ ...r, root: '/', live: true }, 'apt-get');
   if (!aptGet) throw new Error('apt-get is not installed on this host');
-  const args = ['-s', '-q', '-o', 'Debug::NoLocking=true', '-o', 'Dir::Cache::pkgcache=', '-o', 'Dir::Cache::srcpkgcache=', '-o', 'Dir::Log=/dev/null', '-o', 'Dir::Log::Planner=/dev/null', '-o', 'Dir::Log::Solver=/dev/null'];
+  const common = ['-q', '-o', 'Debug::NoLocking=true', '-o', 'Dir::Cache::pkgcache=', '-o', 'Dir::Cache::srcpkgcache=', '-o', 'Dir::Log=/dev/null', '-o', 'Dir::Log::Planner=/dev/null', '-o', 'Dir::Log::Solver=/dev/null'];
+  const onDisk = await listSys(r, '/var/lib/apt/lists');
   if (!r.live) {
-    if (!(await listSys(r, '/var/lib/apt/lists')).some((f) => /_Packages$/.test(f))) {
+    if (!onDisk.some((f) => /_Packages$/.test(f))) {
       throw new Error(`${at(r, '/var/lib/apt/lists')}: no uncompressed package lists to compare the installed versions with`);
     }
-    args.push('-o', `Dir=${r.root}/`, '-o', `Dir::State::status=${at(r, '/var/lib/dpkg/status')}`, '-o', 'Dir::Etc::SourceParts=-');
+    common.push('-o', `Dir=${r.root}/`, '-o', `Dir::State::status=${at(r, '/var/lib/dpkg/status')}`, '-o', 'Dir::Etc::SourceParts=-');
   }
-  args.push('dist-upgrade');
-  const res = await run(aptGet, args, r.slowTimeoutMs);
+  // "apt saw no lists" must not read as "nothing pending": ask apt which lists it uses.
+  const targets = await run(aptGet, [...common, 'indextargets', '--format', '$(CREATED_BY)\t$(FILENAME)'], r.slowTimeoutMs);
+  if (!targets.ok) throw new Error(targets.error);
+  if (targets.code !== 0) throw new Error(`apt-get indextargets exited ${targets.code}: ${targets.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
+  const { used, unused } = aptListUse(onDisk, targets.stdout);
+  const dir = at(r, '/var/lib/apt/lists');
+  if (!used.length) {
+    return {
+      skipped: `apt cannot use the package lists in ${dir}: it ignores ${unused.slice(0, 3).join(', ')}${unused.length > 3 ? ', …' : ''} (not lists of the sources and architectures this apt-get is configured for), so it knows no newer version; run apt-get update${r.live ? '' : ' in that system'}`,
+    };
+  }
+  const res = await run(aptGet, ['-s', ...common, 'dist-upgrade'], r.slowTimeoutMs);
   if (!res.ok) throw new Error(res.error);
   if (res.code !== 0) throw new Error(`apt-get -s dist-upgrade exited ${res.code}: ${res.stderr.trim().split('\n').slice(-1)[0] ?? ''}`);
   const age = await listsAge(r);
-  return { manager: 'apt', source: `apt-get -s dist-upgrade${r.live ? '' : ` -o Dir=${r.root}/`}`, pending: parseAptSimulation(res.stdout), ...(age !== undefined && { listsAgeDays: age }) };
+  return { manager: 'apt', source: `apt-get -s dist-upgrade${r.live ? '' : ` -o Dir=${r.root}/`}`, pending: parseAptSimulation(res.stdout), ...(age !== undefined && { listsAgeDays: age }), ...(unused.length && { unusedLists: unused }) };
 }
 
 /**

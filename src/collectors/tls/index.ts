@@ -16,7 +16,7 @@
  * Every handshake has the operation timeout and the per-target signal.
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../io/read.js';
 import tls from 'node:tls';
 import * as x509 from '@peculiar/x509';
 import { collect, mapLimit } from '../../core/collect.js';
@@ -76,7 +76,7 @@ function systemBundle(): { file: string; pem: string } | null {
   systemCache = null;
   for (const file of SYSTEM_BUNDLES) {
     try {
-      const pem = readFileSync(file, 'utf8');
+      const pem = readTextFile(file, 'tls', { label: 'CA bundle' });
       if (pem.includes('BEGIN CERTIFICATE')) {
         systemCache = { file, pem };
         break;

@@ -76,6 +76,8 @@ export class MosquittoParser implements LineParser {
   private readonly openTtlMs: number;
   private lastSweep = 0;
   private readonly isBanned: ((ip: string) => boolean) | undefined;
+  /** IPv4 address texts by their number (see v4Text). */
+  private readonly v4Names = new Map<number, string>();
 
   constructor(private readonly sink: EventSink, opts: MosquittoParserOptions = {}) {
     this.isBanned = opts.isBanned;
@@ -110,25 +112,25 @@ export class MosquittoParser implements LineParser {
     let time = now;
     const c0 = text.charCodeAt(start);
     if (c0 >= 48 && c0 <= 57) {
-      // "1795957574: …" (log_timestamp true) or a log_timestamp_format prefix.
-      const sep = text.indexOf(': ', start);
-      if (sep < 0 || sep >= end) return;
+      // "1795957574: …" (log_timestamp true): the digits and the separator read in one pass.
+      let i = start;
       let n = 0;
-      let digits = true;
-      for (let i = start; i < sep; i++) {
-        const c = text.charCodeAt(i);
-        if (c < 48 || c > 57) {
-          digits = false;
-          break;
-        }
+      let c = c0;
+      while (c >= 48 && c <= 57 && i < end) {
         n = n * 10 + (c - 48);
+        c = text.charCodeAt(++i);
       }
-      if (digits) time = n * 1000;
-      else {
+      if (c === 58 && i < end && text.charCodeAt(i + 1) === 32) {
+        time = n * 1000;
+        m = i + 2;
+      } else {
+        // a log_timestamp_format prefix ("2024-05-02T10:11:12: …")
+        const sep = text.indexOf(': ', start);
+        if (sep < 0 || sep >= end) return;
         const parsed = Date.parse(text.slice(start, sep));
         if (!Number.isNaN(parsed)) time = parsed;
+        m = sep + 2;
       }
-      m = sep + 2;
     } else if (c0 !== 78 && c0 !== 67 && c0 !== 83) {
       // syslog-style prefix ("Nov 29 13:00:00 host mosquitto[1]: …")
       const sep = text.indexOf(': ', start);
@@ -137,8 +139,11 @@ export class MosquittoParser implements LineParser {
     }
     const c = text.charCodeAt(m);
     if (c === 78 /* N */) {
-      if (text.startsWith(NEW_CONN, m)) this.newConnection(text, m + NEW_CONN.length, end, time);
-      else if (text.startsWith(NEW_CLIENT, m)) this.newClient(text, m + NEW_CLIENT.length, end);
+      // "New connection from " and "New client connected from " differ at their sixth character.
+      const c5 = text.charCodeAt(m + 5);
+      if (c5 === 111 /* o */) {
+        if (text.startsWith(NEW_CONN, m)) this.newConnection(text, m + NEW_CONN.length, end, time);
+      } else if (c5 === 108 /* l */ && text.startsWith(NEW_CLIENT, m)) this.newClient(text, m + NEW_CLIENT.length, end);
     } else if (c === 67 /* C */) {
       if (text.startsWith(CLIENT, m)) this.client(text, m + CLIENT.length, end, time);
     } else if (c === 83 /* S */) {
@@ -147,6 +152,37 @@ export class MosquittoParser implements LineParser {
   }
 
   private newConnection(text: string, from: number, end: number, time: number): void {
+    // Fast path, the usual line: "a.b.c.d:port on port N." read in one pass, the address taken from a
+    // table of the addresses already seen (no substring, no lastIndexOf). Anything else: the general path.
+    let i = from;
+    let v4 = 0;
+    let octet = 0;
+    let digits = 0;
+    let dots = 0;
+    let lead0 = false;
+    let c = 0;
+    for (; i < end; i++) {
+      c = text.charCodeAt(i);
+      if (c === 46) {
+        if (digits === 0 || ++dots > 3) break;
+        v4 = v4 * 256 + octet;
+        octet = 0;
+        digits = 0;
+      } else if (c >= 48 && c <= 57) {
+        if (digits === 0) lead0 = c === 48;
+        else if (lead0) break;
+        octet = octet * 10 + (c - 48);
+        if (++digits > 3 || octet > 255) break;
+      } else break;
+    }
+    if (c === 58 && dots === 3 && digits > 0 && i > from) {
+      let j = i + 1;
+      while (j < end && isDigit(text.charCodeAt(j))) j++;
+      if (j > i + 1 && text.startsWith(ON_PORT, j) && digitsAndDots(text, j + ON_PORT.length, end)) {
+        this.opened(text.slice(from, j), this.v4Text((v4 * 256 + octet) | 0), time);
+        return;
+      }
+    }
     const on = text.lastIndexOf(ON_PORT, end);
     if (on < from) return;
     const key = text.slice(from, on);
@@ -154,6 +190,22 @@ export class MosquittoParser implements LineParser {
     if (colon <= 0) return;
     const ip = normaliseIp(key.slice(0, colon));
     if (!ip) return;
+    this.opened(key, ip, time);
+  }
+
+  /** The text of an IPv4 address (as a 32-bit number), one string per address however often it appears. */
+  private v4Text(n: number): string {
+    let s = this.v4Names.get(n);
+    if (s === undefined) {
+      if (this.v4Names.size >= 65_536) this.v4Names.clear();
+      // Built from the octets, so the table never holds on to a slice of a whole read chunk.
+      s = `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+      this.v4Names.set(n, s);
+    }
+    return s;
+  }
+
+  private opened(key: string, ip: string, time: number): void {
     if (this.open.size >= this.maxOpen || time - this.lastSweep > 10_000) this.sweep(time);
     this.forget(key);
     if (!this.isBanned?.(ip)) this.add(key, ip, time);
@@ -163,6 +215,12 @@ export class MosquittoParser implements LineParser {
   private newClient(text: string, from: number, end: number): void {
     const as = text.indexOf(' as ', from);
     if (as < 0 || as >= end) return;
+    const slot = this.slot;
+    if (slot) {
+      // The one open connection: compared in place, without cutting the key out of the line.
+      if (slot.key.length === as - from && text.startsWith(slot.key, from)) this.slot = undefined;
+      return;
+    }
     this.forget(text.slice(from, as));
   }
 
@@ -188,6 +246,13 @@ export class MosquittoParser implements LineParser {
   }
 
   private client(text: string, from: number, end: number, time: number): void {
+    // The four outcome suffixes end in "authorised." or "error.": the fourth character from the end
+    // ("s" or "r") rules them out for every other line ("… disconnected.") before any comparison.
+    const c4 = text.charCodeAt(end - 4);
+    if (c4 !== 115 /* s */ && c4 !== 114 /* r */) {
+      if (text.startsWith('<unknown> ', from)) this.unknownClosed();
+      return;
+    }
     if (endsWithAt(text, end, NOT_AUTH_20)) {
       if (this.pendingConnack > 0) {
         this.pendingConnack--;
@@ -204,11 +269,13 @@ export class MosquittoParser implements LineParser {
       this.failureWithoutAddress('protocol-error', time);
     } else if (endsWithAt(text, end, PROTO_21)) {
       this.failureWithBracket(text, from, end - PROTO_21.length, 'protocol-error', time);
-    } else if (text.startsWith('<unknown> ', from)) {
-      // "closed its connection", "has exceeded timeout": a connection without a login ended.
-      const only = this.soleOpenIp();
-      if (only) this.closeOldestOf(only);
-    }
+    } else if (text.startsWith('<unknown> ', from)) this.unknownClosed();
+  }
+
+  /** "Client <unknown> closed its connection", "… has exceeded timeout": a connection without a login ended. */
+  private unknownClosed(): void {
+    const only = this.soleOpenIp();
+    if (only) this.closeOldestOf(only);
   }
 
   /** 2.1 format: the address is in the LAST "[ip:port]" before the suffix (client ids may contain brackets). */
@@ -308,6 +375,19 @@ export class MosquittoParser implements LineParser {
       this.dec(conn.ip);
     }
   }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Only digits and dots in [from, end) (the rest of a "… on port 1883." line). */
+function digitsAndDots(text: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 46 && (c < 48 || c > 57)) return false;
+  }
+  return true;
 }
 
 function endsWithAt(text: string, end: number, suffix: string): boolean {
