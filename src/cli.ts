@@ -20,6 +20,10 @@ import { judgeOptions, outputOptions, type OutputFlags } from './cli/options.js'
 import { COMMANDS } from './cli/commands.js';
 import type { AuditFlags } from './cli/audit.js';
 
+function concurrencyOption(v: string): number | 'auto' {
+  return v === 'auto' ? 'auto' : int('--concurrency', 1, 100_000)(v);
+}
+
 function portList(v: string): number[] {
   const ports = v.split(',').map((s) => s.trim()).filter(Boolean);
   return ports.map((p) => int('port', 1, 65535)(p));
@@ -75,8 +79,8 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--login-attempts <n>', 'intrusive: failed logins sent by the restriction test', int('--login-attempts', MIN_LOGIN_ATTEMPTS, 1000), DEFAULT_LIMITS.loginAttempts)
     .option('--timeout <ms>', 'timeout of each network operation', int('--timeout', 100, 120000), 3000)
     .option('--target-timeout <ms>', 'deadline for the probes of one target (with --intrusive it grows by 3 × (--max-seconds + --timeout))', int('--target-timeout', 500, 600000), 20000)
-    .option('--window <ms>', 'how long subscriptions listen for messages', int('--window', 0, 60000), 1000)
-    .option('--concurrency <n>', 'endpoints probed at once', int('--concurrency', 1, 64), 4)
+    .option('--window <ms>', 'the longest subscriptions listen for messages: they end once the canary echo, the $SYS answer and the retained messages are in', int('--window', 0, 60000), 1000)
+    .option('--concurrency <n|auto>', 'endpoints probed at once: a number, or auto (what the open-file limit, memory and cores allow; 4 with --intrusive)', concurrencyOption, 'auto')
     .option('--ports <list>', 'ports to scan on each audited host', portList, STANDARD_PORTS.map((p) => p.port))
     .option('--no-port-scan', 'do not scan the standard ports')
     .option('--ca <file>', 'extra CA certificates (PEM) for TLS endpoints')

@@ -34,6 +34,74 @@ describe('canary timing', { skip }, () => {
   });
 });
 
+describe('the subscription window ends when what it waits for has arrived', () => {
+  const servers: Record<string, HostileServer> = {};
+  /**
+   * An open broker that delivers late: the canary echo `echoDelayMs` after the PUBACK, and
+   * retained messages in a burst (one every `gapMs`) after the SUBACK, with the $SYS answer last.
+   */
+  const lateBroker = (echoDelayMs: number, retained: number, gapMs: number) =>
+    scriptedBroker((p, reply) => {
+      if (p.cmd === 'connect') reply.packet({ cmd: 'connack', returnCode: 0, reasonCode: 0, sessionPresent: false });
+      else if (p.cmd === 'subscribe') {
+        reply.packet({ cmd: 'suback', messageId: p.messageId, granted: p.subscriptions.map(() => 0) });
+        const topic = p.subscriptions[0]!.topic;
+        if (topic === '#') {
+          for (let i = 0; i < retained; i++) {
+            setTimeout(() => reply.packet({ cmd: 'publish', topic: `site/device-${i}/state`, payload: Buffer.from('on'), qos: 0, retain: true, dup: false }), gapMs * (i + 1));
+          }
+        } else if (topic === '$SYS/#') {
+          setTimeout(() => reply.packet({ cmd: 'publish', topic: '$SYS/broker/version', payload: Buffer.from('fake 1.0'), qos: 0, retain: true, dup: false }), gapMs * (retained + 1));
+        }
+      } else if (p.cmd === 'publish') {
+        reply.packet({ cmd: 'puback', messageId: p.messageId!, reasonCode: 0 });
+        if (!p.topic.startsWith('$SYS/')) {
+          setTimeout(() => reply.packet({ cmd: 'publish', topic: p.topic, payload: p.payload, qos: 0, retain: false, dup: false }), echoDelayMs);
+        }
+      }
+    });
+  before(async () => {
+    servers.prompt = await lateBroker(0, 3, 1);
+    servers.late = await lateBroker(150, 20, 30);
+  });
+  after(() => Promise.all(Object.values(servers).map((s) => s.stop())));
+
+  test('an answering broker ends the window long before --window', async () => {
+    const report = await audit([`mqtt://127.0.0.1:${servers.prompt!.port}`], { windowMs: 5000 });
+    const w = result(report, 'ACC-002');
+    assert.equal(w.status, 'FAIL', w.message);
+    assert.ok((w.evidence.windowMs as number) < 1000, `window ${String(w.evidence.windowMs)} ms`);
+    assert.equal(result(report, 'ACC-003').status, 'FAIL');
+    assert.equal(result(report, 'ACC-004').evidence.retained, 3);
+  });
+
+  test('a late echo and a slow burst of retained messages are still heard in full', async () => {
+    const report = await audit([`mqtt://127.0.0.1:${servers.late!.port}`], { windowMs: 5000 });
+    const w = result(report, 'ACC-002');
+    assert.equal(w.status, 'FAIL', w.message);
+    assert.equal(w.evidence.access, 'unrestricted');
+    assert.equal(result(report, 'ACC-004').evidence.retained, 20);
+    assert.equal(result(report, 'ACC-003').status, 'FAIL');
+    assert.ok((w.evidence.windowMs as number) < 2000, `window ${String(w.evidence.windowMs)} ms`);
+  });
+
+  test('--window stays the upper bound while the awaited $SYS answer does not come', async () => {
+    const silent = await scriptedBroker((p, reply) => {
+      if (p.cmd === 'connect') reply.packet({ cmd: 'connack', returnCode: 0, reasonCode: 0, sessionPresent: false });
+      else if (p.cmd === 'subscribe') reply.packet({ cmd: 'suback', messageId: p.messageId, granted: p.subscriptions.map(() => 0) });
+      else if (p.cmd === 'publish') reply.packet({ cmd: 'puback', messageId: p.messageId!, reasonCode: 0 });
+    });
+    try {
+      const report = await audit([`mqtt://127.0.0.1:${silent.port}`], { windowMs: 700 });
+      const w = result(report, 'ACC-002');
+      assert.equal(w.status, 'PASS', w.message);
+      assert.ok((w.evidence.windowMs as number) >= 690 && (w.evidence.windowMs as number) < 1500, `window ${String(w.evidence.windowMs)} ms`);
+    } finally {
+      await silent.stop();
+    }
+  });
+});
+
 describe('fake brokers', () => {
   const servers: Record<string, HostileServer> = {};
   before(async () => {

@@ -11,6 +11,7 @@ import { notConfigReason } from '../collectors/config.js';
 import { parseWordlist } from '../collectors/mqtt/intrusive.js';
 import type { Credentials } from '../collectors/mqtt/probe.js';
 import { runAudit, type AuditOptions } from '../core/engine.js';
+import { autoConcurrency } from '../core/concurrency.js';
 import { parseTarget, parseTargetsFile, type ParsedTarget } from '../core/targets.js';
 import { parseCrls, type CrlInput } from '../collectors/tls/revocation.js';
 import { loadBundle } from '../advisories/db.js';
@@ -48,7 +49,7 @@ export interface AuditFlags extends JudgeFlags, ProjectFlags {
   timeout: number;
   targetTimeout: number;
   window: number;
-  concurrency: number;
+  concurrency: number | 'auto';
   ports: number[];
   portScan: boolean;
   ca?: string;
@@ -165,9 +166,47 @@ function urlCredentials(parsed: ParsedTarget[], global: Credentials | undefined)
   return Object.fromEntries(own.map((t) => [t.endpoint.uri, { username: t.username!, ...(t.password !== undefined ? { password: t.password } : {}) }]));
 }
 
+/**
+ * The progress line on stderr (a terminal): targets done/total and the rate, and what
+ * runs now; redrawn at most 10 times a second, cut to the terminal's width.
+ */
 function progress(enabled: boolean) {
   if (!enabled) return undefined;
-  return (message: string) => process.stderr.write(`\x1b[2K\r… ${message}`);
+  const t0 = performance.now();
+  let drawn = 0;
+  let message = '';
+  let done = 0;
+  let total = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const draw = () => {
+    timer = undefined;
+    drawn = performance.now();
+    const rate = done / Math.max((drawn - t0) / 1000, 0.001);
+    const count = total ? `${done}/${total} targets, ${rate < 10 ? rate.toFixed(1) : rate.toFixed(0)}/s` : '';
+    const line = `… ${[count, message].filter(Boolean).join(' · ')}`;
+    process.stderr.write(`\x1b[2K\r${line.slice(0, Math.max(20, (process.stderr.columns || 80) - 1))}`);
+  };
+  const update = (now = false) => {
+    if (now || performance.now() - drawn >= 100) {
+      if (timer) clearTimeout(timer);
+      draw();
+    } else timer ??= setTimeout(draw, 100).unref();
+  };
+  return {
+    onProgress: (m: string) => {
+      message = m;
+      update();
+    },
+    onTarget: (d: number, t: number) => {
+      done = d;
+      total = t;
+      update(d === t);
+    },
+    end: () => {
+      if (timer) clearTimeout(timer);
+      process.stderr.write('\x1b[2K\r');
+    },
+  };
 }
 
 /** Modifiers given without what they modify: usage errors (src/cli/options.ts `requires`). */
@@ -211,7 +250,6 @@ export async function audit(targetArgs: string[], flags: AuditFlags, cmd?: Comma
     throw new UsageError('nothing to audit: give targets, or let the audit scan the standard ports (drop --no-port-scan)');
   }
   if (flags.window >= flags.targetTimeout) throw new UsageError(`--window (${flags.window} ms) must be shorter than --target-timeout (${flags.targetTimeout} ms)`);
-  const tty = Boolean(process.stdout.isTTY);
   if (flags.portPlanFor && !flags.portPlan) throw new UsageError('--port-plan-for goes with --port-plan');
   const portPlan = flags.portPlan ? planFrom({ cluster: flags.portPlan, ssh: true, sshPort: 22 }) : undefined;
   const opts: AuditOptions = {
@@ -240,7 +278,10 @@ export async function audit(targetArgs: string[], flags: AuditFlags, cmd?: Comma
     timeoutMs: flags.timeout,
     targetTimeoutMs: flags.targetTimeout,
     windowMs: flags.window,
-    concurrency: flags.concurrency,
+    concurrency:
+      flags.concurrency === 'auto'
+        ? autoConcurrency({ tls: endpoints.some((e) => e.scheme === 'mqtts' || e.scheme === 'wss') || !endpoints.length, tlsConcurrency: flags.tlsConcurrency, intrusive: Boolean(flags.intrusive) }).value
+        : flags.concurrency,
     showPayloads: Boolean(flags.showPayloads),
     showSecrets: Boolean(flags.showSecrets),
     ...(flags.canaryTopic ? { canaryTopic: flags.canaryTopic } : {}),
@@ -254,9 +295,12 @@ export async function audit(targetArgs: string[], flags: AuditFlags, cmd?: Comma
       expiryWarnDays: flags.expiryWarnDays,
     },
   };
-  const onProgress = progress(tty && !flags.output && !flags.quiet);
-  if (onProgress) opts.onProgress = onProgress;
+  const shown = progress(Boolean(process.stderr.isTTY) && !flags.quiet);
+  if (shown) {
+    opts.onProgress = shown.onProgress;
+    opts.onTarget = shown.onTarget;
+  }
   const report = await runAudit(opts, CATALOGUE);
-  if (onProgress) process.stderr.write('\x1b[2K\r');
+  shown?.end();
   return emitReport(report, flags, CATALOGUE.map((c) => c.meta));
 }

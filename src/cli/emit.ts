@@ -5,9 +5,10 @@
 import { exitCodeFor } from '../core/report.js';
 import type { CheckMeta, Report } from '../core/types.js';
 import { renderReport, type ReportFormat } from '../reporters/index.js';
+import { renderJsonChunks } from '../reporters/json.js';
 import { useColor, type JudgeFlags } from './options.js';
 import { suppressFindings, type ProjectFlags } from './project.js';
-import { writeOutput } from './write.js';
+import { writeChunks, writeOutput } from './write.js';
 
 export { writeOutput };
 
@@ -16,8 +17,14 @@ export function emitReport(judged: Report, flags: JudgeFlags & ProjectFlags, cat
   const format = flags.format as ReportFormat;
   // What the operator accepted (waivers, the baseline) is reported as suppressed, and not counted.
   const { report, baseline } = suppressFindings(judged, flags);
-  const text = renderReport(format, report, { color: useColor(flags), verbose: Boolean(flags.verbose), quiet: Boolean(flags.quiet), catalogue, ...(baseline && { baseline }) });
   const s = report.summary;
-  writeOutput(text, flags, `${format} report`, ` (${s.FAIL} failed, ${s.ERROR} errors, ${s.SKIP} skipped, ${s.PASS} passed${s.suppressed ? `, ${s.suppressed} suppressed` : ''})`);
+  const summary = ` (${s.FAIL} failed, ${s.ERROR} errors, ${s.SKIP} skipped, ${s.PASS} passed${s.suppressed ? `, ${s.suppressed} suppressed` : ''})`;
+  if (format === 'json' && flags.output) {
+    // A JSON report goes to its file piece by piece: a fleet's report is never held twice.
+    writeChunks(renderJsonChunks(report), flags.output, flags.quiet, `${format} report`, summary);
+    return exitCodeFor(report, flags.failOn);
+  }
+  const text = renderReport(format, report, { color: useColor(flags), verbose: Boolean(flags.verbose), quiet: Boolean(flags.quiet), catalogue, ...(baseline && { baseline }) });
+  writeOutput(text, flags, `${format} report`, summary);
   return exitCodeFor(report, flags.failOn);
 }

@@ -3,7 +3,7 @@
  * ./emit.ts, which also loads the report renderers, so that light commands
  * (`guard test`) start without them.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { fsErrorText, UsageError } from './common.js';
 import type { OutputFlags } from './options.js';
 
@@ -20,4 +20,19 @@ export function writeOutput(text: string, flags: Pick<OutputFlags, 'output' | 'q
     throw new UsageError(`cannot write ${flags.output}: ${fsErrorText(e)}`);
   }
   if (!flags.quiet) process.stderr.write(`mqtt-warden: wrote ${what} to ${flags.output}${summary}\n`);
+}
+
+/** Write text that comes in pieces (the last ending with a newline) to the file of -o, as writeOutput does. */
+export function writeChunks(chunks: Iterable<string>, file: string, quiet: boolean | undefined, what: string, summary: string): void {
+  let first = true;
+  for (const c of chunks) {
+    try {
+      if (first) writeFileSync(file, c);
+      else appendFileSync(file, c);
+    } catch (e) {
+      throw new UsageError(`cannot write ${file}: ${fsErrorText(e)}`);
+    }
+    first = false;
+  }
+  if (!quiet) process.stderr.write(`mqtt-warden: wrote ${what} to ${file}${summary}\n`);
 }

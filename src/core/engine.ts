@@ -8,7 +8,7 @@
  */
 import { verdictList, type Check, type JudgeContext } from './check.js';
 import type { FactMap, FactTypes } from './facts.js';
-import { mapLimit } from './collect.js';
+import { mapLimit, mapLimitGrouped } from './collect.js';
 import { collectFacts, factsFor } from './providers.js';
 import { collectSystemFacts, SYSTEM_FACT_KEYS, type SystemAuditOptions } from '../collectors/system/index.js';
 import type { CheckResult, Endpoint, FactKey, Location, Report, Scope, Severity } from './types.js';
@@ -57,7 +57,12 @@ export interface AuditOptions {
   /** Host checks of the machine (this host, or an offline root): given when `host` is true. */
   system?: Omit<SystemAuditOptions, 'onProgress'>;
   onProgress?: (message: string) => void;
+  /** Called once per endpoint when its probes are done and judged: how many of how many. */
+  onTarget?: (done: number, total: number) => void;
 }
+
+/** Endpoints of one host probed at once at most: one broker (or machine) is not loaded by the whole fleet's concurrency. */
+export const PER_HOST_CONCURRENCY = 64;
 
 
 function withFingerprint(r: Omit<CheckResult, 'fingerprint'>, key?: string): CheckResult {
@@ -163,15 +168,40 @@ export interface RunRequest {
   onProgress?: (message: string) => void;
 }
 
+/** The verdicts of one subject, per check of the run (by index): its results, or why the check does not apply. */
+interface Judged {
+  results: (CheckResult[] | undefined)[];
+  notApplicable: (string | undefined)[];
+}
+
 interface Subject {
   scope: Scope;
   ctx: JudgeContext;
-  facts: FactMap;
+  /** The facts, until judged: a subject judged as soon as it was collected keeps only its verdicts. */
+  facts?: FactMap;
+  judged?: Judged;
   location?: Location;
 }
 
+/** Judge every check of the subject's scope against its facts. */
+function judgeSubject(checks: readonly Check[], s: { scope: Scope; ctx: JudgeContext; facts: FactMap; location?: Location }, intrusive: boolean): Judged {
+  const judged: Judged = { results: new Array(checks.length), notApplicable: new Array(checks.length) };
+  checks.forEach((check, i) => {
+    if (s.scope !== check.meta.scope) return;
+    const why = notApplicable(check, s.facts);
+    if (why) judged.notApplicable[i] = why;
+    else judged.results[i] = judgeOne(check, s.facts, s.ctx, intrusive, s.location);
+  });
+  return judged;
+}
+
 /** Network subjects: hosts (port scan, Erlang), their endpoints (MQTT probe, TLS, intrusive), then the derived host facts. */
-async function networkSubjects(opts: AuditOptions, wanted: ReadonlySet<FactKey>, notes: string[]): Promise<{ subjects: Subject[]; targets: Report['targets'] }> {
+async function networkSubjects(
+  opts: AuditOptions,
+  wanted: ReadonlySet<FactKey>,
+  notes: string[],
+  judge: (s: { scope: Scope; ctx: JudgeContext; facts: FactMap }) => Judged,
+): Promise<{ subjects: Subject[]; targets: Report['targets'] }> {
   const hosts = opts.endpoints.length ? [...new Set(opts.endpoints.map((e) => e.host))] : [opts.defaultHost];
   const hostWanted = new Set([...wanted].filter((k) => k !== 'mqtt.endpoints'));
   // Without explicit endpoints the port scan finds them.
@@ -194,20 +224,27 @@ async function networkSubjects(opts: AuditOptions, wanted: ReadonlySet<FactKey>,
   }
   const endpointWanted = new Set(wanted);
   if (wanted.has('mqtt.endpoints')) endpointWanted.add('mqtt.probe');
-  const endpointFacts = await mapLimit(endpoints, opts.concurrency, async (ep) => ({
-    endpoint: ep,
-    facts: await collectFacts(ENDPOINT_PROVIDERS, endpointSubject(ep, opts), endpointWanted, { notes }),
-  }));
+  // Each endpoint is judged as soon as its probes are done, and its facts dropped: only the
+  // verdicts (and the MQTT probe, which the host's mqtt.endpoints reads) are kept until the report.
+  let done = 0;
+  const endpointFacts = await mapLimitGrouped(endpoints, opts.concurrency, PER_HOST_CONCURRENCY, (ep) => ep.host, async (ep) => {
+    const facts = await collectFacts(ENDPOINT_PROVIDERS, endpointSubject(ep, opts), endpointWanted, { notes });
+    const ctx = { subject: ep.uri, host: ep.host, loopback: isLoopback(ep.host) };
+    const judged = judge({ scope: 'endpoint', ctx, facts });
+    opts.onTarget?.(++done, endpoints.length);
+    return { endpoint: ep, ctx, judged, probe: wanted.has('mqtt.endpoints') ? facts['mqtt.probe'] : undefined };
+  });
   if (wanted.has('mqtt.endpoints')) {
     for (const h of hostFacts) {
-      h.subject.probes = endpointFacts.filter((e) => e.endpoint.host === h.subject.host).map((e) => ({ endpoint: e.endpoint, probe: e.facts['mqtt.probe']! }));
+      h.subject.probes = endpointFacts.filter((e) => e.endpoint.host === h.subject.host).map((e) => ({ endpoint: e.endpoint, probe: e.probe! }));
       h.facts = await collectFacts(HOST_PROVIDERS, h.subject, new Set<FactKey>(['mqtt.endpoints']), { base: h.facts, notes });
+      h.subject.probes = undefined;
     }
   }
   return {
     subjects: [
       ...hostFacts.map(({ subject: { host }, facts }) => ({ scope: 'host' as const, ctx: { subject: host, host, loopback: isLoopback(host) }, facts })),
-      ...endpointFacts.map(({ endpoint, facts }) => ({ scope: 'endpoint' as const, ctx: { subject: endpoint.uri, host: endpoint.host, loopback: isLoopback(endpoint.host) }, facts })),
+      ...endpointFacts.map(({ ctx, judged }) => ({ scope: 'endpoint' as const, ctx, judged })),
     ],
     targets: [
       // Without explicit targets the audited thing is the host itself (its standard ports).
@@ -240,7 +277,9 @@ export async function runChecks(request: RunRequest): Promise<Report> {
   let targets: Report['targets'] = [];
   const scopes = new Set(req.checks.map((c) => c.meta.scope));
   if (req.network && (scopes.has('endpoint') || scopes.has('host'))) {
-    const n = await networkSubjects({ ...req.network, ...(req.onProgress && { onProgress: req.onProgress }) }, wanted, notes);
+    const n = await networkSubjects({ ...req.network, ...(req.onProgress && { onProgress: req.onProgress }) }, wanted, notes, (s) =>
+      judgeSubject(req.checks, s, req.options.intrusive),
+    );
     subjects.push(...n.subjects);
     targets = n.targets;
   } else if (req.command === 'audit') {
@@ -266,10 +305,10 @@ export async function runChecks(request: RunRequest): Promise<Report> {
   // Judge: pure, every check against every subject of its scope.
   const results: CheckResult[] = [];
   const inapplicable = new Map<string, { pairs: number; checks: Set<string> }>();
-  for (const check of req.checks) {
+  req.checks.forEach((check, i) => {
     for (const s of subjects) {
       if (s.scope !== check.meta.scope) continue;
-      const why = notApplicable(check, s.facts);
+      const why = s.judged ? s.judged.notApplicable[i] : notApplicable(check, s.facts!);
       if (why) {
         const e = inapplicable.get(why) ?? { pairs: 0, checks: new Set<string>() };
         e.pairs++;
@@ -277,9 +316,10 @@ export async function runChecks(request: RunRequest): Promise<Report> {
         inapplicable.set(why, e);
         continue;
       }
-      results.push(...judgeOne(check, s.facts, s.ctx, req.options.intrusive, s.location));
+      const judged = s.judged ? s.judged.results[i] : judgeOne(check, s.facts!, s.ctx, req.options.intrusive, s.location);
+      for (const r of judged ?? []) results.push(r);
     }
-  }
+  });
   let pairs = 0;
   for (const [why, e] of inapplicable) {
     pairs += e.pairs;

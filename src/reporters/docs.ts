@@ -4,7 +4,7 @@ import { STRATEGIES, type CheckMeta } from '../core/types.js';
 const FACT_SOURCES: Record<string, string> = {
   'net.ports': 'TCP connect scan of the standard ports of the host (`--ports`, `--no-port-scan`)',
   'mqtt.endpoints': 'the MQTT probes of every endpoint on the host',
-  'mqtt.probe': 'the non-intrusive MQTT probe of the endpoint (anonymous CONNECT, session with the identity used, `#` and `$SYS/#` subscriptions for `--window` ms, `$SYS` publish, zero-length client ID)',
+  'mqtt.probe': 'the non-intrusive MQTT probe of the endpoint (anonymous CONNECT, session with the identity used, `#` and `$SYS/#` subscriptions for at most `--window` ms, `$SYS` publish, zero-length client ID)',
   'mqtt.credentials': 'intrusive credential guessing (`--intrusive`, `--wordlist`, `--max-attempts`, `--max-seconds`, `--rate`)',
   'mqtt.loginRestriction': 'intrusive failed-login series (`--intrusive`, `--login-attempts`, `--max-seconds`, `--rate`)',
   'mqtt.takeover': 'intrusive client-ID takeover test (`--intrusive`)',

@@ -24,7 +24,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { makePki, type Pki, type PkiKeyType } from './pki.js';
-import { freePort, waitForPort } from './ports.js';
+import { reservePorts, waitForPort } from './ports.js';
 
 export type ListenerKind = 'mqtt' | 'mqtts' | 'ws' | 'wss';
 
@@ -289,20 +289,23 @@ function installExitHook(): void {
   });
 }
 
-async function layoutFor(opts: MosquittoOptions): Promise<Layout> {
+/** The listeners' ports stay reserved (bound by us) until `release()`, just before Mosquitto starts. */
+async function layoutFor(opts: MosquittoOptions): Promise<Layout & { release(): Promise<void> }> {
   const loIf = loopbackInterfaceName();
   const listeners: ListenerInfo[] = [];
-  for (const spec of opts.listeners) {
-    const port = await freePort();
+  const wsOnly = opts.listeners.length > 0 && opts.listeners.every((l) => l.kind === 'ws' || l.kind === 'wss');
+  const aux = wsOnly && opts.auxListenerForWebsockets !== false;
+  const reserved = await reservePorts(opts.listeners.length + (aux ? 1 : 0));
+  opts.listeners.forEach((spec, i) => {
+    const port = reserved.ports[i]!;
     const requested = spec.bind ?? '127.0.0.1';
     const isWs = spec.kind === 'ws' || spec.kind === 'wss';
     const bind = isWs && requested === '127.0.0.1' ? loIf : requested;
     const host = connectHost(requested);
     listeners.push({ kind: spec.kind, port, host, bind, url: urlFor(spec.kind, host, port) });
-  }
-  const wsOnly = listeners.length > 0 && listeners.every((l) => l.kind === 'ws' || l.kind === 'wss');
-  const layout: Layout = { listeners };
-  if (wsOnly && opts.auxListenerForWebsockets !== false) layout.auxPort = await freePort();
+  });
+  const layout: Layout & { release(): Promise<void> } = { listeners, release: reserved.release };
+  if (aux) layout.auxPort = reserved.ports[opts.listeners.length]!;
   return layout;
 }
 
@@ -328,8 +331,13 @@ async function startOnce(opts: MosquittoOptions): Promise<MosquittoBroker> {
       files.pki = opts.tls?.pki ?? makePki(path.join(dir, 'pki'), { keyType: opts.tls?.keyType ?? 'ec' });
     }
     const layout = await layoutFor(opts);
-    const config = buildConfig(opts, logPath, layout, files);
-    writeFileSync(confPath, config);
+    let config: string;
+    try {
+      config = buildConfig(opts, logPath, layout, files);
+      writeFileSync(confPath, config);
+    } finally {
+      await layout.release();
+    }
 
     installExitHook();
     const child = spawn(bin, ['-c', confPath], { stdio: ['ignore', 'pipe', 'pipe'], detached: false });

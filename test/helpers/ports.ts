@@ -26,6 +26,33 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Reserve `n` distinct free ports on 127.0.0.1: every port stays bound (so no
+ * other caller, and no second pick of ours, can get it) until `release()`,
+ * which the caller runs just before the real server binds them. Picking many
+ * ports with freePort() one by one can hand out the same port twice.
+ */
+export async function reservePorts(n: number): Promise<{ ports: number[]; release(): Promise<void> }> {
+  const servers: net.Server[] = [];
+  const release = () => Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined);
+  try {
+    for (let i = 0; i < n; i++) {
+      const srv = net.createServer();
+      srv.unref();
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => resolve());
+      });
+      servers.push(srv);
+    }
+  } catch (e) {
+    await release();
+    throw e;
+  }
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  return { ports, release };
+}
+
 function tryConnect(host: string, port: number, attemptTimeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect({ host, port });

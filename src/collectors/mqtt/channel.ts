@@ -367,10 +367,11 @@ export class MqttChannel {
    * Listens for `ms` (or until the connection ends) and hands every packet not
    * claimed by a waiter to `onPacket`, the queued ones first. Nothing is
    * buffered, so a busy broker is counted exactly without growing memory.
-   * Ends early once `until` holds. Resolves with null when the window ran
-   * (or ended early by `until`), else with why the connection cut it.
+   * Ends early once `until` holds (checked after every packet, and when
+   * `wake` settles). Resolves with null when the window ran (or ended early
+   * by `until`), else with why the connection cut it.
    */
-  async collect(ms: number, onPacket: (p: Packet) => void, until?: () => boolean): Promise<ProbeError | null> {
+  async collect(ms: number, onPacket: (p: Packet) => void, until?: () => boolean, wake?: Promise<unknown>): Promise<ProbeError | null> {
     for (const p of this.queue.splice(0)) onPacket(p);
     if (this.fatal || until?.()) return this.fatal;
     try {
@@ -386,6 +387,7 @@ export class MqttChannel {
           onPacket(p);
           if (until?.()) done();
         };
+        void wake?.then(() => until?.() && done());
       });
     } finally {
       this.sink = null;

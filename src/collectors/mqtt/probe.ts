@@ -200,10 +200,21 @@ async function subscribe(channel: MqttChannel, topic: string): Promise<number> {
 }
 
 /**
- * Listens for `windowMs`, and in any case until a grace period after the
- * PUBACK of `ack` (a few round trips) so that an echo of that publish cannot be
- * missed on a slow or remote broker. Resolves with the listening time; rejects
- * with the reason when the connection ended before the window did.
+ * Once everything awaited is here, the window still waits this long (or 3 round
+ * trips) after the last retained message, so that the burst of retained
+ * messages a subscription gets is heard to its end.
+ */
+const QUIET_MS = 100;
+
+/**
+ * Listens until what the window waits for has arrived, with `windowMs` as the
+ * upper bound: the PUBACK of `ack`; the echo of that publish, or, when it was
+ * accepted and did not come back, a grace period after the PUBACK (a few round
+ * trips, at least ECHO_GRACE_MS) so that an echo cannot be missed on a slow or
+ * remote broker, even past `windowMs`; `settled()` (e.g. the $SYS answer);
+ * and a quiet time after the subscriptions and the last retained message (retained
+ * messages stopped arriving; live traffic is only sampled). Resolves with the listening time; rejects with the reason when
+ * the connection ended before the window did.
  */
 async function listen(
   channel: MqttChannel,
@@ -211,23 +222,53 @@ async function listen(
   ack: Promise<{ code?: number; error?: string }>,
   echoed: () => boolean,
   onPacket: (p: Packet) => void,
+  settled: () => boolean = () => true,
 ): Promise<{ ms: number; ack: { code?: number; error?: string } }> {
   const t0 = performance.now();
-  let ackAt = 0;
-  const timedAck = ack.then((a) => ((ackAt = performance.now()), a));
-  let cut = await channel.collect(windowMs, onPacket);
-  const a = await timedAck;
-  if (!cut) {
-    // Packets that arrived while waiting for the PUBACK are counted here, and an
-    // echo of an accepted publish gets a few round trips after the PUBACK to come back.
-    const accepted = a.code !== undefined && a.code < 0x80;
-    const rest = accepted && !echoed() ? ackAt + Math.max(ECHO_GRACE_MS, 3 * (ackAt - t0)) - performance.now() : 0;
-    const windowLeft = windowMs - (performance.now() - t0);
-    // Within the window keep listening for traffic; past it, only until the echo arrives.
-    cut = await channel.collect(Math.max(0, rest), onPacket, windowLeft > 0 ? undefined : echoed);
+  let ackAt: number | undefined;
+  let acked: { code?: number; error?: string } = {};
+  const timedAck = ack.then((a) => {
+    ackAt = performance.now();
+    acked = a;
+  });
+  let lastAt = t0;
+  const sink = (p: Packet) => {
+    // Live traffic never stops on a busy broker and the window only samples it; retained messages come once.
+    if (p.cmd === 'publish' && p.retain) lastAt = performance.now();
+    onPacket(p);
+  };
+  /** When the window may end, as known now (Infinity: not before the PUBACK). */
+  const endAt = (): number => {
+    if (ackAt === undefined) return Infinity;
+    const rtt = ackAt - t0;
+    const accepted = acked.code !== undefined && acked.code < 0x80;
+    // An accepted publish gets a few round trips after its PUBACK to come back, whatever the window.
+    const echoEnd = accepted && !echoed() ? ackAt + Math.max(ECHO_GRACE_MS, 3 * rtt) : 0;
+    const early = settled() ? Math.max(ackAt, lastAt + Math.max(QUIET_MS, 3 * rtt)) : Infinity;
+    return Math.max(echoEnd, Math.min(t0 + windowMs, early));
+  };
+  // Bounded: every turn waits until the end known then, or until the PUBACK (itself bounded
+  // by the operation timeout) or a packet brings the end closer.
+  let checked = false;
+  for (;;) {
+    const now = performance.now();
+    const end = endAt();
+    if (now >= end) {
+      // Timers run before pending reads: let what already arrived be read before ending.
+      if (checked) break;
+      checked = true;
+      const cut = await channel.collect(0, sink);
+      if (cut) throw cut;
+      continue;
+    }
+    checked = false;
+    const wait = Number.isFinite(end) ? end - now : Math.max(t0 + windowMs - now, 100);
+    const pending = ackAt === undefined;
+    const sooner = () => (pending && ackAt !== undefined) || endAt() < end;
+    const cut = await channel.collect(Math.max(1, Math.ceil(wait)), sink, sooner, pending ? timedAck : undefined);
+    if (cut) throw cut;
   }
-  if (cut) throw cut;
-  return { ms: Math.round(performance.now() - t0), ack: a };
+  return { ms: Math.round(performance.now() - t0), ack: acked };
 }
 
 /**
@@ -276,7 +317,9 @@ async function sessionProbe(
       }
     });
   };
-  const heard = await listen(channel, opts.windowMs, publishQos1(channel, canaryTopic, 'mqtt-warden wildcard canary'), () => canaryDelivered, onPacket);
+  // The $SYS answer is awaited while $SYS/# is granted; a broker that filters it per message keeps the whole window.
+  const sysAnswered = () => !results[1]!.granted || results[1]!.messages > 0;
+  const heard = await listen(channel, opts.windowMs, publishQos1(channel, canaryTopic, 'mqtt-warden wildcard canary'), () => canaryDelivered, onPacket, sysAnswered);
   results.forEach((r, i) => (r.topics = seen[i]!.size));
   const { code } = heard.ack;
   const canary: WildcardCanary = {
