@@ -151,7 +151,7 @@ test('policy by path: relative to the project file, its errors at its own file:l
     const missing = write(dir, 'missing.yaml', 'policy: nowhere.yaml\n');
     assert.deepEqual(
       errorsOf(missing).map((l) => l.replace(dir, 'DIR')),
-      ['FILE:1:9: cannot read policy file DIR/nowhere.yaml: ENOENT'],
+      ['FILE:1:9: cannot read policy file DIR/nowhere.yaml: ENOENT (no such file or directory)'],
     );
     assert.deepEqual(errorsOf(write(dir, 'list.yaml', 'policy: [a, b]\n')), ['FILE:1:9: policy: expected the path of a policy file, or the policy itself (tls:, passwords:, …)']);
   });
@@ -222,7 +222,7 @@ test('YAML errors and unreadable files are refused with a clear message', () => 
     assert.deepEqual(errorsOf(write(dir, 'dup.yaml', 'defaults: {}\nwaivers: []\ndefaults: {}\n')), ['FILE:3:1: Map keys must be unique']);
     assert.match(errorsOf(write(dir, 'list.yaml', '- a\n- b\n'))[0]!, /^FILE:1:1: \(top level\): Invalid input: expected object, received array$/);
     assert.deepEqual(errorsOf(dir), ['cannot read project file FILE: is a directory, not a regular file']);
-    assert.deepEqual(errorsOf(join(dir, 'none.yaml')), ['cannot read project file FILE: ENOENT']);
+    assert.deepEqual(errorsOf(join(dir, 'none.yaml')), ['cannot read project file FILE: ENOENT (no such file or directory)']);
     const big = write(dir, 'big.yaml', `# ${'x'.repeat(MAX_PROJECT_FILE_BYTES)}\n`);
     assert.match(errorsOf(big)[0]!, /^cannot read project file FILE: is 1\.0 MB, over the 1 MiB limit for a project file$/);
   });
