@@ -6,7 +6,7 @@
  * can say "default" and point at the top-level config file instead of a line.
  */
 import { hoconGet, mergeObject, parseHocon, parseHoconValue, resolveHocon, toPlain, type HNode, type HObject } from './hocon.js';
-import { errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
+import { errCode, fsIO, isMissing, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
 
 /** File name used for the locations of built-in defaults. */
 export const EMQX_DEFAULTS_FILE = '<emqx defaults>';
@@ -227,7 +227,7 @@ export function loadEmqxConfig(opts: LoadEmqxOptions): EmqxConfig {
     try {
       text = io.readFile(file);
     } catch (e) {
-      if (errCode(e) !== 'ENOENT') issues.push({ file, line: 1, column: 1, message: `cannot read ${file}: ${errCode(e)}`, incomplete: true });
+      if (!isMissing(e)) issues.push({ file, line: 1, column: 1, message: `cannot read ${file}: ${errCode(e)}`, incomplete: true });
       continue;
     }
     const r = parseHocon(text, file, { io, resolve: false });

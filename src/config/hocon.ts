@@ -18,7 +18,7 @@
  * capped, so hostile input gives located issues, never a hang or a stack overflow.
  */
 import { dirname, isAbsolute, join } from 'node:path';
-import { errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
+import { errCode, fsIO, isMissing, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
 import { READ_LIMITS } from '../io/read.js';
 
 export type HScalar = string | number | boolean | null;
@@ -402,7 +402,7 @@ class Parser {
       text = this.ctx.io.readFile(path);
     } catch (e) {
       // Missing includes are silently ignored unless required (spec); a linter still says so.
-      if (required || errCode(e) !== 'ENOENT') this.ctx.issues.push({ ...start, message: `cannot read included file ${path}: ${errCode(e)}`, incomplete: true });
+      if (required || !isMissing(e)) this.ctx.issues.push({ ...start, message: `cannot read included file ${path}: ${errCode(e)}`, incomplete: true });
       return;
     }
     const sub = parseFile(text, path, this.ctx);

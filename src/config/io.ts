@@ -95,6 +95,11 @@ export function memoryIO(files: Record<string, string>): ConfigIO {
 }
 
 /** "ENOENT" etc. from a failed read, for messages. */
+/** The file does not exist (whatever the message says about it). */
+export function isMissing(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
+
 export function errCode(e: unknown): string {
   if (e instanceof FileReadError) return e.reason;
   return (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.message ?? String(e);
