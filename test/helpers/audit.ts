@@ -2,30 +2,13 @@
 import type { AuditOptions } from '../../src/core/engine.js';
 import { runAudit } from '../../src/core/engine.js';
 import { CATALOGUE } from '../../src/checks/index.js';
-import { parseTarget } from '../../src/core/targets.js';
+import { auditOptions as libraryAuditOptions } from '../../src/index.js';
 import { DEFAULT_LIMITS } from '../../src/collectors/mqtt/intrusive.js';
 import type { CheckResult, Report } from '../../src/core/types.js';
 
+/** The library's audit options with the tests' tighter timing and limits. */
 export function auditOptions(targets: string[], over: Partial<AuditOptions> = {}): AuditOptions {
-  return {
-    endpoints: targets.map((t) => parseTarget(t).endpoint),
-    scanPorts: [],
-    defaultHost: '127.0.0.1',
-    network: true,
-    host: false,
-    intrusive: false,
-    limits: { ...DEFAULT_LIMITS, rate: 25, maxSeconds: 10, loginAttempts: 8 },
-    wordlist: [],
-    timeoutMs: 2000,
-    targetTimeoutMs: 10000,
-    windowMs: 600,
-    concurrency: 4,
-    showPayloads: false,
-    showSecrets: false,
-    failOn: 'medium',
-    tls: {},
-    ...over,
-  };
+  return libraryAuditOptions(targets, { limits: { ...DEFAULT_LIMITS, rate: 25, maxSeconds: 10, loginAttempts: 8 }, timeoutMs: 2000, targetTimeoutMs: 10000, windowMs: 600, ...over });
 }
 
 export function audit(targets: string[], over: Partial<AuditOptions> = {}): Promise<Report> {
