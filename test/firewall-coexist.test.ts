@@ -17,6 +17,7 @@ import path from 'node:path';
 import { createLab, netnsUnavailable, type Lab } from './helpers/netns.js';
 import { mosquittoPasswdPath, mosquittoPath, mosquittoSkipReason } from './helpers/mosquitto.js';
 import { CLI, guardLog, needCommands, requireBuild, until } from './helpers/guard.js';
+import { publishAs as pub } from './helpers/guard.js';
 
 const skip = (await netnsUnavailable()) ?? (needCommands('nft') || mosquittoSkipReason() || needCommands('mosquitto_pub'));
 
@@ -45,15 +46,6 @@ function cliIn(lab: Lab, role: string, args: string[], timeoutMs = 30_000): Prom
       resolve({ code, stdout, stderr });
     });
   });
-}
-
-async function pub(lab: Lab, role: string, host: string, password: string): Promise<boolean> {
-  try {
-    await lab.exec(role, 'mosquitto_pub', ['-h', host, '-p', '1883', '-u', 'alice', '-P', password, '-t', 't', '-m', 'x', '-i', `${role}-${Math.random().toString(16).slice(2, 8)}`], { timeoutMs: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function tableListing(lab: Lab, table: string): Promise<string | undefined> {

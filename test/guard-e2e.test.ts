@@ -11,20 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLab, netnsUnavailable, type Lab } from './helpers/netns.js';
+import { createLab, netnsUnavailable } from './helpers/netns.js';
 import { mosquittoPasswdPath, mosquittoPath, mosquittoSkipReason } from './helpers/mosquitto.js';
 import { CLI, guardLog, needCommands, requireBuild, uniqueTable, until } from './helpers/guard.js';
+import { publishAs as pub } from './helpers/guard.js';
 
 const skip = (await netnsUnavailable()) ?? (mosquittoSkipReason() || needCommands('nft', 'mosquitto_pub'));
-
-async function pub(lab: Lab, role: string, host: string, password: string): Promise<boolean> {
-  try {
-    await lab.exec(role, 'mosquitto_pub', ['-h', host, '-p', '1883', '-u', 'alice', '-P', password, '-t', 't', '-m', 'x', '-i', `${role}-${Math.random().toString(16).slice(2, 8)}`], { timeoutMs: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('guard bans a brute-forcing namespace with real nftables; the client and the allowlisted friend keep connecting; the ban expires', { skip, timeout: 120_000 }, async () => {
   requireBuild();

@@ -1,4 +1,5 @@
 /** Helpers for the guard tests: the built CLI, waiting on its JSON log, bounded polling. */
+import type { Lab } from './netns.js';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -82,5 +83,15 @@ export async function until(fn: () => Promise<boolean> | boolean, timeoutMs: num
     if (await fn()) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Publish once as alice from a lab member with mosquitto_pub (bounded): true when the broker took it. */
+export async function publishAs(lab: Lab, role: string, host: string, password: string): Promise<boolean> {
+  try {
+    await lab.exec(role, 'mosquitto_pub', ['-h', host, '-p', '1883', '-u', 'alice', '-P', password, '-t', 't', '-m', 'x', '-i', `${role}-${Math.random().toString(16).slice(2, 8)}`], { timeoutMs: 5000 });
+    return true;
+  } catch {
+    return false;
   }
 }
