@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { fixtureReport } from './helpers/report.js';
 import { fingerprintOf } from '../src/core/fingerprint.js';
 import assert from 'node:assert/strict';
 import { reportErrors, reportSchema, sarifErrors } from './helpers/schemas.js';
@@ -100,19 +101,15 @@ function summarize(results: readonly CheckResult[]): ReportSummary {
 }
 
 function makeReport(results: CheckResult[]): Report {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'mqtt-warden', version: '0.1.0' },
-    command: 'audit',
-    startedAt: '2025-01-15T10:00:00.000Z',
+  // The summary is counted here, independently of the code under test.
+  return fixtureReport(results, {
     finishedAt: '2025-01-15T10:00:00.840Z',
     durationMs: 840,
     options: { intrusive: false, host: true, network: true, failOn: 'high', identity: 'anonymous' },
     targets: [{ uri: TARGET, explicit: true }],
     notes: ['Intrusive checks were skipped: run with --intrusive to enable them.'],
-    results,
     summary: summarize(results),
-  };
+  });
 }
 
 // Engine order on purpose: the terminal reporter has to sort within each strategy.

@@ -3,6 +3,7 @@
  * config checks produce from Mosquitto configs.
  */
 import { test } from 'node:test';
+import { fixtureReport } from './helpers/report.js';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,19 +51,13 @@ function waiver(w: Partial<Waiver> & Pick<Waiver, 'check'>): Waiver {
 }
 
 function report(results: CheckResult[]): Report {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'mqtt-warden', version: '0.1.0' },
+  return fixtureReport(results, {
     command: 'lint',
     startedAt: '2026-01-10T10:00:00.000Z',
     finishedAt: '2026-01-10T10:00:01.000Z',
-    durationMs: 1000,
     options: { intrusive: false, host: false, network: false, failOn: 'medium', identity: 'none (config lint)' },
     targets: [{ uri: CONF, explicit: true }],
-    notes: [],
-    results,
-    summary: summarize(results),
-  };
+  });
 }
 
 function tempDir(): string {

@@ -4,10 +4,10 @@
  * listeners groups its findings.
  */
 import { after, before, describe, test } from 'node:test';
+import { fixtureReport } from './helpers/report.js';
 import assert from 'node:assert/strict';
 import { CATALOGUE } from '../src/checks/index.js';
 import { fingerprintOf } from '../src/core/fingerprint.js';
-import { summarize } from '../src/core/report.js';
 import { STRATEGIES } from '../src/core/types.js';
 import type { CheckMeta, CheckResult, Report, Severity, Status, Suppression } from '../src/core/types.js';
 import { renderTerminal } from '../src/reporters/terminal.js';
@@ -46,19 +46,7 @@ function result(m: CheckMeta, subject: string, status: Status, message: string, 
 }
 
 function report(results: CheckResult[], targets: string[]): Report {
-  return {
-    schemaVersion: 1,
-    tool: { name: 'mqtt-warden', version: '0.1.0' },
-    command: 'audit',
-    startedAt: '2025-01-15T10:00:00.000Z',
-    finishedAt: '2025-01-15T10:02:03.450Z',
-    durationMs: 123_450,
-    options: { intrusive: false, host: false, network: true, failOn: 'medium', identity: 'anonymous' },
-    targets: targets.map((uri) => ({ uri, explicit: true })),
-    notes: [],
-    results,
-    summary: summarize(results),
-  };
+  return fixtureReport(results, { finishedAt: '2025-01-15T10:02:03.450Z', durationMs: 123_450, targets: targets.map((uri) => ({ uri, explicit: true })) });
 }
 
 const WAIVER: Suppression = { kind: 'waiver', reason: 'test benches, no production data', expires: '2026-03-31', source: 'waivers.yaml:4' };
