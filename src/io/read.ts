@@ -153,6 +153,31 @@ export function readBinaryFile(path: string, kind: ReadKind, opts: ReadOptions =
   return readFileBytes(path, kind, opts, (chunks, total) => Buffer.concat(chunks, total));
 }
 
+/** The chunks of one bounded read, shared by the sync and the async reader: what to read next, and the size limit. */
+class Chunks {
+  readonly chunks: Buffer[] = [];
+  total = 0;
+  constructor(
+    private readonly path: string,
+    private readonly r: Resolved,
+  ) {}
+
+  /** The buffer for the next read, or undefined when a truncating read has its fill. */
+  next(): Buffer | undefined {
+    const want = this.r.truncate ? Math.min(CHUNK, this.r.maxBytes - this.total) : CHUNK;
+    return want > 0 ? Buffer.allocUnsafe(want) : undefined;
+  }
+
+  /** Keep the `n` bytes read into `buf`; false at the end of the file. Throws past the limit of a non-truncating read. */
+  took(buf: Buffer, n: number): boolean {
+    if (n <= 0) return false;
+    this.chunks.push(n === buf.length ? buf : buf.subarray(0, n));
+    this.total += n;
+    if (!this.r.truncate && this.total > this.r.maxBytes) throw tooLarge(this.path, this.r);
+    return true;
+  }
+}
+
 function readFileBytes<T>(path: string, kind: ReadKind, opts: ReadOptions, done: (chunks: Buffer[], total: number) => T): T {
   const r = resolveKind(kind, opts);
   let fd: number;
@@ -164,19 +189,9 @@ function readFileBytes<T>(path: string, kind: ReadKind, opts: ReadOptions, done:
   }
   try {
     check(path, r, fstatSync(fd));
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const want = r.truncate ? Math.min(CHUNK, r.maxBytes - total) : CHUNK;
-      if (want <= 0) break;
-      const chunk = Buffer.allocUnsafe(want);
-      const n = readSync(fd, chunk, 0, want, null);
-      if (n <= 0) break;
-      chunks.push(n === want ? chunk : chunk.subarray(0, n));
-      total += n;
-      if (!r.truncate && total > r.maxBytes) throw tooLarge(path, r);
-    }
-    return done(chunks, total);
+    const acc = new Chunks(path, r);
+    for (let buf = acc.next(); buf; buf = acc.next()) if (!acc.took(buf, readSync(fd, buf, 0, buf.length, null))) break;
+    return done(acc.chunks, acc.total);
   } catch (e) {
     throw sysError(path, r, e);
   } finally {
@@ -192,19 +207,9 @@ export async function readTextFileAsync(path: string, kind: ReadKind, opts: Read
     const fh = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
     try {
       check(path, r, await fh.stat());
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for (;;) {
-        const want = r.truncate ? Math.min(CHUNK, r.maxBytes - total) : CHUNK;
-        if (want <= 0) break;
-        const chunk = Buffer.allocUnsafe(want);
-        const { bytesRead } = await fh.read(chunk, 0, want, null);
-        if (bytesRead <= 0) break;
-        chunks.push(bytesRead === want ? chunk : chunk.subarray(0, bytesRead));
-        total += bytesRead;
-        if (!r.truncate && total > r.maxBytes) throw tooLarge(path, r);
-      }
-      return decode(chunks, total);
+      const acc = new Chunks(path, r);
+      for (let buf = acc.next(); buf; buf = acc.next()) if (!acc.took(buf, (await fh.read(buf, 0, buf.length, null)).bytesRead)) break;
+      return decode(acc.chunks, acc.total);
     } finally {
       await fh.close();
     }
