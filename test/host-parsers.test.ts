@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectFirewall, parseIptablesSave, parseNftJson, reachability } from '../src/collectors/system/firewall.js';
-import { collectUpdates, parseApkUpdates, parseAptSimulation, parseDnfUpdates, parseZypperUpdates } from '../src/collectors/system/updates.js';
+import { collectReboot, collectUpdates, parseApkUpdates, parseAptSimulation, parseDnfUpdates, parseZypperUpdates } from '../src/collectors/system/updates.js';
 import { parseDpkgStatus, parseApkInstalled } from '../src/collectors/system/packages.js';
 import { parseLynisReport } from '../src/collectors/system/hardening.js';
 import { mountOf, parseMounts } from '../src/collectors/system/disk.js';
@@ -233,5 +233,33 @@ test('APT without package lists: pending updates are unknown, not zero', async (
     assert.ok('skipped' in u && /no APT package lists/.test(u.skipped), JSON.stringify(u));
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('reboot state of an offline root: the flag, a captured kernel release, or not determined', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mw-reboot-'));
+  try {
+    const r = makeRoot(dir, 1000, 1000);
+    // Nothing captured: /run is a tmpfs an image rarely holds, so the flag's absence proves nothing.
+    const none = await collectReboot(r);
+    assert.equal(none.required, false);
+    assert.match(none.unknown ?? '', /no captured proc\/sys\/kernel\/osrelease/);
+    // A captured release and a newer kernel installed: a reboot is due.
+    spawnSync('mkdir', ['-p', join(dir, 'proc/sys/kernel'), join(dir, 'lib/modules/6.1.0-26-amd64'), join(dir, 'lib/modules/6.1.0-28-amd64')]);
+    writeFileSync(join(dir, 'proc/sys/kernel/osrelease'), '6.1.0-26-amd64\n');
+    const newer = await collectReboot(r);
+    assert.equal(newer.required, true);
+    assert.deepEqual(newer.packages, ['kernel 6.1.0-28-amd64 installed, 6.1.0-26-amd64 running']);
+    // Running the newest: judged, not unknown.
+    writeFileSync(join(dir, 'proc/sys/kernel/osrelease'), '6.1.0-28-amd64\n');
+    const current = await collectReboot(r);
+    assert.equal(current.required, false);
+    assert.equal(current.unknown, undefined);
+    // The flag wins.
+    spawnSync('mkdir', ['-p', join(dir, 'var/run')]);
+    writeFileSync(join(dir, 'var/run/reboot-required'), '*** System restart required ***\n');
+    assert.equal((await collectReboot(r)).required, true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -16,6 +16,7 @@ export default defineCheck({
     references: ['https://manpages.debian.org/bookworm/needrestart/needrestart.1.en.html'],
   },
   judge({ 'sys.reboot': r }) {
+    if (r.unknown && !r.required) return { status: 'SKIP', message: `not determined: ${r.unknown}`, evidence: { ...r } };
     if (r.required) return { status: 'FAIL', message: `reboot required (${r.source})${r.packages.length ? `: ${r.packages.join(', ')}` : ''}`, evidence: { ...r } };
     return { status: 'PASS', message: `no reboot pending (${r.source})`, evidence: { ...r } };
   },

@@ -13,5 +13,10 @@ export default {
   skip: [
     { name: 'offline root', facts: { 'sys.brokers': brokers({ processes: undefined, processesSkipped: 'offline root /mnt: no running processes to inspect', live: false }) }, message: 'offline root' },
     { name: 'no broker running', facts: { 'sys.brokers': brokers({ processes: [] }) } },
+    {
+      name: "another user's broker whose mappings cannot be read is not counted as current",
+      facts: { 'sys.brokers': brokers({ processes: [{ product: 'mosquitto', pid: 812, name: 'mosquitto', uid: 107, libs: [], mapsUnreadable: '/proc/812/maps could not be read' }] }) },
+      message: 'not inspected',
+    },
   ],
 } satisfies CheckCases;

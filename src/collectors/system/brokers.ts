@@ -137,6 +137,8 @@ export async function brokerProcesses(): Promise<BrokerProcess[]> {
       const uid = uidMatch ? Number(uidMatch[1]) : undefined;
       const label = (await readProcText(`/proc/${pid}/attr/current`)).replace(/\0/g, '').trim();
       const maps = await readProcText(`/proc/${pid}/maps`, 16 * 1024 * 1024);
+      // Every live process maps at least its executable: an empty read means no permission (or it just exited).
+      const mapsUnreadable = maps.trim() ? undefined : `/proc/${pid}/maps could not be read (run as root to inspect another user's process)`;
       const libs = new Map<string, { deleted: boolean; range: string }>();
       for (const line of maps.split('\n')) {
         const m = /^([0-9a-f]+-[0-9a-f]+)\s.*\s(\/\S*lib(?:ssl|crypto)[^\s/]*\.so[^\s]*)(\s+\(deleted\))?$/.exec(line);
@@ -148,6 +150,7 @@ export async function brokerProcesses(): Promise<BrokerProcess[]> {
         name: comm,
         ...(uid !== undefined && { uid, ...(users.has(uid) && { user: users.get(uid)! }) }),
         ...(label && { label }),
+        ...(mapsUnreadable && { mapsUnreadable }),
         libs: [...libs].map(([path, l]) => ({ path, ...l })),
       });
     }),

@@ -32,6 +32,8 @@ export interface UpdateStatus {
 
 export interface RebootStatus {
   required: boolean;
+  /** Why neither the reboot flag nor the kernels could tell (an offline root without them): not judged. */
+  unknown?: string;
   /** Packages that asked for it (reboot-required.pkgs), or the reason. */
   packages: string[];
   source: string;
@@ -112,7 +114,9 @@ export interface BrokerProcess {
   user?: string;
   /** AppArmor/SELinux label of the process (/proc/PID/attr/current). */
   label?: string;
-  /** OpenSSL libraries the process maps. */
+  /** Why /proc/PID/maps could not be read (another user's process without privileges): its libraries are unknown. */
+  mapsUnreadable?: string;
+  /** OpenSSL libraries the process maps (empty when mapsUnreadable). */
   libs: { path: string; deleted: boolean; /** First mapped address range (for /proc/PID/map_files). */ range: string }[];
 }
 

@@ -172,15 +172,28 @@ export async function collectReboot(r: SysRoot): Promise<RebootStatus> {
       return { required: true, packages: pkgs.ok ? [...new Set(pkgs.text.split('\n').map((l) => l.trim()).filter(Boolean))] : [], source: f };
     }
   }
-  if (r.live) {
+  // The running kernel: uname on a live host; on an offline root only a captured proc/sys/kernel/osrelease tells.
+  let running: string | undefined;
+  if (r.live) running = release();
+  else {
+    const captured = await readSys(r, '/proc/sys/kernel/osrelease');
+    if (captured.ok && captured.text.trim()) running = captured.text.trim();
+  }
+  if (running) {
     // A kernel newer than the running one is installed: its modules directory exists.
-    const running = release();
     const kernels = (await listSys(r, '/lib/modules')).filter((k) => /^\d/.test(k));
     const newer = kernels.filter((k) => k !== running && compareKernel(k, running) > 0);
-    if (newer.length && kernels.includes(running)) return { required: true, packages: newer.map((k) => `kernel ${k} installed, ${running} running`), source: '/lib/modules vs uname -r' };
-    return { required: false, packages: [], source: `no /run/reboot-required; running kernel ${running}${kernels.length ? ` is the newest of /lib/modules` : ''}` };
+    if (newer.length && kernels.includes(running)) return { required: true, packages: newer.map((k) => `kernel ${k} installed, ${running} running`), source: `${at(r, '/lib/modules')} vs ${r.live ? 'uname -r' : at(r, '/proc/sys/kernel/osrelease')}` };
+    if (kernels.includes(running)) return { required: false, packages: [], source: `no reboot-required flag; running kernel ${running} is the newest of ${at(r, '/lib/modules')}` };
+    if (r.live) return { required: false, packages: [], source: `no /run/reboot-required; running kernel ${running} (not among ${at(r, '/lib/modules')}: a container sharing its host's kernel)` };
   }
-  return { required: false, packages: [], source: `no ${at(r, '/var/run/reboot-required')}` };
+  // Offline, /run is a tmpfs that an image or a copied tree rarely holds: the flag's absence proves nothing.
+  return {
+    required: false,
+    packages: [],
+    source: `no ${at(r, '/var/run/reboot-required')}`,
+    unknown: `offline root ${r.root}: no reboot-required flag and no captured proc/sys/kernel/osrelease to compare with ${at(r, '/lib/modules')}`,
+  };
 }
 
 function compareKernel(a: string, b: string): number {
