@@ -22,6 +22,7 @@ export default defineCheck({
       const evidence = { ...x, source: d.source };
       const what = `${x.product} ${x.purpose} directory ${x.path}`;
       if (!x.mount) return { status: 'ERROR', message: `${what}: no mount found in ${d.source}`, evidence };
+      if (x.unknown && !x.encrypted) return { status: 'SKIP', message: `${what}: not determined: ${x.unknown}`, evidence };
       return x.encrypted
         ? { status: 'PASS', message: `${what} is on ${x.device} (dm-crypt: ${x.chain.join(' → ')})`, evidence }
         : { status: 'FAIL', message: `${what} is on ${x.device} mounted at ${x.mount}, which is not dm-crypt${x.chain.length ? ` (${x.chain.join(' → ')})` : ''}`, evidence };

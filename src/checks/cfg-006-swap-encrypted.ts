@@ -16,9 +16,12 @@ export default defineCheck({
     references: ['https://wiki.archlinux.org/title/Dm-crypt/Swap_encryption', 'https://manpages.debian.org/bookworm/cryptsetup/crypttab.5.en.html'],
   },
   judge({ 'sys.disk': d }) {
+    if (d.swapUnknown) return { status: 'SKIP', message: `swap not judged: ${d.swapUnknown}`, evidence: { source: '/proc/swaps' } };
     if (!d.swap.length) return { status: 'PASS', message: 'no swap in use', evidence: { source: '/proc/swaps' } };
     return d.swap.map((s): Verdict =>
-      s.encrypted
+      s.unknown && !s.encrypted
+        ? { status: 'SKIP', message: `swap ${s.device}: not determined: ${s.unknown}`, evidence: { ...s } }
+        : s.encrypted
         ? { status: 'PASS', message: `swap ${s.device} is encrypted or RAM-only (${s.chain.join(' → ')})`, evidence: { ...s } }
         : { status: 'FAIL', message: `swap ${s.device} is not encrypted`, evidence: { ...s } },
     );

@@ -5,7 +5,7 @@
  * also through layers (LVM on LUKS: the dm device's slaves).
  */
 import { posix } from 'node:path';
-import { listSys, readSys, type SysRoot } from './sysroot.js';
+import { at, listSys, readSys, type SysRoot } from './sysroot.js';
 import type { BrokerProduct, DiskState } from './types.js';
 
 export interface Mount {
@@ -49,12 +49,19 @@ async function dmTable(r: SysRoot): Promise<DmInfo[]> {
   return out;
 }
 
-/** Follow a device through device-mapper layers; encrypted when any layer is dm-crypt. */
-function cryptChain(device: string, dms: DmInfo[]): { encrypted: boolean; chain: string[] } {
+/**
+ * Follow a device through device-mapper layers; encrypted when any layer is dm-crypt. A device-mapper
+ * device (/dev/dm-N, /dev/mapper/NAME) whose layers /sys/block does not show (an offline root without
+ * /sys, or no permission) is `unknown`, never "not encrypted".
+ */
+function cryptChain(device: string, dms: DmInfo[]): { encrypted: boolean; chain: string[]; unknown?: string } {
   const chain: string[] = [];
   let cur: DmInfo | undefined = dms.find((d) => device === `/dev/${d.dm}` || device === `/dev/mapper/${d.name}` || (d.name && device.endsWith(`/${d.name}`)));
   const lvm = /^\/dev\/([^/]+)\/([^/]+)$/.exec(device);
   if (!cur && lvm && lvm[1] !== 'mapper') cur = dms.find((d) => d.name === `${lvm[1]!.replace(/-/g, '--')}-${lvm[2]!.replace(/-/g, '--')}`);
+  if (!cur && /^\/dev\/(dm-\d+$|mapper\/)/.test(device)) {
+    return { encrypted: false, chain, unknown: `${device} is a device-mapper device but /sys/block shows no dm-* entry for it: its layers (dm-crypt or not) cannot be followed` };
+  }
   const seen = new Set<string>();
   while (cur && !seen.has(cur.dm)) {
     seen.add(cur.dm);
@@ -77,10 +84,11 @@ export async function collectDisk(r: SysRoot, dirs: { path: string; purpose: 'da
   for (const d of dirs) {
     const m = mountOf(mounts, posix.normalize(d.path));
     const c = m ? cryptChain(m.device, dms) : { encrypted: false, chain: [] };
-    out.dirs.push({ ...d, ...(m && { mount: m.point, device: m.device }), encrypted: c.encrypted, chain: c.chain });
+    out.dirs.push({ ...d, ...(m && { mount: m.point, device: m.device }), encrypted: c.encrypted, chain: c.chain, ...('unknown' in c && c.unknown && { unknown: c.unknown }) });
   }
   const swaps = await readSys(r, '/proc/swaps');
-  if (swaps.ok) {
+  if (!swaps.ok) out.swapUnknown = `cannot read ${at(r, '/proc/swaps')}: ${swaps.error}`;
+  else {
     for (const line of swaps.text.split('\n').slice(1)) {
       const dev = line.trim().split(/\s+/)[0];
       if (!dev) continue;
@@ -92,7 +100,7 @@ export async function collectDisk(r: SysRoot, dirs: { path: string; purpose: 'da
       let device = dev;
       if (!dev.startsWith('/dev/')) device = mountOf(mounts, dev)?.device ?? dev;
       const c = cryptChain(device, dms);
-      out.swap.push({ device: dev, encrypted: c.encrypted, chain: c.chain });
+      out.swap.push({ device: dev, encrypted: c.encrypted, chain: c.chain, ...(c.unknown && { unknown: c.unknown }) });
     }
   }
   return out;

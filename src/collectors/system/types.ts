@@ -184,8 +184,11 @@ export interface MacState {
 }
 
 export interface DiskState {
-  dirs: { path: string; purpose: 'data' | 'log'; product: BrokerProduct; mount?: string; device?: string; encrypted: boolean; chain: string[] }[];
-  swap: { device: string; encrypted: boolean; chain: string[] }[];
+  /** `unknown`: the device's layers could not be followed (never judged as unencrypted). */
+  dirs: { path: string; purpose: 'data' | 'log'; product: BrokerProduct; mount?: string; device?: string; encrypted: boolean; chain: string[]; unknown?: string }[];
+  swap: { device: string; encrypted: boolean; chain: string[]; unknown?: string }[];
+  /** Why /proc/swaps could not be read: swap use is then unknown, not "none". */
+  swapUnknown?: string;
   source: string;
 }
 
