@@ -269,3 +269,22 @@ test('the port check finds this host in the plan by its addresses, and reads an 
   assert.deepEqual(fact.firewall, { tested: false, reason: 'offline root /srv/image: the live firewall is not inspected' });
   assert.equal(fact.sockets[0]!.wildcard, true);
 });
+
+test('a port check with unreadable socket tables never says every listener is planned', async () => {
+  const { collectPortCheckFacts } = await import('../src/collectors/port-check.js');
+  const { judgeOne } = await import('../src/core/engine.js');
+  const { default: svc052 } = await import('../src/checks/svc-052-listening-not-planned.js');
+  const plan = buildPlan({ ...parseClusterFile(readFileSync(fixture('cluster-3.yaml'), 'utf8'), 'c'), ssh: 22 });
+  const sockets = (problems: { file: string; message: string }[]) => async () => ({
+    sockets: [{ proto: 'tcp' as const, family: 4 as const, address: '10.0.0.12', port: 4372, wildcard: false, loopback: false, uid: 0, inode: 1, processes: [] }],
+    problems,
+    processesMapped: false,
+  });
+  const verdicts = async (problems: { file: string; message: string }[]) => {
+    const facts = await collectPortCheckFacts({ plan, source: 'c', firewall: { name: 'mqtt_warden', priority: 0 }, root: '/srv/image', localAddresses: ['10.0.0.12'], readSockets: sockets(problems) });
+    return judgeOne(svc052, facts, { subject: 'n', host: 'n', loopback: false }, false).map((r) => `${r.status}: ${r.message}`);
+  };
+  assert.match((await verdicts([])).join('\n'), /^PASS: every network listener is in the port plan/, 'control: a complete read passes');
+  const partial = (await verdicts([{ file: '/srv/image/proc/net/tcp6', message: 'EACCES' }])).join('\n');
+  assert.match(partial, /^SKIP: .*tcp6: EACCES/);
+});
