@@ -172,9 +172,9 @@ test('the three-node cluster file of the README plans what the README shows', ()
   assert.deepEqual(portsOf(plan, 'emqx3@10.0.0.13').slice(0, 2), ['4373/erlang-dist/peers', '5373/cluster-rpc/peers']);
   assert.deepEqual(plan.networks.peers, ['10.0.0.11', '10.0.0.12', '10.0.0.13', 'fd00::13']);
   assert.deepEqual(plan.warnings, [], 'TLS only, HTTPS dashboard, distinct suffixes: nothing to warn about');
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  assert.ok(readme.includes(renderPlan(plan, 'table')), 'the README shows the real plan of test/fixtures/ports/cluster-3.yaml');
-  assert.ok(readme.includes(readFileSync(file, 'utf8')), 'the README shows the cluster file as it is');
+  const readme = readFileSync(new URL('../docs/ports.md', import.meta.url), 'utf8');
+  assert.ok(readme.includes(renderPlan(plan, 'table')), 'docs/ports.md shows the real plan of test/fixtures/ports/cluster-3.yaml');
+  assert.ok(readme.includes(readFileSync(file, 'utf8')), 'docs/ports.md shows the cluster file as it is');
 });
 
 test('renderings: nftables sets and rules, iptables per family, ufw and firewalld text', () => {
