@@ -46,6 +46,11 @@
  *   before the first or after the last field of the file, two commas in a row, single quotes.
  *   A trailing comma before `}` or `]` is fine. Objects at the same key merge, anything else
  *   replaces; a `.`-path key (`a.b = 1`) merges like nested braces.
+ * - Known gaps (rare in broker configs; a config using them may resolve differently here):
+ *   numeric paths into arrays (`a = [1], a.1 = 42`, array_mrege_test); a field of an object
+ *   concatenation that refers to its own object (`x = {a = 1} {b = ${x.a}}` is a cycle here);
+ *   the look-forward order of look_forward_test; substitutions in a file included under a
+ *   key, which EMQX makes relative to that key (hocon_token abspath/2); EMQX's include_dirs.
  *
  * Error contract (callers such as src/config/emqx.ts rely on it):
  * - parseHocon never throws for bad content. A syntax error in a file is ONE located issue
