@@ -1,21 +1,71 @@
 /**
- * HOCON (Human-Optimized Config Object Notation, the format of EMQX 5 configs)
- * with a source position on every value.
+ * HOCON as EMQX reads it (EMQX 5/6 configs: base.hocon, cluster.hocon, emqx.conf), with a
+ * source position (file, line, column) on every value and every error.
  *
  * Hand-written on purpose: the npm HOCON parsers (hocon-parser 1.0.1, unmaintained;
- * @pushcorn/hocon-parser, async and position-less) return plain values, and a linter
- * needs file:line:column for every value and every error. Follows the HOCON spec
- * (github.com/lightbend/config HOCON.md): objects and arrays, optional root braces,
- * `=`/`:`/`+=`, dotted and quoted keys, object merging, newline/comma separators,
- * `#` and `//` comments, quoted, unquoted and triple-quoted strings, value
- * concatenation (strings, arrays, objects), `${path}` and `${?path}` substitutions
- * (config first, then the environment; self-references as in `a = ${a} [x]`),
- * `include "f"`, `include file("f")`, `include required(file("f"))`.
- * Not supported (reported as issues): `include url(...)`/`classpath(...)`.
- * Durations and sizes (`15s`, `1MB`) stay strings, as in the spec.
+ * @pushcorn/hocon-parser, async and position-less) return plain values, follow Lightbend's
+ * HOCON rather than EMQX's dialect, and a linter needs file:line:column everywhere.
  *
- * Bounded: nesting depth, include depth, and the size of substituted values are
- * capped, so hostile input gives located issues, never a hang or a stack overflow.
+ * The grammar is the one of EMQX's parser (github.com/emqx/hocon: the leex scanner
+ * src/hocon_scanner.xrl, the token pass src/hocon_token.erl, the yecc grammar
+ * src/hocon_parser.yrl, and the cases of test/hocon_tests.erl), re-implemented here as a
+ * recursive-descent parser over the same tokens. Where it differs from Lightbend's HOCON
+ * (github.com/lightbend/config HOCON.md), EMQX wins, because EMQX is what loads the file:
+ *
+ * - Unquoted strings start with a letter and continue with letters, digits and `_ . @ % - |`
+ *   only (scanner rule `Unquoted`): `emqx@127.0.0.1` is one string, while `/`, `:`, `'`,
+ *   `(`, `+`, `*` … in an unquoted value are syntax errors (`path = etc/acl.conf` must be
+ *   quoted). Numbers are `-1`, `2.5`, `.5`, `1.5e3`; `15s`, `10ms`, `1MB`, `80%` stay strings.
+ * - Newlines mean nothing to the grammar (the scanner drops them with the whitespace): a
+ *   value may start on the line after `=`, `a {…} b {…}` and `a = 1 b = 2` on one line are
+ *   separate fields, and a field needs no separator. A key is the one string token right
+ *   before `=`, `:` or `{` (hocon_token:trans_key); keys are never concatenated (`foo bar = 1`
+ *   is an error). Unquoted keys split on `.`; a quoted key is one element (test
+ *   map_with_placeholders_test round-trips `"${.payload.key}"` as one key).
+ * - Value concatenation joins strings WITHOUT the whitespace between them (`a = foo bar` is
+ *   "foobar", README "Newlines do not prevent concatenation"), joins arrays and merges
+ *   objects, also across newlines; numbers, booleans and null never concatenate. In an
+ *   array, an object or array followed by `{`/`[` on a later line starts a new element
+ *   (adjacent_maps_test), on the same line it concatenates.
+ * - Quoted strings: `\" \\ \n \t \r \b \f` are escapes; any other backslash stays as written
+ *   (`"^\d+$"` is `^\d+$`, and `\uXXXX`, `\/` are NOT decoded: unesc/1 has no clause for them).
+ *   A quoted string cannot span lines.
+ * - Triple-quoted strings are raw (no escapes) and may not end with `"` (four closing
+ *   quotes are an error). `"""~` followed by a newline starts an indented string: that first
+ *   line is dropped, a `~` right before the closing `"""` is dropped, and the smallest
+ *   indentation (spaces) of the non-empty lines is removed from every line; a last line of
+ *   spaces only may be indented less (hocon_scanner unindent/min_indent, triple_quote_string_test).
+ * - Substitutions are `${path}` and `${?path}` with an unquoted path, nothing else (no
+ *   quotes, no spaces); `${?x}` of a missing x removes the field. The environment is used
+ *   for paths the config does not define (EMQX_ETC_DIR and the like).
+ * - `include "f"`, `include f.conf` (unquoted) and `include required("f")` (no space inside
+ *   the parentheses); a relative name is relative to the including file. `include file(…)`,
+ *   `url(…)`, `classpath(…)` are syntax errors (README: not supported; test file-include).
+ *   `include` is a keyword everywhere: quote it to use it as a key.
+ * - Not supported by EMQX and refused here: `+=`, comments other than `#` and `//`, a comma
+ *   before the first or after the last field of the file, two commas in a row, single quotes.
+ *   A trailing comma before `}` or `]` is fine. Objects at the same key merge, anything else
+ *   replaces; a `.`-path key (`a.b = 1`) merges like nested braces.
+ * - Known gaps (rare in broker configs; a config using them may resolve differently here):
+ *   numeric paths into arrays (`a = [1], a.1 = 42`, array_mrege_test); a field of an object
+ *   concatenation that refers to its own object (`x = {a = 1} {b = ${x.a}}` is a cycle here);
+ *   the look-forward order of look_forward_test; substitutions in a file included under a
+ *   key, which EMQX makes relative to that key (hocon_token abspath/2); EMQX's include_dirs.
+ *
+ * Error contract (callers such as src/config/emqx.ts rely on it):
+ * - parseHocon never throws for bad content. A syntax error in a file is ONE located issue
+ *   (`file:line:column`, `incomplete: true`, message ending "(the file was not parsed)"), also
+ *   listed in `syntaxErrors`, and `failed` is true: EMQX refuses to load such a config.
+ * - A file with a syntax error contributes NOTHING to `root` (an included file as well), so
+ *   `root` never holds half a file that looks complete. For locating things in a file that
+ *   failed, `partial` holds the tree of the top-level file as far as it was read before the
+ *   error; it is never a config to judge.
+ * - Unresolved substitutions, substitution cycles and mixed concatenations are located issues
+ *   too (EMQX refuses those as well) but do not set `failed`; what is left unresolved is
+ *   dropped from `root`.
+ *
+ * Bounded: nesting depth, include depth, and the size of substituted values are capped, so
+ * hostile input gives located issues, never a hang or a stack overflow.
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import { errCode, fsIO, isMissing, type ConfigIO, type ConfigIssue, type SourceLoc } from './io.js';
@@ -26,7 +76,7 @@ export type HScalar = string | number | boolean | null;
 export type HNode =
   | { t: 'obj'; fields: Map<string, HNode>; loc: SourceLoc }
   | { t: 'arr'; items: HNode[]; loc: SourceLoc }
-  | { t: 'val'; value: HScalar; loc: SourceLoc; /** whitespace between concatenated values */ ws?: true }
+  | { t: 'val'; value: HScalar; loc: SourceLoc; /** marks a removed `${?missing}` during resolution */ ws?: true }
   // Unresolved until resolveHocon():
   | { t: 'subst'; path: string[]; optional: boolean; loc: SourceLoc }
   | { t: 'concat'; parts: HNode[]; loc: SourceLoc };
@@ -42,10 +92,17 @@ export interface HoconOptions {
 }
 
 export interface HoconResult {
+  /** The config; files with a syntax error contribute nothing (see the module comment). */
   root: HObject;
   issues: ConfigIssue[];
   /** Files read, the top-level one first. */
   files: string[];
+  /** A file (the top-level one or an include) had a syntax error: EMQX would refuse this config. */
+  failed: boolean;
+  /** The syntax errors (also in `issues`), at most one per file. */
+  syntaxErrors: ConfigIssue[];
+  /** When the top-level file failed: its tree as far as it was read, for positions only. */
+  partial?: HObject;
 }
 
 /** The largest config text parsed (the reader's limit for config files; real configs are kilobytes). */
@@ -69,177 +126,240 @@ class HoconSyntaxError extends Error {
 
 // ---------------------------------------------------------------- tokens
 
+type Punct = '{' | '}' | '[' | ']' | ',' | ':' | '=';
 type Tok =
-  | { k: 'punct'; v: '{' | '}' | '[' | ']' | ',' | ':' | '=' | '+='; loc: SourceLoc; ws: string }
-  | { k: 'nl'; loc: SourceLoc; ws: string }
-  | { k: 'eof'; loc: SourceLoc; ws: string }
-  | { k: 'unquoted'; v: string; loc: SourceLoc; ws: string }
-  | { k: 'quoted'; v: string; loc: SourceLoc; ws: string }
-  | { k: 'subst'; path: string[]; optional: boolean; loc: SourceLoc; ws: string };
+  | { k: 'punct'; v: Punct; loc: SourceLoc }
+  /** Quoted, triple-quoted and unquoted strings, and the durations/sizes/percentages the scanner keeps as strings. */
+  | { k: 'str'; v: string; quoted: boolean; loc: SourceLoc }
+  /** Integers, floats, true/false, null: values of their own that never concatenate. */
+  | { k: 'prim'; v: number | boolean | null; raw: string; loc: SourceLoc }
+  | { k: 'subst'; path: string[]; optional: boolean; loc: SourceLoc }
+  | { k: 'include'; loc: SourceLoc }
+  /** `required(` … `)` around the quoted name that follows as a `str` token. */
+  | { k: 'required'; loc: SourceLoc }
+  | { k: 'eof'; loc: SourceLoc };
 
-/** Characters that end an unquoted string (HOCON spec, "Unquoted strings"). */
-/** `required(`, `file(`, `required(file(` … before an include's file name. */
-const INCLUDE_OPEN = /^(required\()?((file|url|classpath)\()?$/;
-const FORBIDDEN = new Set([...'$"{}[]:=,+#`^?!@*&\\']);
-/** Whitespace other than the newline (HOCON: Unicode space separators, BOM, tabs). ASCII fast path first. */
-const isWs = (c: string) => {
-  const code = c.charCodeAt(0);
-  if (code > 32 && code < 127) return false;
-  return c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v' || c === '\uFEFF' || (c !== '\n' && /\s/.test(c));
-};
+/** The scanner's whitespace (`WhiteSpace` and `NewLine` of hocon_scanner.xrl); lines are counted at \n. */
+const isWs = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f' || c === '\u00a0' || c === '\u2028' || c === '\u2029';
+const isLineEnd = (c: string | undefined) => c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
 
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+/** Scanner rules that start with a letter, digit or sign; the longest match wins, ties go to the earlier rule. */
+const WORD_RULES: [RegExp, 'bool' | 'null' | 'unquoted' | 'int' | 'float' | 'unit'][] = [
+  [/true|false/y, 'bool'],
+  [/null/y, 'null'],
+  [/[A-Za-z][A-Za-z0-9_.@%|-]*/y, 'unquoted'],
+  [/[+-]?[0-9]+/y, 'int'],
+  [/[+-]?[0-9]*\.[0-9]+/y, 'float'],
+  [/[+-]?[0-9]+\.[0-9]+[eE][+-]?[0-9]+/y, 'float'],
+  [/[0-9]+(?:kb|KB|mb|MB|gb|GB)/y, 'unit'],
+  [/[0-9]+%/y, 'unit'],
+  [/[0-9]+(?:ms|MS|d|D|h|H|m|M|s|S)/y, 'unit'],
+];
+const SUBST = /\$\{(\?)?([A-Za-z][A-Za-z0-9_.@%|-]*)\}/y;
+/** Characters that end the "word" quoted in an error's suggestion. */
+const WORD_END = /[\s,{}[\]=#"]/;
+
+/** Escapes of quoted strings (hocon_scanner unesc/1); any other backslash is kept. */
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
+
+function unescape(s: string): string {
+  if (!s.includes('\\')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    const e = c === '\\' ? ESCAPES[s[i + 1] ?? ''] : undefined;
+    if (e !== undefined) {
+      out += e;
+      i++;
+    } else out += c;
+  }
+  return out;
+}
+
+/** `"""~` strings: drop the `~` line and the common indentation (hocon_scanner unindent/1). */
+export function unindent(s: string): string {
+  let body: string;
+  if (s.startsWith('~\n')) body = s.slice(2);
+  else if (s.startsWith('~\r\n')) body = s.slice(3);
+  else return s;
+  const lines = body.split('\n');
+  const last = lines.length - 1;
+  if (lines[last]!.endsWith('~')) lines[last] = lines[last]!.slice(0, -1);
+  const spaces = (l: string) => (l === '' || l === '\r' ? undefined : /^ */.exec(l)![0].length);
+  let indent: number;
+  if (lines.length === 1) indent = spaces(lines[0]!) ?? 0;
+  else {
+    const others = lines.slice(0, last).map(spaces).filter((x): x is number => x !== undefined);
+    const min = others.length ? Math.min(...others) : 0;
+    const lastLine = lines[last]!;
+    const lastLevel = spaces(lastLine);
+    indent = lastLine !== '' && /^ +$/.test(lastLine) ? min : lastLevel === undefined ? min : Math.min(lastLevel, min);
+  }
+  return lines.map((l) => (l === '\r' ? l : l.slice(Math.min(indent, /^ */.exec(l)![0].length)))).join('\n');
+}
 
 /**
- * The tokenizer, one token per call (the parser pulls them: no token array is ever built, so
- * memory is the tree and the text, not a token list many times the input). Strings are slices of
- * the text, never built character by character; positions come from the start of the line.
+ * The scanner, one token per call (the parser pulls them: no token array is ever built).
+ * Positions are 1-based line and column of the token's first character.
  */
 function makeLexer(text: string, file: string): () => Tok {
-  let i = 0;
+  let i = text.startsWith('\uFEFF') ? 1 : 0; // hocon_token:read/1 drops a BOM
   let line = 1;
-  let lineStart = 0;
-  let ws = '';
+  let lineStart = i;
   const n = text.length;
-  const loc = (): SourceLoc => ({ file, line, column: i - lineStart + 1 });
-  type NoWs<T> = T extends unknown ? Omit<T, 'ws'> : never;
-  const tok = (t: NoWs<Tok>): Tok => {
-    const out = t as Tok;
-    out.ws = ws;
-    ws = '';
-    return out;
+  /** Start and end offsets of the previous token (for the "quote the value" suggestions). */
+  let prevStart = -1;
+  let prevEnd = -1;
+  let prevText = '';
+  const pending: Tok[] = [];
+  const locAt = (at: number): SourceLoc => ({ file, line, column: at - lineStart + 1 });
+  const advanceLines = (from: number, to: number) => {
+    for (let nl = text.indexOf('\n', from); nl >= 0 && nl < to; nl = text.indexOf('\n', nl + 1)) {
+      line++;
+      lineStart = nl + 1;
+    }
   };
+
+  /** A quoted string at `at`: the scanner takes the longest match, so an escaped quote may end it only if nothing later does. */
+  const quoted = (at: number): { v: string; end: number } => {
+    let candidate = -1;
+    for (let j = at + 1; ; j++) {
+      const c = text[j];
+      if (c === undefined || isLineEnd(c)) {
+        if (candidate < 0) throw new HoconSyntaxError('unterminated quoted string (a "..." string ends on its line; use """...""" for several lines)', locAt(at));
+        return { v: unescape(text.slice(at + 1, candidate)), end: candidate + 1 };
+      }
+      if (c === '"') {
+        if (text[j - 1] !== '\\' || j - 1 === at) return { v: unescape(text.slice(at + 1, j)), end: j + 1 };
+        candidate = j;
+      }
+    }
+  };
+
+  const tripleQuoted = (at: number): { v: string; end: number } => {
+    for (let j = at + 3; ; ) {
+      const c = text[j];
+      if (c === undefined) throw new HoconSyntaxError('unterminated triple-quoted string: missing """', locAt(at));
+      if (c === '\\' && '"\\bfnrt'.includes(text[j + 1] ?? 'x')) {
+        j += 2;
+        continue;
+      }
+      if (c === '"') {
+        let r = 1;
+        while (text[j + r] === '"') r++;
+        if (r >= 3) {
+          const raw = text.slice(at + 3, j);
+          if (raw.endsWith('\\"')) throw new HoconSyntaxError('a triple-quoted string cannot end with a quote: EMQX reads four closing quotes as an error (use """~ ... "~""")', locAt(at));
+          return { v: unindent(raw), end: j + 3 };
+        }
+        j += r;
+        continue;
+      }
+      j++;
+    }
+  };
+
+  const illegal = (at: number): HoconSyntaxError => {
+    const c = text[at]!;
+    const where = locAt(at);
+    const runStart = prevEnd === at ? prevStart : at;
+    let runEnd = at + 1;
+    while (runEnd < n && !WORD_END.test(text[runEnd]!)) runEnd++;
+    const word = JSON.stringify(text.slice(runStart, runEnd));
+    if (c === '/') return new HoconSyntaxError(`unquoted strings cannot contain "/": EMQX's HOCON parser rejects this; quote the value: ${word}`, where);
+    if (c === '+' && text[at + 1] === '=') return new HoconSyntaxError('"+=" is not supported by EMQX\'s HOCON parser: assign the whole array (key = [a, b])', where);
+    if (c === '(' && prevEnd === at && /^(file|url|classpath|required)$/.test(prevText))
+      return new HoconSyntaxError(`include ${prevText}(...) is not supported by EMQX's HOCON parser: write include "name.conf" or include required("name.conf") (no space inside the parentheses)`, where);
+    if (c === "'") return new HoconSyntaxError(`single quotes do not make a string in HOCON: use double quotes (${JSON.stringify(text.slice(at + 1, runEnd).replace(/'$/, ''))})`, where);
+    if (c === '$') return new HoconSyntaxError('"$" must start a substitution ${path} or ${?path} with an unquoted path (letters, digits, _ . @ % - |); quote the string otherwise', where);
+    const shown = c.charCodeAt(0) < 32 || c.charCodeAt(0) > 126 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c;
+    return new HoconSyntaxError(`unexpected character "${shown}": EMQX's HOCON parser rejects it here; quote the value: ${word}`, where);
+  };
+
+  const emit = (t: Tok, start: number, end: number): Tok => {
+    prevStart = start;
+    prevEnd = end;
+    prevText = text.slice(start, end);
+    return t;
+  };
+
   return (): Tok => {
+    if (pending.length) return pending.shift()!;
     while (i < n) {
       const c = text[i]!;
-      const start = loc();
       if (c === '\n') {
         i++;
         line++;
         lineStart = i;
-        return tok({ k: 'nl', loc: start });
+        continue;
       }
       if (isWs(c)) {
-        let j = i + 1;
-        while (j < n && text[j] !== '\n' && isWs(text[j]!)) j++;
-        ws += text.slice(i, j);
-        i = j;
+        i++;
         continue;
       }
       if (c === '#' || (c === '/' && text[i + 1] === '/')) {
-        const end = text.indexOf('\n', i);
-        i = end < 0 ? n : end;
-        ws = '';
+        while (i < n && !isLineEnd(text[i])) i++;
         continue;
       }
+      const start = i;
+      const loc = locAt(i);
       if (c === '{' || c === '}' || c === '[' || c === ']' || c === ',' || c === ':' || c === '=') {
         i++;
-        return tok({ k: 'punct', v: c as '{', loc: start });
-      }
-      if (c === '+' && text[i + 1] === '=') {
-        i += 2;
-        return tok({ k: 'punct', v: '+=', loc: start });
+        return emit({ k: 'punct', v: c, loc }, start, i);
       }
       if (c === '"') {
-        if (text.startsWith('"""', i)) {
-          const end = text.indexOf('"""', i + 3);
-          if (end < 0) throw new HoconSyntaxError('unterminated triple-quoted string', start);
-          // Extra quotes right before the closing """ belong to the string (spec).
-          let stop = end;
-          while (text[stop + 3] === '"') stop++;
-          const v = text.slice(i + 3, stop);
-          for (let nl = v.indexOf('\n'); nl >= 0; nl = v.indexOf('\n', nl + 1)) {
-            line++;
-            lineStart = i + 3 + nl + 1;
-          }
-          i = stop + 3;
-          return tok({ k: 'quoted', v, loc: start });
-        }
-        i++;
-        const pieces: string[] = [];
-        let from = i;
-        for (;;) {
-          if (i >= n || text[i] === '\n') throw new HoconSyntaxError('unterminated quoted string', start);
-          const d = text[i]!;
-          if (d === '"') {
-            pieces.push(text.slice(from, i));
-            i++;
-            break;
-          }
-          if (d === '\\') {
-            pieces.push(text.slice(from, i));
-            const e = text[i + 1];
-            if (e !== undefined && ESCAPES[e] !== undefined) {
-              pieces.push(ESCAPES[e]!);
-              i += 2;
-            } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-              pieces.push(String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16)));
-              i += 6;
-            } else {
-              throw new HoconSyntaxError(`bad escape "\\${e ?? ''}" in quoted string`, loc());
-            }
-            from = i;
-            continue;
-          }
-          i++;
-        }
-        return tok({ k: 'quoted', v: pieces.length === 1 ? pieces[0]! : pieces.join(''), loc: start });
+        const s = text.startsWith('"""', i) ? tripleQuoted(i) : quoted(i);
+        advanceLines(i, s.end);
+        i = s.end;
+        return emit({ k: 'str', v: s.v, quoted: true, loc }, start, i);
       }
       if (c === '$') {
-        if (text[i + 1] !== '{') throw new HoconSyntaxError('"$" must start a substitution "${...}" (quote the string otherwise)', start);
-        i += 2;
-        const optional = text[i] === '?';
-        if (optional) i++;
-        const path: string[] = [];
-        let cur = '';
-        let any = false;
-        for (;;) {
-          if (i >= n || text[i] === '\n') throw new HoconSyntaxError('unterminated substitution "${"', start);
-          const d = text[i]!;
-          if (d === '}') {
-            i++;
-            break;
-          }
-          if (d === '"') {
-            const end = text.indexOf('"', i + 1);
-            if (end < 0 || text.slice(i, end).includes('\n')) throw new HoconSyntaxError('unterminated quoted string in substitution', loc());
-            cur += text.slice(i + 1, end);
-            any = true;
-            i = end + 1;
-            continue;
-          }
-          if (d === '.') {
-            if (!any) throw new HoconSyntaxError('empty path element in substitution', loc());
-            path.push(cur);
-            cur = '';
-            any = false;
-            i++;
-            continue;
-          }
-          if (isWs(d) || FORBIDDEN.has(d)) throw new HoconSyntaxError(`unexpected "${d}" in substitution path`, loc());
-          let j = i + 1;
-          while (j < n && text[j] !== '}' && text[j] !== '.' && text[j] !== '"' && text[j] !== '\n' && !isWs(text[j]!) && !FORBIDDEN.has(text[j]!)) j++;
-          cur += text.slice(i, j);
-          any = true;
-          i = j;
+        SUBST.lastIndex = i;
+        const m = SUBST.exec(text);
+        if (!m) throw illegal(i);
+        const path = m[2]!.split('.');
+        if (path.some((p) => p === '')) throw new HoconSyntaxError(`empty path element in substitution ${m[0]}`, loc);
+        i += m[0].length;
+        return emit({ k: 'subst', path, optional: m[1] === '?', loc }, start, i);
+      }
+      // required("name") is one scanner token (rule Required); the name follows as a string token.
+      if (c === 'r' && text.startsWith('required("', i)) {
+        const s = quoted(i + 9);
+        if (text[s.end] === ')') {
+          pending.push({ k: 'str', v: s.v, quoted: true, loc: locAt(i + 9) });
+          i = s.end + 1;
+          return emit({ k: 'required', loc }, start, i);
         }
-        if (!any) throw new HoconSyntaxError('empty substitution path', start);
-        path.push(cur);
-        return tok({ k: 'subst', path, optional, loc: start });
       }
-      // Unquoted string: up to a forbidden character, whitespace, or a "//" comment.
-      let j = i;
-      while (j < n) {
-        const d = text[j]!;
-        if (d === '\n' || isWs(d) || FORBIDDEN.has(d) || (d === '/' && text[j + 1] === '/')) break;
-        j++;
+      let best = 0;
+      let kind: (typeof WORD_RULES)[number][1] | undefined;
+      for (const [re, k] of WORD_RULES) {
+        re.lastIndex = i;
+        const m = re.exec(text);
+        if (m && m[0].length > best) {
+          best = m[0].length;
+          kind = k;
+        }
       }
-      if (j === i) throw new HoconSyntaxError(`unexpected character "${c}"`, start);
-      const v = text.slice(i, j);
-      i = j;
-      return tok({ k: 'unquoted', v, loc: start });
+      if (!kind) throw illegal(i);
+      const raw = text.slice(i, i + best);
+      i += best;
+      switch (kind) {
+        case 'bool':
+          return emit({ k: 'prim', v: raw === 'true', raw, loc }, start, i);
+        case 'null':
+          return emit({ k: 'prim', v: null, raw, loc }, start, i);
+        case 'int':
+        case 'float':
+          return emit({ k: 'prim', v: Number(raw.startsWith('.') || raw.startsWith('-.') || raw.startsWith('+.') ? raw.replace('.', '0.') : raw), raw, loc }, start, i);
+        case 'unquoted':
+          if (raw === 'include') return emit({ k: 'include', loc }, start, i);
+          return emit({ k: 'str', v: raw, quoted: false, loc }, start, i);
+        default:
+          return emit({ k: 'str', v: raw, quoted: false, loc }, start, i);
+      }
     }
-    return tok({ k: 'eof', loc: loc() });
+    return { k: 'eof', loc: locAt(i) };
   };
 }
 
@@ -255,28 +375,32 @@ export function tokenize(text: string, file: string): Tok[] {
 
 // ---------------------------------------------------------------- parser
 
-const NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
-
-function scalarOf(raw: string, loc: SourceLoc): HNode {
-  if (raw === 'true') return { t: 'val', value: true, loc };
-  if (raw === 'false') return { t: 'val', value: false, loc };
-  if (raw === 'null') return { t: 'val', value: null, loc };
-  if (NUMBER.test(raw)) return { t: 'val', value: Number(raw), loc };
-  return { t: 'val', value: raw, loc };
-}
-
 interface Ctx {
   io: ConfigIO | undefined;
   issues: ConfigIssue[];
   files: string[];
   includeStack: string[];
+  syntaxErrors: ConfigIssue[];
+  partial?: HObject;
 }
 
+const isPunct = (t: Tok, v: Punct): boolean => t.k === 'punct' && t.v === v;
+
+/**
+ * The grammar of hocon_parser.yrl over the scanner's tokens. Where the yecc grammar needs
+ * hocon_token's look-back (a string right before `=`, `:` or `{` is a key; the last piece of
+ * a value comes right before a key, `include`, `,`, `}`, `]` or the end), this parser looks
+ * one token ahead instead.
+ */
 class Parser {
   /** Lookahead: the current token and at most one more. */
   private readonly buf: Tok[] = [];
   /** Substitution tokens consumed so far: values without any skip the self-reference pass. */
   private substSeen = 0;
+  /** Line of the last token consumed (an object or array that ends a line). */
+  private prevLine = 0;
+  /** The top-level object being filled: what was read before a syntax error. */
+  root: HObject | undefined;
   constructor(
     private readonly source: () => Tok,
     private readonly file: string,
@@ -297,93 +421,208 @@ class Parser {
   private next(): Tok {
     const t = this.la(0);
     if (t.k !== 'eof') this.buf.shift();
+    this.prevLine = t.loc.line;
     return t;
   }
-  private skipNl() {
-    while (this.tok.k === 'nl') this.next();
-  }
-  private isPunct(v: string, t = this.tok) {
-    return t.k === 'punct' && t.v === v;
+  /** hocon_token:trans_key: a string token followed by `=`, `:` or `{` is a key. */
+  private isKey(k = 0): boolean {
+    const t = this.la(k);
+    if (t.k !== 'str') return false;
+    const n = this.la(k + 1);
+    return n.k === 'punct' && (n.v === '=' || n.v === ':' || n.v === '{');
   }
 
   parseRoot(): HObject {
-    this.skipNl();
-    const loc = this.tok.loc;
-    let root: HObject;
-    if (this.isPunct('{')) {
+    const t = this.tok;
+    const root: HObject = { t: 'obj', fields: new Map(), loc: t.loc };
+    this.root = root;
+    if (isPunct(t, '{')) {
       this.next();
-      root = this.objectBody('}', loc, 1, []);
-    } else if (this.isPunct('[')) {
-      throw new HoconSyntaxError('the root of a config must be an object, not an array', loc);
-    } else {
-      root = this.objectBody('eof', loc, 1, []);
+      if (isPunct(this.tok, '}')) this.next();
+      else this.fields(root, '}', 1, []);
+    } else if (isPunct(t, '[')) {
+      throw new HoconSyntaxError('the root of a config must be an object, not an array', t.loc);
+    } else if (t.k !== 'eof') {
+      this.fields(root, 'eof', 1, []);
     }
-    this.skipNl();
-    if (this.tok.k !== 'eof') throw new HoconSyntaxError(`unexpected ${describe(this.tok)} after the root object`, this.tok.loc);
+    const e = this.tok;
+    if (e.k !== 'eof') throw new HoconSyntaxError(`unexpected ${describe(e)} after the "}" that closes the root object`, e.loc);
     return root;
   }
 
-  private objectBody(end: '}' | 'eof', loc: SourceLoc, depth: number, prefix: string[]): HObject {
-    if (depth > MAX_DEPTH) throw new HoconSyntaxError(`nesting deeper than ${MAX_DEPTH}`, loc);
-    const obj: HObject = { t: 'obj', fields: new Map(), loc };
+  /** fields -> field [','] fields | field: a field needs no separator before the next one. */
+  private fields(obj: HObject, end: '}' | 'eof', depth: number, prefix: string[]) {
     for (;;) {
-      this.skipNl();
       const t = this.tok;
-      if (end === '}' && this.isPunct('}')) {
+      if (t.k === 'include') {
         this.next();
-        return obj;
-      }
-      if (t.k === 'eof') {
-        if (end === 'eof') return obj;
-        throw new HoconSyntaxError('unterminated object: missing "}"', loc);
-      }
-      if (t.k === 'unquoted' && t.v === 'include' && this.isInclude()) {
-        this.next();
-        this.include(obj, prefix);
-      } else {
+        this.include(obj, prefix, t.loc);
+      } else if (this.isKey()) {
         this.field(obj, depth, prefix);
+      } else {
+        throw this.notAField(obj, end);
       }
-      // Separator: newline, comma, or the end.
-      const s = this.tok;
-      if (s.k === 'punct' && s.v === ',') {
+      let s = this.peek();
+      if (isPunct(s, ',')) {
         this.next();
-        this.skipNl();
-        if (this.isPunct(',')) throw new HoconSyntaxError('two commas in a row', this.tok.loc);
+        s = this.peek();
+        if (isPunct(s, ',')) throw new HoconSyntaxError('two commas in a row', s.loc);
+        if (s.k === 'eof' && end === 'eof') throw new HoconSyntaxError('a comma cannot end the file: EMQX\'s parser expects another field after it', s.loc);
+        if (end === '}' && isPunct(s, '}')) {
+          this.next(); // trailing comma (hocon_token:rm_trailing_comma)
+          return;
+        }
         continue;
       }
-      if (s.k === 'nl' || s.k === 'eof' || (s.k === 'punct' && s.v === '}')) continue;
-      throw new HoconSyntaxError(`expected a newline, "," or "}" after a field, found ${describe(s)}`, s.loc);
+      if (end === '}' && isPunct(s, '}')) {
+        this.next();
+        return;
+      }
+      if (end === 'eof' && s.k === 'eof') return;
     }
   }
 
-  /** `include` is a keyword only when followed by a quoted string or file(/required(/url(/classpath(. */
-  private isInclude(): boolean {
-    const n = this.la(1);
-    return ((n.k === 'quoted' && n.ws !== '') || (n.k === 'unquoted' && INCLUDE_OPEN.test(n.v)));
+  private notAField(obj: HObject, end: '}' | 'eof'): HoconSyntaxError {
+    const t = this.tok;
+    if (t.k === 'eof') return new HoconSyntaxError('unterminated object: missing "}"', obj.loc);
+    if (isPunct(t, '}') && end === 'eof') return new HoconSyntaxError('unexpected "}": no object is open here', t.loc);
+    if (t.k === 'str') {
+      const n = this.la(1);
+      if (n.k === 'str') return new HoconSyntaxError(`expected "=", ":" or "{" after ${describe(t)}, found ${describe(n)}: a key is one word or one quoted string (EMQX joins no words in keys)`, n.loc);
+      return new HoconSyntaxError(`expected "=", ":" or "{" after key ${describe(t)}, found ${describe(n)}`, n.loc);
+    }
+    if (isPunct(t, ',')) return new HoconSyntaxError('unexpected ",": a comma must follow a field', t.loc);
+    return new HoconSyntaxError(`expected a key, found ${describe(t)}`, t.loc);
   }
 
-  private include(target: HObject, prefix: string[]) {
-    const start = this.tok.loc;
-    let t = this.next();
+  private keyPath(t: Extract<Tok, { k: 'str' }>): string[] {
+    if (t.quoted) return [t.v];
+    const path = t.v.split('.');
+    if (path.some((p) => p === '')) throw new HoconSyntaxError(`empty key element in "${t.v}"`, t.loc);
+    return path;
+  }
+
+  private field(obj: HObject, depth: number, prefix: string[]) {
+    const key = this.next() as Extract<Tok, { k: 'str' }>;
+    const path = this.keyPath(key);
+    // A dotted key nests as deep as braces do (and everything after parsing recurses on the tree).
+    if (prefix.length + path.length > MAX_DEPTH) throw new HoconSyntaxError(`nesting deeper than ${MAX_DEPTH} (a key of ${path.length} elements)`, key.loc);
+    const sep = this.tok;
+    if (isPunct(sep, '=') || isPunct(sep, ':')) {
+      this.next();
+      // A value may start on a later line; with none before the next key or the end, the error points at the "=".
+      const v = this.peek();
+      if (v.k === 'str' && isPunct(this.la(1), ':') && v.loc.line === sep.loc.line)
+        throw new HoconSyntaxError(`expected a value, found ${describe(v)} followed by ":", which reads as a key: quote values that contain ":" (e.g. "http://host:8080")`, v.loc);
+      if (v.k === 'eof' || v.k === 'include' || isPunct(v, '}') || isPunct(v, ',') || isPunct(v, ']') || this.isKey())
+        throw new HoconSyntaxError(`expected a value after "${(sep as { v: string }).v}" for key "${path.join('.')}", found ${describe(v)}`, sep.loc);
+    }
+    const before = this.substSeen;
+    const value = this.value(depth, [...prefix, ...path], false);
+    setAt(obj, path, value, key.loc, prefix, this.substSeen !== before);
+  }
+
+  /**
+   * One value: a number, boolean or null alone, or a concatenation of strings, substitutions,
+   * objects and arrays (`partials`), which ends right before a key, `include`, `,`, `}`, `]`
+   * or the end of the file, newlines or not.
+   */
+  private value(depth: number, prefix: string[], inArray: boolean): HNode {
+    if (depth > MAX_DEPTH) throw new HoconSyntaxError(`nesting deeper than ${MAX_DEPTH}`, this.tok.loc);
+    const t = this.tok;
+    if (t.k === 'prim') {
+      this.next();
+      const n = this.tok;
+      // (a word on a later line is more likely a key missing its "=": the caller says so)
+      if (!inArray && ((n.k === 'str' && !this.isKey() && n.loc.line === t.loc.line) || n.k === 'subst' || n.k === 'prim' || isPunct(n, '{') || isPunct(n, '[')))
+        throw new HoconSyntaxError(`${describe(n)} cannot follow ${t.raw}: EMQX's parser only joins strings, substitutions, objects and arrays; quote the whole value`, n.loc);
+      return { t: 'val', value: t.v, loc: t.loc };
+    }
+    const parts: HNode[] = [];
+    for (;;) {
+      const c = this.tok;
+      let node: HNode;
+      if (c.k === 'str') {
+        if (this.isKey()) break;
+        this.next();
+        node = { t: 'val', value: c.v, loc: c.loc };
+      } else if (c.k === 'subst') {
+        this.next();
+        this.substSeen++;
+        node = { t: 'subst', path: c.path, optional: c.optional, loc: c.loc };
+      } else if (isPunct(c, '{') || isPunct(c, '[')) {
+        const last = parts[parts.length - 1];
+        // In an array, `{…}` or `[…]` on a later line is the next element (adjacent_maps_test).
+        if (inArray && last && (last.t === 'obj' || last.t === 'arr') && c.loc.line > this.prevLine) break;
+        this.next();
+        node = isPunct(c, '{') ? this.object(c.loc, depth + 1, prefix) : this.array(c.loc, depth + 1);
+      } else break;
+      parts.push(node);
+    }
+    const n = this.tok;
+    if (!parts.length) {
+      if (n.k === 'str' && isPunct(this.la(1), ':'))
+        throw new HoconSyntaxError(`expected a value, found ${describe(n)} followed by ":", which reads as a key: quote values that contain ":" (e.g. "http://host:8080")`, n.loc);
+      throw new HoconSyntaxError(`expected a value, found ${describe(n)}`, n.loc);
+    }
+    if (n.k === 'punct' && (n.v === ':' || n.v === '='))
+      throw new HoconSyntaxError(`unexpected "${n.v}" after a value: quote values that contain "${n.v}" (e.g. "http://host:8080" or "0.0.0.0:1883")`, n.loc);
+    if (n.k === 'prim' && !inArray) throw new HoconSyntaxError(`${describe(n)} cannot follow a string: EMQX's parser joins strings only with strings, substitutions, objects and arrays; quote the whole value`, n.loc);
+    if (parts.length === 1) return parts[0]!;
+    // Static concatenations of strings fold now (without the whitespace between them, as EMQX does); others wait for substitutions.
+    if (parts.every((x) => x.t === 'val')) return { t: 'val', value: parts.map((x) => String((x as { value: HScalar }).value)).join(''), loc: parts[0]!.loc };
+    return { t: 'concat', parts, loc: parts[0]!.loc };
+  }
+
+  private object(loc: SourceLoc, depth: number, prefix: string[]): HObject {
+    if (depth > MAX_DEPTH) throw new HoconSyntaxError(`nesting deeper than ${MAX_DEPTH}`, loc);
+    const obj: HObject = { t: 'obj', fields: new Map(), loc };
+    if (isPunct(this.tok, '}')) this.next();
+    else this.fields(obj, '}', depth, prefix);
+    return obj;
+  }
+
+  /** elements -> value [','] elements | value, with a trailing comma allowed. */
+  private array(loc: SourceLoc, depth: number): HNode {
+    const arr: Extract<HNode, { t: 'arr' }> = { t: 'arr', items: [], loc };
+    if (isPunct(this.tok, ']')) {
+      this.next();
+      return arr;
+    }
+    for (;;) {
+      if (this.tok.k === 'eof') throw new HoconSyntaxError('unterminated array: missing "]"', loc);
+      arr.items.push(this.value(depth, [IN_ARRAY], true));
+      const s = this.peek();
+      if (isPunct(s, ',')) {
+        this.next();
+        if (isPunct(this.tok, ',')) throw new HoconSyntaxError('two commas in a row', this.tok.loc);
+        if (isPunct(this.tok, ']')) {
+          this.next();
+          return arr;
+        }
+        continue;
+      }
+      if (isPunct(s, ']')) {
+        this.next();
+        return arr;
+      }
+      if (s.k === 'eof') throw new HoconSyntaxError('unterminated array: missing "]"', loc);
+      // elements -> value elements: the next element may follow without a comma.
+      if ((s.k === 'punct' && s.v !== '{' && s.v !== '[') || s.k === 'include') throw new HoconSyntaxError(`expected "," or "]" in an array, found ${describe(s)}`, s.loc);
+    }
+  }
+
+  /** include "f" | include f | include required("f"), merged into the enclosing object. */
+  private include(target: HObject, prefix: string[], start: SourceLoc) {
     let required = false;
-    let kind = 'file';
-    let parens = 0;
-    if (t.k === 'unquoted') {
-      const m = INCLUDE_OPEN.exec(t.v)!;
-      required = Boolean(m[1]);
-      kind = m[3] ?? 'file';
-      parens = (m[1] ? 1 : 0) + (m[2] ? 1 : 0);
-      t = this.next();
+    if (this.tok.k === 'required') {
+      this.next();
+      required = true;
     }
-    if (t.k !== 'quoted') throw new HoconSyntaxError('include needs a quoted file name', t.loc);
+    const t = this.tok;
+    if (t.k !== 'str') throw new HoconSyntaxError(`include needs a file name (include "extra.conf", include extra.conf or include required("extra.conf")), found ${describe(t)}`, t.loc);
+    this.next();
     const name = t.v;
-    let closing = '';
-    while (closing.length < parens && this.tok.k === 'unquoted' && /^\)+$/.test(this.tok.v)) closing += (this.next() as { v: string }).v;
-    if (closing.length !== parens) throw new HoconSyntaxError(`expected ${')'.repeat(parens)} to close the include`, this.tok.loc);
-    if (kind !== 'file') {
-      this.ctx.issues.push({ ...start, message: `include ${kind}(...) is not supported by the linter: "${name}" was not read`, incomplete: true });
-      return;
-    }
     const path = isAbsolute(name) ? name : join(dirname(this.file), name);
     if (this.ctx.includeStack.includes(path)) {
       this.ctx.issues.push({ ...start, message: `include cycle: ${path} includes itself` });
@@ -401,126 +640,12 @@ class Parser {
     try {
       text = this.ctx.io.readFile(path);
     } catch (e) {
-      // Missing includes are silently ignored unless required (spec); a linter still says so.
+      // Missing includes are silently ignored unless required (EMQX too); a linter still says so.
       if (required || !isMissing(e)) this.ctx.issues.push({ ...start, message: `cannot read included file ${path}: ${errCode(e)}`, incomplete: true });
       return;
     }
     const sub = parseFile(text, path, this.ctx);
     mergeObject(target, sub, prefix);
-  }
-
-  private keyPath(): { path: string[]; loc: SourceLoc } {
-    const loc = this.tok.loc;
-    const path: string[] = [];
-    let cur = '';
-    let started = false;
-    let first = true;
-    for (;;) {
-      const t = this.tok;
-      if (t.k !== 'unquoted' && t.k !== 'quoted') break;
-      if (!first && t.ws) cur += t.ws;
-      first = false;
-      if (t.k === 'quoted') {
-        cur += t.v;
-        started = true;
-      } else {
-        const parts = t.v.split('.');
-        for (let j = 0; j < parts.length; j++) {
-          if (j > 0) {
-            if (!started && !cur) throw new HoconSyntaxError(`empty key element in "${t.v}"`, t.loc);
-            path.push(cur);
-            cur = '';
-            started = false;
-          }
-          cur += parts[j];
-          if (parts[j]) started = true;
-        }
-      }
-      this.next();
-    }
-    if (!started && !cur) throw new HoconSyntaxError(path.length ? 'a key must not end with "."' : `expected a key, found ${describe(this.tok)}`, this.tok.loc);
-    path.push(cur);
-    return { path, loc };
-  }
-
-  private field(obj: HObject, depth: number, prefix: string[]) {
-    const { path, loc } = this.keyPath();
-    // A dotted key nests as deep as braces do (and everything after parsing recurses on the tree).
-    if (prefix.length + path.length > MAX_DEPTH) throw new HoconSyntaxError(`nesting deeper than ${MAX_DEPTH} (a key of ${path.length} elements)`, loc);
-    const t = this.tok;
-    let op: '=' | '+=' = '=';
-    if (t.k === 'punct' && (t.v === '=' || t.v === ':' || t.v === '+=')) {
-      this.next();
-      op = t.v === '+=' ? '+=' : '=';
-    } else if (!(t.k === 'punct' && t.v === '{')) {
-      throw new HoconSyntaxError(`expected "=", ":" or "{" after key "${path.join('.')}", found ${describe(t)}`, t.loc);
-    }
-    const before = this.substSeen;
-    const value = this.value(depth, [...prefix, ...path]);
-    if (op === '+=') appendAt(obj, path, value, loc);
-    else setAt(obj, path, value, loc, prefix, this.substSeen !== before);
-  }
-
-  /** One value: a concatenation of simple values on the same line. */
-  private value(depth: number, prefix: string[]): HNode {
-    if (depth > MAX_DEPTH) throw new HoconSyntaxError(`nesting deeper than ${MAX_DEPTH}`, this.tok.loc);
-    const parts: HNode[] = [];
-    for (;;) {
-      const t = this.tok;
-      let node: HNode | undefined;
-      if (t.k === 'punct' && t.v === '{') {
-        this.next();
-        node = this.objectBody('}', t.loc, depth + 1, prefix);
-      } else if (t.k === 'punct' && t.v === '[') {
-        this.next();
-        node = this.array(t.loc, depth + 1);
-      } else if (t.k === 'quoted') {
-        this.next();
-        node = { t: 'val', value: t.v, loc: t.loc };
-      } else if (t.k === 'unquoted') {
-        this.next();
-        node = { t: 'val', value: t.v, loc: t.loc };
-        (node as { raw?: true }).raw = true;
-      } else if (t.k === 'subst') {
-        this.next();
-        this.substSeen++;
-        node = { t: 'subst', path: t.path, optional: t.optional, loc: t.loc };
-      } else break;
-      if (parts.length && t.ws) parts.push({ t: 'val', value: t.ws, loc: t.loc, ws: true });
-      parts.push(node);
-    }
-    if (!parts.length) throw new HoconSyntaxError(`expected a value, found ${describe(this.tok)}`, this.tok.loc);
-    if (parts.length === 1) {
-      const only = parts[0]!;
-      if (only.t === 'val' && (only as { raw?: true }).raw) return scalarOf(only.value as string, only.loc);
-      return only;
-    }
-    // Static concatenations of strings fold now; others wait for substitutions.
-    if (parts.every((x) => x.t === 'val')) return { t: 'val', value: parts.map((x) => scalarText(x as Extract<HNode, { t: 'val' }>)).join(''), loc: parts[0]!.loc };
-    return { t: 'concat', parts, loc: parts[0]!.loc };
-  }
-
-  private array(loc: SourceLoc, depth: number): HNode {
-    const arr: Extract<HNode, { t: 'arr' }> = { t: 'arr', items: [], loc };
-    for (;;) {
-      this.skipNl();
-      if (this.isPunct(']')) {
-        this.next();
-        return arr;
-      }
-      if (this.tok.k === 'eof') throw new HoconSyntaxError('unterminated array: missing "]"', loc);
-      arr.items.push(this.value(depth, [IN_ARRAY]));
-      const s = this.peek();
-      if (s.k === 'punct' && s.v === ',') {
-        this.next();
-        this.skipNl();
-        if (this.isPunct(',')) throw new HoconSyntaxError('two commas in a row', this.tok.loc);
-        continue;
-      }
-      if (s.k === 'nl' || (s.k === 'punct' && s.v === ']')) continue;
-      if (s.k === 'eof') throw new HoconSyntaxError('unterminated array: missing "]"', loc);
-      throw new HoconSyntaxError(`expected a newline, "," or "]" in an array, found ${describe(s)}`, s.loc);
-    }
   }
 }
 
@@ -532,14 +657,18 @@ function describe(t: Tok): string {
   switch (t.k) {
     case 'eof':
       return 'the end of the file';
-    case 'nl':
-      return 'a newline';
     case 'punct':
       return `"${t.v}"`;
     case 'subst':
-      return `substitution \${${t.path.join('.')}}`;
+      return `substitution \${${t.optional ? '?' : ''}${t.path.join('.')}}`;
+    case 'include':
+      return '"include"';
+    case 'required':
+      return 'required(...)';
+    case 'prim':
+      return t.raw;
     default:
-      return `"${t.v.slice(0, 40)}"`;
+      return JSON.stringify(t.v.length > 40 ? `${t.v.slice(0, 40)}…` : t.v);
   }
 }
 
@@ -614,17 +743,6 @@ function setAt(obj: HObject, path: string[], value: HNode, loc: SourceLoc, fullP
   else parent.fields.set(key, resolved);
 }
 
-/** `path += value`, i.e. `path = ${?path} [value]`. */
-function appendAt(obj: HObject, path: string[], value: HNode, loc: SourceLoc) {
-  const parent = objectAt(obj, path.slice(0, -1), loc);
-  const key = path[path.length - 1]!;
-  const prev = parent.fields.get(key);
-  const item: HNode = { t: 'arr', items: [value], loc: value.loc };
-  if (!prev) parent.fields.set(key, item);
-  else if (prev.t === 'arr') parent.fields.set(key, { ...prev, items: [...prev.items, value] });
-  else parent.fields.set(key, { t: 'concat', parts: [prev, item], loc: prev.loc });
-}
-
 /** Merge `src` into `dst`: objects merge recursively, anything else replaces. */
 export function mergeObject(dst: HObject, src: HObject, prefix: string[], selfRefs = true) {
   for (const [k, v] of src.fields) {
@@ -669,6 +787,8 @@ export function resolveHocon(root: HObject, env: Record<string, string>, issues:
     }
     const name = path.join('.');
     if (Object.prototype.hasOwnProperty.call(env, name)) return { t: 'val', value: env[name]!, loc };
+    // A reference to a field that was itself an absent ${?x} disappears as well (resolve_error_binary_test).
+    if (cur) return undefined;
     if (!optional) issues.push({ ...loc, message: `unresolved substitution \${${name}}: not set in the config nor in the environment` });
     return undefined;
   };
@@ -724,6 +844,11 @@ export function resolveHocon(root: HObject, env: Record<string, string>, issues:
       return out;
     }
     if (real.every((p) => p.t === 'val')) {
+      // EMQX concatenates strings only: a number, boolean or null next to a string is a concat_error (concat_error_binary_test).
+      if (solid.length > 1 && solid.some((p) => typeof (p as { value: HScalar }).value !== 'string')) {
+        issues.push({ ...loc, message: 'cannot concatenate a number, boolean or null with a string: EMQX refuses it; quote the number' });
+        return { t: 'val', value: null, loc, ws: true };
+      }
       const s = real.map((p) => scalarText(p as Extract<HNode, { t: 'val' }>)).join('');
       if (s.length > MAX_STRING) throw new HoconSyntaxError('substitutions expand to too long a string', loc);
       return { t: 'val', value: s, loc };
@@ -764,55 +889,62 @@ function size(n: HNode): number {
 
 // ---------------------------------------------------------------- API
 
+// ---------------------------------------------------------------- API
+
 function parseFile(text: string, file: string, ctx: Ctx): HObject {
   ctx.files.push(file);
+  const empty = (): HObject => ({ t: 'obj', fields: new Map(), loc: { file, line: 1, column: 1 } });
   if (text.length > MAX_CONFIG_CHARS) {
     ctx.issues.push({ file, line: 1, column: 1, message: `${file} is over the ${MAX_CONFIG_CHARS / (1024 * 1024)} MiB limit for a config file: not parsed`, incomplete: true });
-    return { t: 'obj', fields: new Map(), loc: { file, line: 1, column: 1 } };
+    return empty();
   }
+  const top = ctx.includeStack.length === 0;
   ctx.includeStack.push(file);
+  const parser = new Parser(makeLexer(text, file), file, ctx);
   try {
-    return new Parser(makeLexer(text, file), file, ctx).parseRoot();
+    return parser.parseRoot();
   } catch (e) {
     if (!(e instanceof HoconSyntaxError)) throw e;
-    // A syntax error drops the whole file: nothing of it is judged.
-    ctx.issues.push({ ...e.loc, message: `${e.message} (the file was not parsed)`, incomplete: true });
-    return { t: 'obj', fields: new Map(), loc: { file, line: 1, column: 1 } };
+    // A syntax error drops the whole file: EMQX refuses it, and nothing of it is judged.
+    const issue: ConfigIssue = { ...e.loc, message: `${e.message} (the file was not parsed)`, incomplete: true };
+    ctx.issues.push(issue);
+    ctx.syntaxErrors.push(issue);
+    if (top && parser.root) ctx.partial = parser.root;
+    return empty();
   } finally {
     ctx.includeStack.pop();
   }
 }
 
 /**
- * Parse HOCON text. A syntax error is one located issue and an empty (partial
- * configs are not trusted) root for that file; never a throw for bad content.
+ * Parse HOCON text as EMQX does. Never throws for bad content: see the error contract in
+ * the module comment (`failed`, `syntaxErrors`, `partial`).
  */
 export function parseHocon(text: string, file: string, opts: HoconOptions = {}): HoconResult {
-  const ctx: Ctx = { io: opts.io ?? fsIO(), issues: [], files: [], includeStack: [] };
+  const ctx: Ctx = { io: opts.io ?? fsIO(), issues: [], files: [], includeStack: [], syntaxErrors: [] };
   const root = parseFile(text, file, ctx);
   if (opts.resolve !== false) resolveHocon(root, opts.env ?? {}, ctx.issues);
-  return { root, issues: ctx.issues, files: ctx.files };
+  return { root, issues: ctx.issues, files: ctx.files, failed: ctx.syntaxErrors.length > 0, syntaxErrors: ctx.syntaxErrors, ...(ctx.partial ? { partial: ctx.partial } : {}) };
 }
 
 /** Parse a single HOCON value (e.g. an environment override): `[a, b]`, `"x"`, `1MB`. */
 export function parseHoconValue(text: string, file: string, line = 1, column = 1): { value?: HNode; issue?: ConfigIssue } {
   try {
     const toks = tokenize(text, file).map((t) => ({ ...t, loc: { file, line: line + t.loc.line - 1, column: t.loc.line === 1 ? column + t.loc.column - 1 : t.loc.column } }));
-    const all = [{ k: 'unquoted', v: 'v', loc: { file, line, column }, ws: '' }, { k: 'punct', v: '=', loc: { file, line, column }, ws: '' }, ...toks] as Tok[];
+    const at0: SourceLoc = { file, line, column };
+    const all = [{ k: 'str', v: 'v', quoted: true, loc: at0 }, { k: 'punct', v: '=', loc: at0 }, ...toks] as Tok[];
     let at = 0;
-    const p = new Parser(() => all[Math.min(at++, all.length - 1)]!, file, {
-      io: undefined,
-      issues: [],
-      files: [],
-      includeStack: [],
-    });
+    const p = new Parser(() => all[Math.min(at++, all.length - 1)]!, file, { io: undefined, issues: [], files: [], includeStack: [], syntaxErrors: [] });
     const root = p.parseRoot();
-    return { value: root.fields.get('v')! };
+    const value = root.fields.get('v');
+    if (!value || root.fields.size !== 1) return { issue: { ...at0, message: 'not a single HOCON value' } };
+    return { value };
   } catch (e) {
     if (!(e instanceof HoconSyntaxError)) throw e;
     return { issue: { ...e.loc, message: e.message } };
   }
 }
+
 
 /** The node at a path ("a.b.c" or ["a", "b.c"]). */
 export function hoconGet(root: HObject, path: string | string[]): HNode | undefined {
