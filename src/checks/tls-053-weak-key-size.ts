@@ -1,13 +1,17 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import type { KeyFile } from '../collectors/system/types.js';
+import { DEFAULT_POLICY, type Policy } from '../config/policy.js';
 
-/** Why a key of this type and size is weak, or undefined. NIST SP 800-57: RSA/DH ≥ 2048, EC ≥ 256 (P-224 deprecated). */
-function weakness(type: string, bits: number | undefined): { why: string; severity: 'high' | 'medium' } | undefined {
+/**
+ * Why a key of this type and size is weak, or undefined. The minimums are the policy's `tls.minRsaBits` and
+ * `tls.minEcBits` (defaults from NIST SP 800-57: RSA/DH ≥ 2048, EC ≥ 256, P-224 deprecated).
+ */
+function weakness(type: string, bits: number | undefined, tls: Policy['tls']): { why: string; severity: 'high' | 'medium' } | undefined {
   if (type === 'dsa') return { why: 'DSA is deprecated for TLS', severity: 'medium' };
   if (bits === undefined) return undefined;
-  if ((type === 'rsa' || type === 'rsa-pss' || type === 'dh') && bits < 2048) return { why: `${bits}-bit ${type.toUpperCase()} (< 2048)`, severity: bits < 1024 ? 'high' : 'medium' };
-  if (type === 'ec' && bits < 256) return { why: `${bits}-bit EC (< 256)`, severity: 'medium' };
+  if ((type === 'rsa' || type === 'rsa-pss' || type === 'dh') && bits < tls.minRsaBits) return { why: `${bits}-bit ${type.toUpperCase()} (< ${tls.minRsaBits}, the policy's tls.minRsaBits)`, severity: bits < 1024 ? 'high' : 'medium' };
+  if (type === 'ec' && bits < tls.minEcBits) return { why: `${bits}-bit EC (< ${tls.minEcBits}, the policy's tls.minEcBits)`, severity: 'medium' };
   return undefined;
 }
 
@@ -21,22 +25,23 @@ export default defineCheck({
     scope: 'system',
     intrusive: false,
     needs: ['sys.keys'],
+    uses: ['policy'],
     description:
       'Sizes of the broker\'s private keys, of the public keys in its certificates and CA files, and of its DH parameters (`dhparamfile`): RSA and DH below 2048 bits, EC below 256 bits and DSA keys are weak (NIST SP 800-57; OpenSSL 3 at security level 2 refuses RSA < 2048).',
     remediation: 'Issue a new key and certificate: `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256` or RSA 3072; regenerate DH parameters with `openssl dhparam 2048` (or drop them and use ECDHE).',
     references: ['https://csrc.nist.gov/pubs/sp/800/57/pt1/r5/final', 'https://www.keylength.com/en/4/'],
   },
-  judge({ 'sys.keys': k }) {
+  judge({ 'sys.keys': k, policy = DEFAULT_POLICY }) {
     const files = k.files.filter((f) => f.exists && !f.systemStore && (f.key || f.certs?.length));
     if (!files.length) return { status: 'SKIP', message: 'no readable key, certificate or DH parameter file of a broker found' };
     return files.map((f: KeyFile): Verdict => {
       const found: { what: string; why: string; severity: 'high' | 'medium' }[] = [];
       if (f.key && !f.key.encrypted) {
-        const w = weakness(f.key.type, f.key.bits);
+        const w = weakness(f.key.type, f.key.bits, policy.tls);
         if (w) found.push({ what: f.role === 'dhparam' ? 'DH parameters' : 'private key', ...w });
       }
       for (const c of f.certs ?? []) {
-        const w = weakness(c.keyType ?? '', c.bits);
+        const w = weakness(c.keyType ?? '', c.bits, policy.tls);
         if (w) found.push({ what: `certificate ${c.subject}`, ...w });
       }
       const evidence = { path: f.path, key: f.key, certs: f.certs };

@@ -252,6 +252,10 @@ export async function audit(targetArgs: string[], flags: AuditFlags, cmd?: Comma
   if (flags.window >= flags.targetTimeout) throw new UsageError(`--window (${flags.window} ms) must be shorter than --target-timeout (${flags.targetTimeout} ms)`);
   if (flags.portPlanFor && !flags.portPlan) throw new UsageError('--port-plan-for goes with --port-plan');
   const portPlan = flags.portPlan ? planFrom({ cluster: flags.portPlan, ssh: true, sshPort: 22 }) : undefined;
+  // The certificate-expiry warnings: --expiry-warn-days (command line or project file), else the policy's tls.expiryWarningDays.
+  const policy = flags.host ? policyOption(flags).policy : undefined;
+  const warnSource = cmd?.getOptionValueSource('expiryWarnDays');
+  if (policy && warnSource === 'default') flags.expiryWarnDays = policy.tls.expiryWarningDays;
   const opts: AuditOptions = {
     endpoints,
     scanPorts: flags.portScan ? flags.ports : [],
@@ -261,7 +265,7 @@ export async function audit(targetArgs: string[], flags: AuditFlags, cmd?: Comma
     ...(flags.host && {
       system: {
         ...systemOptions(flags),
-        ...policyOption(flags),
+        ...(policy && { policy }),
         ...(portPlan && {
           portPlan: { plan: portPlan.plan, source: portPlan.source, firewall: DEFAULT_FIREWALL_OPTIONS, ...(flags.portPlanFor && { for: flags.portPlanFor }) },
         }),

@@ -8,6 +8,7 @@ import { register as advisories } from './advisories.js';
 import { register as guard } from './guard.js';
 import { register as lint } from './lint.js';
 import { register as passwd } from './passwd.js';
+import { register as policy } from './policy.js';
 import { register as ports } from './ports.js';
 
 export type SetExit = (code: number) => void;
@@ -20,4 +21,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   passwd,
   ports,
   guard,
+  policy,
 ];

@@ -14,12 +14,36 @@ const listenerPattern = z
 
 export const PolicySchema = z
   .object({
+    /** Who the policy belongs to: shown by `policy render`, judged by nothing. */
+    organisation: z
+      .object({
+        name: z.string().min(1).max(200).optional(),
+        /** Who owns the policy and answers for exceptions. */
+        owner: z.string().min(1).max(200).optional(),
+        /** Where to report a weakness or an incident. */
+        contact: z.string().min(1).max(200).optional(),
+        /** The date of the last review (YYYY-MM-DD). */
+        reviewed: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').optional(),
+      })
+      .strict()
+      .prefault({}),
     tls: z
       .object({
         /** Lowest TLS version a listener may accept. */
         minVersion: z.enum(['tlsv1.2', 'tlsv1.3']).default('tlsv1.2'),
-        /** Warn this many days before a certificate expires. */
-        expiryWarningDays: z.number().int().min(0).max(3650).default(30),
+        /**
+         * Warn this many days before a certificate expires: one number or a list (the smallest gives the
+         * medium finding, the others low ones). The audit's TLS and key-file checks use it unless
+         * `--expiry-warn-days` is given.
+         */
+        expiryWarningDays: z
+          .union([z.number().int().min(1).max(3650), z.array(z.number().int().min(1).max(3650)).min(1).max(4)])
+          .default([30, 60])
+          .transform((v) => [...new Set(Array.isArray(v) ? v : [v])].sort((a, b) => a - b)),
+        /** Smallest RSA (and DH) key of a broker's key, certificate or DH parameter file (NIST SP 800-57: 2048). */
+        minRsaBits: z.number().int().min(1024).max(16384).default(2048),
+        /** Smallest elliptic-curve key (P-224 is deprecated: 256). */
+        minEcBits: z.number().int().min(160).max(571).default(256),
       })
       .strict()
       .prefault({}),
