@@ -102,10 +102,20 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await audit(targets, flags, cmd));
     });
 
-  outputOptions(program.command('checks').description('List the check catalogue'), { formats: CATALOGUE_FORMATS }).action(async (flags: OutputFlags & { format: CatalogueFormat }) => {
+  const checks = program
+    .command('checks')
+    .description('List the check catalogue; with --framework, the controls of a compliance framework and the checks that give evidence for each')
+    .option('--framework <name>', 'nist-800-53, iec-62443-3-3 or etsi-en-303-645 (or nist, iec, etsi)');
+  outputOptions(checks, { formats: CATALOGUE_FORMATS }).action(async (flags: OutputFlags & { format: CatalogueFormat; framework?: string }) => {
     const { CATALOGUE } = await import('./checks/index.js');
     const { writeOutput } = await import('./cli/emit.js');
-    writeOutput(renderCatalogue(CATALOGUE.map((c) => c.meta), STRATEGIES, flags.format), flags, `${flags.format} catalogue`);
+    if (flags.framework) {
+      const { complianceData, coverage, findFramework } = await import('./compliance/index.js');
+      const { renderCoverage } = await import('./reporters/catalogue.js');
+      const fw = findFramework(flags.framework);
+      if (!fw) throw new UsageError(`--framework ${flags.framework}: unknown (${complianceData().frameworks.map((f) => f.id).join(', ')})`);
+      writeOutput(renderCoverage(coverage(fw, CATALOGUE.map((c) => c.meta.id)), flags.format), flags, `${fw.id} coverage`);
+    } else writeOutput(renderCatalogue(CATALOGUE.map((c) => c.meta), STRATEGIES, flags.format), flags, `${flags.format} catalogue`);
     setExit(0);
   });
   for (const register of COMMANDS) register(program, setExit);

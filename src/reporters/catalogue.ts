@@ -1,6 +1,7 @@
 /** Renders the check catalogue for `mqtt-warden checks`. */
 import type { CheckMeta } from '../core/types.js';
 import type { STRATEGIES } from '../core/types.js';
+import type { Coverage } from '../compliance/index.js';
 
 export const CATALOGUE_FORMATS = ['terminal', 'json', 'markdown'] as const;
 export type CatalogueFormat = (typeof CATALOGUE_FORMATS)[number];
@@ -30,4 +31,16 @@ export function renderCatalogue(metas: readonly CheckMeta[], strategies: typeof 
   }
   lines.push(`${metas.length} checks, ${metas.filter((m) => m.intrusive).length} intrusive (run with --intrusive).`);
   return `${lines.join('\n')}\n`;
+}
+
+/** `checks --framework`: every control of the framework with the checks that give evidence for it. */
+export function renderCoverage(c: Coverage, format: CatalogueFormat): string {
+  const covered = c.controls.filter((x) => x.checks.length).length;
+  if (format === 'json') return `${JSON.stringify({ framework: { id: c.framework.id, title: c.framework.title, source: c.framework.source }, covered, listed: c.controls.length, controls: c.controls }, null, 2)}\n`;
+  const head = `${c.framework.title}: checks give evidence for ${covered} controls (controls no check touches are not listed). Source: ${c.framework.source}`;
+  if (format === 'markdown') {
+    return `${[`## ${c.framework.title}`, '', head, '', '| Control | Title | Checks |', '|---|---|---|', ...c.controls.map((x) => `| ${x.id} | ${x.title} | ${x.checks.join(', ') || 'none'} |`)].join('\n')}\n`;
+  }
+  const w = Math.max(...c.controls.map((x) => x.id.length));
+  return `${[head, '', ...c.controls.map((x) => `  ${x.id.padEnd(w)}  ${x.title}\n  ${' '.repeat(w)}  ${x.checks.length ? x.checks.join(', ') : '(no check)'}`)].join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 /** Renders the docs page of a check (docs/checks/<ID>.md) from its metadata, so docs never drift from code. */
+import type { ControlRef } from '../compliance/index.js';
 import { STRATEGIES, type CheckMeta } from '../core/types.js';
 
 const FACT_SOURCES: Record<string, string> = {
@@ -31,7 +32,7 @@ const SCOPE_TEXT: Record<CheckMeta['scope'], string> = {
   system: 'results for the machine inspected by the host audit (this host, or `--root DIR`)',
 };
 
-export function checkDocPage(m: CheckMeta): string {
+export function checkDocPage(m: CheckMeta, controls: readonly ControlRef[] = []): string {
   const s = STRATEGIES.find((x) => x.id === m.strategy)!;
   return [
     `# ${m.id} — ${m.title}`,
@@ -59,6 +60,16 @@ export function checkDocPage(m: CheckMeta): string {
     '## How to fix',
     '',
     m.remediation,
+    '',
+    '## Controls',
+    '',
+    ...(controls.length
+      ? [
+          'The controls this check gives evidence for (data/compliance.json, which names the source of every identifier):',
+          '',
+          ...[...new Set(controls.map((c) => c.frameworkTitle))].map((fw) => `- ${fw}: ${controls.filter((c) => c.frameworkTitle === fw).map((c) => `${c.id} (${c.title})`).join(', ')}`),
+        ]
+      : ['Not mapped to a control yet.']),
     '',
     '## References',
     '',
