@@ -32,7 +32,8 @@ export default defineCheck({
         else if (pw.strength && !pw.strength.ok) fails.push({ status: 'FAIL', message: `${where}: the password of user "${h.username.value}" is weak: ${pw.strength.problems.join('; ')}`, location: at(pw.at), key: `${c.file} password` });
       }
       if (nanomqPublicHost(h.host.value)) {
-        fails.push({ status: 'FAIL', severity: 'medium', message: `${where} listens on ${h.host.value === '0.0.0.0' ? 'every interface' : `the network address ${h.host.value}`}${h.host.set ? '' : ' (ip_addr not set: 0.0.0.0)'}`, location: at(h.host.set ? h.host.at : h.at), key: `${c.file} bind` });
+        const why = h.host.set ? '' : h.host.key === 'http_server.ip_addr' ? ' (ip_addr not set: 0.0.0.0)' : ' (the legacy format cannot restrict it)';
+        fails.push({ status: 'FAIL', severity: 'medium', message: `${where} listens on ${h.host.value === '0.0.0.0' ? 'every interface' : `the network address ${h.host.value}`}${why}`, location: at(h.host.set ? h.host.at : h.at), key: `${c.file} bind` });
       }
     }
     return failuresOr(fails, 'the NanoMQ HTTP API is off, or bound to loopback with its own credentials');

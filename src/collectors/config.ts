@@ -99,9 +99,9 @@ function hasEmqxKey(text: string): boolean {
  * `listeners.<type>.bind`; EMQX's has `node`, `dashboard`, `authentication`, `listeners.<type>.<name>`).
  */
 function detectNanomq(name: string, text: string): ConfigFormat | undefined {
+  if (looksLikeNanomqLegacy(text)) return 'nanomq';
   if (looksLikeNanomqAcl(text)) return 'nanomq-acl';
   if (looksLikeNanomqPasswd(text) && !hasEmqxKey(text)) return 'nanomq-passwd';
-  if (looksLikeNanomqLegacy(text)) return 'nanomq';
   if (/^nanomq.*\.conf$/.test(name)) return 'nanomq';
   if (!HOCON_FIELD.test(text)) return undefined;
   // Parsed without file access (an include is not read while detecting).
@@ -368,7 +368,11 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
   const mosquitto: ConfigMosquittoFact | undefined = mosquittoConfigs.length || aclFiles.length || pskFiles.length ? { configs: mosquittoConfigs, aclFiles, pskFiles } : undefined;
   const emqx: ConfigEmqxFact | undefined = emqxConfigs.length || emqxAcls.length ? { configs: emqxConfigs, aclFiles: emqxAcls } : undefined;
   const dynsec: ConfigDynsecFact | undefined = dynsecFiles.length ? { files: dynsecFiles } : undefined;
-  const nanomq: ConfigNanomqFact | undefined = nanomqConfigs.length || nanomqPasswords.length || nanomqAcls.length ? { configs: nanomqConfigs, passwordFiles: nanomqPasswords, aclFiles: nanomqAcls } : undefined;
+  // A password or ACL file given on its own that a given nanomq.conf also includes is judged once, as the include.
+  const included = new Set(nanomqConfigs.flatMap((c) => c.includes.filter((i) => !i.error).map((i) => i.readPath ?? i.path)));
+  const alone = <T>(list: ReferencedFile<T>[]) => list.filter((f) => !included.has(f.readPath ?? f.path));
+  const nanomq: ConfigNanomqFact | undefined =
+    nanomqConfigs.length || nanomqPasswords.length || nanomqAcls.length ? { configs: nanomqConfigs, passwordFiles: alone(nanomqPasswords), aclFiles: alone(nanomqAcls) } : undefined;
   const passwords: ConfigPasswordsFact | undefined = passwordFiles.length || bootstrap.length ? { mosquitto: passwordFiles, ...(bootstrap.length ? { emqxBootstrap: bootstrap } : {}) } : undefined;
   const facts: FactMap = {
     'config.mosquitto':

@@ -141,7 +141,9 @@ export function looksLikeNanomqHocon(root: HObject): boolean {
 
 /** A legacy (`key=value`) nanomq.conf: NanoMQ's own keys and no HOCON blocks. */
 export function looksLikeNanomqLegacy(text: string): boolean {
-  if (/^\s*[\w.]+\s*\{/m.test(text) || /^\s*[\w.]+\s*=\s*\{/m.test(text)) return false;
+  // JSON rule values (`acl.rule.N={…}`, `web.hook.rule.….N={…}`) are the legacy format's own; other blocks are HOCON.
+  const blocks = text.replace(/^\s*(acl\.rule|web\.hook\.rule)\.[\w.]+\s*=.*$/gm, '');
+  if (/^\s*[\w.]+\s*\{/m.test(blocks) || /^\s*[\w.]+\s*=\s*\{/m.test(blocks)) return false;
   return /^\s*url\s*=\s*(nmq|broker)[-+\w]*:\/\//m.test(text) || /^\s*(acl_nomatch|acl_deny_action|num_taskq_thread|websocket\.url|http_server\.(enable|port))\s*=/m.test(text);
 }
 
@@ -362,6 +364,18 @@ export function parseNanomqConfig(text: string, file: string, opts: ParseNanomqO
     },
   };
   const { root, issues } = parseHocon(text, file, { io });
+  // Places in an included file read beside the config name the file read, not the path written.
+  const moved = new Map(includes.filter((i) => i.readPath).map((i) => [i.path, i.readPath!]));
+  if (moved.size) {
+    const relabel = (n: HNode) => {
+      const f = moved.get(n.loc.file);
+      if (f) n.loc = { ...n.loc, file: f };
+      if (n.t === 'obj') n.fields.forEach(relabel);
+      else if (n.t === 'arr') n.items.forEach(relabel);
+    };
+    relabel(root);
+    for (const i of issues) i.file = moved.get(i.file) ?? i.file;
+  }
   const top = root.loc;
   const auth = hoconGet(root, 'auth');
   const authLoc = auth?.loc ?? top;
