@@ -5,7 +5,8 @@ import { dynsecLoc, dynsecVerdicts, loadedDynsec } from './dynsec-util.js';
 
 /** The filters a non-admin must not get, the worst first. */
 const BROAD: { filter: string; severity: Severity; what: string }[] = [
-  { filter: '$CONTROL/#', severity: 'critical', what: 'the broker control topics (it can administer clients, roles and the broker)' },
+  // A role that may publish there makes its holder an administrator; what is left for others is reading the answers.
+  { filter: '$CONTROL/#', severity: 'high', what: 'the broker control topics: the plugin\'s answers list clients, roles and groups' },
   { filter: '#', severity: 'high', what: 'every application topic' },
   { filter: '$SYS/#', severity: 'medium', what: 'the $SYS broker statistics' },
 ];
@@ -24,7 +25,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['config.dynsec'],
     description:
-      'Follows every client to its roles (its own and its groups\'), and the anonymous group to its roles, and reports an allowing publish, receive or subscribe ACL whose topic covers `$CONTROL/#` (administration of the broker and of the plugin itself: critical), `#` (every application topic: high) or `$SYS/#` (medium). Administrators are left out: a client is an administrator when one of its roles may publish to `$CONTROL/dynamic-security/#`. A `#` ACL does not cover `$SYS` or `$CONTROL` topics (MQTT wildcards never match topics starting with `$`). Priorities and deny ACLs are not weighed: a broad allow is reported even where a higher-priority deny narrows it.',
+      'Follows every client to its roles (its own and its groups\'), and the anonymous group to its roles, and reports an allowing publish, receive or subscribe ACL whose topic covers `$CONTROL/#` (the control topics, whose answers list every client, role and group: high), `#` (every application topic: high) or `$SYS/#` (medium). Administrators are left out: a client is an administrator when one of its roles may publish to `$CONTROL/dynamic-security/#`. A `#` ACL does not cover `$SYS` or `$CONTROL` topics (MQTT wildcards never match topics starting with `$`). Priorities and deny ACLs are not weighed: a broad allow is reported even where a higher-priority deny narrows it.',
     remediation:
       'Give ordinary clients roles with the narrowest topics they need (`mosquitto_ctrl dynsec removeRoleACL ROLE subscribePattern "#"`, then `addRoleACL ROLE subscribePattern "sensors/%c/#" allow`), and keep `$CONTROL/#` for administrator roles.',
     references: ['https://mosquitto.org/documentation/dynamic-security/'],

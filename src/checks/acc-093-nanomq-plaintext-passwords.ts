@@ -46,7 +46,7 @@ export default defineCheck({
     }
     const unread = n.passwordFiles.filter((f) => !f.parsed);
     if (!fails.length && unread.length) return { status: 'SKIP', message: `password file not readable: ${unread.map((f) => `${f.path} (${f.error})`).join(', ')}` };
-    if (!fails.length && !users) return { status: 'SKIP', message: 'no NanoMQ password file or users among the inputs' };
-    return failuresOr(fails, 'no plain-text NanoMQ password');
+    if (!fails.length && !users && !n.configs.length) return { status: 'SKIP', message: 'no NanoMQ password file or users among the inputs' };
+    return failuresOr(fails, 'no NanoMQ password stored in plain text (no password file is used)');
   },
 });
