@@ -268,6 +268,24 @@ describe('audit of a host root', () => {
   });
 });
 
+describe('audit of a NanoMQ host root', () => {
+  test('/etc/nanomq.conf is found, its includes read under the root', async () => {
+    const root = path.join(tmp, 'nroot');
+    mkdirSync(path.join(root, 'etc'), { recursive: true });
+    for (const f of ['nanomq.conf', 'nanomq_pwd.conf', 'nanomq_acl.conf']) copyFileSync(path.join(FIX, 'nanomq', f), path.join(root, 'etc', f));
+    const facts = await collectConfigFacts({ root });
+    const n = facts['config.nanomq'];
+    assert.equal(n?.state, 'ok');
+    if (n?.state !== 'ok') return;
+    assert.equal(n.value.configs.length, 1);
+    const c = n.value.configs[0]!;
+    assert.equal(c.file, '/etc/nanomq.conf');
+    assert.deepEqual(c.includes.map((i) => [i.path, i.error ?? 'read']), [['/etc/nanomq_pwd.conf', 'read'], ['/etc/nanomq_acl.conf', 'read']]);
+    assert.equal(c.passwords?.users.length, 3);
+    assert.equal(facts['config.emqx']?.state, 'skipped', 'not taken for EMQX');
+  });
+});
+
 describe('NanoMQ in the ports planner', () => {
   test('listeners and the HTTP API of the shipped-style config', () => {
     const { node, warnings } = nodeFromNanomq(path.join(FIX, 'nanomq/nanomq.conf'), { addresses: ['10.0.0.5'] });

@@ -498,6 +498,8 @@ export interface HostConfigs {
   io: ConfigIO;
   mosquitto: HostMosquittoConfig[];
   emqx: HostEmqxConfig[];
+  /** NanoMQ configs found at the standard paths (read in full, with their includes, when the facts are built). */
+  nanomq: string[];
   /**
    * Every --config file in the order given, with the format `detectFormat` found. Those
    * of the other formats (ACL, password, PSK, EMQX ACL, bootstrap) feed the config facts only.
@@ -553,7 +555,7 @@ export function readHostConfigs(opts: { root: string; files?: readonly string[];
       return false;
     }
   };
-  const out: HostConfigs = { io, mosquitto: [], emqx: [], given: [] };
+  const out: HostConfigs = { io, mosquitto: [], emqx: [], nanomq: [], given: [] };
   const seen = new Set<string>();
   const mosquitto = (path: string, given: boolean) => {
     const file = realPath(path, given);
@@ -568,6 +570,7 @@ export function readHostConfigs(opts: { root: string; files?: readonly string[];
     out.emqx.push({ ...parseEmqxFiles(io, path, layers, dirname(path), opts.env ? { env: opts.env } : {}), file, given, layers });
   };
   for (const p of HOST_CONFIG_PATHS.mosquitto) if (exists(p)) mosquitto(p, false);
+  for (const p of HOST_CONFIG_PATHS.nanomq) if (exists(p)) out.nanomq.push(p);
   for (const loc of HOST_CONFIG_PATHS.emqx) {
     const layers = emqxLayerFiles(loc);
     if (exists(layers[layers.length - 1]!)) emqx(layers[layers.length - 1]!, layers, false);
@@ -591,7 +594,11 @@ export function readHostConfigs(opts: { root: string; files?: readonly string[];
 /** The config facts of a host from its configs parsed once (`readHostConfigs`). */
 export function hostConfigFacts(hc: HostConfigs, opts: { policy?: Policy } = {}): FactMap {
   // Found configs first, then the given files in their order (as the inputs of lint).
-  const found = hc.mosquitto.filter((m) => !m.given).map((m) => ({ mosquitto: m }));
+  const found: ParsedConfigs['files'] = [
+    ...hc.mosquitto.filter((m) => !m.given).map((m) => ({ mosquitto: m })),
+    // A found NanoMQ config also given with --config is judged once, as given.
+    ...hc.nanomq.filter((p) => !hc.given.some((g) => g.path === p)).map((path) => ({ input: { path, format: 'nanomq' as const } })),
+  ];
   const used = new Set<HostMosquittoConfig>();
   const given = hc.given.flatMap((g): ParsedConfigs['files'] => {
     if (g.format === 'emqx') return [];
