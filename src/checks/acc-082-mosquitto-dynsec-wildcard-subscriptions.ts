@@ -16,7 +16,7 @@ export default defineCheck({
     description:
       '`allowwildcardsubs` (default true when the key is missing) lets the clients of a role subscribe with `+` and `#` as far as its subscribe ACLs go. Devices and applications rarely need wildcards; without them a `subscribePattern` grant cannot be widened into topic scanning of a subtree. Reported for roles held by clients that are not administrators (or by the anonymous group) that may subscribe at all: a subscribe ACL that allows, or `defaultACLAccess.subscribe = true`.',
     remediation:
-      'Set `"allowwildcardsubs": false` on the role (`mosquitto_ctrl dynsec createRole` has no flag for it: edit the JSON while the broker is stopped, or use the `modifyRole` control command with `"allowwildcardsubs": false`) and give its clients literal subscriptions.',
+      'Turn wildcards off for the role with the plugin\'s `modifyRole` command, `{"command": "modifyRole", "rolename": "ROLE", "allowwildcardsubs": false}` published to `$CONTROL/dynamic-security/v1` (or set `"allowwildcardsubs": false` in the JSON while the broker is stopped), and give its clients literal subscriptions.',
     references: ['https://mosquitto.org/documentation/dynamic-security/'],
   },
   judge({ 'config.dynsec': d }) {
