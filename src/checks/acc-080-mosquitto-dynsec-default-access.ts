@@ -15,7 +15,7 @@ export default defineCheck({
     description:
       '`defaultACLAccess` decides what the dynamic-security plugin does when no role ACL matches. `publishClientSend = true` lets every client, the anonymous group included, publish to any topic no role denies; `subscribe = true` lets every client subscribe to any filter, and with `publishClientReceive = true` (the generated default) it then receives every message. The plugin generates `publishClientSend` and `subscribe` false, `publishClientReceive` and `unsubscribe` true; a missing key counts as false. `publishClientReceive` and `unsubscribe` alone grant nothing a subscription has not granted, so they are not findings.',
     remediation:
-      'Set `"publishClientSend": false` and `"subscribe": false` under `defaultACLAccess` (live: `mosquitto_ctrl dynsec setDefaultACLAccess publishClientSend deny` and `… subscribe deny`), then grant what clients need through roles.',
+      'Set `"publishClientSend": false` and `"subscribe": false` under `defaultACLAccess` (live: `mosquitto_ctrl -u admin dynsec setDefaultACLAccess publishClientSend deny` and `… subscribe deny`), then grant what clients need through roles.',
     references: ['https://mosquitto.org/documentation/dynamic-security/', 'https://github.com/eclipse-mosquitto/mosquitto/blob/master/plugins/dynamic-security/README.md'],
   },
   judge({ 'config.dynsec': d }) {

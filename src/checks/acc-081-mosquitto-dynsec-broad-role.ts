@@ -27,7 +27,7 @@ export default defineCheck({
     description:
       'Follows every client to its roles (its own and its groups\'), and the anonymous group to its roles, and reports an allowing publish, receive or subscribe ACL whose topic covers `$CONTROL/#` (the control topics, whose answers list every client, role and group: high), `#` (every application topic: high) or `$SYS/#` (medium). Administrators are left out: a client is an administrator when one of its roles may publish to `$CONTROL/dynamic-security/#`. A `#` ACL does not cover `$SYS` or `$CONTROL` topics (MQTT wildcards never match topics starting with `$`). Priorities and deny ACLs are not weighed: a broad allow is reported even where a higher-priority deny narrows it.',
     remediation:
-      'Give ordinary clients roles with the narrowest topics they need (`mosquitto_ctrl dynsec removeRoleACL ROLE subscribePattern "#"`, then `addRoleACL ROLE subscribePattern "sensors/%c/#" allow`), and keep `$CONTROL/#` for administrator roles.',
+      'Give ordinary clients roles with the narrowest topics they need (`mosquitto_ctrl -u admin dynsec removeRoleACL ROLE subscribePattern "#"`, then `addRoleACL ROLE subscribePattern "sensors/%c/#" allow`), and keep `$CONTROL/#` for administrator roles.',
     references: ['https://mosquitto.org/documentation/dynamic-security/'],
   },
   judge({ 'config.dynsec': d }) {

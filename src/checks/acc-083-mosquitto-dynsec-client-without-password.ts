@@ -15,7 +15,7 @@ export default defineCheck({
     description:
       'A client with no `encoded_password` (nor the 2.0 fields `password`, `salt`, `iterations`) cannot log in with a password: the plugin leaves its authentication to whatever else the listener uses (a certificate identity with `use_identity_as_username`, another plugin). Where nothing else authenticates it, anyone who presents that user name through such a path gets the client\'s roles; where it was meant to log in with a password, it was never set. A stored value the plugin cannot decode (neither `$7$` nor `$argon2id$`) locks the client out. Disabled clients are left out.',
     remediation:
-      'Set a password: `mosquitto_ctrl -u admin dynsec setClientPassword USERNAME` (prompts; use a long random one, e.g. from `mqtt-warden passwd gen`), or delete the client (`mosquitto_ctrl dynsec deleteClient USERNAME`) if certificate identities are not meant to use it.',
+      'Set a password: `mosquitto_ctrl -u admin dynsec setClientPassword USERNAME` (prompts; use a long random one, e.g. from `mqtt-warden passwd gen`), or delete the client (`mosquitto_ctrl -u admin dynsec deleteClient USERNAME`) if certificate identities are not meant to use it.',
     references: ['https://mosquitto.org/documentation/dynamic-security/'],
   },
   judge({ 'config.dynsec': d }) {
