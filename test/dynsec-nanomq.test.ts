@@ -154,6 +154,26 @@ describe('NanoMQ parser', () => {
     assert.ok(!JSON.stringify(c).includes('Vq8#mT2!xR9@kL4z'), 'passwords are scored and dropped');
   });
 
+  test('0.23 layout: several listeners of a type, ip_addr unquoted, webhook events and preset sessions', () => {
+    const text = [
+      'system {\n\tnum_taskq_thread = 0\n\thook_ipc_url = "ipc:///tmp/nanomq_hook.ipc"\n}',
+      'listeners.tcp {\n\tbind = "0.0.0.0:1883"\n}',
+      'listeners.tcp.default_1 {\n    bind = "0.0.0.0:1884"\n}',
+      'listeners.ssl {\n\tbind = "0.0.0.0:8883"\n\tkeyfile = "/etc/certs/key.pem"\n}',
+      'listeners.ssl.default_1 {\n\tbind = "127.0.0.1:8881"\n}',
+      'http_server {\n\tport = 8081\n\tip_addr = 0.0.0.0\n\tusername = admin\n\tpassword = public\n}',
+      'webhook {\n\turl = "http://127.0.0.1:80"\n\tevents = [\n\t\t{ event = "on_message_publish", topic = "a/b/c" }\n\t]\n}',
+      'auth {\n\tallow_anonymous = true\n\tno_match = allow\n\tdeny_action = ignore\n}',
+      'preset.session.1 {\n\tclientid = "example"\n\ttopic = [\n\t\t{ qos = 2, remote_topic = "msg1/#" }\n\t]\n}',
+    ].join('\n\n');
+    assert.equal(detectFormat('/etc/nanomq.conf', text), 'nanomq');
+    assert.equal(detectFormat('/srv/x.conf', text), 'nanomq');
+    const c = parseNanomqConfig(text, '/etc/nanomq.conf', { io: memoryIO({}), score });
+    assert.deepEqual(c.issues, []);
+    assert.deepEqual(c.listeners.map((l) => `${l.kind} ${l.host}:${l.port}`), ['tcp 0.0.0.0:1883', 'tcp 0.0.0.0:1884', 'ssl 0.0.0.0:8883', 'ssl 127.0.0.1:8881']);
+    assert.deepEqual([c.httpServer?.host.value, c.httpServer?.host.set], ['0.0.0.0', true]);
+  });
+
   test('compiled-in defaults when the file says nothing', () => {
     const c = parseNanomqConfig('mqtt {\n  max_packet_size = 1MB\n}\n', '/etc/nanomq.conf', { io: memoryIO({}), score });
     assert.deepEqual([c.allowAnonymous.value, c.allowAnonymous.set, c.noMatch.value, c.denyAction.value], [true, false, 'allow', 'ignore']);

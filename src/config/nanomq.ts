@@ -384,16 +384,21 @@ export function parseNanomqConfig(text: string, file: string, opts: ParseNanomqO
   if (!ls) listeners.push({ kind: 'tcp', host: '0.0.0.0', port: 1883, tls: false, set: false, at: top });
   else if (ls.t === 'obj') {
     for (const kind of ['tcp', 'ssl', 'ws', 'wss'] as const) {
-      const l = ls.fields.get(kind);
-      if (l?.t !== 'obj') continue;
-      if (str(l.fields.get('enable')) === 'false') continue;
-      const bind = l.fields.get('bind');
-      const u = str(bind) !== undefined ? parseNanomqUrl(str(bind)!) : { host: '0.0.0.0', port: DEFAULT_PORTS[kind], ...(kind === 'ws' || kind === 'wss' ? { path: '/mqtt' } : {}) };
-      if (!u) {
-        issues.push({ ...(bind?.loc ?? l.loc), message: `listeners.${kind}.bind = ${str(bind)} is not host:port` });
-        continue;
+      const block = ls.fields.get(kind);
+      if (block?.t !== 'obj') continue;
+      // `listeners.tcp { bind }`, and since 0.23 more of a type as `listeners.tcp.<name> { bind }`.
+      const named = [...block.fields].filter((e): e is [string, HObject] => e[1].t === 'obj' && e[1].fields.has('bind'));
+      const blocks: [string, HObject][] = [...(named.length && !block.fields.has('bind') ? [] : [[`listeners.${kind}`, block] as [string, HObject]]), ...named.map(([n, o]) => [`listeners.${kind}.${n}`, o] as [string, HObject])];
+      for (const [name, l] of blocks) {
+        if (str(l.fields.get('enable')) === 'false') continue;
+        const bind = l.fields.get('bind');
+        const u = str(bind) !== undefined ? parseNanomqUrl(str(bind)!) : { host: '0.0.0.0', port: DEFAULT_PORTS[kind], ...(kind === 'ws' || kind === 'wss' ? { path: '/mqtt' } : {}) };
+        if (!u) {
+          issues.push({ ...(bind?.loc ?? l.loc), message: `${name}.bind = ${str(bind)} is not host:port` });
+          continue;
+        }
+        listeners.push({ kind, ...u, tls: kind === 'ssl' || kind === 'wss', set: Boolean(bind), at: bind?.loc ?? l.loc });
       }
-      listeners.push({ kind, ...u, tls: kind === 'ssl' || kind === 'wss', set: Boolean(bind), at: bind?.loc ?? l.loc });
     }
   }
   const hs = root.fields.get('http_server');
