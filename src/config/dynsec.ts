@@ -14,8 +14,8 @@
  *   and a second ACL of one type on the same topic in one role is skipped;
  * - `acltype` is compared case-insensitively.
  * Everything skipped is an issue at its place. A file that is not valid JSON is not loaded
- * by the plugin at all: its issues are located syntax errors and the model is empty
- * (`loaded: false`).
+ * by the plugin at all (Mosquitto 2.0.11 logs the error and runs with no clients or roles):
+ * its issues are located syntax errors and the model is empty (`loaded: false`).
  *
  * Bounded: nesting deeper than MAX_DEPTH or more than MAX_VALUES JSON values are refused
  * before the tree is built (jsonc-parser's parser recurses), so hostile input is a located
@@ -205,7 +205,7 @@ export function parseDynsec(text: string, file: string): DynsecConfig {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length || !root) {
-    for (const e of errors.slice(0, 20)) issue(loc(e.offset, ''), `invalid JSON: ${printParseErrorCode(e.error)} (the plugin refuses the whole file)`, true);
+    for (const e of errors.slice(0, 20)) issue(loc(e.offset, ''), `invalid JSON: ${printParseErrorCode(e.error)} (the plugin refuses the whole file and runs without clients or roles)`, true);
     if (!errors.length) issue(top, 'empty file: not a dynamic-security config', true);
     return emptyConfig(file, issues, top);
   }

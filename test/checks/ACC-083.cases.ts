@@ -12,7 +12,7 @@ export default {
     { name: 'a disabled client without password is not reported', facts: add({ username: 'gone', disabled: true }) },
   ],
   bad: [
-    { name: 'no password at all', facts: add({ username: 'certonly' }), message: 'client "certonly" (/clients/2) has no password' },
+    { name: 'no password at all', facts: add({ username: 'certonly' }), message: 'client "certonly" (/clients/2) has no password: it can only be used through a certificate identity' },
     { name: 'unusable hash', facts: add({ username: 'broken', encoded_password: 'plaintext' }), severity: 'low', message: 'cannot use' },
     { name: 'legacy fields incomplete', facts: add({ username: 'half', password: 'aGFzaA==', iterations: 101 }), severity: 'low' },
   ],
