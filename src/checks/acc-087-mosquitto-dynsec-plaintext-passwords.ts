@@ -12,7 +12,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['config.dynsec'],
     description:
-      'At first start without a config file (and without `plugin_opt_password_init_file` or `MOSQUITTO_DYNSEC_PASSWORD`), the dynamic-security plugin writes the random passwords of `admin` and `democlient` in plain text to `<plugin_opt_config_file>.pw`. The file is meant to be read once and deleted: while it exists, anyone who can read it has the administrator password. Only the user names it holds are reported, never the passwords.',
+      'At first start without a config file (and without `plugin_opt_password_init_file` or `MOSQUITTO_DYNSEC_PASSWORD`), the dynamic-security plugin of Mosquitto 2.1 writes the random passwords of `admin` and `democlient` in plain text to `<plugin_opt_config_file>.pw`. The file is meant to be read once and deleted: while it exists, anyone who can read it has the administrator password. Only the user names it holds are reported, never the passwords.',
     remediation:
       'Note the passwords you need, change them (`mosquitto_ctrl -u admin dynsec setClientPassword admin`), and delete the file: `shred -u /etc/mosquitto/dynamic-security.json.pw` (or `rm`). For new installs, give the initial password with `plugin_opt_password_init_file` instead.',
     references: ['https://mosquitto.org/documentation/dynamic-security/', 'https://github.com/eclipse-mosquitto/mosquitto/blob/master/plugins/dynamic-security/README.md'],
