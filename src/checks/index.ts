@@ -113,6 +113,23 @@ import cfg050 from './cfg-050-emqx-flapping-detect.js';
 import cfg051 from './cfg-051-emqx-audit-log.js';
 import cfg052 from './cfg-052-emqx-config-errors.js';
 import acc070 from './acc-070-erlang-default-cookie.js';
+// Mosquitto dynamic security and NanoMQ
+import acc080 from './acc-080-mosquitto-dynsec-default-access.js';
+import acc081 from './acc-081-mosquitto-dynsec-broad-role.js';
+import acc082 from './acc-082-mosquitto-dynsec-wildcard-subscriptions.js';
+import acc083 from './acc-083-mosquitto-dynsec-client-without-password.js';
+import acc084 from './acc-084-mosquitto-dynsec-disabled-admin.js';
+import acc085 from './acc-085-mosquitto-dynsec-password-iterations.js';
+import acc086 from './acc-086-mosquitto-dynsec-democlient.js';
+import acc087 from './acc-087-mosquitto-dynsec-plaintext-passwords.js';
+import cfg080 from './cfg-080-mosquitto-dynsec-errors.js';
+import acc090 from './acc-090-nanomq-anonymous-access.js';
+import acc091 from './acc-091-nanomq-acl-no-match-allow.js';
+import acc092 from './acc-092-nanomq-deny-action-ignore.js';
+import acc093 from './acc-093-nanomq-plaintext-passwords.js';
+import svc070 from './svc-070-nanomq-http-api.js';
+import svc071 from './svc-071-nanomq-plaintext-listener-public.js';
+import cfg081 from './cfg-081-nanomq-config-errors.js';
 
 export const CATALOGUE: readonly Check[] = [
   upd001,
@@ -228,4 +245,22 @@ export const CATALOGUE: readonly Check[] = [
   cfg051,
   cfg052,
   acc070,
+  // Mosquitto dynamic security
+  acc080,
+  acc081,
+  acc082,
+  acc083,
+  acc084,
+  acc085,
+  acc086,
+  acc087,
+  cfg080,
+  // NanoMQ
+  acc090,
+  acc091,
+  acc092,
+  acc093,
+  svc070,
+  svc071,
+  cfg081,
 ];

@@ -17,6 +17,22 @@ import { checkPassword } from '../credentials/strength.js';
 import { hoconGet } from '../config/hocon.js';
 import { emqxLayerFiles, emqxLocationOf, HOST_CONFIG_PATHS } from '../config/locations.js';
 import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact, ReferencedFile } from '../config/bundle.js';
+import { generatedPasswordUsers, looksLikeDynsec, parseDynsec, type ConfigDynsecFact, type DynsecConfig, type DynsecFile } from '../config/dynsec.js';
+import {
+  looksLikeNanomqAcl,
+  looksLikeNanomqHocon,
+  looksLikeNanomqLegacy,
+  looksLikeNanomqPasswd,
+  parseNanomqAcl,
+  parseNanomqConfig,
+  parseNanomqPasswd,
+  type ConfigNanomqFact,
+  type NanomqAcl,
+  type NanomqConfig,
+  type NanomqPasswords,
+} from '../config/nanomq.js';
+import { memoryIO } from '../config/io.js';
+import { parseHocon } from '../config/hocon.js';
 
 import type { ConfigFormat } from './config-formats.js';
 
@@ -78,13 +94,33 @@ function hasEmqxKey(text: string): boolean {
   return false;
 }
 
+/**
+ * NanoMQ's own files, told from EMQX's by their keys (NanoMQ's HOCON has `auth`, `http_server`,
+ * `listeners.<type>.bind`; EMQX's has `node`, `dashboard`, `authentication`, `listeners.<type>.<name>`).
+ */
+function detectNanomq(name: string, text: string): ConfigFormat | undefined {
+  if (looksLikeNanomqLegacy(text)) return 'nanomq';
+  if (looksLikeNanomqAcl(text)) return 'nanomq-acl';
+  if (looksLikeNanomqPasswd(text) && !hasEmqxKey(text)) return 'nanomq-passwd';
+  if (/^nanomq.*\.conf$/.test(name)) return 'nanomq';
+  if (!HOCON_FIELD.test(text)) return undefined;
+  // Parsed without file access (an include is not read while detecting).
+  const { root } = parseHocon(text.slice(0, 1024 * 1024), name, { io: memoryIO({}), resolve: false });
+  return looksLikeNanomqHocon(root) ? 'nanomq' : undefined;
+}
+
 /** Guess a file's format from its name and content; undefined for content that is not a config (see notConfigReason). */
 export function detectFormat(path: string, text: string): ConfigFormat | undefined {
   if (notConfigReason(text)) return undefined;
   const name = basename(path).toLowerCase();
+  // The plain-text password list the dynamic-security plugin writes beside its config: judged with it, never on its own.
+  if (name.endsWith('.json.pw')) return undefined;
+  if (looksLikeDynsec(text)) return 'mosquitto-dynsec';
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('%'));
   if (/^\s*\{\s*(allow|deny)\s*,/m.test(text) && !HOCON_FIELD.test(text.replace(/^\s*%.*$/gm, ''))) return 'emqx-acl';
   if (name.endsWith('.hocon')) return 'emqx';
+  const nanomq = detectNanomq(name, text);
+  if (nanomq) return nanomq;
   if (looksLikeEmqxBootstrap(text)) return 'emqx-bootstrap';
   if (lines.length && lines.every((l) => /^[^:\s]+:\$(6|7|argon2id)\$/.test(l))) return 'mosquitto-passwd';
   if (lines.length && lines.every((l) => /^(topic|pattern|user)(\s|$)/.test(l))) return 'mosquitto-acl';
@@ -247,7 +283,17 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
   const emqxAcls: ReferencedFile<EmqxAcl>[] = [];
   const bootstrap: ReferencedFile<EmqxBootstrap>[] = [];
   const policy = opts.policy ?? DEFAULT_POLICY;
-  const parseBootstrap = (text: string, file: string) => parseEmqxBootstrap(text, file, (pw) => checkPassword(pw, policy.passwords));
+  const score = (pw: string) => checkPassword(pw, policy.passwords);
+  const parseBootstrap = (text: string, file: string) => parseEmqxBootstrap(text, file, score);
+  const dynsecFiles: DynsecFile[] = [];
+  const nanomqConfigs: NanomqConfig[] = [];
+  const nanomqPasswords: ReferencedFile<NanomqPasswords>[] = [];
+  const nanomqAcls: ReferencedFile<NanomqAcl>[] = [];
+  const addDynsec = (path: string, ref: SourceLoc, besideRef: boolean) => {
+    const f = readReferenced<DynsecConfig>(io, path, ref, parseDynsec, besideRef, opts.fileModes);
+    if (dynsecFiles.some((x) => (x.readPath ?? x.path) === (f.readPath ?? f.path))) return;
+    dynsecFiles.push(withGeneratedPasswords(io, f, opts.fileModes));
+  };
   const unreadable: string[] = [];
   const unloadable: string[] = [];
   // One entry per file, however many configs reference it.
@@ -265,6 +311,16 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
         'mosquitto-psk': () => add(pskFiles, readReferenced(io, path, top(path), parseMosquittoPsk, false)),
         'emqx-acl': () => add(emqxAcls, readReferenced(io, path, top(path), parseEmqxAcl, false)),
         'emqx-bootstrap': () => add(bootstrap, readReferenced(io, path, top(path), parseBootstrap, false, opts.fileModes)),
+        'mosquitto-dynsec': () => addDynsec(path, top(path), false),
+        nanomq: () => {
+          try {
+            nanomqConfigs.push(parseNanomqConfig(io.readFile(path), path, { io, score, besideConfig: beside }));
+          } catch (e) {
+            unreadable.push(`${path}: ${errCode(e)}`);
+          }
+        },
+        'nanomq-passwd': () => add(nanomqPasswords, readReferenced(io, path, top(path), (t, f) => parseNanomqPasswd(t, f, score), false, opts.fileModes)),
+        'nanomq-acl': () => add(nanomqAcls, readReferenced(io, path, top(path), parseNanomqAcl, false)),
       } as const;
       if (format !== 'mosquitto' && format !== 'emqx') parsers[format]();
       continue;
@@ -279,6 +335,7 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
     for (const d of cfg.directives) {
       if ((d.key === 'acl_file' || d.key === 'password_file' || d.key === 'psk_file') && d.value) refs.set(`${d.key}\0${d.value}`, { key: d.key, ref: { file: d.file, line: d.line, column: d.argColumns[0] ?? d.column } });
     }
+    for (const { path: p, ref } of dynsecConfigFileRefs(cfg)) addDynsec(p, ref, beside);
     for (const [k, { key, ref }] of refs) {
       const p = k.split('\0')[1]!;
       if (key === 'acl_file') add(aclFiles, readReferenced(io, p, ref, parseMosquittoAcl, beside));
@@ -310,6 +367,12 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
   const fact = <T>(value: T | undefined, none: string): Fact<T> => (value === undefined ? { state: 'skipped', reason: none, notApplicable: true } : { state: 'ok', value, ms: 0 });
   const mosquitto: ConfigMosquittoFact | undefined = mosquittoConfigs.length || aclFiles.length || pskFiles.length ? { configs: mosquittoConfigs, aclFiles, pskFiles } : undefined;
   const emqx: ConfigEmqxFact | undefined = emqxConfigs.length || emqxAcls.length ? { configs: emqxConfigs, aclFiles: emqxAcls } : undefined;
+  const dynsec: ConfigDynsecFact | undefined = dynsecFiles.length ? { files: dynsecFiles } : undefined;
+  // A password or ACL file given on its own that a given nanomq.conf also includes is judged once, as the include.
+  const included = new Set(nanomqConfigs.flatMap((c) => c.includes.filter((i) => !i.error).map((i) => i.readPath ?? i.path)));
+  const alone = <T>(list: ReferencedFile<T>[]) => list.filter((f) => !included.has(f.readPath ?? f.path));
+  const nanomq: ConfigNanomqFact | undefined =
+    nanomqConfigs.length || nanomqPasswords.length || nanomqAcls.length ? { configs: nanomqConfigs, passwordFiles: alone(nanomqPasswords), aclFiles: alone(nanomqAcls) } : undefined;
   const passwords: ConfigPasswordsFact | undefined = passwordFiles.length || bootstrap.length ? { mosquitto: passwordFiles, ...(bootstrap.length ? { emqxBootstrap: bootstrap } : {}) } : undefined;
   const facts: FactMap = {
     'config.mosquitto':
@@ -321,11 +384,56 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
         ? { state: 'error', error: `cannot load ${unloadable.join(', ')}`, ms: 0 }
         : withPartial(fact(emqx, 'no EMQX configuration given or found'), [...emqxConfigs.flatMap((c) => incompleteAt(c.issues)), ...unloadable]),
     'config.passwords': fact(passwords, 'no password file given or referenced by a config'),
+    'config.dynsec': withPartial(fact(dynsec, 'no dynamic-security file given or named by plugin_opt_config_file'), dynsecFiles.flatMap((f) => incompleteAt(f.parsed?.issues ?? []))),
+    'config.nanomq': withPartial(fact(nanomq, 'no NanoMQ configuration given or found'), [
+      ...nanomqConfigs.flatMap((c) => [...incompleteAt(c.issues), ...c.includes.filter((i) => i.error).map((i) => `${i.ref.file}:${i.ref.line}: cannot read included file ${i.path}: ${i.error}`)]),
+    ]),
     policy: { state: 'ok', value: policy, ms: 0 },
   };
   if (unreadable.length) notes.push(`Unreadable config files: ${unreadable.join(', ')}`);
   if (unloadable.length) notes.push(`EMQX configs that could not be loaded: ${unloadable.join(', ')}`);
   return { facts, notes };
+}
+
+/**
+ * The dynamic-security files a Mosquitto config names: `plugin_opt_config_file` after a
+ * `plugin`/`global_plugin`/`plugin_load` line that loads the dynamic-security plugin (or
+ * after no plugin line at all, when the file is a .json).
+ *
+ * WIRING POINT (Mosquitto 2.1 model): this reads the generic directive list. When
+ * src/config/mosquitto.ts exposes the plugins with their options, take the dynamic-security
+ * plugin's `config_file` option from there instead; this is the only place to change.
+ */
+export function dynsecConfigFileRefs(cfg: MosquittoConfig): { path: string; ref: SourceLoc }[] {
+  const out: { path: string; ref: SourceLoc }[] = [];
+  let plugin: string | undefined;
+  for (const d of cfg.directives) {
+    if (d.key === 'plugin' || d.key === 'global_plugin' || d.key === 'auth_plugin') plugin = d.value;
+    else if (d.key === 'plugin_load') plugin = d.args[1] ?? d.value;
+    else if (d.key === 'plugin_opt_config_file' && d.value) {
+      const dynsec = plugin ? /dynamic[-_]security|dynsec/i.test(plugin) : d.value.endsWith('.json');
+      if (dynsec && !out.some((o) => o.path === d.value)) out.push({ path: d.value, ref: { file: d.file, line: d.line, column: d.argColumns[0] ?? d.column } });
+    }
+  }
+  return out;
+}
+
+/** Look for the plain-text `<config>.pw` the plugin writes at first start, next to the file read. */
+function withGeneratedPasswords(io: ConfigIO, f: ReferencedFile<DynsecConfig>, modes = false): DynsecFile {
+  if (!f.parsed) return f;
+  const pw = `${f.readPath ?? f.path}.pw`;
+  try {
+    const users = generatedPasswordUsers(io.readFile(pw, 'credentials'));
+    let mode: number | undefined;
+    try {
+      mode = modes ? io.stat?.(pw).mode : undefined;
+    } catch {
+      mode = undefined;
+    }
+    return { ...f, generatedPasswords: { path: pw, users, ...(mode !== undefined ? { mode } : {}) } };
+  } catch {
+    return f;
+  }
 }
 
 /** The problems that left part of a configuration unread, as places. */
@@ -390,6 +498,8 @@ export interface HostConfigs {
   io: ConfigIO;
   mosquitto: HostMosquittoConfig[];
   emqx: HostEmqxConfig[];
+  /** NanoMQ configs found at the standard paths (read in full, with their includes, when the facts are built). */
+  nanomq: string[];
   /**
    * Every --config file in the order given, with the format `detectFormat` found. Those
    * of the other formats (ACL, password, PSK, EMQX ACL, bootstrap) feed the config facts only.
@@ -445,7 +555,7 @@ export function readHostConfigs(opts: { root: string; files?: readonly string[];
       return false;
     }
   };
-  const out: HostConfigs = { io, mosquitto: [], emqx: [], given: [] };
+  const out: HostConfigs = { io, mosquitto: [], emqx: [], nanomq: [], given: [] };
   const seen = new Set<string>();
   const mosquitto = (path: string, given: boolean) => {
     const file = realPath(path, given);
@@ -460,6 +570,7 @@ export function readHostConfigs(opts: { root: string; files?: readonly string[];
     out.emqx.push({ ...parseEmqxFiles(io, path, layers, dirname(path), opts.env ? { env: opts.env } : {}), file, given, layers });
   };
   for (const p of HOST_CONFIG_PATHS.mosquitto) if (exists(p)) mosquitto(p, false);
+  for (const p of HOST_CONFIG_PATHS.nanomq) if (exists(p)) out.nanomq.push(p);
   for (const loc of HOST_CONFIG_PATHS.emqx) {
     const layers = emqxLayerFiles(loc);
     if (exists(layers[layers.length - 1]!)) emqx(layers[layers.length - 1]!, layers, false);
@@ -483,7 +594,11 @@ export function readHostConfigs(opts: { root: string; files?: readonly string[];
 /** The config facts of a host from its configs parsed once (`readHostConfigs`). */
 export function hostConfigFacts(hc: HostConfigs, opts: { policy?: Policy } = {}): FactMap {
   // Found configs first, then the given files in their order (as the inputs of lint).
-  const found = hc.mosquitto.filter((m) => !m.given).map((m) => ({ mosquitto: m }));
+  const found: ParsedConfigs['files'] = [
+    ...hc.mosquitto.filter((m) => !m.given).map((m) => ({ mosquitto: m })),
+    // A found NanoMQ config also given with --config is judged once, as given.
+    ...hc.nanomq.filter((p) => !hc.given.some((g) => g.path === p)).map((path) => ({ input: { path, format: 'nanomq' as const } })),
+  ];
   const used = new Set<HostMosquittoConfig>();
   const given = hc.given.flatMap((g): ParsedConfigs['files'] => {
     if (g.format === 'emqx') return [];

@@ -12,8 +12,10 @@ export interface EmqxLocation {
   cluster: string;
 }
 
-export const HOST_CONFIG_PATHS: { mosquitto: readonly string[]; emqx: readonly EmqxLocation[] } = {
+export const HOST_CONFIG_PATHS: { mosquitto: readonly string[]; emqx: readonly EmqxLocation[]; nanomq: readonly string[] } = {
   mosquitto: ['/etc/mosquitto/mosquitto.conf'],
+  // NanoMQ's packages and Docker image read /etc/nanomq.conf by default.
+  nanomq: ['/etc/nanomq.conf'],
   emqx: [
     // deb/rpm packages
     { etc: '/etc/emqx', cluster: '/var/lib/emqx/configs/cluster.hocon' },

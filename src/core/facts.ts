@@ -3,6 +3,8 @@ import type { Endpoint, Fact, FactKey } from './types.js';
 import type * as Sys from '../collectors/system/types.js';
 import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact } from '../config/bundle.js';
 import type { Policy } from '../config/policy.js';
+import type { ConfigDynsecFact } from '../config/dynsec.js';
+import type { ConfigNanomqFact } from '../config/nanomq.js';
 
 export type PortService =
   | 'mqtt'
@@ -307,6 +309,8 @@ export interface FactTypes {
   'config.mosquitto': ConfigMosquittoFact;
   'config.emqx': ConfigEmqxFact;
   'config.passwords': ConfigPasswordsFact;
+  'config.dynsec': ConfigDynsecFact;
+  'config.nanomq': ConfigNanomqFact;
   policy: Policy;
   'erlang.exposure': ErlangExposure;
   'ports.check': PortCheck;

@@ -52,6 +52,8 @@ export const FACT_KEYS = [
   'config.mosquitto', // system scope: Mosquitto configs with their ACL/password/PSK files
   'config.emqx', // system scope: EMQX configs (layered, with defaults) and acl.conf
   'config.passwords', // system scope: credential stores (Mosquitto password files)
+  'config.dynsec', // system scope: Mosquitto dynamic-security JSON files (given, or named by plugin_opt_config_file)
+  'config.nanomq', // system scope: NanoMQ configs with their password and ACL files
   'policy', // every scope: the security policy (thresholds), the default one unless --policy
   'erlang.exposure', // host scope: epmd NAMES and the Erlang distribution handshake (cookie test with --intrusive)
   'ports.check', // system scope: the port plan against the listening sockets and the live firewall

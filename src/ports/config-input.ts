@@ -1,11 +1,14 @@
 /**
  * Planner input from real configuration: EMQX (base.hocon < cluster.hocon <
- * emqx.conf, read by src/config/emqx.ts) and mosquitto.conf (src/config/mosquitto.ts).
- * Only adapts their results; the parsing is theirs.
+ * emqx.conf, read by src/config/emqx.ts), mosquitto.conf (src/config/mosquitto.ts) and
+ * nanomq.conf (src/config/nanomq.ts). Only adapts their results; the parsing is theirs.
  */
 import { loadEmqxConfig, type EmqxConfig } from '../config/emqx.js';
 import { loadMosquittoConfig, type MosquittoConfig } from '../config/mosquitto.js';
-import type { ConfigIO, SourceLoc } from '../config/io.js';
+import { parseNanomqConfig } from '../config/nanomq.js';
+import { errCode, fsIO, type ConfigIO, type SourceLoc } from '../config/io.js';
+import { checkPassword } from '../credentials/strength.js';
+import { DEFAULT_POLICY } from '../config/policy.js';
 import type { ListenerInput, NodeInput, PlanWarning } from './types.js';
 
 export class ConfigInputError extends Error {}
@@ -94,6 +97,45 @@ export function nodeFromMosquitto(file: string, opts: { label?: string; addresse
   }));
   return {
     node: { name: opts.label ?? `mosquitto (${file})`, kind: 'mosquitto', listeners, ...(opts.addresses?.length && { addresses: opts.addresses }), source: file },
+    warnings: issueWarnings(cfg.issues),
+  };
+}
+
+/**
+ * A NanoMQ broker from nanomq.conf (HOCON or the legacy format): its MQTT listeners (the
+ * compiled-in 0.0.0.0:1883 when none is configured) and its HTTP API (port 8081 by default),
+ * which the plan treats as an admin port like a dashboard.
+ */
+export function nodeFromNanomq(file: string, opts: { label?: string; addresses?: string[]; io?: ConfigIO } = {}): { node: NodeInput; warnings: PlanWarning[] } {
+  const io = opts.io ?? fsIO();
+  let text: string;
+  try {
+    text = io.readFile(file);
+  } catch (e) {
+    throw new ConfigInputError(`cannot read ${file}: ${errCode(e)}`);
+  }
+  const cfg = parseNanomqConfig(text, file, { io, score: (pw) => checkPassword(pw, DEFAULT_POLICY.passwords) });
+  const listeners: ListenerInput[] = cfg.listeners.map((l) => ({
+    type: l.kind,
+    port: l.port,
+    ...(l.host !== '0.0.0.0' && l.host !== '::' && { bind: l.host }),
+    enabled: l.port !== 0,
+    source: l.set ? `listeners.${l.kind} (${at(l.at)})` : `NanoMQ default ${l.kind} listener (${at(l.at)})`,
+  }));
+  const h = cfg.httpServer;
+  if (h) {
+    listeners.push({
+      type: 'dashboard-http',
+      name: 'http_server',
+      port: h.port.value,
+      ...(h.host.value !== '0.0.0.0' && h.host.value !== '::' && { bind: h.host.value }),
+      enabled: h.port.value !== 0,
+      source: `http_server (${at(h.at)})`,
+    });
+  }
+  return {
+    node: { name: opts.label ?? `nanomq (${file})`, kind: 'nanomq', listeners, ...(opts.addresses?.length && { addresses: opts.addresses }), source: file },
+    // Included password and ACL files do not change the ports: only the config's own problems are warnings.
     warnings: issueWarnings(cfg.issues),
   };
 }

@@ -44,7 +44,7 @@ const rpcSchema = z.strictObject({
 
 const nodeSchema = z.strictObject({
   name: z.string().min(1),
-  kind: z.enum(['emqx', 'mosquitto']).default('emqx'),
+  kind: z.enum(['emqx', 'mosquitto', 'nanomq']).default('emqx'),
   addresses: z.array(z.string()).optional(),
   address: z.string().optional(),
   listeners: z.array(listenerSchema).optional(),

@@ -38,10 +38,10 @@ export interface ListenerInput {
 export interface NodeInput {
   /** EMQX: the Erlang node name `name@host`. Mosquitto: any label. */
   name: string;
-  kind: 'emqx' | 'mosquitto';
+  kind: 'emqx' | 'mosquitto' | 'nanomq';
   /** Addresses the node is reached at; default: the host part of an EMQX node name when it is an IP. */
   addresses?: string[];
-  /** Default: the EMQX 5 defaults (tcp 1883, ssl 8883, ws 8083, wss 8084, dashboard http 18083); Mosquitto: 1883. */
+  /** Default: the EMQX 5 defaults (tcp 1883, ssl 8883, ws 8083, wss 8084, dashboard http 18083); Mosquitto and NanoMQ: 1883. */
   listeners?: ListenerInput[];
   rpc?: { portDiscovery: RpcPortDiscovery; serverPort?: number };
   /** `cluster.proto_dist` (inet_tcp, inet6_tcp, inet_tls, inet6_tls). */
@@ -79,7 +79,7 @@ export interface PlannedPort {
 
 export interface NodePlan {
   name: string;
-  kind: 'emqx' | 'mosquitto';
+  kind: 'emqx' | 'mosquitto' | 'nanomq';
   addresses: string[];
   /** Erlang distribution port (EMQX); 0 = outgoing only. */
   distPort?: number;

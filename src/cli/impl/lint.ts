@@ -17,14 +17,14 @@ import { fsErrorText, readText, UsageError } from '../common.js';
 import { formatBytes, READ_LIMITS } from '../../io/read.js';
 import type { LintFlags } from '../lint.js';
 
-const CONFIG_FACTS: readonly FactKey[] = ['config.mosquitto', 'config.emqx', 'config.passwords', 'policy'];
+const CONFIG_FACTS: readonly FactKey[] = ['config.mosquitto', 'config.emqx', 'config.passwords', 'config.dynsec', 'config.nanomq', 'policy'];
 
 /** The checks lint runs: system checks that need nothing but config facts. */
 export const LINT_CHECKS: readonly Check[] = selectChecks(CATALOGUE, { scopes: ['system'], within: CONFIG_FACTS });
 
 const MAX_FILES = 2000;
 const MAX_DEPTH = 8;
-const CANDIDATE = /(\.conf|\.hocon|\.acl|\.example|\.csv)$|(^|[._-])(acl|passwd|password|pwfile|psk|bootstrap)/i;
+const CANDIDATE = /(\.conf|\.hocon|\.acl|\.example|\.csv)$|(^|[._-])(acl|passwd|password|pwfile|psk|bootstrap|dynsec)|^dynamic-security.*\.json$/i;
 
 /** Files under a directory that look like configs (bounded walk; .git and node_modules skipped). */
 function walk(dir: string, out: string[], depth = 0) {

@@ -17,7 +17,7 @@ import { renderPlan, type PlanFormat } from '../../ports/format.js';
 import { firewallSpec, type FirewallOptions, type FirewallSpec } from '../../ports/spec.js';
 import { renderNftables, validateName } from '../../ports/render/nftables.js';
 import type { NodeInput, PlanInput, PlanWarning, PortPlan } from '../../ports/types.js';
-import { ConfigInputError, nodeFromMosquitto, nodesFromEmqx } from '../../ports/config-input.js';
+import { ConfigInputError, nodeFromMosquitto, nodeFromNanomq, nodesFromEmqx } from '../../ports/config-input.js';
 import { ownAddresses, selectThisHost } from '../../collectors/port-check.js';
 import { applyTable, assertOwned, diffTable, FirewallError, localNft, tableOwner, unifiedDiff } from '../../firewall/nft.js';
 import { GUARD_PRIORITY } from '../../firewall/marks.js';
@@ -27,6 +27,7 @@ export interface PlanFlags {
   cluster?: string;
   emqxConfig?: string[];
   mosquittoConfig?: string[];
+  nanomqConfig?: string[];
   address?: string[];
   clients?: string[];
   admins?: string[];
@@ -82,11 +83,16 @@ export function planInput(flags: PlanFlags): { input: PlanInput; source: string;
       nodes.push(r.node);
       warnings.push(...r.warnings);
     }
+    for (const file of flags.nanomqConfig ?? []) {
+      const r = nodeFromNanomq(file, { ...(flags.address?.length && { addresses: flags.address }) });
+      nodes.push(r.node);
+      warnings.push(...r.warnings);
+    }
   } catch (e) {
     if (e instanceof ConfigInputError) throw new UsageError(e.message, true);
     throw e;
   }
-  if (flags.address?.length && !flags.emqxConfig?.length && !flags.mosquittoConfig?.length) throw new UsageError('--address goes with --emqx-config or --mosquitto-config');
+  if (flags.address?.length && !flags.emqxConfig?.length && !flags.mosquittoConfig?.length && !flags.nanomqConfig?.length) throw new UsageError('--address goes with --emqx-config, --mosquitto-config or --nanomq-config');
   let listeners;
   try {
     listeners = flags.listeners?.split(',').map((s, i) => parseListenerSpec(s, `--listeners #${i + 1}`));
@@ -99,7 +105,7 @@ export function planInput(flags: PlanFlags): { input: PlanInput; source: string;
   for (const [i, arg] of (flags.node ?? []).entries()) {
     nodes.push({ ...parseNodeArg(arg, i), ...(listeners && { listeners }), ...(rpc && { rpc }) });
   }
-  if (!nodes.length) throw new UsageError('nothing to plan: give --node name@address (repeatable), --cluster FILE, --emqx-config FILE or --mosquitto-config FILE');
+  if (!nodes.length) throw new UsageError('nothing to plan: give --node name@address (repeatable), --cluster FILE, --emqx-config FILE, --mosquitto-config FILE or --nanomq-config FILE');
   const ssh = !flags.ssh ? false : (fromFile?.ssh ?? flags.sshPort);
   // Why MQTT would be open to everyone: asked for (--clients any, `clients: any`), or no client network given at all.
   const openWhy = flags.clients?.includes('any')
@@ -117,7 +123,7 @@ export function planInput(flags: PlanFlags): { input: PlanInput; source: string;
       ssh,
       warnings,
     },
-    source: [flags.cluster, ...(flags.emqxConfig ?? []), ...(flags.mosquittoConfig ?? [])].filter(Boolean).join(', ') || 'command line',
+    source: [flags.cluster, ...(flags.emqxConfig ?? []), ...(flags.mosquittoConfig ?? []), ...(flags.nanomqConfig ?? [])].filter(Boolean).join(', ') || 'command line',
   };
 }
 

@@ -238,7 +238,7 @@ export const SYSTEM_PROVIDERS: readonly Provider<SystemSubject>[] = [
     // The config checks' facts: the files given (lint, passwd audit), else the configs found under the root.
     name: 'configs',
     scope: 'system',
-    provides: ['config.mosquitto', 'config.emqx', 'config.passwords', 'policy'],
+    provides: ['config.mosquitto', 'config.emqx', 'config.passwords', 'config.dynsec', 'config.nanomq', 'policy'],
     async collect(c) {
       const o = c.subject.options;
       if (o.inputs) {
