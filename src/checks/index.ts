@@ -113,6 +113,9 @@ import cfg050 from './cfg-050-emqx-flapping-detect.js';
 import cfg051 from './cfg-051-emqx-audit-log.js';
 import cfg052 from './cfg-052-emqx-config-errors.js';
 import acc070 from './acc-070-erlang-default-cookie.js';
+import svc080 from './svc-080-management-api-unauthenticated.js';
+import svc081 from './svc-081-management-info-disclosed.js';
+import acc080 from './acc-080-management-default-login.js';
 
 export const CATALOGUE: readonly Check[] = [
   upd001,
@@ -144,6 +147,8 @@ export const CATALOGUE: readonly Check[] = [
   svc053,
   svc054,
   svc055,
+  svc080,
+  svc081,
   acc001,
   acc002,
   acc003,
@@ -154,6 +159,7 @@ export const CATALOGUE: readonly Check[] = [
   acc008,
   acc009,
   acc010,
+  acc080,
   acc020,
   acc021,
   acc022,
