@@ -21,7 +21,7 @@ export function interfaceEvidence(i: MgmtInterface): Record<string, unknown> {
     reach: i.reach,
     ...(i.product && { product: i.product }),
     ...(i.version && { version: i.version }),
-    probedBecause: i.sources.map((s) => (s.kind === 'config' ? `configured (${s.where ?? s.product})` : `${s.product} default`)),
+    probedBecause: i.sources.map((s) => (s.kind === 'config' ? `configured (${s.where ?? s.product ?? 'config'})` : s.kind === 'scan' ? 'open in the port scan' : `${s.product ?? 'management'} default`)),
     ...(i.certificate && { certificate: { subject: i.certificate.subject, issuer: i.certificate.issuer, validTo: i.certificate.validTo, selfSigned: i.certificate.selfSigned, trusted: i.certificate.authorized, fingerprint256: i.certificate.fingerprint256 } }),
     requests: i.requests.map((r) => `${r.method} ${r.path}${r.credentials ? ' (default credentials)' : ''} → ${r.status ?? r.error}${r.truncated ? ' (cut)' : ''}`),
     ...(i.anomalies.length && { anomalies: i.anomalies }),
@@ -30,13 +30,15 @@ export function interfaceEvidence(i: MgmtInterface): Record<string, unknown> {
 
 /**
  * Verdicts for the interfaces the probe could not judge: a broken exchange (timeout in the
- * middle of an answer, reset) is an ERROR, an HTTP service that is none of the three (or
- * answered garbage) is a SKIP. Ports where nothing answers are not listed.
+ * middle of an answer, reset) is an ERROR; an HTTP service that is none of the three (or
+ * answered garbage), or a port that speaks something else, is a SKIP. Ports where nothing
+ * answers are not listed.
  */
 export function unjudged(m: ManagementProbes): Verdict[] {
   const out: Verdict[] = [];
   for (const i of m.interfaces) {
     if (i.reach === 'error') out.push({ status: 'ERROR', message: `port ${i.port} on ${m.host}: ${i.detail ?? 'the probe failed'}`, evidence: interfaceEvidence(i), key: String(i.port) });
+    else if (i.reach === 'other') out.push({ status: 'SKIP', message: `port ${i.port} on ${m.host} is not a management interface: ${i.detail ?? 'it answers neither HTTP nor HTTPS'}`, evidence: interfaceEvidence(i), key: String(i.port) });
     else if ((i.reach === 'http' || i.reach === 'https') && !i.product)
       out.push({ status: 'SKIP', message: `port ${i.port} on ${m.host} answers ${i.reach.toUpperCase()}, but not as a known management interface: ${i.anomalies.join('; ')}`, evidence: interfaceEvidence(i), key: String(i.port) });
   }

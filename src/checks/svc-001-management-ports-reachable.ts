@@ -50,7 +50,7 @@ export default defineCheck({
     const identified = (mgmt?.interfaces ?? []).filter((i) => i.product);
     const byPort = new Map(identified.map((i) => [i.port, i]));
     const extra = identified.filter((i) => !open.some((p) => p.port === i.port));
-    const sensitive = open.filter((p) => SENSITIVE[p.service]);
+    const sensitive = open.filter((p) => SENSITIVE[p.service] || byPort.has(p.port));
     if (!sensitive.length && !extra.length) {
       return {
         status: 'PASS',
@@ -61,7 +61,7 @@ export default defineCheck({
       };
     }
     const names = [
-      ...sensitive.map((p) => (byPort.has(p.port) ? interfaceName(byPort.get(p.port)!) : `${p.port} (${SENSITIVE[p.service]})`)),
+      ...sensitive.map((p) => (byPort.has(p.port) ? interfaceName(byPort.get(p.port)!) : `${p.port} (${SENSITIVE[p.service] ?? p.service})`)),
       ...extra.map((i) => interfaceName(i)),
     ].join(', ');
     if (extra.length) evidence.open.push(...extra.map((i) => `${i.port}/${i.product}-http`));

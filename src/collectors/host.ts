@@ -10,7 +10,7 @@ import { scanPorts } from './ports.js';
 import { collectErlangExposure } from './erlang.js';
 import { isLoopback } from './ports.js';
 import { readHostConfigs } from './config.js';
-import { configuredManagementPorts, managementTargets, probeManagementInterfaces } from './mgmt/probe.js';
+import { configuredManagementPorts, DEFAULT_MGMT_PORTS, managementTargets, probeManagementInterfaces } from './mgmt/probe.js';
 
 export interface HostSubject {
   host: string;
@@ -64,7 +64,8 @@ export const HOST_PROVIDERS: readonly Provider<HostSubject>[] = [
     name: 'management-probes',
     scope: 'host',
     provides: ['mgmt.http'],
-    async collect({ subject: { host, opts } }) {
+    reads: ['net.ports'],
+    async collect({ subject: { host, opts }, facts }) {
       if (!opts.scanPorts.length) return { 'mgmt.http': NO_SCAN };
       const loopback = isLoopback(host);
       const problems: string[] = [];
@@ -79,7 +80,9 @@ export const HOST_PROVIDERS: readonly Provider<HostSubject>[] = [
           problems.push(`reading the broker configs: ${e instanceof Error ? e.message : String(e)}`);
         }
       }
-      const targets = managementTargets(configured);
+      const scan = facts['net.ports'];
+      const defaults = opts.mgmtPorts ? DEFAULT_MGMT_PORTS.filter((d) => opts.mgmtPorts!.includes(d.port)) : DEFAULT_MGMT_PORTS;
+      const targets = managementTargets(defaults, scan?.state === 'ok' ? scan.value : undefined, configured);
       opts.onProgress?.(`probing management HTTP interfaces on ${host} (ports ${targets.map((t) => t.port).join(', ')})`);
       return {
         'mgmt.http': await collect(() =>

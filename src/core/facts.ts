@@ -368,9 +368,10 @@ export interface MgmtLogin {
 
 /** Why a port was probed. */
 export interface MgmtPortSource {
-  kind: 'default' | 'config';
-  /** The product whose interface is expected there. */
-  product: ManagementProduct;
+  /** default: a product's default port; scan: open in the port scan (--ports); config: a listener of a config. */
+  kind: 'default' | 'scan' | 'config';
+  /** The product whose interface is expected there (none for a scanned port). */
+  product?: ManagementProduct;
   /** For a configured port: file:line of the directive. */
   where?: string;
 }
@@ -378,8 +379,11 @@ export interface MgmtPortSource {
 export interface MgmtInterface {
   port: number;
   sources: MgmtPortSource[];
-  /** closed/filtered/error: no HTTP conversation; http/https: answered. */
-  reach: 'closed' | 'filtered' | 'error' | 'http' | 'https';
+  /**
+   * closed: refused; filtered: no TCP answer in time; other: the port answers, but neither
+   * HTTP nor HTTPS; error: the exchange broke (timeout in the middle, reset); http/https: answered.
+   */
+  reach: 'closed' | 'filtered' | 'other' | 'error' | 'http' | 'https';
   detail?: string;
   /** The interface identified from its answers (absent: HTTP, but none of the three). */
   product?: ManagementProduct;

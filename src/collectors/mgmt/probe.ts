@@ -31,7 +31,7 @@
  *    without and {"code":103} with wrong credentials; GET /api/v4/brokers → {"code":0,
  *    "data":[{datetime, node_status, sysdescr:"NanoMQ Broker", uptime, version}]}).
  */
-import type { ManagementProbes, ManagementProduct, MgmtDisclosure, MgmtInterface, MgmtLogin, MgmtPortSource, MgmtRequestLog, Tested } from '../../core/facts.js';
+import type { ManagementProbes, ManagementProduct, PortScan, MgmtDisclosure, MgmtInterface, MgmtLogin, MgmtPortSource, MgmtRequestLog, Tested } from '../../core/facts.js';
 import type { HostConfigs } from '../config.js';
 import { httpExchange, HttpProbeError, type HttpExchange } from './http.js';
 
@@ -40,6 +40,8 @@ export interface MgmtTarget {
   /** Try HTTPS first (18084, a TLS listener in a config). */
   tls: boolean;
   sources: MgmtPortSource[];
+  /** The port scan saw the port refuse the connection: nothing is asked. */
+  closed?: true;
 }
 
 /** The products' default management ports. */
@@ -75,8 +77,18 @@ export function configuredManagementPorts(hc: Pick<HostConfigs, 'emqx' | 'mosqui
   return out;
 }
 
-/** Defaults and configured ports merged by port number. */
-export function managementTargets(configured: readonly { port: number; tls: boolean; source: MgmtPortSource }[] = []): MgmtTarget[] {
+/**
+ * The ports probed on one host, merged by number: the products' defaults (`defaults`,
+ * DEFAULT_MGMT_PORTS unless the run says otherwise), the ports the scan found open that
+ * may carry a management interface (the dashboard ports, and ports the operator added
+ * with --ports: the MQTT and Erlang ports speak other protocols), and the configured ones.
+ * Ports the scan saw refused are kept (the report lists them as closed) but not asked.
+ */
+export function managementTargets(
+  defaults: readonly { port: number; tls: boolean; product: ManagementProduct }[],
+  scan: PortScan | undefined,
+  configured: readonly { port: number; tls: boolean; source: MgmtPortSource }[] = [],
+): MgmtTarget[] {
   const by = new Map<number, MgmtTarget>();
   const add = (port: number, tls: boolean, source: MgmtPortSource) => {
     const t = by.get(port) ?? { port, tls, sources: [] };
@@ -84,9 +96,15 @@ export function managementTargets(configured: readonly { port: number; tls: bool
     t.sources.push(source);
     by.set(port, t);
   };
-  for (const d of DEFAULT_MGMT_PORTS) add(d.port, d.tls, { kind: 'default', product: d.product });
+  for (const d of defaults) add(d.port, d.tls, { kind: 'default', product: d.product });
+  for (const p of scan?.ports ?? []) {
+    if (p.state !== 'open' || !['dashboard-http', 'dashboard-https', 'other'].includes(p.service)) continue;
+    if (p.service === 'other') add(p.port, false, { kind: 'scan' });
+    else add(p.port, p.service === 'dashboard-https', { kind: 'default', product: 'emqx' });
+  }
   for (const c of configured) add(c.port, c.tls, c.source);
-  return [...by.values()];
+  const refused = new Set((scan?.ports ?? []).filter((p) => p.state === 'closed').map((p) => p.port));
+  return [...by.values()].map((t) => (refused.has(t.port) ? { ...t, closed: true } : t));
 }
 
 export interface MgmtProbeOptions {
@@ -125,6 +143,11 @@ export async function probeManagementPort(host: string, target: MgmtTarget, o: M
     anomalies,
   };
   let tls = target.tls;
+  if (target.closed) {
+    iface.reach = 'closed';
+    iface.detail = 'the port scan found the port closed';
+    return iface;
+  }
 
   const ask = async (path: string, extra: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; credentials?: boolean } = {}): Promise<HttpExchange | HttpProbeError> => {
     const method = extra.method ?? 'GET';
@@ -154,20 +177,27 @@ export async function probeManagementPort(host: string, target: MgmtTarget, o: M
     }
   };
 
-  // The first request decides whether anything speaks HTTP(S) here.
+  // The first request decides whether anything speaks HTTP(S) here; a TLS port answers a
+  // plain request with an alert or a hang-up (and the other way round), so the other scheme gets one try.
   let first = await ask('/status?format=json');
-  if (first instanceof HttpProbeError && (first.kind === 'not-http' || first.kind === 'tls')) {
+  if (first instanceof HttpProbeError && (first.kind === 'not-http' || first.kind === 'tls' || (first.kind === 'error' && first.connected))) {
+    const before = first;
     tls = !tls;
     first = await ask('/status?format=json');
+    if (first instanceof HttpProbeError && first.kind !== 'timeout' && first.kind !== 'closed') {
+      iface.reach = 'other';
+      iface.detail = `the port answers, but neither HTTP (${(tls ? before : first).message}) nor HTTPS (${(tls ? first : before).message})`;
+      return iface;
+    }
   }
   if (first instanceof HttpProbeError) {
     iface.reach = first.kind === 'closed' ? 'closed' : first.kind === 'timeout' && !first.connected ? 'filtered' : 'error';
-    iface.detail = first.kind === 'not-http' || first.kind === 'tls' ? `the port answers, but neither HTTP nor HTTPS: ${first.message}` : first.message;
+    iface.detail = first.message;
     return iface;
   }
   iface.reach = tls ? 'https' : 'http';
 
-  const expected = [...new Set(target.sources.map((s) => s.product))];
+  const expected = [...new Set(target.sources.flatMap((s) => (s.product ? [s.product] : [])))];
   const order = [...expected, ...(['emqx', 'mosquitto', 'nanomq'] as const).filter((p) => !expected.includes(p))];
   for (const product of order) {
     const found = product === 'emqx' ? identifyEmqx(first, disclosures) : product === 'mosquitto' ? await identifyMosquitto(ask, iface) : await identifyNanomq(ask, iface);
