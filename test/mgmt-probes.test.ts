@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { probeManagementPort, managementTargets, configuredManagementPorts, type MgmtTarget } from '../src/collectors/mgmt/probe.js';
+import { probeManagementPort, probeManagementInterfaces, managementTargets, configuredManagementPorts, type MgmtTarget } from '../src/collectors/mgmt/probe.js';
 import { httpExchange, HttpProbeError } from '../src/collectors/mgmt/http.js';
 import type { MgmtInterface } from '../src/core/facts.js';
 import type { Report } from '../src/core/types.js';
@@ -100,6 +100,24 @@ describe('EMQX dashboard', () => {
         await s.close();
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('two dashboard listeners on one host: one login for both, over HTTPS', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mw-mgmt-pki-'));
+    const pki = makePki(dir);
+    const plain = await emqxServer();
+    const secure = await emqxServer({ tls: { cert: readFileSync(pki.serverCert, 'utf8'), key: readFileSync(pki.serverKey, 'utf8') } });
+    try {
+      const m = await probeManagementInterfaces('127.0.0.1', true, [scanned(plain.port), scanned(secure.port)], { timeoutMs: TIMEOUT, intrusive: true });
+      assert.equal(logins(plain) + logins(secure), 1);
+      assert.equal(logins(secure), 1);
+      const [p, sec] = m.interfaces;
+      assert.equal(sec!.login.tested && sec!.login.outcome, 'accepted');
+      assert.match(p!.login.tested ? '' : p!.login.reason, new RegExp(`tried on port ${secure.port}`));
+    } finally {
+      await Promise.all([plain.close(), secure.close()]);
       rmSync(dir, { recursive: true, force: true });
     }
   });

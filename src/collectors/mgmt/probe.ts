@@ -127,8 +127,57 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 /** Strings from a hostile peer are kept short and printable. */
 const clip = (s: string, n = 80) => s.replace(/[^\x20-\x7e]/g, '?').slice(0, n);
 
+/** The requests of one interface: each logged in `iface.requests` (never with a credential), anomalies noted. */
+function asker(host: string, port: number, tlsNow: () => boolean, iface: MgmtInterface, o: MgmtProbeOptions): Ask {
+  const { requests, anomalies } = iface;
+  return async (path, extra = {}) => {
+    const method = extra.method ?? 'GET';
+    const t0 = performance.now();
+    try {
+      const x = await httpExchange({
+        host,
+        port,
+        tls: tlsNow(),
+        method,
+        path,
+        timeoutMs: o.timeoutMs,
+        ...(o.maxBytes && { maxBytes: o.maxBytes }),
+        ...(extra.headers && { headers: extra.headers }),
+        ...(extra.body !== undefined && { body: extra.body }),
+        ...(o.signal && { signal: o.signal }),
+      });
+      requests.push({ method, path, credentials: Boolean(extra.credentials), status: x.status, bytes: x.bytes, ...(x.truncated && { truncated: true as const }), ms: x.ms });
+      if (x.truncated) anomalies.push(`${method} ${path}: the answer was longer than ${o.maxBytes ?? 65536} bytes and was cut`);
+      if (x.status >= 300 && x.status < 400) anomalies.push(`${method} ${path}: redirect (${x.status}) to ${clip(x.headers.location ?? '(no location)')}, not followed`);
+      if (x.certificate) iface.certificate = x.certificate;
+      return x;
+    } catch (e) {
+      const err = e instanceof HttpProbeError ? e : new HttpProbeError(String(e), 'error');
+      requests.push({ method, path, credentials: Boolean(extra.credentials), error: err.message, ms: Math.round(performance.now() - t0) });
+      return err;
+    }
+  };
+}
+
 /** Probe one port: identify the interface, record what it discloses, and (--intrusive) the one login. */
 export async function probeManagementPort(host: string, target: MgmtTarget, o: MgmtProbeOptions): Promise<MgmtInterface> {
+  const iface = await identifyManagementPort(host, target, o);
+  if (o.intrusive && needsLogin(iface)) iface.login = await attemptDefaultLogin(host, iface, o);
+  return iface;
+}
+
+/** An identified interface that asks for credentials and answered cleanly: the one login can be tried on it. */
+function needsLogin(i: MgmtInterface): boolean {
+  return (i.reach === 'http' || i.reach === 'https') && (i.product === 'emqx' || i.product === 'nanomq') && i.auth !== 'not-required';
+}
+
+/** The one default-credential login on an identified interface (never more than one request, never retried). */
+export function attemptDefaultLogin(host: string, iface: MgmtInterface, o: MgmtProbeOptions): Promise<Tested<MgmtLogin>> {
+  return login(asker(host, iface.port, () => iface.reach === 'https', iface, o), iface, true);
+}
+
+/** Identify the interface on one port and record what it discloses without credentials (GET only). */
+export async function identifyManagementPort(host: string, target: MgmtTarget, o: MgmtProbeOptions): Promise<MgmtInterface> {
   const requests: MgmtRequestLog[] = [];
   const anomalies: string[] = [];
   const disclosures: MgmtDisclosure[] = [];
@@ -149,33 +198,7 @@ export async function probeManagementPort(host: string, target: MgmtTarget, o: M
     return iface;
   }
 
-  const ask = async (path: string, extra: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; credentials?: boolean } = {}): Promise<HttpExchange | HttpProbeError> => {
-    const method = extra.method ?? 'GET';
-    const t0 = performance.now();
-    try {
-      const x = await httpExchange({
-        host,
-        port: target.port,
-        tls,
-        method,
-        path,
-        timeoutMs: o.timeoutMs,
-        ...(o.maxBytes && { maxBytes: o.maxBytes }),
-        ...(extra.headers && { headers: extra.headers }),
-        ...(extra.body !== undefined && { body: extra.body }),
-        ...(o.signal && { signal: o.signal }),
-      });
-      requests.push({ method, path, credentials: Boolean(extra.credentials), status: x.status, bytes: x.bytes, ...(x.truncated && { truncated: true as const }), ms: x.ms });
-      if (x.truncated) anomalies.push(`${method} ${path}: the answer was longer than ${o.maxBytes ?? 65536} bytes and was cut`);
-      if (x.status >= 300 && x.status < 400) anomalies.push(`${method} ${path}: redirect (${x.status}) to ${clip(x.headers.location ?? '(no location)')}, not followed`);
-      if (x.certificate) iface.certificate = x.certificate;
-      return x;
-    } catch (e) {
-      const err = e instanceof HttpProbeError ? e : new HttpProbeError(String(e), 'error');
-      requests.push({ method, path, credentials: Boolean(extra.credentials), error: err.message, ms: Math.round(performance.now() - t0) });
-      return err;
-    }
-  };
+  const ask = asker(host, target.port, () => tls, iface, o);
 
   // The first request decides whether anything speaks HTTP(S) here; a TLS port answers a
   // plain request with an alert or a hang-up (and the other way round), so the other scheme gets one try.
@@ -223,7 +246,7 @@ export async function probeManagementPort(host: string, target: MgmtTarget, o: M
     iface.reach = 'error';
     iface.detail = `${broken.method} ${broken.path}: ${broken.error}`;
   }
-  iface.login = await login(ask, iface, o.intrusive);
+  iface.login = await login(ask, iface, false);
   return iface;
 }
 
@@ -349,8 +372,23 @@ async function login(ask: Ask, iface: MgmtInterface, intrusive: boolean): Promis
   return { tested: true, username, request, outcome: 'error', status: x.status, detail: `unexpected answer ${x.status}` };
 }
 
-/** Probe every target port of a host (ports concurrently, each port's requests in turn). */
+/**
+ * Probe every target port of a host (ports concurrently, each port's requests in turn).
+ * With --intrusive, one login per product and host: two dashboard listeners of one node
+ * share its admin account (and its failed-login counter), so the second is not tried.
+ * HTTPS is preferred, so the default password does not cross the network in clear
+ * when the node also offers TLS.
+ */
 export async function probeManagementInterfaces(host: string, loopback: boolean, targets: readonly MgmtTarget[], o: MgmtProbeOptions, configProblems: string[] = []): Promise<ManagementProbes> {
-  const interfaces = await Promise.all(targets.map((t) => probeManagementPort(host, t, o)));
+  const interfaces = await Promise.all(targets.map((t) => identifyManagementPort(host, t, o)));
+  if (o.intrusive) {
+    for (const product of ['emqx', 'nanomq'] as const) {
+      const candidates = interfaces.filter((i) => i.product === product && needsLogin(i)).sort((a, b) => Number(b.reach === 'https') - Number(a.reach === 'https'));
+      const chosen = candidates[0];
+      if (!chosen) continue;
+      chosen.login = await attemptDefaultLogin(host, chosen, o);
+      for (const other of candidates.slice(1)) other.login = { tested: false, reason: `one login per host and product: the default password was tried on port ${chosen.port}` };
+    }
+  }
   return { host, loopback, intrusive: o.intrusive, interfaces, configProblems };
 }
