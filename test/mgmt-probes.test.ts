@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { probeManagementPort, probeManagementInterfaces, managementTargets, configuredManagementPorts, type MgmtTarget } from '../src/collectors/mgmt/probe.js';
@@ -287,6 +287,28 @@ describe('through runAudit and the CLI', () => {
     assert.equal(svc001.status, 'FAIL');
     assert.match(svc001.message, new RegExp(`EMQX dashboard / REST API on ${emqx.port} \\(plain HTTP, v5\\.8\\.6\\)`));
     assert.equal([emqx, nano, mosq].reduce((n, s) => n + logins(s), 0), 0);
+  });
+
+  test('runAudit with the host audit of an offline root: the configured dashboard and http_api ports are probed', async () => {
+    reset();
+    const root = mkdtempSync(path.join(tmpdir(), 'mw-mgmt-root-'));
+    try {
+      mkdirSync(path.join(root, 'etc/emqx'), { recursive: true });
+      mkdirSync(path.join(root, 'etc/mosquitto'), { recursive: true });
+      writeFileSync(path.join(root, 'etc/emqx/emqx.conf'), `node.name = "emqx@127.0.0.1"\ndashboard.listeners.http.bind = "127.0.0.1:${emqx.port}"\n`);
+      writeFileSync(path.join(root, 'etc/mosquitto/mosquitto.conf'), `listener 1883 127.0.0.1\nallow_anonymous false\n\nlistener ${mosq.port} 127.0.0.1\nprotocol http_api\n`);
+      // The scan itself finds nothing (port 1); the defaults are left out: only the configs name these ports.
+      const r = await audit([], { scanPorts: [1], mgmtPorts: [], timeoutMs: TIMEOUT, host: true, system: { root, timeoutMs: 2000 } });
+      const open = results(r, 'SVC-080').find((x) => x.status === 'FAIL');
+      assert.ok(open, JSON.stringify(results(r, 'SVC-080')));
+      assert.match(open.message, new RegExp(`Mosquitto HTTP API on ${mosq.port}`));
+      assert.deepEqual(open.evidence.probedBecause, ['configured (/etc/mosquitto/mosquitto.conf:4)']);
+      const disclosed = results(r, 'SVC-081').find((x) => x.status === 'FAIL' && x.message.includes(`EMQX dashboard / REST API on ${emqx.port}`));
+      assert.ok(disclosed, JSON.stringify(results(r, 'SVC-081')));
+      assert.match(String(disclosed.evidence.probedBecause), /configured \(\/etc\/emqx\/emqx\.conf:2\)/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('runAudit with --intrusive: the default logins are critical, one attempt per interface', async () => {
