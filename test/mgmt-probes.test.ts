@@ -99,6 +99,15 @@ describe('EMQX dashboard', () => {
       } finally {
         await s.close();
       }
+      // An HTTPS service that is none of the three: unrecognised (SKIP), not a broken exchange.
+      const other = await hostileHttp('redirect-loop', { cert: readFileSync(pki.serverCert, 'utf8'), key: readFileSync(pki.serverKey, 'utf8') });
+      try {
+        const i = await probe(other, false);
+        assert.equal(i.reach, 'https', JSON.stringify(i));
+        assert.equal(i.product, undefined);
+      } finally {
+        await other.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

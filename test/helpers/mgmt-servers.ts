@@ -165,7 +165,7 @@ export function nanomqServer(o: { password?: string; auth?: boolean } = {}): Pro
 export type HostileKind = 'endless-body' | 'slow-drip' | 'garbage-json' | 'redirect-loop' | 'not-http';
 
 /** A peer that breaks the exchange in one way; it counts its connections. */
-export async function hostileHttp(kind: HostileKind): Promise<MgmtServer> {
+export async function hostileHttp(kind: HostileKind, tls?: { cert: string; key: string }): Promise<MgmtServer> {
   if (kind === 'not-http') {
     const log: Logged[] = [];
     const sockets = new Set<net.Socket>();
@@ -208,7 +208,7 @@ export async function hostileHttp(kind: HostileKind): Promise<MgmtServer> {
     } else {
       reply(res, 302, { location: req.url ?? '/' }, '');
     }
-  });
+  }, tls);
   return {
     ...srv,
     close: async () => {

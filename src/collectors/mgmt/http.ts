@@ -54,6 +54,12 @@ export class HttpProbeError extends Error {
 
 export const DEFAULT_MAX_BYTES = 64 * 1024;
 
+/** ISO time of an OpenSSL date, or the text as served when it does not parse (a hostile certificate must not throw). */
+function isoDate(text: string): string {
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? String(text).slice(0, 40) : d.toISOString();
+}
+
 function certificateOf(socket: TLSSocket): MgmtCertificate | undefined {
   const c = socket.getPeerCertificate();
   if (!c || !Object.keys(c).length) return undefined;
@@ -64,8 +70,8 @@ function certificateOf(socket: TLSSocket): MgmtCertificate | undefined {
   return {
     subject,
     issuer,
-    validFrom: new Date(c.valid_from).toISOString(),
-    validTo: new Date(c.valid_to).toISOString(),
+    validFrom: isoDate(c.valid_from),
+    validTo: isoDate(c.valid_to),
     fingerprint256: c.fingerprint256,
     selfSigned: subject === issuer,
     authorized: socket.authorized,
@@ -119,7 +125,14 @@ export function httpExchange(r: HttpRequest): Promise<HttpExchange> {
     r.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('socket', (s) => {
       s.once('connect', () => (connected = true));
-      if (r.tls) s.once('secureConnect', () => (certificate = certificateOf(s as TLSSocket)));
+      if (r.tls)
+        s.once('secureConnect', () => {
+          try {
+            certificate = certificateOf(s as TLSSocket);
+          } catch {
+            // An unreadable certificate is not recorded; the exchange goes on.
+          }
+        });
     });
     req.on('error', (e) => fail(classify(e, r.tls)));
     req.on('response', (res) => {

@@ -219,6 +219,8 @@ export async function identifyManagementPort(host: string, target: MgmtTarget, o
     return iface;
   }
   iface.reach = tls ? 'https' : 'http';
+  // A failed try over the other scheme is not a broken exchange: only what follows the first answer counts.
+  const settled = requests.length - 1;
 
   const expected = [...new Set(target.sources.flatMap((s) => (s.product ? [s.product] : [])))];
   const order = [...expected, ...(['emqx', 'mosquitto', 'nanomq'] as const).filter((p) => !expected.includes(p))];
@@ -229,7 +231,7 @@ export async function identifyManagementPort(host: string, target: MgmtTarget, o
       break;
     }
   }
-  const broken = requests.find((r) => r.error);
+  const broken = requests.slice(settled).find((r) => r.error);
   if (!iface.product) {
     if (broken) {
       iface.reach = 'error';
