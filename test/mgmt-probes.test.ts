@@ -84,6 +84,17 @@ describe('EMQX dashboard', () => {
     }
   });
 
+  test('intrusive: MFA answers before the password is judged: not judged, still one attempt', async () => {
+    const s = await emqxServer({ mfa: true });
+    try {
+      const i = await probe(s, true);
+      assert.equal(i.login.tested && i.login.outcome, 'mfa');
+      assert.equal(logins(s), 1);
+    } finally {
+      await s.close();
+    }
+  });
+
   test('HTTPS with a certificate no trust store knows: found by falling back from HTTP, certificate recorded', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'mw-mgmt-pki-'));
     try {

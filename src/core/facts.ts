@@ -359,9 +359,11 @@ export interface MgmtLogin {
   /**
    * accepted: the default password logs in; refused: wrong credentials; blocked: the
    * password is still the default but the server refuses it (EMQX hardened profile);
-   * locked: the account is locked; disabled: password login is off; error: no answer.
+   * locked: the account is locked; disabled: password login is off; mfa: a second factor
+   * is demanded before the password is judged (EMQX answers so whatever the password);
+   * error: no usable answer.
    */
-  outcome: 'accepted' | 'refused' | 'blocked' | 'locked' | 'disabled' | 'error';
+  outcome: 'accepted' | 'refused' | 'blocked' | 'locked' | 'disabled' | 'mfa' | 'error';
   status?: number;
   detail: string;
 }

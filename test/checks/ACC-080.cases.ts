@@ -1,7 +1,7 @@
 import type { CheckCases } from './fixtures.js';
 import { emqx, mgmt, mosquittoOpen, nanomq, NOTHING } from './mgmt-fixtures.js';
 
-const tried = (outcome: 'accepted' | 'refused' | 'blocked' | 'locked' | 'disabled' | 'error', detail: string, status?: number) => ({
+const tried = (outcome: 'accepted' | 'refused' | 'blocked' | 'locked' | 'disabled' | 'mfa' | 'error', detail: string, status?: number) => ({
   tested: true as const,
   username: 'admin',
   request: 'POST /api/v5/login',
@@ -22,6 +22,7 @@ export default {
   skip: [
     { name: 'nothing to log into', facts: { 'mgmt.http': NOTHING() }, message: 'no management interface' },
     { name: 'account locked: inconclusive', facts: { 'mgmt.http': mgmt([emqx({ login: tried('locked', 'the account is locked after failed logins', 401) })]) }, message: 'locked' },
+    { name: 'MFA answers first: inconclusive', facts: { 'mgmt.http': mgmt([emqx({ login: tried('mfa', 'a second factor (MFA) is demanded before the password is judged', 401) })]) }, message: 'second factor' },
     { name: 'Mosquitto needs no login at all (SVC-080)', facts: { 'mgmt.http': mgmt([mosquittoOpen()]) }, message: 'no login was attempted' },
   ],
   error: [{ name: 'the login got no answer', facts: { 'mgmt.http': mgmt([emqx({ login: tried('error', 'no complete answer within 300 ms') })]) }, message: 'no usable answer' }],

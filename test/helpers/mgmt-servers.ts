@@ -66,6 +66,8 @@ export interface EmqxOptions {
   version?: string;
   node?: string;
   swagger?: boolean;
+  /** MFA on for admin: every login without mfa_token gets BAD_MFA_TOKEN, whatever the password (emqx_dashboard_admin.erl). */
+  mfa?: boolean;
   tls?: { cert: string; key: string };
 }
 
@@ -108,6 +110,9 @@ export function emqxServer(o: EmqxOptions = {}): Promise<MgmtServer> {
         p = JSON.parse(body) as typeof p;
       } catch {
         return reply(res, 400, { 'content-type': 'application/json' }, JSON.stringify({ code: 'BAD_REQUEST', message: 'invalid json' }));
+      }
+      if (o.mfa && p.username === 'admin') {
+        return reply(res, 401, { 'content-type': 'application/json' }, JSON.stringify({ code: 'BAD_MFA_TOKEN', message: { mechanism: 'totp', error: 'missing_mfa_token' } }));
       }
       if (p.username === 'admin' && p.password === password) {
         if (o.hardened && password === 'public') {

@@ -356,6 +356,8 @@ async function login(ask: Ask, iface: MgmtInterface, intrusive: boolean): Promis
     }
     if (x.status === 401 && code === 'BAD_USERNAME_OR_PWD' && /default admin password must be changed/i.test(message))
       return { tested: true, username, request, outcome: 'blocked', status: 401, detail: 'the password is still the default, but the hardened security profile refuses it' };
+    // With MFA on, EMQX answers BAD_MFA_TOKEN before judging the password (emqx_dashboard_admin.erl, against brute force).
+    if (x.status === 401 && code === 'BAD_MFA_TOKEN') return { tested: true, username, request, outcome: 'mfa', status: 401, detail: 'a second factor (MFA) is demanded before the password is judged: one attempt cannot tell whether it is the default' };
     if (x.status === 401 && code === 'LOGIN_LOCKED') return { tested: true, username, request, outcome: 'locked', status: 401, detail: 'the account is locked after failed logins' };
     if (x.status === 401 && code === 'BAD_USERNAME_OR_PWD') return { tested: true, username, request, outcome: 'refused', status: 401, detail: 'the default password was refused' };
     if (x.status === 403 && code === 'PASSWORD_LOGIN_DISABLED') return { tested: true, username, request, outcome: 'disabled', status: 403, detail: 'password login is disabled (SCRAM only)' };
