@@ -48,6 +48,19 @@ describe('EMQX dashboard', () => {
     }
   });
 
+  test('newer releases: the API index at /api-spec.json is the disclosure when swagger.json needs a login', async () => {
+    const s = await emqxServer({ apiSpec: true, version: '6.3.0' });
+    try {
+      const i = await probe(s, false);
+      const d = i.disclosures.find((x) => x.kind === 'api-description');
+      assert.equal(d?.path, '/api-spec.json');
+      assert.match(d.value, /index of 2 API tags/);
+      assert.equal(i.version, 'v6.3.0');
+    } finally {
+      await s.close();
+    }
+  });
+
   test('intrusive: exactly one login; the shipped password is accepted; no token or password in the fact', async () => {
     const s = await emqxServer();
     try {

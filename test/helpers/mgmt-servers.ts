@@ -66,6 +66,11 @@ export interface EmqxOptions {
   version?: string;
   node?: string;
   swagger?: boolean;
+  /**
+   * Newer releases: /api-docs/swagger.json needs authentication and /api-spec.json serves an
+   * index without it (apps/emqx_dashboard/src/emqx_dashboard_api_spec_handler.erl, index_json/0).
+   */
+  apiSpec?: boolean;
   /** MFA on for admin: every login without mfa_token gets BAD_MFA_TOKEN, whatever the password (emqx_dashboard_admin.erl). */
   mfa?: boolean;
   tls?: { cert: string; key: string };
@@ -101,6 +106,10 @@ export function emqxServer(o: EmqxOptions = {}): Promise<MgmtServer> {
       return reply(res, 200, { 'content-type': 'text/plain', 'retry-after': '15' }, `Node ${node} is started\nemqx is running`);
     }
     if (url.pathname === '/' && req.method === 'GET') return reply(res, 200, { 'content-type': 'text/html' }, '<!DOCTYPE html><html lang="en"><head><title>EMQX Dashboard</title></head><body><div id="app"></div></body></html>');
+    if (o.apiSpec && url.pathname === '/api-docs/swagger.json') return reply(res, 401, { 'content-type': 'application/json', 'www-authenticate': 'Basic Realm="emqx-dashboard"' }, unauthorized);
+    if (o.apiSpec && url.pathname === '/api-spec.json') {
+      return reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ bootstrap_help: [{ title: 'Authentication And Bootstrap', text: 'Most /api/v5/* endpoints require authentication, even on localhost.' }], api_auth: 'Most /api/v5/* endpoints require authentication, even on localhost.', tags: { Clients: { url: '/api-spec/clients' }, Status: { url: '/api-spec/status' } }, drill_down: {} }, null, 2));
+    }
     if (url.pathname === '/api-docs/swagger.json' && o.swagger !== false) {
       return reply(res, 200, { 'content-type': 'application/json' }, JSON.stringify({ openapi: '3.0.0', info: { title: 'EMQX API', version }, servers: [{ url: '/api/v5' }], paths: {} }));
     }

@@ -19,6 +19,8 @@
  *    node_name, cluster, rel_vsn, broker_status, app_status; text: "Node N is started\nemqx is running");
  *    apps/emqx_dashboard/src/emqx_dashboard.erl (static routes "/", "/api-docs/swagger.json"
  *    with info.version; 401 {"code","message"} with `WWW-Authenticate: Basic Realm="emqx-dashboard"`);
+ *    apps/emqx_dashboard/src/emqx_dashboard_api_spec_handler.erl (newer releases: /api-spec.json,
+ *    an index {bootstrap_help, api_auth, tags, drill_down} served without authentication);
  *    apps/emqx_dashboard/src/emqx_dashboard_api.erl (POST /api/v5/login: 200 {token, version,
  *    license, role}; 401 BAD_USERNAME_OR_PWD "Auth failed", "Default admin password must be
  *    changed…" under the hardened profile, LOGIN_LOCKED; 403 PASSWORD_LOGIN_DISABLED).
@@ -328,6 +330,12 @@ async function emqxDetails(ask: Ask, iface: MgmtInterface): Promise<void> {
     const v = /"info"\s*:\s*\{[^{}]*?"version"\s*:\s*"([^"]{1,40})"/.exec(spec.body)?.[1];
     iface.disclosures.push({ path: '/api-docs/swagger.json', kind: 'api-description', value: v ? `OpenAPI description of every endpoint (info.version ${clip(v, 40)})` : 'OpenAPI description of every endpoint' });
     if (v && !iface.disclosures.some((d) => d.kind === 'version')) iface.disclosures.push({ path: '/api-docs/swagger.json', kind: 'version', value: clip(v, 40) });
+  }
+  if (!iface.disclosures.some((d) => d.kind === 'api-description')) {
+    // Newer releases (emqx_dashboard_api_spec_handler.erl) serve an API index at /api-spec.json without authentication.
+    const index = await ask('/api-spec.json');
+    const j = index instanceof HttpProbeError || index.status !== 200 ? undefined : json(index.body);
+    if (isObj(j) && isObj(j.tags)) iface.disclosures.push({ path: '/api-spec.json', kind: 'api-description', value: `index of ${Object.keys(j.tags).length} API tags with their specs` });
   }
   const ui = await ask('/');
   if (!(ui instanceof HttpProbeError) && ui.status === 200 && /text\/html/i.test(ui.headers['content-type'] ?? '')) {
