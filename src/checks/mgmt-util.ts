@@ -31,14 +31,13 @@ export function interfaceEvidence(i: MgmtInterface): Record<string, unknown> {
 /**
  * Verdicts for the interfaces the probe could not judge: a broken exchange (timeout in the
  * middle of an answer, reset) is an ERROR; an HTTP service that is none of the three (or
- * answered garbage), or a port that speaks something else, is a SKIP. Ports where nothing
- * answers are not listed.
+ * answered garbage) is a SKIP. Ports where nothing answers, and ports that speak neither
+ * HTTP nor HTTPS (an SSH port added with --ports), hold no management HTTP interface: not listed.
  */
 export function unjudged(m: ManagementProbes): Verdict[] {
   const out: Verdict[] = [];
   for (const i of m.interfaces) {
     if (i.reach === 'error') out.push({ status: 'ERROR', message: `port ${i.port} on ${m.host}: ${i.detail ?? 'the probe failed'}`, evidence: interfaceEvidence(i), key: String(i.port) });
-    else if (i.reach === 'other') out.push({ status: 'SKIP', message: `port ${i.port} on ${m.host} is not a management interface: ${i.detail ?? 'it answers neither HTTP nor HTTPS'}`, evidence: interfaceEvidence(i), key: String(i.port) });
     else if ((i.reach === 'http' || i.reach === 'https') && !i.product)
       out.push({ status: 'SKIP', message: `port ${i.port} on ${m.host} answers ${i.reach.toUpperCase()}, but not as a known management interface: ${i.anomalies.join('; ')}`, evidence: interfaceEvidence(i), key: String(i.port) });
   }

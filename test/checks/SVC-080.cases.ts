@@ -4,6 +4,7 @@ import { closed, emqx, mgmt, mosquittoOpen, nanomq, NOTHING } from './mgmt-fixtu
 export default {
   good: [
     { name: 'no management interface answers', facts: { 'mgmt.http': NOTHING() }, message: 'no management HTTP interface answers' },
+    { name: 'a port that speaks neither HTTP nor HTTPS holds no management interface', facts: { 'mgmt.http': mgmt([{ ...closed(8081), reach: 'other', detail: 'the port answers, but neither HTTP nor HTTPS' }]) } },
     { name: 'EMQX and NanoMQ both refuse without credentials', facts: { 'mgmt.http': mgmt([emqx(), nanomq(), closed(9883)]) }, message: 'refuses requests without credentials' },
   ],
   bad: [
