@@ -307,7 +307,7 @@ describe('through runAudit and the CLI', () => {
   const reset = () => [emqx, nano, mosq, drip].forEach((s) => (s.log.length = 0));
   const results = (r: Report, id: string) => r.results.filter((x) => x.checkId === id);
 
-  test('runAudit without --intrusive: findings, ERROR for the drip, ACC-080 skipped, no credentials sent', async () => {
+  test('runAudit without --intrusive: findings, ERROR for the drip, ACC-071 skipped, no credentials sent', async () => {
     reset();
     const r = await audit([], { scanPorts: [emqx.port, nano.port, mosq.port, drip.port], mgmtPorts: [], timeoutMs: TIMEOUT });
     const svc080 = results(r, 'SVC-080');
@@ -315,7 +315,7 @@ describe('through runAudit and the CLI', () => {
     assert.ok(svc080.some((x) => x.status === 'ERROR' && x.message.includes(`port ${drip.port}`)), JSON.stringify(svc080));
     const svc081 = results(r, 'SVC-081');
     assert.ok(svc081.some((x) => x.status === 'FAIL' && x.message.includes('emqx@127.0.0.1')));
-    assert.ok(results(r, 'ACC-080').every((x) => x.status === 'SKIP' && /--intrusive/.test(x.message)));
+    assert.ok(results(r, 'ACC-071').every((x) => x.status === 'SKIP' && /--intrusive/.test(x.message)));
     const svc001 = results(r, 'SVC-001')[0]!;
     assert.equal(svc001.status, 'FAIL');
     assert.match(svc001.message, new RegExp(`EMQX dashboard / REST API on ${emqx.port} \\(plain HTTP, v5\\.8\\.6\\)`));
@@ -347,7 +347,7 @@ describe('through runAudit and the CLI', () => {
   test('runAudit with --intrusive: the default logins are critical, one attempt per interface', async () => {
     reset();
     const r = await audit([], { scanPorts: [emqx.port, nano.port, mosq.port], mgmtPorts: [], timeoutMs: TIMEOUT, intrusive: true });
-    const acc = results(r, 'ACC-080').filter((x) => x.status === 'FAIL');
+    const acc = results(r, 'ACC-071').filter((x) => x.status === 'FAIL');
     assert.deepEqual(acc.map((x) => x.severity), ['critical', 'critical']);
     assert.equal(logins(emqx), 1);
     assert.equal(logins(nano), 1);
@@ -367,7 +367,7 @@ describe('through runAudit and the CLI', () => {
     const loud = await runCli([...args, '--intrusive']);
     assert.equal(loud.code, 1, loud.stderr);
     const l = JSON.parse(loud.stdout) as Report;
-    assert.equal(l.results.filter((x) => x.checkId === 'ACC-080' && x.status === 'FAIL' && x.severity === 'critical').length, 2);
+    assert.equal(l.results.filter((x) => x.checkId === 'ACC-071' && x.status === 'FAIL' && x.severity === 'critical').length, 2);
     assert.equal(logins(emqx), 1);
     assert.equal(logins(nano), 1);
     assert.ok(!loud.stdout.includes('public') && !loud.stdout.includes('secret-token'));

@@ -115,7 +115,7 @@ import cfg052 from './cfg-052-emqx-config-errors.js';
 import acc070 from './acc-070-erlang-default-cookie.js';
 import svc080 from './svc-080-management-api-unauthenticated.js';
 import svc081 from './svc-081-management-info-disclosed.js';
-import acc080 from './acc-080-management-default-login.js';
+import acc071 from './acc-071-management-default-login.js';
 
 export const CATALOGUE: readonly Check[] = [
   upd001,
@@ -159,7 +159,7 @@ export const CATALOGUE: readonly Check[] = [
   acc008,
   acc009,
   acc010,
-  acc080,
+  acc071,
   acc020,
   acc021,
   acc022,

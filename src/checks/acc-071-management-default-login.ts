@@ -4,7 +4,7 @@ import { identified, interfaceEvidence, interfaceName, probedPorts, unjudged } f
 
 export default defineCheck({
   meta: {
-    id: 'ACC-080',
+    id: 'ACC-071',
     name: 'management-default-login',
     title: 'Management interface accepts the default admin password',
     strategy: 'access',
