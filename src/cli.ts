@@ -71,7 +71,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--config <file>', 'broker config file to audit besides the standard paths (repeatable)', collectList, [] as string[])
     .option('--lynis-report <file>', 'Lynis report to import (default: /var/log/lynis-report.dat of the audited system)')
     .option('--advisories <file>', 'advisory database to use (default: the updated copy from `advisories update`, else the shipped snapshot)')
-    .option('--intrusive', 'enable intrusive probes: credential guessing, login-attempt restriction, client-ID takeover')
+    .option('--intrusive', 'enable intrusive probes: credential guessing, login-attempt restriction, client-ID takeover, the Erlang default cookie, one default-password login per management interface')
     .option('--wordlist <file>', 'extra username:password pairs for credential guessing (with --intrusive)')
     .option('--max-attempts <n>', 'intrusive: connection attempts per probe at most', int('--max-attempts', MIN_LOGIN_ATTEMPTS, 1000), DEFAULT_LIMITS.maxAttempts)
     .option('--max-seconds <s>', 'intrusive: seconds per probe at most', int('--max-seconds', 1, 600), DEFAULT_LIMITS.maxSeconds)

@@ -12,7 +12,7 @@ export default defineCheck({
     scope: 'system',
     intrusive: false,
     needs: ['config.emqx'],
-    description: '`dashboard.default_password` (default `public`, user `admin`) is the password of the admin account EMQX creates on first start; the dashboard and REST API can change any setting, including authentication. The config cannot tell whether the password was changed afterwards in the dashboard: the audit\'s network probe can.',
+    description: '`dashboard.default_password` (default `public`, user `admin`) is the password of the admin account EMQX creates on first start; the dashboard and REST API can change any setting, including authentication. The config cannot tell whether the password was changed afterwards in the dashboard: the audit\'s one login attempt with `--intrusive` can (ACC-071).',
     remediation:
       'Set `dashboard.default_password` (or `EMQX_DASHBOARD__DEFAULT_PASSWORD`) to a strong secret before the first start, or change the password right after (`emqx ctl admins passwd admin NEW`). `mqtt-warden passwd gen` prints a random one.',
     references: ['https://docs.emqx.com/en/emqx/latest/dashboard/introduction.html'],

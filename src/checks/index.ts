@@ -130,6 +130,10 @@ import acc093 from './acc-093-nanomq-plaintext-passwords.js';
 import svc070 from './svc-070-nanomq-http-api.js';
 import svc071 from './svc-071-nanomq-plaintext-listener-public.js';
 import cfg081 from './cfg-081-nanomq-config-errors.js';
+// Management interfaces, probed live
+import svc080 from './svc-080-management-api-unauthenticated.js';
+import svc081 from './svc-081-management-info-disclosed.js';
+import acc071 from './acc-071-management-default-login.js';
 
 export const CATALOGUE: readonly Check[] = [
   upd001,
@@ -161,6 +165,8 @@ export const CATALOGUE: readonly Check[] = [
   svc053,
   svc054,
   svc055,
+  svc080,
+  svc081,
   acc001,
   acc002,
   acc003,
@@ -171,6 +177,7 @@ export const CATALOGUE: readonly Check[] = [
   acc008,
   acc009,
   acc010,
+  acc071,
   acc020,
   acc021,
   acc022,

@@ -12,7 +12,7 @@ export default defineCheck({
     scope: 'system',
     intrusive: false,
     needs: ['config.emqx'],
-    description: 'The dashboard listener `dashboard.listeners.http` (18083, on by default, all interfaces) carries the admin login and API keys in clear text; the HTTPS listener (18084) is off by default.',
+    description: 'The dashboard listener `dashboard.listeners.http` (18083, on by default, all interfaces) carries the admin login and API keys in clear text; the HTTPS listener (18084) is off by default. This is the config\'s view; what really answers on the dashboard ports, and with which version, is the audit\'s (SVC-001, SVC-080, SVC-081).',
     remediation: 'Bind the HTTP dashboard to 127.0.0.1 (`dashboard.listeners.http.bind = "127.0.0.1:18083"`) or disable it (`bind = 0`), and enable `dashboard.listeners.https` with a real certificate.',
     references: ['https://docs.emqx.com/en/emqx/latest/configuration/configuration-manual.html', 'https://docs.emqx.com/en/emqx/latest/dashboard/introduction.html'],
   },

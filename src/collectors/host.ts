@@ -8,6 +8,9 @@ import type { Provider } from '../core/providers.js';
 import type { AuditOptions } from '../core/engine.js';
 import { scanPorts } from './ports.js';
 import { collectErlangExposure } from './erlang.js';
+import { isLoopback } from './ports.js';
+import { readHostConfigs } from './config.js';
+import { configuredManagementPorts, DEFAULT_MGMT_PORTS, managementTargets, probeManagementInterfaces } from './mgmt/probe.js';
 
 export interface HostSubject {
   host: string;
@@ -52,6 +55,38 @@ export const HOST_PROVIDERS: readonly Provider<HostSubject>[] = [
             signal: AbortSignal.timeout(opts.targetTimeoutMs),
             ...(opts.distPorts && { planPorts: opts.distPorts }),
           }),
+        ),
+      };
+    },
+  },
+  {
+    // The management HTTP interfaces (docs/management-probes.md): defaults, plus this machine's configured ports on loopback.
+    name: 'management-probes',
+    scope: 'host',
+    provides: ['mgmt.http'],
+    reads: ['net.ports'],
+    async collect({ subject: { host, opts }, facts }) {
+      if (!opts.scanPorts.length) return { 'mgmt.http': NO_SCAN };
+      const loopback = isLoopback(host);
+      const problems: string[] = [];
+      let configured: ReturnType<typeof configuredManagementPorts> = [];
+      // The configs describe this machine: their ports are probed when the target is this machine (loopback).
+      if (loopback && opts.host && opts.system) {
+        try {
+          const hc = readHostConfigs({ root: opts.system.root, ...(opts.system.configs?.length && { files: opts.system.configs }) });
+          configured = configuredManagementPorts(hc);
+          for (const c of [...hc.emqx, ...hc.mosquitto]) if (c.error) problems.push(`${c.path}: ${c.error}`);
+        } catch (e) {
+          problems.push(`reading the broker configs: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
+      const scan = facts['net.ports'];
+      const defaults = opts.mgmtPorts ? DEFAULT_MGMT_PORTS.filter((d) => opts.mgmtPorts!.includes(d.port)) : DEFAULT_MGMT_PORTS;
+      const targets = managementTargets(defaults, scan?.state === 'ok' ? scan.value : undefined, configured);
+      opts.onProgress?.(`probing management HTTP interfaces on ${host} (ports ${targets.map((t) => t.port).join(', ')})`);
+      return {
+        'mgmt.http': await collect(() =>
+          probeManagementInterfaces(host, loopback, targets, { timeoutMs: opts.timeoutMs, intrusive: opts.intrusive, signal: AbortSignal.timeout(opts.targetTimeoutMs) }, problems),
         ),
       };
     },

@@ -52,6 +52,12 @@ export interface AuditOptions {
   tlsAudit?: Partial<TlsAuditSettings>;
   /** Erlang distribution ports to probe besides 4370–4373 and those epmd names (from a port plan). */
   distPorts?: number[];
+  /**
+   * Which of the products' default management ports (18083, 18084, 8081, 9883) the
+   * management probes ask on every host (default: all); open ports of the scan and
+   * configured ones are asked on top (docs/management-probes.md).
+   */
+  mgmtPorts?: readonly number[];
   /** Check IDs turned off (project file). */
   disabled?: readonly string[];
   /** Host checks of the machine (this host, or an offline root): given when `host` is true. */

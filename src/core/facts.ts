@@ -314,6 +314,107 @@ export interface FactTypes {
   policy: Policy;
   'erlang.exposure': ErlangExposure;
   'ports.check': PortCheck;
+  'mgmt.http': ManagementProbes;
+}
+
+// ---- Management HTTP interfaces (collected per host by src/collectors/mgmt/) ----
+
+export type ManagementProduct = 'emqx' | 'mosquitto' | 'nanomq';
+
+/** The certificate an HTTPS management interface served (recorded, not trusted). */
+export interface MgmtCertificate {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  fingerprint256: string;
+  selfSigned: boolean;
+  /** Whether it verified against the system trust store. */
+  authorized: boolean;
+  authorizationError?: string;
+}
+
+/** One request the probe made, and what came back (never a credential or a token). */
+export interface MgmtRequestLog {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Whether the request carried credentials (only the one --intrusive login). */
+  credentials: boolean;
+  status?: number;
+  /** Why there is no status: refused, timeout, not HTTP, TLS failure. */
+  error?: string;
+  bytes?: number;
+  truncated?: true;
+  ms: number;
+}
+
+/** A fact an unauthenticated request revealed. */
+export interface MgmtDisclosure {
+  path: string;
+  /** version, node-name, listeners, api-description, dashboard-ui, metrics */
+  kind: 'version' | 'node-name' | 'listeners' | 'api-description' | 'dashboard-ui' | 'metrics';
+  value: string;
+}
+
+export interface MgmtLogin {
+  username: string;
+  /** Where the attempt went, e.g. POST /api/v5/login. */
+  request: string;
+  /**
+   * accepted: the default password logs in; refused: wrong credentials; blocked: the
+   * password is still the default but the server refuses it (EMQX hardened profile);
+   * locked: the account is locked; disabled: password login is off; mfa: a second factor
+   * is demanded before the password is judged (EMQX answers so whatever the password);
+   * error: no usable answer.
+   */
+  outcome: 'accepted' | 'refused' | 'blocked' | 'locked' | 'disabled' | 'mfa' | 'error';
+  status?: number;
+  detail: string;
+}
+
+/** Why a port was probed. */
+export interface MgmtPortSource {
+  /** default: a product's default port; scan: open in the port scan (--ports); config: a listener of a config. */
+  kind: 'default' | 'scan' | 'config';
+  /** The product whose interface is expected there (none for a scanned port). */
+  product?: ManagementProduct;
+  /** For a configured port: file:line of the directive. */
+  where?: string;
+}
+
+export interface MgmtInterface {
+  port: number;
+  sources: MgmtPortSource[];
+  /**
+   * closed: refused; filtered: no TCP answer in time; other: the port answers, but neither
+   * HTTP nor HTTPS; error: the exchange broke (timeout in the middle, reset); http/https: answered.
+   */
+  reach: 'closed' | 'filtered' | 'other' | 'error' | 'http' | 'https';
+  detail?: string;
+  /** The interface identified from its answers (absent: HTTP, but none of the three). */
+  product?: ManagementProduct;
+  version?: string;
+  certificate?: MgmtCertificate;
+  /** What unauthenticated requests revealed. */
+  disclosures: MgmtDisclosure[];
+  /** API requests without credentials: refused (401/403) or answered with data. */
+  auth: 'required' | 'not-required' | 'unknown';
+  /** The API path that answered with data without credentials. */
+  openApiPath?: string;
+  /** The one default-credential login (--intrusive), or why none was made. */
+  login: Tested<MgmtLogin>;
+  requests: MgmtRequestLog[];
+  /** A hostile or broken peer: answers that were cut, garbage, redirects. */
+  anomalies: string[];
+}
+
+export interface ManagementProbes {
+  host: string;
+  loopback: boolean;
+  intrusive: boolean;
+  interfaces: MgmtInterface[];
+  /** Configs that could not be read for configured ports (the defaults were still probed). */
+  configProblems: string[];
 }
 
 // ---- TLS (collected for mqtts:// and wss:// endpoints by src/collectors/tls) ----
