@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { anonymousAllowed, intArg } from '../config/mosquitto.js';
-import { at, failuresOr, mosquittoListenerName, mosquittoListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
+import { at, failuresOr, mosquittoAuthorizes, mosquittoListenerName, mosquittoListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -26,7 +26,7 @@ export default defineCheck({
       if (d && intArg(d) === 0) continue;
       const open = mosquittoListeners([cfg])
         .map((x) => x.l)
-        .filter((l) => mosquittoNetworkListener(l) && (anonymousAllowed(cfg, l).allowed || !(l.settings.acl_file || l.settings.plugin || l.settings.auth_plugin)));
+        .filter((l) => mosquittoNetworkListener(l) && (anonymousAllowed(cfg, l).allowed || !mosquittoAuthorizes(l)));
       if (!open.length) continue;
       fails.push({
         status: 'FAIL',

@@ -36,10 +36,18 @@ export function mosquittoAuthSources(l: MosquittoListener): string[] {
   const s = l.settings;
   const out: string[] = [];
   if (s.password_file) out.push('password_file');
-  if (s.plugin || s.auth_plugin) out.push('plugin');
+  const authn = l.plugins.filter((p) => p.authenticates);
+  if (authn.length) out.push(authn.some((p) => p.kind === 'dynamic-security') ? 'dynamic security plugin' : 'plugin');
   if (s.psk_file && l.settings.psk_hint) out.push('psk_file');
   if (flag(s.require_certificate) && (flag(s.use_identity_as_username) || flag(s.use_subject_as_username))) out.push('client certificates');
   return out;
+}
+
+/** The listener's topic access control: an acl_file, or a plugin that authorizes (dynamic security, the ACL-file plugin, any other plugin). */
+export function mosquittoAuthorizes(l: MosquittoListener): string | undefined {
+  if (l.settings.acl_file) return 'acl_file';
+  const p = l.plugins.find((x) => x.authorizes);
+  return p ? (p.kind === 'dynamic-security' ? 'dynamic security plugin' : 'plugin') : undefined;
 }
 
 /** Every listener of every Mosquitto config, or a SKIP when only side files were given. */

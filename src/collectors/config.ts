@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Fact } from '../core/types.js';
 import type { FactMap } from '../core/facts.js';
 import { errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from '../config/io.js';
-import { parseMosquittoAcl, parseMosquittoConfig, parseMosquittoPasswd, parseMosquittoPsk, type AclFile, type MosquittoConfig, type PasswordFile, type PskFile } from '../config/mosquitto.js';
+import { parseMosquittoAcl, parseMosquittoConfig, parseMosquittoPasswd, parseMosquittoPsk, type AclFile, type MosquittoConfig, type MosquittoTarget, type PasswordFile, type PskFile } from '../config/mosquitto.js';
 import { loadEmqxConfig, type EmqxConfigData } from '../config/emqx.js';
 import { parseEmqxAcl, type EmqxAcl } from '../config/emqx-acl.js';
 import { DEFAULT_POLICY, type Policy } from '../config/policy.js';
@@ -118,6 +118,8 @@ export interface LoadConfigOptions {
    * of a checked-out file says nothing about the deployed one.
    */
   fileModes?: boolean;
+  /** The Mosquitto version the configs are judged for (`lint --mosquitto-version`, the installed package in an audit). */
+  mosquittoTarget?: MosquittoTarget;
 }
 
 /** ACL, password, PSK and bootstrap files: read with the credentials-file limit (src/io/read.ts). */
@@ -308,9 +310,10 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
 
   // A product none of whose files was given or found: its checks do not apply (counted, not listed).
   const fact = <T>(value: T | undefined, none: string): Fact<T> => (value === undefined ? { state: 'skipped', reason: none, notApplicable: true } : { state: 'ok', value, ms: 0 });
-  const mosquitto: ConfigMosquittoFact | undefined = mosquittoConfigs.length || aclFiles.length || pskFiles.length ? { configs: mosquittoConfigs, aclFiles, pskFiles } : undefined;
+  const target = opts.mosquittoTarget ? { target: opts.mosquittoTarget } : {};
+  const mosquitto: ConfigMosquittoFact | undefined = mosquittoConfigs.length || aclFiles.length || pskFiles.length ? { configs: mosquittoConfigs, aclFiles, pskFiles, ...target } : undefined;
   const emqx: ConfigEmqxFact | undefined = emqxConfigs.length || emqxAcls.length ? { configs: emqxConfigs, aclFiles: emqxAcls } : undefined;
-  const passwords: ConfigPasswordsFact | undefined = passwordFiles.length || bootstrap.length ? { mosquitto: passwordFiles, ...(bootstrap.length ? { emqxBootstrap: bootstrap } : {}) } : undefined;
+  const passwords: ConfigPasswordsFact | undefined = passwordFiles.length || bootstrap.length ? { mosquitto: passwordFiles, ...(opts.mosquittoTarget ? { mosquittoTarget: opts.mosquittoTarget } : {}), ...(bootstrap.length ? { emqxBootstrap: bootstrap } : {}) } : undefined;
   const facts: FactMap = {
     'config.mosquitto':
       unreadable.length && !mosquitto
@@ -481,7 +484,7 @@ export function readHostConfigs(opts: { root: string; files?: readonly string[];
 }
 
 /** The config facts of a host from its configs parsed once (`readHostConfigs`). */
-export function hostConfigFacts(hc: HostConfigs, opts: { policy?: Policy } = {}): FactMap {
+export function hostConfigFacts(hc: HostConfigs, opts: { policy?: Policy; mosquittoTarget?: MosquittoTarget } = {}): FactMap {
   // Found configs first, then the given files in their order (as the inputs of lint).
   const found = hc.mosquitto.filter((m) => !m.given).map((m) => ({ mosquitto: m }));
   const used = new Set<HostMosquittoConfig>();
@@ -494,7 +497,7 @@ export function hostConfigFacts(hc: HostConfigs, opts: { policy?: Policy } = {})
     used.add(m);
     return [{ mosquitto: m }];
   });
-  const { facts } = buildConfigFacts({ files: [...found, ...given], emqx: hc.emqx }, hc.io, { ...(opts.policy ? { policy: opts.policy } : {}), besideConfig: false, fileModes: true });
+  const { facts } = buildConfigFacts({ files: [...found, ...given], emqx: hc.emqx }, hc.io, { ...(opts.policy ? { policy: opts.policy } : {}), ...(opts.mosquittoTarget ? { mosquittoTarget: opts.mosquittoTarget } : {}), besideConfig: false, fileModes: true });
   return facts;
 }
 
