@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { anonymousAllowed } from '../config/mosquitto.js';
-import { failuresOr, listenerLoc, mosquittoAuthSources, mosquittoListenerName, mosquittoListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
+import { failuresOr, listenerLoc, mosquittoAuthSources, mosquittoListenerName, mosquittoMqttListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -22,7 +22,7 @@ export default defineCheck({
   judge({ 'config.mosquitto': m }) {
     if (!m.configs.length) return NO_MOSQUITTO_CONFIG;
     const fails: Verdict[] = [];
-    for (const { cfg, l } of mosquittoListeners(m.configs)) {
+    for (const { cfg, l } of mosquittoMqttListeners(m.configs)) {
       if (!mosquittoNetworkListener(l) || mosquittoAuthSources(l).length) continue;
       const anon = anonymousAllowed(cfg, l).allowed;
       fails.push({

@@ -1,6 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { failuresOr, listenerLoc, mosquittoAuthorizes, mosquittoListenerName, mosquittoListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
+import { failuresOr, listenerLoc, mosquittoAuthorizes, mosquittoListenerName, mosquittoMqttListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -21,7 +21,7 @@ export default defineCheck({
   judge({ 'config.mosquitto': m }) {
     if (!m.configs.length) return NO_MOSQUITTO_CONFIG;
     const fails: Verdict[] = [];
-    for (const { l } of mosquittoListeners(m.configs)) {
+    for (const { l } of mosquittoMqttListeners(m.configs)) {
       if (mosquittoAuthorizes(l)) continue;
       fails.push({
         status: 'FAIL',

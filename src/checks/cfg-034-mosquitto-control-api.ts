@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { anonymousAllowed, flag } from '../config/mosquitto.js';
-import { at, failuresOr, mosquittoAuthorizes, mosquittoListenerName, mosquittoListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
+import { at, failuresOr, mosquittoAuthorizes, mosquittoListenerName, mosquittoMqttListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -25,7 +25,7 @@ export default defineCheck({
     for (const cfg of m.configs) {
       const d = cfg.global.enable_control_api;
       if (flag(d) !== true) continue;
-      const open = mosquittoListeners([cfg])
+      const open = mosquittoMqttListeners([cfg])
         .map((x) => x.l)
         .filter((l) => mosquittoNetworkListener(l) && (anonymousAllowed(cfg, l).allowed || !mosquittoAuthorizes(l)));
       fails.push({

@@ -55,6 +55,11 @@ export function mosquittoListeners(configs: readonly MosquittoConfig[]): { cfg: 
   return configs.flatMap((cfg) => cfg.listeners.map((l) => ({ cfg, l })));
 }
 
+/** The listeners that speak MQTT (plain or over websockets): not the 2.1 HTTP API (`protocol http_api`, SVC-034). */
+export function mosquittoMqttListeners(configs: readonly MosquittoConfig[]): { cfg: MosquittoConfig; l: MosquittoListener }[] {
+  return mosquittoListeners(configs).filter(({ l }) => l.protocol !== 'http_api');
+}
+
 export const NO_MOSQUITTO_CONFIG: Verdict = { status: 'SKIP', message: 'no mosquitto.conf among the inputs (only ACL, password or PSK files)' };
 export const NO_EMQX_CONFIG: Verdict = { status: 'SKIP', message: 'no EMQX config among the inputs (only acl.conf files)' };
 

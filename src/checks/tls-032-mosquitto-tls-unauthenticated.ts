@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { flag } from '../config/mosquitto.js';
-import { failuresOr, listenerLoc, mosquittoListenerName, mosquittoListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
+import { failuresOr, listenerLoc, mosquittoListenerName, mosquittoMqttListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -21,7 +21,7 @@ export default defineCheck({
   judge({ 'config.mosquitto': m }) {
     if (!m.configs.length) return NO_MOSQUITTO_CONFIG;
     const fails: Verdict[] = [];
-    for (const { l } of mosquittoListeners(m.configs)) {
+    for (const { l } of mosquittoMqttListeners(m.configs)) {
       if (!l.tls || !mosquittoNetworkListener(l) || l.settings.psk_hint) continue;
       const d = l.settings.require_certificate;
       if (flag(d) === true || l.settings.password_file || l.plugins.some((p) => p.authenticates)) continue;
