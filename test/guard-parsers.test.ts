@@ -58,6 +58,44 @@ test('Mosquitto 2.1.1+ (hand-written): address in brackets, the LAST bracket win
   assert.equal(r.perIp.find((p) => p.ip === '198.51.100.8')?.protocolErrors, 1);
 });
 
+test('Mosquitto 2.1.2 (hand-written from its format strings): bad username or password, protocol errors counted once, PROXY protocol lines without a connection line', () => {
+  const r = replayFile(path.join(FIX, 'mosquitto-2.1.2-handwritten.log'), 'mosquitto', cfg());
+  assert.equal(r.failures, 5, '"not authorised" and "bad username or password" are both refused logins');
+  assert.equal(r.unattributedFailures, 0);
+  assert.deepEqual(perIp(r), { '198.51.100.20': 2, '203.0.113.40': 2, '2001:db8::20': 1 });
+  const proto = Object.fromEntries(r.perIp.filter((p) => p.protocolErrors).map((p) => [p.ip, p.protocolErrors]));
+  // TLS on a plain listener, "Protocol error from … CONNECT with", "Bad client … multiple CONNECT": each
+  // followed by its "[ip:port] disconnected: protocol error." line, one event each; the foreign web origin is one too.
+  assert.deepEqual(proto, { '198.51.100.22': 1, '198.51.100.23': 1, '198.51.100.24': 1, '198.51.100.25': 1 });
+  assert.equal(r.protocolErrors, 4, '"Protocol error from <client id>: Will …" names no address and is not counted');
+  assert.equal(r.connections, 8);
+});
+
+test('Mosquitto 2.1.0 (hand-written from its format strings): address-less "bad username or password" correlated like "not authorised"', () => {
+  const r = replayFile(path.join(FIX, 'mosquitto-2.1.0-handwritten.log'), 'mosquitto', cfg());
+  assert.equal(r.failures, 3);
+  assert.deepEqual(perIp(r), { '192.0.2.50': 2 });
+  assert.equal(r.unattributedFailures, 1, 'two addresses open: the failure is counted, nobody is blamed');
+  assert.equal(r.perIp.find((p) => p.ip === '192.0.2.53')?.protocolErrors, 1);
+  assert.equal(r.connections, 6);
+});
+
+test('Mosquitto 2.1: a protocol error named with its address is attributed even with another connection open, and the address-less disconnect line after it is the same event', () => {
+  const events: [EventKind, string | undefined][] = [];
+  const p = new MosquittoParser({ event: (k, ip) => void events.push([k, ip]) });
+  const lines = [
+    '1764000004: New connection from 192.0.2.54:40009 on port 1883.',
+    '1764000004: New connection from 192.0.2.52:40004 on port 1883.',
+    '1764000004: Protocol error from 192.0.2.52:40004: CONNECT with missing protocol version.',
+    '1764000004: Client <unknown> disconnected due to protocol error.',
+    '1764000009: New client connected from 192.0.2.54:40009 as late (p4, c1, k30).',
+    '1764000009: New connection from 192.0.2.53:40005 on port 1883.',
+    '1764000009: Client <unknown> disconnected due to protocol error.',
+  ];
+  for (const l of lines) p.line(l, 0, l.length, 0);
+  assert.deepEqual(events.filter(([k]) => k === 'protocol-error'), [['protocol-error', '192.0.2.52'], ['protocol-error', '192.0.2.53']]);
+});
+
 test('EMQX 5 (hand-written): text and JSON authentication_failure records, IPv6 peernames in brackets', () => {
   const r = replayFile(path.join(FIX, 'emqx-5-handwritten.log'), 'emqx', cfg());
   assert.equal(r.failures, 4);

@@ -124,6 +124,12 @@ function aptListsOf(root: string) {
   return { onDisk: onDisk.filter((f) => f.endsWith('_Packages')), ...aptListUse(onDisk, r.stdout) };
 }
 
+test('the config checks judge for the installed Mosquitto package (its version-specific defaults)', () => {
+  const pkt = (r: Report) => of(r, 'CFG-030').find((x) => /max_packet_size/.test(x.message))?.message ?? '';
+  assert.match(pkt(reports.hardened!), /max_packet_size unset: Mosquitto 2\.0\.21 accepts packets up to 256 MB/);
+  assert.match(pkt(reports.neglected!), /Mosquitto 1\.6\.12 accepts packets up to 256 MB/);
+});
+
 test("the fixture roots' APT lists are lists apt uses, on any architecture (as they are in git)", () => {
   for (const name of ['hardened', 'neglected']) {
     const { onDisk, used, unused } = aptListsOf(join(FIXTURES, name));

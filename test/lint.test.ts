@@ -5,7 +5,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,4 +178,48 @@ test('env file and policy parsing', () => {
   const y = parsePolicy('tls: [unclosed\n', 'p.yaml');
   assert.ok(y.issues.length && y.issues[0]!.line >= 1);
   assert.equal(parsePolicy('', 'empty.yaml').policy?.tls.minVersion, 'tlsv1.2');
+});
+
+describe('Mosquitto 2.1 (hand-written config after the v2.1.2 man page), end to end through the CLI', () => {
+  const conf = fileURLToPath(new URL('fixtures/configs/mosquitto-2.1/mosquitto.conf', import.meta.url));
+  const lines = readFileSync(conf, 'utf8').split('\n');
+  /** The line of the n-th (1-based) line equal to `text` in the fixture. */
+  const lineOf = (text: string, n = 1) => lines.map((l, i) => (l === text ? i + 1 : 0)).filter(Boolean)[n - 1]!;
+  const lint = async (extra: string[]) => {
+    const r = await run(['lint', conf, '-f', 'json', '--fail-on', 'none', ...extra]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as Report;
+  };
+  const where = (r: Report, id: string) => fails(r, id).map((x) => [x.location.line, x.severity]);
+
+  test('--mosquitto-version 2.1: the 2.1 findings at their lines, no false ones', async () => {
+    const r = await lint(['--mosquitto-version', '2.1']);
+    assert.deepEqual(where(r, 'ACC-030'), [[lineOf('listener_allow_anonymous true'), 'low']]);
+    assert.deepEqual(where(r, 'TLS-034'), [[lineOf('disable_client_cert_date_checks true'), 'high']]);
+    assert.deepEqual(where(r, 'SVC-033'), [[lineOf('enable_proxy_protocol 2'), 'high'], [lineOf('enable_proxy_protocol 2'), 'low']]);
+    assert.deepEqual(where(r, 'SVC-034'), [[lineOf('protocol http_api'), 'low']]);
+    assert.deepEqual(where(r, 'SVC-035'), [[lineOf('protocol websockets'), 'medium']]);
+    assert.deepEqual(where(r, 'CFG-034'), [[lineOf('enable_control_api true'), 'medium']]);
+    // dynamic security through plugin_load + plugin_use counts as authentication and access control
+    // only the loopback tools listener lacks access control (low); the HTTP API listener is not an MQTT listener
+    assert.deepEqual(where(r, 'ACC-032'), [[lineOf('listener 1883 127.0.0.1'), 'low']]);
+    for (const id of ['ACC-031', 'TLS-032', 'CFG-033', 'CFG-035', 'CFG-030']) assert.deepEqual(fails(r, id), [], `${id}: ${fails(r, id).map((x) => x.message).join('; ')}`);
+    assert.ok(!JSON.stringify(r).includes('not-a-real-secret-4f9a'), 'the bridge password is never reported');
+  });
+
+  test('version unknown: both packet-size defaults stated, deprecations conditional; 2.0: the 2.1 options are errors', async () => {
+    const r = await lint([]);
+    assert.match(fails(r, 'CFG-030')[0]!.message, /2\.0 accepts packets up to 256 MB, 2\.1 limits them to 2,000,000 bytes/);
+    const old = await lint(['--mosquitto-version', '2.0.18']);
+    const errs = fails(old, 'CFG-033');
+    assert.ok(errs.some((x) => x.location.line === lineOf('enable_control_api true') && /new in Mosquitto 2\.1: 2\.0\.18 \(--mosquitto-version\) refuses to start/.test(x.message)));
+    assert.ok(errs.some((x) => x.location.line === lineOf('protocol http_api')));
+    assert.match(fails(old, 'CFG-030')[0]!.message, /Mosquitto 2\.0\.18 accepts packets up to 256 MB/);
+  });
+
+  test('--mosquitto-version must be a release number (exit 2)', async () => {
+    const r = await run(['lint', conf, '--mosquitto-version', 'latest']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--mosquitto-version latest: expected a release number/);
+  });
 });

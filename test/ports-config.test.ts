@@ -119,4 +119,8 @@ test('mosquitto.conf: explicit listeners with TLS and websockets, the loopback-o
   const docker = plan([nodeFromMosquitto(MOSQ('docker_2.0_mosquitto-no-auth.conf')).node]);
   assert.deepEqual(ports(docker), ['1883/mqtt/clients']);
   assert.throws(() => nodeFromMosquitto('/nonexistent/mosquitto.conf'), /nonexistent\/mosquitto\.conf/);
+  // Mosquitto 2.1's HTTP API is a management port, not one for MQTT clients.
+  const api = memoryIO({ '/etc/mosquitto/mosquitto.conf': 'listener 1883\nlistener 8080\nprotocol http_api\n' });
+  const withApi = plan([nodeFromMosquitto('/etc/mosquitto/mosquitto.conf', { io: api }).node]);
+  assert.ok(ports(withApi).some((x) => x.startsWith('8080/dashboard-http/')), ports(withApi).join(' '));
 });

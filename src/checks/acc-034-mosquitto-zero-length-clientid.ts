@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { flag } from '../config/mosquitto.js';
-import { failuresOr, listenerLoc, mosquittoListenerName, mosquittoListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
+import { failuresOr, listenerLoc, mosquittoListenerName, mosquittoMqttListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -21,7 +21,7 @@ export default defineCheck({
   judge({ 'config.mosquitto': m }) {
     if (!m.configs.length) return NO_MOSQUITTO_CONFIG;
     const fails: Verdict[] = [];
-    for (const { l } of mosquittoListeners(m.configs)) {
+    for (const { l } of mosquittoMqttListeners(m.configs)) {
       if (!mosquittoNetworkListener(l)) continue;
       const d = l.settings.allow_zero_length_clientid;
       if (flag(d) === false || flag(l.settings.use_username_as_clientid) === true) continue;

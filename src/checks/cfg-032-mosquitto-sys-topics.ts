@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { anonymousAllowed, intArg } from '../config/mosquitto.js';
-import { at, failuresOr, mosquittoListenerName, mosquittoListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
+import { at, failuresOr, mosquittoAuthorizes, mosquittoListenerName, mosquittoMqttListeners, mosquittoNetworkListener, NO_MOSQUITTO_CONFIG } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -24,9 +24,9 @@ export default defineCheck({
     for (const cfg of m.configs) {
       const d = cfg.global.sys_interval;
       if (d && intArg(d) === 0) continue;
-      const open = mosquittoListeners([cfg])
+      const open = mosquittoMqttListeners([cfg])
         .map((x) => x.l)
-        .filter((l) => mosquittoNetworkListener(l) && (anonymousAllowed(cfg, l).allowed || !(l.settings.acl_file || l.settings.plugin || l.settings.auth_plugin)));
+        .filter((l) => mosquittoNetworkListener(l) && (anonymousAllowed(cfg, l).allowed || !mosquittoAuthorizes(l)));
       if (!open.length) continue;
       fails.push({
         status: 'FAIL',

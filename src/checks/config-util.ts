@@ -36,15 +36,28 @@ export function mosquittoAuthSources(l: MosquittoListener): string[] {
   const s = l.settings;
   const out: string[] = [];
   if (s.password_file) out.push('password_file');
-  if (s.plugin || s.auth_plugin) out.push('plugin');
+  const authn = l.plugins.filter((p) => p.authenticates);
+  if (authn.length) out.push(authn.some((p) => p.kind === 'dynamic-security') ? 'dynamic security plugin' : 'plugin');
   if (s.psk_file && l.settings.psk_hint) out.push('psk_file');
   if (flag(s.require_certificate) && (flag(s.use_identity_as_username) || flag(s.use_subject_as_username))) out.push('client certificates');
   return out;
 }
 
+/** The listener's topic access control: an acl_file, or a plugin that authorizes (dynamic security, the ACL-file plugin, any other plugin). */
+export function mosquittoAuthorizes(l: MosquittoListener): string | undefined {
+  if (l.settings.acl_file) return 'acl_file';
+  const p = l.plugins.find((x) => x.authorizes);
+  return p ? (p.kind === 'dynamic-security' ? 'dynamic security plugin' : 'plugin') : undefined;
+}
+
 /** Every listener of every Mosquitto config, or a SKIP when only side files were given. */
 export function mosquittoListeners(configs: readonly MosquittoConfig[]): { cfg: MosquittoConfig; l: MosquittoListener }[] {
   return configs.flatMap((cfg) => cfg.listeners.map((l) => ({ cfg, l })));
+}
+
+/** The listeners that speak MQTT (plain or over websockets): not the 2.1 HTTP API (`protocol http_api`, SVC-034). */
+export function mosquittoMqttListeners(configs: readonly MosquittoConfig[]): { cfg: MosquittoConfig; l: MosquittoListener }[] {
+  return mosquittoListeners(configs).filter(({ l }) => l.protocol !== 'http_api');
 }
 
 export const NO_MOSQUITTO_CONFIG: Verdict = { status: 'SKIP', message: 'no mosquitto.conf among the inputs (only ACL, password or PSK files)' };

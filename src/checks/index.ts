@@ -93,6 +93,7 @@ import tls030 from './tls-030-mosquitto-tls-version.js';
 import tls031 from './tls-031-mosquitto-weak-ciphers.js';
 import tls032 from './tls-032-mosquitto-tls-unauthenticated.js';
 import tls033 from './tls-033-mosquitto-crl-missing.js';
+import tls034 from './tls-034-mosquitto-client-cert-dates-ignored.js';
 import tls040 from './tls-040-emqx-tls-versions.js';
 import tls041 from './tls-041-emqx-verify-none.js';
 import tls042 from './tls-042-emqx-peer-cert-optional.js';
@@ -101,6 +102,9 @@ import tls044 from './tls-044-emqx-demo-certificates.js';
 import svc030 from './svc-030-mosquitto-listener-all-interfaces.js';
 import svc031 from './svc-031-mosquitto-plaintext-beside-tls.js';
 import svc032 from './svc-032-mosquitto-websockets-plaintext.js';
+import svc033 from './svc-033-mosquitto-proxy-protocol-exposed.js';
+import svc034 from './svc-034-mosquitto-http-api-listener.js';
+import svc035 from './svc-035-mosquitto-websockets-origin.js';
 import svc040 from './svc-040-emqx-plaintext-listener-public.js';
 import svc041 from './svc-041-emqx-dashboard-http.js';
 import svc042 from './svc-042-emqx-swagger.js';
@@ -109,6 +113,8 @@ import cfg030 from './cfg-030-mosquitto-limits-unset.js';
 import cfg031 from './cfg-031-mosquitto-logging.js';
 import cfg032 from './cfg-032-mosquitto-sys-topics.js';
 import cfg033 from './cfg-033-mosquitto-config-errors.js';
+import cfg034 from './cfg-034-mosquitto-control-api.js';
+import cfg035 from './cfg-035-mosquitto-deprecated-options.js';
 import cfg050 from './cfg-050-emqx-flapping-detect.js';
 import cfg051 from './cfg-051-emqx-audit-log.js';
 import cfg052 from './cfg-052-emqx-config-errors.js';
@@ -214,6 +220,7 @@ export const CATALOGUE: readonly Check[] = [
   tls031,
   tls032,
   tls033,
+  tls034,
   tls040,
   tls041,
   tls042,
@@ -222,6 +229,9 @@ export const CATALOGUE: readonly Check[] = [
   svc030,
   svc031,
   svc032,
+  svc033,
+  svc034,
+  svc035,
   svc040,
   svc041,
   svc042,
@@ -248,6 +258,8 @@ export const CATALOGUE: readonly Check[] = [
   cfg031,
   cfg032,
   cfg033,
+  cfg034,
+  cfg035,
   cfg050,
   cfg051,
   cfg052,

@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { flag } from '../config/mosquitto.js';
-import { failuresOr, listenerLoc, mosquittoListenerName, mosquittoListeners, NO_MOSQUITTO_CONFIG } from './config-util.js';
+import { failuresOr, listenerLoc, mosquittoListenerName, mosquittoMqttListeners, NO_MOSQUITTO_CONFIG } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -22,7 +22,7 @@ export default defineCheck({
     if (!m.configs.length) return NO_MOSQUITTO_CONFIG;
     const fails: Verdict[] = [];
     let mtls = 0;
-    for (const { l } of mosquittoListeners(m.configs)) {
+    for (const { l } of mosquittoMqttListeners(m.configs)) {
       const d = l.settings.require_certificate;
       if (!l.tls || flag(d) !== true) continue;
       mtls++;

@@ -14,6 +14,7 @@ export interface LintFlags extends JudgeFlags, ProjectFlags {
   envFile?: string;
   processEnv: boolean;
   policy?: string;
+  mosquittoVersion?: string;
 }
 
 export function register(program: Command, setExit: SetExit): void {
@@ -29,7 +30,8 @@ export function register(program: Command, setExit: SetExit): void {
     .addOption(new Option('--config-type <type>', 'force the file type instead of auto-detection').choices([...CONFIG_FORMATS]))
     .option('--env-file <file>', 'EMQX_* overrides (KEY=VALUE lines), e.g. the Docker/systemd environment file')
     .option('--no-process-env', 'ignore EMQX_* variables of this process (used when no --env-file is given)')
-    .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the checks');
+    .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the checks')
+    .option('--mosquitto-version <X.Y>', 'the Mosquitto version the configs are for (e.g. 2.0 or 2.1): its defaults and options apply (unknown: both are stated)');
   // Until 0.2 `--format` chose the file type and `-r/--report` the report format.
   judgeOptions(lint, { formats: REPORT_FORMATS, what: 'report', legacyValues: CONFIG_FORMATS });
   legacyOption(lint, '-r, --report <format>', 'format', 'use -f/--format');

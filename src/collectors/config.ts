@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Fact } from '../core/types.js';
 import type { FactMap } from '../core/facts.js';
 import { errCode, fsIO, type ConfigIO, type ConfigIssue, type SourceLoc } from '../config/io.js';
-import { parseMosquittoAcl, parseMosquittoConfig, parseMosquittoPasswd, parseMosquittoPsk, type AclFile, type MosquittoConfig, type PasswordFile, type PskFile } from '../config/mosquitto.js';
+import { dynsecConfigFiles, parseMosquittoAcl, parseMosquittoConfig, parseMosquittoPasswd, parseMosquittoPsk, type AclFile, type MosquittoConfig, type MosquittoTarget, type PasswordFile, type PskFile } from '../config/mosquitto.js';
 import { loadEmqxConfig, type EmqxConfigData } from '../config/emqx.js';
 import { parseEmqxAcl, type EmqxAcl } from '../config/emqx-acl.js';
 import { DEFAULT_POLICY, type Policy } from '../config/policy.js';
@@ -154,6 +154,8 @@ export interface LoadConfigOptions {
    * of a checked-out file says nothing about the deployed one.
    */
   fileModes?: boolean;
+  /** The Mosquitto version the configs are judged for (`lint --mosquitto-version`, the installed package in an audit). */
+  mosquittoTarget?: MosquittoTarget;
 }
 
 /** ACL, password, PSK and bootstrap files: read with the credentials-file limit (src/io/read.ts). */
@@ -365,7 +367,8 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
 
   // A product none of whose files was given or found: its checks do not apply (counted, not listed).
   const fact = <T>(value: T | undefined, none: string): Fact<T> => (value === undefined ? { state: 'skipped', reason: none, notApplicable: true } : { state: 'ok', value, ms: 0 });
-  const mosquitto: ConfigMosquittoFact | undefined = mosquittoConfigs.length || aclFiles.length || pskFiles.length ? { configs: mosquittoConfigs, aclFiles, pskFiles } : undefined;
+  const target = opts.mosquittoTarget ? { target: opts.mosquittoTarget } : {};
+  const mosquitto: ConfigMosquittoFact | undefined = mosquittoConfigs.length || aclFiles.length || pskFiles.length ? { configs: mosquittoConfigs, aclFiles, pskFiles, ...target } : undefined;
   const emqx: ConfigEmqxFact | undefined = emqxConfigs.length || emqxAcls.length ? { configs: emqxConfigs, aclFiles: emqxAcls } : undefined;
   const dynsec: ConfigDynsecFact | undefined = dynsecFiles.length ? { files: dynsecFiles } : undefined;
   // A password or ACL file given on its own that a given nanomq.conf also includes is judged once, as the include.
@@ -373,7 +376,7 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
   const alone = <T>(list: ReferencedFile<T>[]) => list.filter((f) => !included.has(f.readPath ?? f.path));
   const nanomq: ConfigNanomqFact | undefined =
     nanomqConfigs.length || nanomqPasswords.length || nanomqAcls.length ? { configs: nanomqConfigs, passwordFiles: alone(nanomqPasswords), aclFiles: alone(nanomqAcls) } : undefined;
-  const passwords: ConfigPasswordsFact | undefined = passwordFiles.length || bootstrap.length ? { mosquitto: passwordFiles, ...(bootstrap.length ? { emqxBootstrap: bootstrap } : {}) } : undefined;
+  const passwords: ConfigPasswordsFact | undefined = passwordFiles.length || bootstrap.length ? { mosquitto: passwordFiles, ...(opts.mosquittoTarget ? { mosquittoTarget: opts.mosquittoTarget } : {}), ...(bootstrap.length ? { emqxBootstrap: bootstrap } : {}) } : undefined;
   const facts: FactMap = {
     'config.mosquitto':
       unreadable.length && !mosquitto
@@ -396,24 +399,14 @@ export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit
 }
 
 /**
- * The dynamic-security files a Mosquitto config names: `plugin_opt_config_file` after a
- * `plugin`/`global_plugin`/`plugin_load` line that loads the dynamic-security plugin (or
- * after no plugin line at all, when the file is a .json).
- *
- * WIRING POINT (Mosquitto 2.1 model): this reads the generic directive list. When
- * src/config/mosquitto.ts exposes the plugins with their options, take the dynamic-security
- * plugin's `config_file` option from there instead; this is the only place to change.
+ * The dynamic-security JSON files a mosquitto.conf names: the `plugin_opt_config_file` of every
+ * dynamic-security plugin of the Mosquitto model (2.0 `plugin`/`auth_plugin`, 2.1 `global_plugin` and
+ * `plugin_load` + `plugin_use`), located at the option's value.
  */
 export function dynsecConfigFileRefs(cfg: MosquittoConfig): { path: string; ref: SourceLoc }[] {
   const out: { path: string; ref: SourceLoc }[] = [];
-  let plugin: string | undefined;
-  for (const d of cfg.directives) {
-    if (d.key === 'plugin' || d.key === 'global_plugin' || d.key === 'auth_plugin') plugin = d.value;
-    else if (d.key === 'plugin_load') plugin = d.args[1] ?? d.value;
-    else if (d.key === 'plugin_opt_config_file' && d.value) {
-      const dynsec = plugin ? /dynamic[-_]security|dynsec/i.test(plugin) : d.value.endsWith('.json');
-      if (dynsec && !out.some((o) => o.path === d.value)) out.push({ path: d.value, ref: { file: d.file, line: d.line, column: d.argColumns[0] ?? d.column } });
-    }
+  for (const { configFile: d } of dynsecConfigFiles(cfg)) {
+    if (d?.value && !out.some((o) => o.path === d.value)) out.push({ path: d.value, ref: { file: d.file, line: d.line, column: d.argColumns[0] ?? d.column } });
   }
   return out;
 }
@@ -592,7 +585,7 @@ export function readHostConfigs(opts: { root: string; files?: readonly string[];
 }
 
 /** The config facts of a host from its configs parsed once (`readHostConfigs`). */
-export function hostConfigFacts(hc: HostConfigs, opts: { policy?: Policy } = {}): FactMap {
+export function hostConfigFacts(hc: HostConfigs, opts: { policy?: Policy; mosquittoTarget?: MosquittoTarget } = {}): FactMap {
   // Found configs first, then the given files in their order (as the inputs of lint).
   const found: ParsedConfigs['files'] = [
     ...hc.mosquitto.filter((m) => !m.given).map((m) => ({ mosquitto: m })),
@@ -609,7 +602,7 @@ export function hostConfigFacts(hc: HostConfigs, opts: { policy?: Policy } = {})
     used.add(m);
     return [{ mosquitto: m }];
   });
-  const { facts } = buildConfigFacts({ files: [...found, ...given], emqx: hc.emqx }, hc.io, { ...(opts.policy ? { policy: opts.policy } : {}), besideConfig: false, fileModes: true });
+  const { facts } = buildConfigFacts({ files: [...found, ...given], emqx: hc.emqx }, hc.io, { ...(opts.policy ? { policy: opts.policy } : {}), ...(opts.mosquittoTarget ? { mosquittoTarget: opts.mosquittoTarget } : {}), besideConfig: false, fileModes: true });
   return facts;
 }
 

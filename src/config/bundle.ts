@@ -2,7 +2,7 @@
  * What the config checks judge: the loaded configs together with the files they
  * reference (ACL, password, PSK files), as plain data (facts are cloned and frozen).
  */
-import type { AclFile, MosquittoConfig, PasswordFile, PskFile } from './mosquitto.js';
+import type { AclFile, MosquittoConfig, MosquittoTarget, PasswordFile, PskFile } from './mosquitto.js';
 import type { EmqxConfigData } from './emqx.js';
 import type { EmqxAcl } from './emqx-acl.js';
 import type { SourceLoc } from './io.js';
@@ -30,6 +30,8 @@ export interface ConfigMosquittoFact {
   /** ACL files: referenced by acl_file (ref = that directive), or given directly (ref = line 1 of the file). */
   aclFiles: ReferencedFile<AclFile>[];
   pskFiles: ReferencedFile<PskFile>[];
+  /** The Mosquitto version judged for (absent: unknown, the checks state the 2.0 and the 2.1 defaults). */
+  target?: MosquittoTarget;
 }
 
 export interface ConfigEmqxFact {
@@ -41,6 +43,8 @@ export interface ConfigEmqxFact {
 /** Credential stores: Mosquitto password files (referenced by configs, or given directly). */
 export interface ConfigPasswordsFact {
   mosquitto: ReferencedFile<PasswordFile>[];
+  /** The Mosquitto version judged for (as in the config.mosquitto fact). */
+  mosquittoTarget?: MosquittoTarget;
   /** EMQX built-in database bootstrap files (given, or named by an authenticator's bootstrap_file). */
   emqxBootstrap?: ReferencedFile<EmqxBootstrap>[];
   /** Result of `passwd audit --crack-test WORDLIST` (absent: not run). */

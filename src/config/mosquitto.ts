@@ -3,7 +3,9 @@
  * it really opens (with what each one inherits), and the ACL, password and PSK files.
  *
  * Semantics follow mosquitto 2.0 `src/conf.c` (config__read, config__read_file_core)
- * and mosquitto.conf(5):
+ * and mosquitto.conf(5), with the options Mosquitto 2.1 added (man page and conf.c of
+ * v2.1.2: `listener_allow_anonymous`, `plugin_load`/`plugin_use`, `global_plugin`,
+ * `enable_proxy_protocol`, `protocol http_api`, the new bridge options …; see NEW_IN_2_1):
  * - one directive per line, `key args…` split on blanks; `#` starts a comment only at
  *   the beginning of a line (string options take the rest of the line, so a trailing
  *   `# x` after a path becomes part of the path; 2.0.11 ignores extra words after a boolean);
@@ -36,9 +38,18 @@ export interface MosquittoListener {
   bind?: string;
   /** bind_interface (Linux SO_BINDTODEVICE). */
   bindInterface?: string;
-  protocol: 'mqtt' | 'websockets';
+  /** `http_api` is Mosquitto 2.1's HTTP API listener. */
+  protocol: 'mqtt' | 'websockets' | 'http_api';
   /** A certificate or a PSK hint makes a listener TLS. */
   tls: boolean;
+  /**
+   * The plugins that serve this listener, in the order Mosquitto runs them: global ones
+   * (`global_plugin`; `plugin`/`auth_plugin` without per_listener_settings), then the
+   * listener's own (`plugin` with per_listener_settings, `plugin_use NAME` of a `plugin_load`).
+   */
+  plugins: MosquittoPlugin[];
+  /** Every `websockets_origin` of the listener (repeatable; none = any origin). */
+  websocketsOrigins: Directive[];
   /**
    * Effective settings: the listener's own options, plus the security options it
    * gets (its own with per_listener_settings, the global ones otherwise), each with
@@ -48,6 +59,67 @@ export interface MosquittoListener {
   /** The `listener` line; for the default or implicit listener, the first directive that made it. */
   location: SourceLoc;
   kind: 'explicit' | 'default' | 'implicit-local';
+}
+
+/** What a plugin is known to do, from its file name (the plugins shipped with Mosquitto); others count as both. */
+export type MosquittoPluginKind = 'dynamic-security' | 'password-file' | 'acl-file' | 'other';
+
+/**
+ * A plugin the config loads, with its options. `plugin_opt_*` (and the deprecated
+ * `auth_opt_*`) lines apply to the most recent `plugin`, `auth_plugin`, `global_plugin`
+ * or `plugin_load` before them. For the dynamic security plugin, `options.plugin_opt_config_file`
+ * is the JSON file with its clients, groups and roles (see `dynsecConfigFiles`).
+ */
+export interface MosquittoPlugin {
+  /** The directive that loads it. */
+  via: 'plugin' | 'auth_plugin' | 'global_plugin' | 'plugin_load';
+  /** `plugin_load NAME PATH`: the name `plugin_use` refers to. */
+  name?: string;
+  /** The shared object (as written). */
+  path: string;
+  location: SourceLoc;
+  kind: MosquittoPluginKind;
+  /** Checks usernames/passwords (authentication). */
+  authenticates: boolean;
+  /** Checks topic access (authorization). */
+  authorizes: boolean;
+  /** Applies to every listener (global_plugin, or plugin/auth_plugin without per_listener_settings). */
+  global: boolean;
+  /** Its `plugin_opt_*`/`auth_opt_*` lines, by full key (`plugin_opt_config_file` …). */
+  options: Record<string, Directive>;
+  /** `plugin_load`: the `plugin_use` lines that attach it to listeners (none = it serves no listener). */
+  usedAt?: SourceLoc[];
+}
+
+/** The kind of a plugin from its path (mosquitto_dynamic_security.so, mosquitto_password_file.so, mosquitto_acl_file.so). */
+export function pluginKind(path: string): MosquittoPluginKind {
+  const base = basename(path).toLowerCase();
+  if (/dynamic[-_]?security/.test(base)) return 'dynamic-security';
+  if (/password[-_]?file/.test(base)) return 'password-file';
+  if (/acl[-_]?file/.test(base)) return 'acl-file';
+  return 'other';
+}
+
+/** The Mosquitto version a config is judged for (`lint --mosquitto-version`, or the installed package in an audit). */
+export interface MosquittoTarget {
+  /** "2.1", "2.0.18" … */
+  version: string;
+  /** Where it comes from ("--mosquitto-version", "dpkg package mosquitto 2.0.11-1.2+deb12u1"). */
+  source: string;
+}
+
+/** Version-dependent defaults (mosquitto.conf(5), mosquitto_passwd(1), ChangeLog of 2.1.0). */
+export const MOSQUITTO_DEFAULTS = {
+  '2.0': { maxPacketSize: 268_435_455, maxPacketSizeText: 'no limit (packets up to 256 MB)', pbkdf2Iterations: 101, saltBytes: 12 },
+  '2.1': { maxPacketSize: 2_000_000, maxPacketSizeText: '2,000,000 bytes', pbkdf2Iterations: 1000, saltBytes: 64 },
+} as const;
+
+/** The defaults series of a version: 2.1 and later behave as 2.1, everything before as 2.0; undefined when unknown or unreadable. */
+export function mosquittoSeries(version: string | undefined): keyof typeof MOSQUITTO_DEFAULTS | undefined {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? '');
+  if (!m) return undefined;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 2 || (major === 2 && minor >= 1) ? '2.1' : '2.0';
 }
 
 export interface MosquittoBridge {
@@ -69,6 +141,8 @@ export interface MosquittoConfig {
   global: Record<string, Directive>;
   /** Every value of repeatable global keys (log_type, log_dest, plugin …), in order. */
   globalAll: Record<string, Directive[]>;
+  /** Every plugin the config loads, in file order (listeners list the ones that serve them). */
+  plugins: MosquittoPlugin[];
   issues: ConfigIssue[];
 }
 
@@ -102,8 +176,18 @@ export const LISTENER_KEYS = new Set([
   'use_identity_as_username',
   'use_subject_as_username',
   'psk_hint',
+  // Mosquitto 2.1 (mosquitto.conf(5) "Listeners", src/conf.c of v2.1.2)
   'enable_proxy_protocol',
+  'proxy_protocol_v2_require_tls',
   'accept_protocol_versions',
+  'listener_allow_anonymous',
+  'listener_auto_id_prefix',
+  'disable_client_cert_date_checks',
+  'websockets_origin',
+  'max_topic_alias_broker',
+  'packet_buffer_size',
+  'plugin_use',
+  'mptcp',
 ]);
 
 /** Listener options that, before the first `listener` line, create the default listener (measured on 2.0.11). */
@@ -167,6 +251,15 @@ const BRIDGE_KEYS = new Set([
   'bridge_outgoing_retain',
   'bridge_max_packet_size',
   'bridge_reload_type',
+  // Mosquitto 2.1
+  'bridge_tls_use_os_certs',
+  'bridge_receive_maximum',
+  'bridge_session_expiry_interval',
+  'bridge_tcp_keepalive',
+  'bridge_tcp_user_timeout',
+  'bridge_max_topic_alias',
+  'bridge_ciphers_tls1.3',
+  'bridge_mptcp',
   'cleansession',
   'local_cleansession',
   'idle_timeout',
@@ -227,9 +320,46 @@ const GLOBAL_KEYS = new Set([
   'websockets_log_level',
   'listener',
   'connection',
+  'allow_duplicate_messages',
+  // Mosquitto 2.1
   'global_plugin',
+  'plugin_load',
   'global_max_clients',
   'global_max_connections',
+  'enable_control_api',
+  'retain_expiry_interval',
+]);
+
+/**
+ * Options Mosquitto 2.1 added (mosquitto.conf(5) and src/conf.c of v2.1.2): a 2.0 broker
+ * refuses to start on them.
+ */
+export const NEW_IN_2_1 = new Set([
+  'listener_allow_anonymous',
+  'listener_auto_id_prefix',
+  'accept_protocol_versions',
+  'enable_proxy_protocol',
+  'proxy_protocol_v2_require_tls',
+  'disable_client_cert_date_checks',
+  'enable_control_api',
+  'global_max_clients',
+  'global_max_connections',
+  'global_plugin',
+  'plugin_load',
+  'plugin_use',
+  'websockets_origin',
+  'max_topic_alias_broker',
+  'packet_buffer_size',
+  'retain_expiry_interval',
+  'mptcp',
+  'bridge_tls_use_os_certs',
+  'bridge_receive_maximum',
+  'bridge_session_expiry_interval',
+  'bridge_tcp_keepalive',
+  'bridge_tcp_user_timeout',
+  'bridge_max_topic_alias',
+  'bridge_ciphers_tls1.3',
+  'bridge_mptcp',
 ]);
 
 const isKnownKey = (k: string) => LISTENER_KEYS.has(k) || isSecurityKey(k) || BRIDGE_KEYS.has(k) || GLOBAL_KEYS.has(k);
@@ -358,6 +488,14 @@ const loc = (d: SourceLoc): SourceLoc => ({ file: d.file, line: d.line, column: 
 
 const BOOL_KEYS = new Set([
   'allow_anonymous',
+  'listener_allow_anonymous',
+  'proxy_protocol_v2_require_tls',
+  'disable_client_cert_date_checks',
+  'enable_control_api',
+  'bridge_tls_use_os_certs',
+  'mptcp',
+  'bridge_mptcp',
+  'allow_duplicate_messages',
   'allow_zero_length_clientid',
   'per_listener_settings',
   'connection_messages',
@@ -374,12 +512,13 @@ const BOOL_KEYS = new Set([
   'check_retain_source',
   'autosave_on_changes',
 ]);
-const INT_KEYS = new Set(['max_connections', 'max_keepalive', 'max_packet_size', 'sys_interval', 'max_inflight_messages', 'max_queued_messages', 'message_size_limit', 'max_qos', 'websockets_headers_size', 'memory_limit', 'autosave_interval', 'max_inflight_bytes', 'max_queued_bytes', 'max_topic_alias']);
+const INT_KEYS = new Set(['max_connections', 'max_keepalive', 'max_packet_size', 'sys_interval', 'max_inflight_messages', 'max_queued_messages', 'message_size_limit', 'max_qos', 'websockets_headers_size', 'memory_limit', 'autosave_interval', 'max_inflight_bytes', 'max_queued_bytes', 'max_topic_alias',
+  'global_max_clients', 'global_max_connections', 'max_topic_alias_broker', 'packet_buffer_size', 'bridge_receive_maximum', 'bridge_tcp_user_timeout', 'bridge_max_topic_alias', 'retain_expiry_interval']);
 
 function validate(d: Directive, issues: ConfigIssue[]) {
   const at = (i: number) => ({ file: d.file, line: d.line, column: d.argColumns[i] ?? d.column });
   if (!isKnownKey(d.key)) {
-    issues.push({ ...loc(d), message: `unknown directive "${d.key}" (mosquitto 2.0 refuses to start on unknown options)` });
+    issues.push({ ...loc(d), message: `unknown directive "${d.key}" (mosquitto 2.0 and 2.1 refuse to start on unknown options)` });
     return;
   }
   const hash = d.args.findIndex((a) => a.startsWith('#'));
@@ -394,8 +533,17 @@ function validate(d: Directive, issues: ConfigIssue[]) {
     const p = Number(d.args[0]);
     if (!/^\d+$/.test(d.args[0] ?? '') || p > 65535 || d.args.length > 2) issues.push({ ...at(0), message: 'listener takes a port (0–65535) and an optional bind address' });
   } else if (d.key === 'protocol') {
-    if (!['mqtt', 'websockets'].includes(d.args[0] ?? '')) issues.push({ ...at(0), message: 'protocol takes mqtt or websockets' });
-  } else if (d.key !== 'clientid_prefixes' && d.key !== 'auto_id_prefix' && d.args.length === 0) {
+    if (!['mqtt', 'websockets', 'http_api'].includes(d.args[0] ?? '')) issues.push({ ...at(0), message: 'protocol takes mqtt, websockets or (Mosquitto 2.1) http_api' });
+  } else if (d.key === 'enable_proxy_protocol') {
+    if (d.args.length !== 1 || !['1', '2'].includes(d.args[0]!)) issues.push({ ...at(0), message: 'enable_proxy_protocol takes 1 or 2 (the PROXY protocol version)' });
+  } else if (d.key === 'accept_protocol_versions') {
+    const versions = d.value.split(',').map((v) => v.trim());
+    if (!d.value || versions.some((v) => !['3', '4', '5'].includes(v))) issues.push({ ...at(0), message: 'accept_protocol_versions takes a comma-separated list of 3, 4 and 5' });
+  } else if (d.key === 'plugin_load') {
+    if (d.args.length < 2) issues.push({ ...at(0), message: 'plugin_load takes a name and the path of the plugin' });
+  } else if (d.key === 'plugin_use') {
+    if (d.args.length !== 1) issues.push({ ...at(0), message: 'plugin_use takes the name of a plugin_load' });
+  } else if (d.key !== 'clientid_prefixes' && d.key !== 'auto_id_prefix' && d.key !== 'listener_auto_id_prefix' && d.args.length === 0) {
     issues.push({ ...loc(d), message: `${d.key} needs a value` });
   }
 }
@@ -438,11 +586,15 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
   interface Section {
     settings: Record<string, Directive>;
     all: Record<string, Directive[]>;
+    /** Plugins loaded for this listener only (`plugin` with per_listener_settings). */
+    plugins: MosquittoPlugin[];
     location?: SourceLoc;
     port?: number;
     bind?: string;
   }
-  const newSection = (): Section => ({ settings: {}, all: {} });
+  const newSection = (): Section => ({ settings: {}, all: {}, plugins: [] });
+  const plugins: MosquittoPlugin[] = [];
+  let lastPlugin: MosquittoPlugin | undefined;
   const defaultListener = newSection();
   const listeners: (Section & { location: SourceLoc })[] = [];
   const bridges: MosquittoBridge[] = [];
@@ -474,6 +626,30 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
       put(bridge, d);
       continue;
     }
+    // Plugins: what loads them, what their options are, which listeners they serve.
+    if (d.key === 'plugin' || d.key === 'auth_plugin' || d.key === 'global_plugin' || d.key === 'plugin_load') {
+      const named = d.key === 'plugin_load';
+      const path = named ? d.value.slice((d.args[0] ?? '').length).trim() : d.value;
+      const kind = pluginKind(path);
+      const global = d.key === 'global_plugin' || (!named && !perListener);
+      lastPlugin = {
+        via: d.key,
+        ...(named && d.args[0] ? { name: d.args[0] } : {}),
+        path,
+        location: loc(d),
+        kind,
+        authenticates: kind !== 'acl-file',
+        authorizes: kind !== 'password-file',
+        global,
+        options: {},
+        ...(named ? { usedAt: [] } : {}),
+      };
+      plugins.push(lastPlugin);
+      if (!global && !named) current.plugins.push(lastPlugin);
+    } else if (d.key.startsWith('plugin_opt_') || d.key.startsWith('auth_opt_')) {
+      if (lastPlugin) lastPlugin.options[d.key] = d;
+      else st.issues.push({ ...loc(d), message: `${d.key} comes before any plugin line: it configures no plugin` });
+    }
     if (LISTENER_KEYS.has(d.key)) {
       put(current, d);
       continue;
@@ -503,13 +679,21 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
   const build = (sec: Section, kind: MosquittoListener['kind'], port: number, location: SourceLoc, bind?: string): MosquittoListener => {
     const own = Object.fromEntries(Object.entries(sec.settings).filter(([k]) => LISTENER_KEYS.has(k)));
     const settings = { ...own, ...securityOf(sec) };
-    const protocol = sec.settings.protocol?.args[0] === 'websockets' ? 'websockets' : 'mqtt';
+    const proto = sec.settings.protocol?.args[0];
+    const protocol = proto === 'websockets' || proto === 'http_api' ? proto : 'mqtt';
     const bindInterface = sec.settings.bind_interface?.args[0];
+    // Global plugins run first, then the listener's own, then plugin_use in file order.
+    const used = (sec.all.plugin_use ?? []).flatMap((u) => {
+      const p = plugins.find((x) => x.via === 'plugin_load' && x.name === u.args[0]);
+      return p ? [p] : [];
+    });
     return {
       port,
       ...(bind ? { bind } : {}),
       ...(bindInterface ? { bindInterface } : {}),
       protocol,
+      plugins: [...plugins.filter((p) => p.global), ...sec.plugins, ...used],
+      websocketsOrigins: sec.all.websockets_origin ?? [],
       tls: Boolean(sec.settings.certfile || sec.settings.psk_hint || (perListener && sec.settings.psk_file) || (!perListener && global.psk_file && sec.settings.psk_hint)),
       settings,
       location,
@@ -536,7 +720,15 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
     // Local-only mode (2.0): loopback 1883 (127.0.0.1 and ::1), anonymous allowed unless set false.
     const settings = securityOf(defaultListener);
     const where = { file, line: 1, column: 1 };
-    out.push({ port: 1883, bind: '127.0.0.1', protocol: 'mqtt', tls: false, settings, location: where, kind: 'implicit-local' });
+    out.push({ port: 1883, bind: '127.0.0.1', protocol: 'mqtt', tls: false, plugins: [...plugins.filter((p) => p.global), ...defaultListener.plugins], websocketsOrigins: [], settings, location: where, kind: 'implicit-local' });
+  }
+  // plugin_use names a plugin_load; one that names none makes Mosquitto refuse the config.
+  for (const sec of [defaultListener, ...listeners]) {
+    for (const u of sec.all.plugin_use ?? []) {
+      const p = plugins.find((x) => x.via === 'plugin_load' && x.name === u.args[0]);
+      if (p) p.usedAt!.push(loc(u));
+      else if (u.args[0]) st.issues.push({ ...loc(u), message: `plugin_use ${u.args[0]}: no "plugin_load ${u.args[0]} PATH" in the config` });
+    }
   }
   return {
     file,
@@ -547,8 +739,24 @@ export function parseMosquittoConfig(text: string, file: string, io: ConfigIO = 
     bridges,
     global,
     globalAll,
+    plugins,
     issues: st.issues,
   };
+}
+
+/**
+ * The dynamic security plugins of a config and the JSON file each one keeps its clients,
+ * groups and roles in (`plugin_opt_config_file`; absent = not configured), with the
+ * directive that names it, and `plugin_opt_password_init_file` when set.
+ */
+export function dynsecConfigFiles(cfg: MosquittoConfig): { plugin: MosquittoPlugin; configFile?: Directive; passwordInitFile?: Directive }[] {
+  return cfg.plugins
+    .filter((p) => p.kind === 'dynamic-security')
+    .map((plugin) => ({
+      plugin,
+      ...(plugin.options.plugin_opt_config_file ? { configFile: plugin.options.plugin_opt_config_file } : {}),
+      ...(plugin.options.plugin_opt_password_init_file ? { passwordInitFile: plugin.options.plugin_opt_password_init_file } : {}),
+    }));
 }
 
 /**
@@ -570,6 +778,9 @@ export function loadMosquittoConfig(file: string, io: ConfigIO = fsIO()): Mosqui
  * decides it (absent = the built-in default).
  */
 export function anonymousAllowed(cfg: MosquittoConfig, l: MosquittoListener): { allowed: boolean; by?: Directive } {
+  // 2.1: listener_allow_anonymous on the listener overrides allow_anonymous.
+  const own = flag(l.settings.listener_allow_anonymous);
+  if (own !== undefined) return { allowed: own, by: l.settings.listener_allow_anonymous! };
   const d = l.settings.allow_anonymous;
   const v = flag(d);
   if (v !== undefined) return { allowed: v, by: d! };
@@ -702,7 +913,10 @@ function hashProblem(scheme: '6' | '7', fields: string[]): { problem?: string; i
   }
   const [salt, hash] = fields as [string, string];
   const saltBytes = /^[A-Za-z0-9+/=]+$/.test(salt) ? Buffer.from(salt, 'base64').length : undefined;
-  const problem = base64Problem(salt, 'salt', SALT_BYTES) ?? base64Problem(hash, 'hash', HASH_BYTES);
+  // 2.0's mosquitto_passwd writes 12-byte salts, 2.1's 64-byte ones ($6$ stays at 12); which of
+  // them the target broker accepts is ACC-036's judgement (it knows the version).
+  const saltOk = scheme === '7' && saltBytes === MOSQUITTO_DEFAULTS['2.1'].saltBytes;
+  const problem = (saltOk ? undefined : base64Problem(salt, 'salt', SALT_BYTES)) ?? base64Problem(hash, 'hash', HASH_BYTES);
   return { ...(iterations !== undefined && { iterations }), ...(saltBytes !== undefined && { saltBytes }), ...(problem && { problem }) };
 }
 

@@ -89,7 +89,8 @@ export function nodeFromMosquitto(file: string, opts: { label?: string; addresse
     throw new ConfigInputError((e as Error).message);
   }
   const listeners: ListenerInput[] = cfg.listeners.map((l) => ({
-    type: l.protocol === 'websockets' ? (l.tls ? 'wss' : 'ws') : l.tls ? 'ssl' : 'tcp',
+    // Mosquitto 2.1's HTTP API (`protocol http_api`) is a management port, like a dashboard.
+    type: l.protocol === 'http_api' ? (l.tls ? 'dashboard-https' : 'dashboard-http') : l.protocol === 'websockets' ? (l.tls ? 'wss' : 'ws') : l.tls ? 'ssl' : 'tcp',
     port: l.port,
     ...(l.bind !== undefined && { bind: l.bind }),
     enabled: l.port !== 0,

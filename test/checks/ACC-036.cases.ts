@@ -1,13 +1,18 @@
 import type { CheckCases } from './fixtures.js';
-import { side } from './config-fixtures.js';
+import { passwdFor, side } from './config-fixtures.js';
 import { parseMosquittoPasswd } from '../../src/config/mosquitto.js';
 import { DEFAULT_POLICY } from '../../src/config/policy.js';
 
 const hash64 = 'A'.repeat(86) + '==';
 const strong = `a:$7$100000$MTIzNDU2Nzg5MDEy$${hash64}\n`;
+const salt64 = `s:$7$100000$${'B'.repeat(86)}==$${hash64}\n`;
 
 export default {
-  good: [{ name: 'PBKDF2 with 100000 iterations', facts: side('mosquitto-passwd', '/repo/passwd', strong) }],
+  good: [
+    { name: 'PBKDF2 with 100000 iterations', facts: side('mosquitto-passwd', '/repo/passwd', strong) },
+    { name: 'Mosquitto 2.1: a 64-byte salt (mosquitto_passwd 2.1) and argon2id are valid', facts: passwdFor('2.1', '/repo/passwd', salt64 + 'c:$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g\n') },
+    { name: 'version unknown: a 64-byte salt is not malformed', facts: side('mosquitto-passwd', '/repo/passwd', salt64) },
+  ],
   bad: [
     {
       name: 'upstream pwfile.example: legacy $6$ hashes',
@@ -16,6 +21,10 @@ export default {
       message: 'legacy $6$',
     },
     { name: 'mosquitto_passwd 2.0 default: 101 iterations', facts: side('mosquitto-passwd', '/repo/passwd', strong + `b:$7$101$MTIzNDU2Nzg5MDEy$${hash64}\n`), line: 2, message: '101 PBKDF2 iterations' },
+    { name: 'mosquitto_passwd 2.1 default: 1000 iterations, named as such', facts: side('mosquitto-passwd', '/repo/passwd', `b:$7$1000$MTIzNDU2Nzg5MDEy$${hash64}\n`), line: 1, message: '1000 PBKDF2 iterations (the default of mosquitto_passwd 2.1)' },
+    { name: '101 iterations named as the 2.0 default', facts: side('mosquitto-passwd', '/repo/passwd', `b:$7$101$MTIzNDU2Nzg5MDEy$${hash64}\n`), line: 1, message: '(the default of mosquitto_passwd 2.0)' },
+    { name: 'Mosquitto 2.0 target: a 64-byte salt from mosquitto_passwd 2.1 is dropped', facts: passwdFor('2.0', '/repo/passwd', strong + salt64), line: 2, severity: 'high', message: 'Mosquitto 2.0 expects 12 bytes' },
+    { name: 'Mosquitto 2.0 target: argon2id cannot be verified', facts: passwdFor('2.0.22', '/repo/passwd', 'c:$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g\n'), line: 1, severity: 'high', message: 'cannot verify it' },
     { name: 'duplicate user', facts: side('mosquitto-passwd', '/repo/passwd', strong + strong), line: 2, severity: 'low' },
     {
       name: 'policy raises the minimum',

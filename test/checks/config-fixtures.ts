@@ -7,8 +7,8 @@ import { PolicySchema } from '../../src/config/policy.js';
 export const MOSQ = '/etc/mosquitto/mosquitto.conf';
 export const EMQX = '/etc/emqx/emqx.conf';
 
-function build(inputs: ConfigInput[], files: Record<string, string>, policy: unknown): Partial<FactTypes> {
-  const { facts } = loadConfigFacts(inputs, { io: memoryIO(files), policy: PolicySchema.parse(policy) });
+function build(inputs: ConfigInput[], files: Record<string, string>, policy: unknown, version?: string): Partial<FactTypes> {
+  const { facts } = loadConfigFacts(inputs, { io: memoryIO(files), policy: PolicySchema.parse(policy), ...(version ? { mosquittoTarget: { version, source: '--mosquitto-version' } } : {}) });
   const out: Record<string, unknown> = {};
   for (const [k, f] of Object.entries(facts)) if (f?.state === 'ok') out[k] = f.value;
   return out as Partial<FactTypes>;
@@ -17,6 +17,16 @@ function build(inputs: ConfigInput[], files: Record<string, string>, policy: unk
 /** Facts for a mosquitto.conf (and the files it references), with an optional policy. */
 export function mosq(conf: string, files: Record<string, string> = {}, policy: unknown = {}): Partial<FactTypes> {
   return build([{ path: MOSQ, format: 'mosquitto' }], { [MOSQ]: conf, ...files }, policy);
+}
+
+/** Facts for a mosquitto.conf judged for one Mosquitto version (`lint --mosquitto-version`). */
+export function mosqFor(version: string, conf: string, files: Record<string, string> = {}, policy: unknown = {}): Partial<FactTypes> {
+  return build([{ path: MOSQ, format: 'mosquitto' }], { [MOSQ]: conf, ...files }, policy, version);
+}
+
+/** Facts for a standalone password file judged for one Mosquitto version. */
+export function passwdFor(version: string, path: string, text: string, policy: unknown = {}): Partial<FactTypes> {
+  return build([{ path, format: 'mosquitto-passwd' }], { [path]: text }, policy, version);
 }
 
 /** Facts for a standalone side file (ACL, password, PSK, EMQX acl.conf). */

@@ -16,6 +16,7 @@ import { disabledChecks, projectPolicy, type ProjectFlags } from '../project.js'
 import { fsErrorText, readText, UsageError } from '../common.js';
 import { formatBytes, READ_LIMITS } from '../../io/read.js';
 import type { LintFlags } from '../lint.js';
+import type { MosquittoTarget } from '../../config/mosquitto.js';
 
 const CONFIG_FACTS: readonly FactKey[] = ['config.mosquitto', 'config.emqx', 'config.passwords', 'config.dynsec', 'config.nanomq', 'policy'];
 
@@ -88,6 +89,15 @@ export interface LintOptions {
   failOn: Severity | 'none';
   /** Check IDs turned off (project file). */
   disabled?: readonly string[];
+  /** `--mosquitto-version`: the Mosquitto release the configs are judged for. */
+  mosquittoVersion?: string;
+}
+
+/** `--mosquitto-version X.Y[.Z]`: a release number, else a usage error. */
+export function mosquittoTargetOf(version: string | undefined): MosquittoTarget | undefined {
+  if (version === undefined) return undefined;
+  if (!/^\d+\.\d+(\.\d+)?$/.test(version)) throw new UsageError(`--mosquitto-version ${version}: expected a release number such as 2.0, 2.1 or 2.0.18`);
+  return { version, source: '--mosquitto-version' };
 }
 
 /**
@@ -150,6 +160,7 @@ export function lintInputs(paths: readonly string[], format?: ConfigFormat): { i
 
 /** Lint files: the config checks, one result per offending place. Pure apart from reading the files. */
 export async function runLint(paths: readonly string[], opts: LintOptions): Promise<Report> {
+  mosquittoTargetOf(opts.mosquittoVersion);
   const { inputs, notes } = lintInputs(paths, opts.format);
   const refused: string[] = [];
   const report = await runChecks({
@@ -159,7 +170,15 @@ export async function runLint(paths: readonly string[], opts: LintOptions): Prom
       root: '/',
       timeoutMs: 10_000,
       policy: opts.policy ?? DEFAULT_POLICY,
-      inputs: { files: inputs, load: { io: recordingIO(fsIO(), refused), ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) } },
+      inputs: {
+        files: inputs,
+        load: {
+          io: recordingIO(fsIO(), refused),
+          ...(opts.env ? { env: opts.env } : {}),
+          ...(opts.envLocations ? { envLocations: opts.envLocations } : {}),
+          ...(opts.mosquittoVersion !== undefined ? { mosquittoTarget: mosquittoTargetOf(opts.mosquittoVersion)! } : {}),
+        },
+      },
     },
     options: { intrusive: false, host: false, network: false, failOn: opts.failOn, identity: 'none (config lint)' },
     ...(opts.disabled && { disabled: opts.disabled }),
@@ -187,6 +206,7 @@ export async function lintCommand(paths: string[], flags: LintFlags): Promise<nu
     ...policyOf(flags),
     failOn: flags.failOn,
     disabled: disabledChecks(flags),
+    ...(flags.mosquittoVersion !== undefined ? { mosquittoVersion: flags.mosquittoVersion } : {}),
   });
   return emitReport(report, flags, LINT_CHECKS.map((c) => c.meta));
 }

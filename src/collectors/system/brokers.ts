@@ -71,7 +71,8 @@ export function mosquittoListeners(listeners: readonly MosquittoListener[]): Dec
       product: 'mosquitto',
       port: l.port,
       ...(bind && { bind }),
-      kind: ws ? (l.tls ? 'wss' : 'ws') : l.tls ? 'mqtts' : 'mqtt',
+      // Mosquitto 2.1's HTTP API (`protocol http_api`) is a management port, like a dashboard.
+      kind: l.protocol === 'http_api' ? 'dashboard' : ws ? (l.tls ? 'wss' : 'ws') : l.tls ? 'mqtts' : 'mqtt',
       location: { file: l.location.file, line: l.location.line, column: l.location.column },
     };
   });

@@ -19,7 +19,8 @@ import { collectLogging } from './logging.js';
 import { collectMac } from './mac.js';
 import { readPackageDb } from './packages.js';
 import { readListeningSockets } from './sockets.js';
-import { collectSoftware } from './software.js';
+import { collectSoftware, releaseOf } from './software.js';
+import type { MosquittoTarget } from '../../config/mosquitto.js';
 import { collectAccounts, collectSsh } from './ssh.js';
 import { accounts, existsSys, makeRoot, type SysRoot } from './sysroot.js';
 import type { BrokerProduct, FirewallState } from './types.js';
@@ -115,6 +116,17 @@ const shared = {
       return pkgDb && 'packages' in pkgDb ? pkgDb : undefined;
     }),
 };
+
+/**
+ * The installed Mosquitto release, from the package database the software inventory reads too
+ * (no command is run for it): the version-dependent defaults of the config checks follow it.
+ */
+async function installedMosquitto(c: Ctx): Promise<MosquittoTarget | undefined> {
+  const db = await shared.packageDb(c);
+  const p = db?.packages.get('mosquitto');
+  const release = p ? releaseOf(p.version) : undefined;
+  return p && release ? { version: release, source: `${db!.manager} package mosquitto ${p.version}` } : undefined;
+}
 
 /** Key material referenced by the broker configs. */
 function keyRefs(brokers: Awaited<ReturnType<typeof discoverBrokers>>): KeyRef[] {
@@ -252,7 +264,8 @@ export const SYSTEM_PROVIDERS: readonly Provider<SystemSubject>[] = [
         }
         return facts;
       }
-      return hostConfigFacts(await shared.configs(c), o.policy ? { policy: o.policy } : {});
+      const target = await installedMosquitto(c);
+      return hostConfigFacts(await shared.configs(c), { ...(o.policy ? { policy: o.policy } : {}), ...(target ? { mosquittoTarget: target } : {}) });
     },
   },
   {

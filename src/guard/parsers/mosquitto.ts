@@ -7,9 +7,28 @@
  *   Sending CONNACK to <ip|id> (<flags>, <rc>)                      debug logging; rc 4/5 (v3) or 134/135 (v5) = refused login
  *   Client <unknown> disconnected, not authorised.                  2.0.0–2.0.12 (verified on 2.0.11)
  *   Client <id> disconnected, not authorised.                       2.0.13–2.0.x (no address)
+ *   Client <id> disconnected, bad username or password.            2.1.0 (no address)
  *   Client <id> [<ip>:<port>] disconnected: not authorised.         2.1.1+
- *   Client <id> disconnected due to protocol error.                 2.0.x (verified on 2.0.11)
- *   Client <id> [<ip>:<port>] disconnected: protocol error.         2.1.x
+ *   Client <id> [<ip>:<port>] disconnected: bad username or password.  2.1.1+
+ *   Client <id> disconnected due to protocol error.                 2.0.x (verified on 2.0.11), 2.1.0
+ *   Client <id> [<ip>:<port>] disconnected: protocol error.         2.1.1+
+ *   Client <id> [<ip>:<port>] disconnected: non-matching http origin.  2.1.1+ (websockets_origin refused it)
+ *   Client from <ip>:<port> appears to be using TLS to connect to a non-TLS listener.   2.1.x
+ *   Protocol error from <ip>:<port>: CONNECT with <what>.             2.1.x (a family of lines)
+ *   Bad client <ip>:<port> sending multiple CONNECT messages.        2.1.x
+ * (format strings of src/handle_connect.c, src/net.c and src/loop.c of v2.1.0 and v2.1.2).
+ * The bundled password-file and dynamic-security plugins refuse with "not authorised";
+ * "bad username or password" comes from other plugins. Both are authentication failures.
+ * The protocol tag of "New client connected … (p5, …)" is p3/p4/p5 in 2.1 (p1/p2 in 2.0);
+ * this parser does not read it.
+ *
+ * With `enable_proxy_protocol` (2.1) there is no "New connection" line: the 2.1.1+ lines
+ * above carry the client's address themselves, so they are counted (and banned) without
+ * one; the address-less 2.0/2.1.0 lines cannot be attributed on such listeners.
+ *
+ * A protocol error named with its address (TLS on a plain listener, "Protocol error from",
+ * "Bad client") is followed by the disconnect line of the same connection: that line is
+ * the same event and is not counted again.
  *
  * IPv6 clients are printed without brackets (`New connection from ::1:39698 on
  * port 18832.`, verified on 2.0.11): the port follows the last colon.
@@ -37,6 +56,16 @@ const NOT_AUTH_20 = ' disconnected, not authorised.';
 const NOT_AUTH_21 = '] disconnected: not authorised.';
 const PROTO_20 = ' disconnected due to protocol error.';
 const PROTO_21 = '] disconnected: protocol error.';
+const BAD_PW_210 = ' disconnected, bad username or password.';
+const BAD_PW_21 = '] disconnected: bad username or password.';
+const ORIGIN_21 = '] disconnected: non-matching http origin.';
+const TLS_ON_PLAIN = ' appears to be using TLS to connect to a non-TLS listener.';
+const PROTO_FROM = 'Protocol error from ';
+const CONNECT_WITH = ': CONNECT with ';
+const BAD_CLIENT = 'Bad client ';
+const MULTI_CONNECT = ' sending multiple CONNECT messages.';
+/** Connections whose protocol error was already counted, remembered at most (their disconnect line comes right after). */
+const MAX_EXPLAINED = 1024;
 const ON_PORT = ' on port ';
 /** CONNACK return codes meaning "bad credentials / not authorised": MQTT 3.1.1 (4, 5) and MQTT 5 (0x86, 0x87). */
 const REFUSED = new Set([4, 5, 134, 135]);
@@ -72,6 +101,10 @@ export class MosquittoParser implements LineParser {
   private readonly openPerIp = new Map<string, number>();
   /** Failures counted from a CONNACK line whose disconnect line is still to come. */
   private pendingConnack = 0;
+  /** ip:port of connections whose protocol error was counted from a line with the address; their disconnect line is not counted again. */
+  private readonly explained = new Map<string, number>();
+  /** Time of the last such line, for the address-less disconnect lines (2.0, 2.1.0) in the same second. */
+  private lastExplained = -Infinity;
   private readonly maxOpen: number;
   private readonly openTtlMs: number;
   private lastSweep = 0;
@@ -131,7 +164,7 @@ export class MosquittoParser implements LineParser {
         if (!Number.isNaN(parsed)) time = parsed;
         m = sep + 2;
       }
-    } else if (c0 !== 78 && c0 !== 67 && c0 !== 83) {
+    } else if (c0 !== 78 && c0 !== 67 && c0 !== 83 && c0 !== 80 && c0 !== 66) {
       // syslog-style prefix ("Nov 29 13:00:00 host mosquitto[1]: …")
       const sep = text.indexOf(': ', start);
       if (sep < 0 || sep >= end) return;
@@ -148,7 +181,35 @@ export class MosquittoParser implements LineParser {
       if (text.startsWith(CLIENT, m)) this.client(text, m + CLIENT.length, end, time);
     } else if (c === 83 /* S */) {
       if (text.startsWith(CONNACK, m)) this.connack(text, m + CONNACK.length, end, time);
+    } else if (c === 80 /* P */) {
+      if (text.startsWith(PROTO_FROM, m)) {
+        const colon = text.indexOf(CONNECT_WITH, m + PROTO_FROM.length);
+        // "Protocol error from <client id>: Will with empty topic." names no address: not this family.
+        if (colon > 0 && colon < end) this.protocolErrorAt(text.slice(m + PROTO_FROM.length, colon), time);
+      }
+    } else if (c === 66 /* B */) {
+      if (text.startsWith(BAD_CLIENT, m) && endsWithAt(text, end, MULTI_CONNECT)) this.protocolErrorAt(text.slice(m + BAD_CLIENT.length, end - MULTI_CONNECT.length), time);
     }
+  }
+
+  /** A protocol error on a connection named by "ip:port": counted once, and its disconnect line is not counted again. */
+  private protocolErrorAt(key: string, time: number): void {
+    const hp = splitHostPort(key);
+    const ip = hp && normaliseIp(hp.host);
+    if (!ip) return;
+    if (!this.forget(key)) this.closeOldestOf(ip);
+    if (this.explained.size >= MAX_EXPLAINED) this.explained.delete(this.explained.keys().next().value!);
+    this.explained.set(key, time);
+    this.lastExplained = time;
+    this.sink.event('protocol-error', ip, time);
+  }
+
+  /** The disconnect line of a connection whose protocol error was already counted (see protocolErrorAt). */
+  private alreadyCounted(key: string | undefined, time: number): boolean {
+    if (key !== undefined) return this.explained.delete(key);
+    if (time - this.lastExplained > 1000) return false;
+    this.lastExplained = -Infinity;
+    return true;
   }
 
   private newConnection(text: string, from: number, end: number, time: number): void {
@@ -246,29 +307,35 @@ export class MosquittoParser implements LineParser {
   }
 
   private client(text: string, from: number, end: number, time: number): void {
-    // The four outcome suffixes end in "authorised." or "error.": the fourth character from the end
-    // ("s" or "r") rules them out for every other line ("… disconnected.") before any comparison.
+    // The outcome suffixes end in "authorised.", "error.", "password.", "origin." or "listener.": the
+    // fourth character from the end rules them out for every other line ("… disconnected.") before any comparison.
     const c4 = text.charCodeAt(end - 4);
-    if (c4 !== 115 /* s */ && c4 !== 114 /* r */) {
+    if (c4 !== 115 /* s */ && c4 !== 114 /* r */ && c4 !== 111 /* o */ && c4 !== 103 /* g */ && c4 !== 110 /* n */) {
       if (text.startsWith('<unknown> ', from)) this.unknownClosed();
       return;
     }
-    if (endsWithAt(text, end, NOT_AUTH_20)) {
+    if (endsWithAt(text, end, NOT_AUTH_20) || endsWithAt(text, end, BAD_PW_210)) {
       if (this.pendingConnack > 0) {
         this.pendingConnack--;
         return;
       }
       this.failureWithoutAddress('auth-failure', time);
-    } else if (endsWithAt(text, end, NOT_AUTH_21)) {
+    } else if (endsWithAt(text, end, NOT_AUTH_21) || endsWithAt(text, end, BAD_PW_21)) {
       if (this.pendingConnack > 0) {
         this.pendingConnack--;
         return;
       }
-      this.failureWithBracket(text, from, end - NOT_AUTH_21.length, 'auth-failure', time);
+      const suffix = endsWithAt(text, end, NOT_AUTH_21) ? NOT_AUTH_21 : BAD_PW_21;
+      this.failureWithBracket(text, from, end - suffix.length, 'auth-failure', time);
     } else if (endsWithAt(text, end, PROTO_20)) {
-      this.failureWithoutAddress('protocol-error', time);
+      if (!this.alreadyCounted(undefined, time)) this.failureWithoutAddress('protocol-error', time);
     } else if (endsWithAt(text, end, PROTO_21)) {
       this.failureWithBracket(text, from, end - PROTO_21.length, 'protocol-error', time);
+    } else if (endsWithAt(text, end, ORIGIN_21)) {
+      // A websockets client from a web origin the listener does not allow (websockets_origin).
+      this.failureWithBracket(text, from, end - ORIGIN_21.length, 'protocol-error', time);
+    } else if (text.startsWith('from ', from) && endsWithAt(text, end, TLS_ON_PLAIN)) {
+      this.protocolErrorAt(text.slice(from + 5, end - TLS_ON_PLAIN.length), time);
     } else if (text.startsWith('<unknown> ', from)) this.unknownClosed();
   }
 
@@ -283,6 +350,7 @@ export class MosquittoParser implements LineParser {
     const open = text.lastIndexOf(' [', close);
     if (open < from) return;
     const key = text.slice(open + 2, close);
+    if (kind === 'protocol-error' && this.alreadyCounted(key, time)) return;
     const hp = splitHostPort(key);
     const ip = hp && normaliseIp(hp.host);
     if (!ip) {
