@@ -84,6 +84,8 @@ export interface LintOptions {
   format?: ConfigFormat;
   env?: Record<string, string>;
   envLocations?: Record<string, SourceLoc>;
+  /** The EMQX release whose defaults to assume (--emqx-version). */
+  emqxVersion?: string;
   policy?: Policy;
   failOn: Severity | 'none';
   /** Check IDs turned off (project file). */
@@ -159,7 +161,7 @@ export async function runLint(paths: readonly string[], opts: LintOptions): Prom
       root: '/',
       timeoutMs: 10_000,
       policy: opts.policy ?? DEFAULT_POLICY,
-      inputs: { files: inputs, load: { io: recordingIO(fsIO(), refused), ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) } },
+      inputs: { files: inputs, load: { io: recordingIO(fsIO(), refused), ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}), ...(opts.emqxVersion ? { emqxVersion: opts.emqxVersion } : {}) } },
     },
     options: { intrusive: false, host: false, network: false, failOn: opts.failOn, identity: 'none (config lint)' },
     ...(opts.disabled && { disabled: opts.disabled }),
@@ -184,6 +186,7 @@ export async function lintCommand(paths: string[], flags: LintFlags): Promise<nu
     ...(flags.configType ? { format: flags.configType } : {}),
     ...(env ? { env } : {}),
     ...(envLocations ? { envLocations } : {}),
+    ...(flags.emqxVersion ? { emqxVersion: flags.emqxVersion } : {}),
     ...policyOf(flags),
     failOn: flags.failOn,
     disabled: disabledChecks(flags),
