@@ -47,7 +47,7 @@ export default defineCheck({
         });
         const on = dims.filter((x) => x.on);
         if (!on.length) {
-          fails.push({ status: 'FAIL', message: `flapping detection is off in every dimension (by_clientid, by_username, by_peerhost unset or none; ${legacy.origin === 'unset' ? 'EMQX default' : `enable = ${String(legacy.v?.value)}`}, ${emqxVersionText(cfg.version)}): no limit on repeated connects`, location: legacy.v?.location ? legacy.loc : (dims.find((x) => x.d.v?.location)?.d.loc ?? legacy.loc) });
+          fails.push({ status: 'FAIL', message: `flapping detection is off in every dimension (by_clientid, by_username, by_peerhost unset or none; ${!legacy.v || legacy.v.default ? `EMQX default of ${emqxVersionText(cfg.version, false)}` : `enable = ${String(legacy.v.value)}`}): no limit on repeated connects`, location: legacy.v?.location ? legacy.loc : (dims.find((x) => x.d.v?.location)?.d.loc ?? legacy.loc) });
         } else if (!on.some((x) => x.key === 'by_peerhost')) {
           const first = on[0]!;
           fails.push({

@@ -59,7 +59,7 @@ export function failuresOr(fails: Verdict[], pass: string, evidence?: Record<str
 /** An EMQX value with the place a finding should point at, and how to describe where it came from (defaults name the version assumed). */
 export function emqx(cfg: EmqxConfigData, path: string): { v: EmqxValue | undefined; loc: FileLocation; origin: string } {
   const v = emqxGet(cfg, path);
-  const origin = !v ? 'unset' : v.default ? `default of ${emqxVersionText(cfg.version)}` : v.env ? `set by ${v.env}` : 'set';
+  const origin = !v ? 'unset' : v.default ? `EMQX default of ${emqxVersionText(cfg.version, false)}` : v.env ? `set by ${v.env}` : 'set';
   return { v, loc: at(emqxWhere(cfg, v)), origin };
 }
 

@@ -28,7 +28,7 @@ export default defineCheck({
         const tls = enabled.filter((l) => l.type === 'ssl' || l.type === 'wss' || l.type === 'quic');
         for (const l of enabled) {
           const loc = at(l.location ?? cfg.anchor);
-          const where = `${l.path} (${emqxBindText(l.bind)}${l.location ? '' : `, default of ${emqxVersionText(cfg.version)}`})`;
+          const where = `${l.path} (${emqxBindText(l.bind)}${l.location ? '' : `, EMQX default of ${emqxVersionText(cfg.version, false)}`})`;
           if (allowed && !listenerAllowed(allowed, l.bind.port, l.bind.address)) fails.push({ status: 'FAIL', message: `${where} is not among the policy's allowed listeners (${allowed.join(', ')})`, location: loc });
           else if ((l.type === 'tcp' || l.type === 'ws') && tls.length && emqxPublicBind(l.bind.address)) {
             fails.push({ status: 'FAIL', message: `${where} is plaintext on a public address next to ${tls.map((t) => t.path).join(', ')}`, location: loc });

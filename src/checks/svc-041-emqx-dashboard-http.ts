@@ -27,7 +27,7 @@ export default defineCheck({
         const https = cfg.dashboard.listeners.find((l) => l.name === 'https' && l.enabled);
         fails.push({
           status: 'FAIL',
-          message: `dashboard over HTTP on ${emqxBindText(http.bind)}${http.location ? '' : ` (default of ${emqxVersionText(cfg.version)})`}${https ? ` next to HTTPS on ${https.bind.port}` : ', and HTTPS is off'}`,
+          message: `dashboard over HTTP on ${emqxBindText(http.bind)}${http.location ? '' : ` (EMQX default of ${emqxVersionText(cfg.version, false)})`}${https ? ` next to HTTPS on ${https.bind.port}` : ', and HTTPS is off'}`,
           location: at(http.location ?? cfg.anchor),
         });
         return fails;

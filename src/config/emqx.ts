@@ -41,8 +41,8 @@ export function parseEmqxVersion(text: string): { major: number; minor: number }
 }
 
 /** "EMQX 6.3 (assumed: the latest 6.x; set --emqx-version)" — for messages about defaults. */
-export function emqxVersionText(v: EmqxVersion): string {
-  const n = `EMQX ${v.major}.${v.minor}`;
+export function emqxVersionText(v: EmqxVersion, product = true): string {
+  const n = `${product ? 'EMQX ' : ''}${v.major}.${v.minor}`;
   if (v.source === 'option') return `${n} (--emqx-version)`;
   if (v.source === 'config') return `${n} (from ${v.location ? `${v.location.file}:${v.location.line}` : 'the config'})`;
   return `${n} (assumed: the latest ${LATEST_EMQX_VERSION.major}.x; set --emqx-version)`;
