@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { emqxGet } from '../config/emqx.js';
-import { at, judgeEmqx } from './config-util.js';
+import { at, emqxHardened, judgeEmqx } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -14,7 +14,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['config.emqx'],
     description:
-      'ssl/wss listeners default to `ssl_options.verify = verify_none`: client certificates are not checked. That is a finding when the listener is meant for device authentication: `mqtt.peer_cert_as_username`/`peer_cert_as_clientid` take the identity from the (unverified, self-signed is fine) certificate, or the listener relies on TLS alone (no authenticator, or `enable_authn = false`).',
+      'ssl/wss listeners default to `ssl_options.verify = verify_none`: client certificates are not checked. That is a finding when the listener is meant for device authentication: `mqtt.peer_cert_as_username`/`peer_cert_as_clientid` take the identity from the (unverified, self-signed is fine) certificate, or the listener relies on TLS alone (no authenticator outside the hardened security profile, or `enable_authn = false`).',
     remediation: 'Set `ssl_options { verify = verify_peer, fail_if_no_peer_cert = true, cacertfile = "…/device-ca.pem" }` on the listener.',
     references: ['https://docs.emqx.com/en/emqx/latest/network/emqx-mqtt-tls.html'],
   },
@@ -28,7 +28,8 @@ export default defineCheck({
           return v !== undefined && v !== 'disabled';
         });
         const authn = emqxGet(cfg, 'authentication')?.value;
-        const noAuthn = !Array.isArray(authn) || !authn.some((a) => (a as { enable?: unknown })?.enable !== false);
+        // Under the hardened profile an empty chain denies every client: TLS is not the only gate there.
+        const noAuthn = (!Array.isArray(authn) || !authn.some((a) => (a as { enable?: unknown })?.enable !== false)) && !emqxHardened(cfg);
         for (const l of cfg.listeners) {
           if (!l.enabled || (l.type !== 'ssl' && l.type !== 'wss')) continue;
           const v = emqxGet(cfg, `${l.path}.ssl_options.verify`);
