@@ -16,7 +16,7 @@ import { REPORT_FORMATS } from './reporters/formats.js';
 import { CATALOGUE_FORMATS, renderCatalogue, type CatalogueFormat } from './reporters/catalogue.js';
 import { VERSION } from './version.js';
 import { int, num, UsageError } from './cli/common.js';
-import { judgeOptions, outputOptions, type OutputFlags } from './cli/options.js';
+import { emqxVersionOption, judgeOptions, outputOptions, type OutputFlags } from './cli/options.js';
 import { COMMANDS } from './cli/commands.js';
 import type { AuditFlags } from './cli/audit.js';
 
@@ -96,6 +96,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the config checks')
     .option('--port-plan <file>', 'cluster file of `mqtt-warden ports`: check this host against it (SVC-052…055) and probe its Erlang distribution ports')
     .option('--port-plan-for <node|address>', 'this host in the port plan (default: the node with one of its addresses)');
+  emqxVersionOption(audit);
   judgeOptions(audit, { formats: REPORT_FORMATS, what: 'report' })
     .action(async (targets: string[], flags: AuditFlags, cmd: Command) => {
       const { audit } = await import('./cli/audit.js');

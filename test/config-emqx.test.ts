@@ -10,7 +10,7 @@ import { memoryIO } from '../src/config/io.js';
 const real = (f: string) => fileURLToPath(new URL(`fixtures/real-configs/emqx/${f}`, import.meta.url));
 
 test('real base.hocon + emqx.conf: defaults fill the rest, and are marked as defaults', () => {
-  const c = loadEmqxConfig({ files: [real('emqx_conf_etc_base.hocon'), '/nonexistent/cluster.hocon', real('emqx_conf_etc_emqx_conf.conf')] });
+  const c = loadEmqxConfig({ version: '5.8', files: [real('emqx_conf_etc_base.hocon'), '/nonexistent/cluster.hocon', real('emqx_conf_etc_emqx_conf.conf')] });
   assert.deepEqual(c.issues, []);
   assert.equal(c.files.length, 2);
   assert.equal(c.nodeName, 'emqx@127.0.0.1');
@@ -23,10 +23,10 @@ test('real base.hocon + emqx.conf: defaults fill the rest, and are marked as def
   assert.deepEqual(
     c.listeners.map((l) => [l.path, l.enabled, l.bind.address, l.bind.port, l.location]),
     [
-      ['listeners.tcp.default', true, '0.0.0.0', 1883, undefined],
-      ['listeners.ssl.default', true, '0.0.0.0', 8883, undefined],
-      ['listeners.ws.default', true, '0.0.0.0', 8083, undefined],
-      ['listeners.wss.default', true, '0.0.0.0', 8084, undefined],
+      ['listeners.tcp.default', true, undefined, 1883, undefined],
+      ['listeners.ssl.default', true, undefined, 8883, undefined],
+      ['listeners.ws.default', true, undefined, 8083, undefined],
+      ['listeners.wss.default', true, undefined, 8084, undefined],
     ],
   );
   const ssl = c.listeners[1]!.settings.ssl_options as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { emqxGet } from '../config/emqx.js';
-import { at, failuresOr, NO_EMQX_CONFIG } from './config-util.js';
+import { at, judgeEmqx } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -19,15 +19,18 @@ export default defineCheck({
     references: ['https://docs.emqx.com/en/emqx/latest/configuration/configuration-manual.html'],
   },
   judge({ 'config.emqx': e }) {
-    if (!e.configs.length) return NO_EMQX_CONFIG;
-    const fails: Verdict[] = [];
-    for (const cfg of e.configs) {
-      for (const l of cfg.listeners) {
-        if (!l.enabled || l.settings.enable_authn !== false) continue;
-        const v = emqxGet(cfg, `${l.path}.enable_authn`);
-        fails.push({ status: 'FAIL', message: `${l.path} (port ${l.bind.port}): enable_authn = false, clients skip authentication`, location: at(v?.location ?? l.location ?? cfg.anchor) });
-      }
-    }
-    return failuresOr(fails, 'no enabled listener switches authentication off');
+    return judgeEmqx(
+      e,
+      (cfg) => {
+        const fails: Verdict[] = [];
+        for (const l of cfg.listeners) {
+          if (!l.enabled || l.settings.enable_authn !== false) continue;
+          const v = emqxGet(cfg, `${l.path}.enable_authn`);
+          fails.push({ status: 'FAIL', message: `${l.path} (port ${l.bind.port}): enable_authn = false, clients skip authentication`, location: at(v?.location ?? l.location ?? cfg.anchor) });
+        }
+        return fails;
+      },
+      'no enabled listener switches authentication off',
+    );
   },
 });

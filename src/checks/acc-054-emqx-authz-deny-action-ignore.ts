@@ -1,6 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { emqx, failuresOr, NO_EMQX_CONFIG } from './config-util.js';
+import { emqx, judgeEmqx } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -17,12 +17,15 @@ export default defineCheck({
     references: ['https://docs.emqx.com/en/emqx/latest/access-control/authz/authz.html'],
   },
   judge({ 'config.emqx': e }) {
-    if (!e.configs.length) return NO_EMQX_CONFIG;
-    const fails: Verdict[] = [];
-    for (const cfg of e.configs) {
-      const { v, loc, origin } = emqx(cfg, 'authorization.deny_action');
-      if (v?.value !== 'disconnect') fails.push({ status: 'FAIL', message: `authorization.deny_action = ${String(v?.value)} (${origin}): denied clients stay connected`, location: loc });
-    }
-    return failuresOr(fails, 'authorization.deny_action = disconnect');
+    return judgeEmqx(
+      e,
+      (cfg) => {
+        const fails: Verdict[] = [];
+        const { v, loc, origin } = emqx(cfg, 'authorization.deny_action');
+        if (v?.value !== 'disconnect') fails.push({ status: 'FAIL', message: `authorization.deny_action = ${String(v?.value)} (${origin}): denied clients stay connected`, location: loc });
+        return fails;
+      },
+      'authorization.deny_action = disconnect',
+    );
   },
 });

@@ -1,6 +1,14 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { emqx, failuresOr, NO_EMQX_CONFIG } from './config-util.js';
+import { emqxVersionText, versionAtLeast } from '../config/emqx.js';
+import { emqx, judgeEmqx } from './config-util.js';
+
+/** The detection dimensions of EMQX 6.3 (flapping_detect.by_*), with what each counts. */
+const DIMENSIONS = [
+  ['by_clientid', 'client ID'],
+  ['by_username', 'username'],
+  ['by_peerhost', 'source address'],
+] as const;
 
 export default defineCheck({
   meta: {
@@ -12,19 +20,46 @@ export default defineCheck({
     scope: 'system',
     intrusive: false,
     needs: ['config.emqx'],
-    description: '`flapping_detect.enable` (default false) is EMQX\'s built-in limit on repeated connects: a client ID that connects more than `max_count` times in `window_time` is banned for `ban_time`. EMQX throttles its `authentication_failure` log lines, so log-based banning misses attempts; this is the reliable restriction.',
+    description:
+      'Flapping detection is EMQX\'s built-in limit on repeated connects: whatever connects more than `max_count` times in `window_time` is banned for `ban_time`. Before EMQX 6.3 it is one policy, `flapping_detect.enable` (default false), keyed on the client ID only, so an attacker who changes client IDs escapes it. From 6.3 there are three dimensions, each off by default: `flapping_detect.by_clientid`, `by_username` and `by_peerhost` (source address), an object to enable, `none` to disable; a ban rejects before authentication. A limit without `by_peerhost` is reported as low. EMQX throttles its `authentication_failure` log lines, so log-based banning misses attempts; this is the reliable restriction.',
     remediation:
-      'Set `flapping_detect { enable = true, max_count = 15, window_time = 1m, ban_time = 5m }` (tune to your clients\' reconnect behaviour). Before EMQX 6.3 flapping detection keys on the client ID only, so also run `mqtt-warden guard --log /var/log/emqx/emqx.log --log-format emqx`, which bans by address (it sees only part of the attempts, because EMQX throttles its failed-login log lines).',
-    references: ['https://docs.emqx.com/en/emqx/latest/configuration/configuration-manual.html', 'https://docs.emqx.com/en/emqx/latest/access-control/blacklist.html'],
+      'EMQX 6.3+: `flapping_detect { by_clientid { max_count = 15, window_time = 1m, ban_time = 5m }, by_peerhost { max_count = 100, window_time = 1m, ban_time = 10m } }`. Before 6.3: `flapping_detect { enable = true, max_count = 15, window_time = 1m, ban_time = 5m }` (tune to your clients\' reconnect behaviour). Before EMQX 6.3 flapping detection keys on the client ID only, so also run `mqtt-warden guard --log /var/log/emqx/emqx.log --log-format emqx`, which bans by address (it sees only part of the attempts, because EMQX throttles its failed-login log lines).',
+    references: ['https://docs.emqx.com/en/emqx/latest/guides/configuration/flapping.html', 'https://docs.emqx.com/en/emqx/latest/configuration/configuration-manual.html', 'https://docs.emqx.com/en/emqx/latest/access-control/blacklist.html'],
   },
   judge({ 'config.emqx': e }) {
-    if (!e.configs.length) return NO_EMQX_CONFIG;
-    const fails: Verdict[] = [];
-    for (const cfg of e.configs) {
-      const { v, loc, origin } = emqx(cfg, 'flapping_detect.enable');
-      // EMQX 5.0 used `flapping_detect.enable`; a block without it keeps the default (false).
-      if (v?.value !== true) fails.push({ status: 'FAIL', message: `flapping_detect.enable = ${String(v?.value)} (${origin}): no limit on repeated connects`, location: loc });
-    }
-    return failuresOr(fails, 'flapping detection is on');
+    return judgeEmqx(
+      e,
+      (cfg) => {
+        const fails: Verdict[] = [];
+        const legacy = emqx(cfg, 'flapping_detect.enable');
+        const flatOn = legacy.v?.value === true;
+        if (!versionAtLeast(cfg.version, 6, 3)) {
+          // Before 6.3: one flat policy, keyed on the client ID.
+          if (!flatOn) fails.push({ status: 'FAIL', message: `flapping_detect.enable = ${String(legacy.v?.value)} (${legacy.origin}): no limit on repeated connects`, location: legacy.loc });
+          return fails;
+        }
+        // 6.3: by_clientid / by_username / by_peerhost, each an object (on) or `none` (off); the flat
+        // `enable = true` is still read as the client-ID policy.
+        const dims = DIMENSIONS.map(([key, what]) => {
+          const d = emqx(cfg, `flapping_detect.${key}`);
+          const on = d.v !== undefined && d.v.value !== 'none' && typeof d.v.value === 'object' && d.v.value !== null;
+          return { key, what, on: on || (key === 'by_clientid' && flatOn), d };
+        });
+        const on = dims.filter((x) => x.on);
+        if (!on.length) {
+          fails.push({ status: 'FAIL', message: `flapping detection is off in every dimension (by_clientid, by_username, by_peerhost unset or none; ${!legacy.v || legacy.v.default ? `EMQX default of ${emqxVersionText(cfg.version, false)}` : `enable = ${String(legacy.v.value)}`}): no limit on repeated connects`, location: legacy.v?.location ? legacy.loc : (dims.find((x) => x.d.v?.location)?.d.loc ?? legacy.loc) });
+        } else if (!on.some((x) => x.key === 'by_peerhost')) {
+          const first = on[0]!;
+          fails.push({
+            status: 'FAIL',
+            severity: 'low',
+            message: `flapping detection counts by ${on.map((x) => x.what).join(' and ')} only: a client that changes ${on.map((x) => x.what).join(' and ')} on every attempt escapes it; by_peerhost (source address, rejected before authentication) is off`,
+            location: first.d.v?.location ? first.d.loc : legacy.loc,
+          });
+        }
+        return fails;
+      },
+      'flapping detection is on, including by source address',
+    );
   },
 });

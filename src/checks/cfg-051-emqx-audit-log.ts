@@ -1,6 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { emqx, failuresOr, NO_EMQX_CONFIG } from './config-util.js';
+import { emqx, judgeEmqx } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -17,12 +17,15 @@ export default defineCheck({
     references: ['https://docs.emqx.com/en/emqx/latest/dashboard/audit-log.html'],
   },
   judge({ 'config.emqx': e }) {
-    if (!e.configs.length) return NO_EMQX_CONFIG;
-    const fails: Verdict[] = [];
-    for (const cfg of e.configs) {
-      const { v, loc, origin } = emqx(cfg, 'log.audit.enable');
-      if (v?.value !== true) fails.push({ status: 'FAIL', message: `log.audit.enable = ${String(v?.value)} (${origin}): configuration changes are not audited`, location: loc });
-    }
-    return failuresOr(fails, 'the audit log is on');
+    return judgeEmqx(
+      e,
+      (cfg) => {
+        const fails: Verdict[] = [];
+        const { v, loc, origin } = emqx(cfg, 'log.audit.enable');
+        if (v?.value !== true) fails.push({ status: 'FAIL', message: `log.audit.enable = ${String(v?.value)} (${origin}): configuration changes are not audited`, location: loc });
+        return fails;
+      },
+      'the audit log is on',
+    );
   },
 });

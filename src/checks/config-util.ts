@@ -2,7 +2,8 @@
 import type { FileLocation, Verdict } from '../core/types.js';
 import type { SourceLoc } from '../config/io.js';
 import { flag, type Directive, type MosquittoConfig, type MosquittoListener } from '../config/mosquitto.js';
-import { emqxGet, emqxWhere, type EmqxConfigData, type EmqxValue } from '../config/emqx.js';
+import { emqxGet, emqxVersionText, emqxWhere, type EmqxBind, type EmqxConfigData, type EmqxValue } from '../config/emqx.js';
+import type { ConfigEmqxFact } from '../config/bundle.js';
 
 export const at = (l: SourceLoc): FileLocation => ({ file: l.file, line: l.line, column: l.column });
 
@@ -68,11 +69,58 @@ export function failuresOr(fails: Verdict[], pass: string, evidence?: Record<str
   return fails.length ? fails : [{ status: 'PASS', message: pass, ...(evidence ? { evidence } : {}) }];
 }
 
-/** An EMQX value with the place a finding should point at, and how to describe where it came from. */
+/** An EMQX value with the place a finding should point at, and how to describe where it came from (defaults name the version assumed). */
 export function emqx(cfg: EmqxConfigData, path: string): { v: EmqxValue | undefined; loc: FileLocation; origin: string } {
   const v = emqxGet(cfg, path);
-  const origin = !v ? 'unset' : v.default ? 'EMQX default' : v.env ? `set by ${v.env}` : 'set';
+  const origin = !v ? 'unset' : v.default ? `EMQX default of ${emqxVersionText(cfg.version, false)}` : v.env ? `set by ${v.env}` : 'set';
   return { v, loc: at(emqxWhere(cfg, v)), origin };
+}
+
+/** The config runs under the hardened security profile (EMQX 6.3+). */
+export const emqxHardened = (cfg: EmqxConfigData) => cfg.profile.name === 'hardened';
+
+/** "the hardened security profile (EMQX_SECURITY_PROFILE at emqx.env:3)" */
+export function emqxProfileText(cfg: EmqxConfigData): string {
+  const p = cfg.profile;
+  return `the ${p.name} security profile${p.location ? ` (EMQX_SECURITY_PROFILE at ${p.location.file}:${p.location.line})` : ''}`;
+}
+
+/** "127.0.0.1:1883 (loopback by the hardened security profile)", "all interfaces:1883" */
+export function emqxBindText(b: EmqxBind): string {
+  return `${b.address ?? 'all interfaces'}:${b.port}${b.via ? ` (address from ${b.via})` : ''}`;
+}
+
+/**
+ * A SKIP for a config one of whose files did not parse (or could not be read): judged with the
+ * defaults, every setting of that file would look unset. CFG-052 reports the error itself.
+ */
+export function emqxUnjudged(cfg: EmqxConfigData): Verdict | undefined {
+  const f = cfg.parseFailures[0];
+  if (!f) return undefined;
+  const more = cfg.parseFailures.length > 1 ? ` (and ${cfg.parseFailures.length - 1} more)` : '';
+  return { status: 'SKIP', message: `not judged: ${f.file} did not parse (${f.file}:${f.line}: ${f.message})${more}; fix it first (CFG-052)`, location: at(f) };
+}
+
+/**
+ * The frame of a check over EMQX configs: SKIP without one, SKIP for configs that did not
+ * parse, the failures of the others, else one PASS.
+ */
+export function judgeEmqx(e: ConfigEmqxFact, each: (cfg: EmqxConfigData) => Verdict[], pass: string, evidence?: Record<string, unknown>): Verdict | Verdict[] {
+  if (!e.configs.length) return NO_EMQX_CONFIG;
+  const fails: Verdict[] = [];
+  const skips: Verdict[] = [];
+  let judged = 0;
+  for (const cfg of e.configs) {
+    const skip = emqxUnjudged(cfg);
+    if (skip) {
+      skips.push(skip);
+      continue;
+    }
+    judged++;
+    fails.push(...each(cfg));
+  }
+  if (fails.length) return [...fails, ...skips];
+  return judged ? [{ status: 'PASS', message: pass, ...(evidence ? { evidence } : {}) }, ...skips] : skips;
 }
 
 export function emqxName(cfg: EmqxConfigData): string {

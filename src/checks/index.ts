@@ -89,6 +89,7 @@ import acc054 from './acc-054-emqx-authz-deny-action-ignore.js';
 import acc055 from './acc-055-emqx-acl-allow-all.js';
 import acc056 from './acc-056-emqx-password-hash.js';
 import acc057 from './acc-057-emqx-dashboard-default-password.js';
+import acc058 from './acc-058-emqx-hardened-overrides.js';
 import tls030 from './tls-030-mosquitto-tls-version.js';
 import tls031 from './tls-031-mosquitto-weak-ciphers.js';
 import tls032 from './tls-032-mosquitto-tls-unauthenticated.js';
@@ -99,6 +100,7 @@ import tls041 from './tls-041-emqx-verify-none.js';
 import tls042 from './tls-042-emqx-peer-cert-optional.js';
 import tls043 from './tls-043-emqx-crl-check.js';
 import tls044 from './tls-044-emqx-demo-certificates.js';
+import tls045 from './tls-045-emqx-quic-verify-none.js';
 import svc030 from './svc-030-mosquitto-listener-all-interfaces.js';
 import svc031 from './svc-031-mosquitto-plaintext-beside-tls.js';
 import svc032 from './svc-032-mosquitto-websockets-plaintext.js';
@@ -109,6 +111,7 @@ import svc040 from './svc-040-emqx-plaintext-listener-public.js';
 import svc041 from './svc-041-emqx-dashboard-http.js';
 import svc042 from './svc-042-emqx-swagger.js';
 import svc043 from './svc-043-emqx-cluster-unencrypted.js';
+import svc044 from './svc-044-emqx-ws-check-origin.js';
 import cfg030 from './cfg-030-mosquitto-limits-unset.js';
 import cfg031 from './cfg-031-mosquitto-logging.js';
 import cfg032 from './cfg-032-mosquitto-sys-topics.js';
@@ -118,6 +121,7 @@ import cfg035 from './cfg-035-mosquitto-deprecated-options.js';
 import cfg050 from './cfg-050-emqx-flapping-detect.js';
 import cfg051 from './cfg-051-emqx-audit-log.js';
 import cfg052 from './cfg-052-emqx-config-errors.js';
+import cfg053 from './cfg-053-emqx-dashboard-login-lockout.js';
 import acc070 from './acc-070-erlang-default-cookie.js';
 // Mosquitto dynamic security and NanoMQ
 import acc080 from './acc-080-mosquitto-dynsec-default-access.js';
@@ -226,6 +230,7 @@ export const CATALOGUE: readonly Check[] = [
   tls042,
   tls043,
   tls044,
+  tls045,
   svc030,
   svc031,
   svc032,
@@ -236,6 +241,7 @@ export const CATALOGUE: readonly Check[] = [
   svc041,
   svc042,
   svc043,
+  svc044,
   acc030,
   acc031,
   acc032,
@@ -254,6 +260,7 @@ export const CATALOGUE: readonly Check[] = [
   acc055,
   acc056,
   acc057,
+  acc058,
   cfg030,
   cfg031,
   cfg032,
@@ -263,6 +270,7 @@ export const CATALOGUE: readonly Check[] = [
   cfg050,
   cfg051,
   cfg052,
+  cfg053,
   acc070,
   // Mosquitto dynamic security
   acc080,

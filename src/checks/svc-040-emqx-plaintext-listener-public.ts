@@ -1,7 +1,8 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { listenerAllowed } from '../config/policy.js';
-import { at, emqxPublicBind, failuresOr, NO_EMQX_CONFIG } from './config-util.js';
+import { emqxVersionText } from '../config/emqx.js';
+import { at, emqxBindText, emqxPublicBind, judgeEmqx } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -18,21 +19,24 @@ export default defineCheck({
     references: ['https://docs.emqx.com/en/emqx/latest/configuration/configuration-manual.html'],
   },
   judge({ 'config.emqx': e, policy }) {
-    if (!e.configs.length) return NO_EMQX_CONFIG;
-    const fails: Verdict[] = [];
     const allowed = policy.listeners.allowed;
-    for (const cfg of e.configs) {
-      const enabled = cfg.listeners.filter((l) => l.enabled);
-      const tls = enabled.filter((l) => l.type === 'ssl' || l.type === 'wss' || l.type === 'quic');
-      for (const l of enabled) {
-        const loc = at(l.location ?? cfg.anchor);
-        const where = `${l.path} (${l.bind.address ?? 'all interfaces'}:${l.bind.port}${l.location ? '' : ', EMQX default'})`;
-        if (allowed && !listenerAllowed(allowed, l.bind.port, l.bind.address)) fails.push({ status: 'FAIL', message: `${where} is not among the policy's allowed listeners (${allowed.join(', ')})`, location: loc });
-        else if ((l.type === 'tcp' || l.type === 'ws') && tls.length && emqxPublicBind(l.bind.address)) {
-          fails.push({ status: 'FAIL', message: `${where} is plaintext on a public address next to ${tls.map((t) => t.path).join(', ')}`, location: loc });
+    return judgeEmqx(
+      e,
+      (cfg) => {
+        const fails: Verdict[] = [];
+        const enabled = cfg.listeners.filter((l) => l.enabled);
+        const tls = enabled.filter((l) => l.type === 'ssl' || l.type === 'wss' || l.type === 'quic');
+        for (const l of enabled) {
+          const loc = at(l.location ?? cfg.anchor);
+          const where = `${l.path} (${emqxBindText(l.bind)}${l.location ? '' : `, EMQX default of ${emqxVersionText(cfg.version, false)}`})`;
+          if (allowed && !listenerAllowed(allowed, l.bind.port, l.bind.address)) fails.push({ status: 'FAIL', message: `${where} is not among the policy's allowed listeners (${allowed.join(', ')})`, location: loc });
+          else if ((l.type === 'tcp' || l.type === 'ws') && tls.length && emqxPublicBind(l.bind.address)) {
+            fails.push({ status: 'FAIL', message: `${where} is plaintext on a public address next to ${tls.map((t) => t.path).join(', ')}`, location: loc });
+          }
         }
-      }
-    }
-    return failuresOr(fails, 'no plaintext listener on a public address next to TLS listeners');
+        return fails;
+      },
+      'no plaintext listener on a public address next to TLS listeners',
+    );
   },
 });

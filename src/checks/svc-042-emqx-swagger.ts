@@ -1,6 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { emqx, failuresOr, NO_EMQX_CONFIG } from './config-util.js';
+import { emqx, judgeEmqx } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -17,12 +17,15 @@ export default defineCheck({
     references: ['https://docs.emqx.com/en/emqx/latest/admin/api.html'],
   },
   judge({ 'config.emqx': e }) {
-    if (!e.configs.length) return NO_EMQX_CONFIG;
-    const fails: Verdict[] = [];
-    for (const cfg of e.configs) {
-      const { v, loc, origin } = emqx(cfg, 'dashboard.swagger_support');
-      if (v?.value !== false) fails.push({ status: 'FAIL', message: `dashboard.swagger_support = ${String(v?.value)} (${origin}): /api-docs is served`, location: loc });
-    }
-    return failuresOr(fails, 'dashboard.swagger_support = false');
+    return judgeEmqx(
+      e,
+      (cfg) => {
+        const fails: Verdict[] = [];
+        const { v, loc, origin } = emqx(cfg, 'dashboard.swagger_support');
+        if (v?.value !== false) fails.push({ status: 'FAIL', message: `dashboard.swagger_support = ${String(v?.value)} (${origin}): /api-docs is served`, location: loc });
+        return fails;
+      },
+      'dashboard.swagger_support = false',
+    );
   },
 });

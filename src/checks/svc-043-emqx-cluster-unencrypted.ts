@@ -1,6 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { emqx, failuresOr, NO_EMQX_CONFIG } from './config-util.js';
+import { emqx, judgeEmqx } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -17,19 +17,22 @@ export default defineCheck({
     references: ['https://docs.emqx.com/en/emqx/latest/deploy/cluster/security.html'],
   },
   judge({ 'config.emqx': e }) {
-    if (!e.configs.length) return NO_EMQX_CONFIG;
-    const fails: Verdict[] = [];
-    let clustered = 0;
-    for (const cfg of e.configs) {
-      const strategy = cfg.cluster.discoveryStrategy;
-      const multi = cfg.cluster.staticSeeds.length > 1 || !['manual', 'singleton', 'static'].includes(strategy);
-      if (!multi) continue;
-      clustered++;
-      const dist = emqx(cfg, 'cluster.proto_dist');
-      if (!/tls/.test(String(dist.v?.value))) fails.push({ status: 'FAIL', message: `cluster.proto_dist = ${String(dist.v?.value)} (${dist.origin}): Erlang distribution in clear text between ${strategy === 'static' ? cfg.cluster.staticSeeds.join(', ') : `nodes found by ${strategy}`}`, location: dist.loc });
-      const rpc = emqx(cfg, 'rpc.protocol');
-      if (rpc.v?.value !== 'ssl') fails.push({ status: 'FAIL', message: `rpc.protocol = ${String(rpc.v?.value)} (${rpc.origin}): cluster RPC in clear text`, location: rpc.loc });
-    }
-    return failuresOr(fails, clustered ? 'cluster traffic is encrypted' : 'single node: no cluster traffic');
+    const clustered = e.configs.filter((cfg) => cfg.cluster.staticSeeds.length > 1 || !['manual', 'singleton', 'static'].includes(cfg.cluster.discoveryStrategy)).length;
+    return judgeEmqx(
+      e,
+      (cfg) => {
+        const fails: Verdict[] = [];
+        const strategy = cfg.cluster.discoveryStrategy;
+        const multi = cfg.cluster.staticSeeds.length > 1 || !['manual', 'singleton', 'static'].includes(strategy);
+        if (!multi) return fails;
+        const dist = emqx(cfg, 'cluster.proto_dist');
+        if (!/tls/.test(String(dist.v?.value))) fails.push({ status: 'FAIL', message: `cluster.proto_dist = ${String(dist.v?.value)} (${dist.origin}): Erlang distribution in clear text between ${strategy === 'static' ? cfg.cluster.staticSeeds.join(', ') : `nodes found by ${strategy}`}`, location: dist.loc });
+        // `rpc.driver` is the schema alias of `rpc.protocol` (cfg.rpc.protocol has the one in force).
+        const rpc = emqx(cfg, emqx(cfg, 'rpc.protocol').v?.default && emqx(cfg, 'rpc.driver').v ? 'rpc.driver' : 'rpc.protocol');
+        if (cfg.rpc.protocol !== 'ssl') fails.push({ status: 'FAIL', message: `rpc.protocol = ${cfg.rpc.protocol} (${rpc.origin}): cluster RPC in clear text`, location: rpc.loc });
+        return fails;
+      },
+      clustered ? 'cluster traffic is encrypted' : 'single node: no cluster traffic',
+    );
   },
 });

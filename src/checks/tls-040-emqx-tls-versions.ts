@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { emqxGet } from '../config/emqx.js';
-import { at, failuresOr, NO_EMQX_CONFIG, TLS_ORDER } from './config-util.js';
+import { at, judgeEmqx, TLS_ORDER } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -18,21 +18,24 @@ export default defineCheck({
     references: ['https://docs.emqx.com/en/emqx/latest/network/emqx-mqtt-tls.html', 'https://www.rfc-editor.org/rfc/rfc8996'],
   },
   judge({ 'config.emqx': e, policy }) {
-    if (!e.configs.length) return NO_EMQX_CONFIG;
     const min = TLS_ORDER.indexOf(policy.tls.minVersion);
-    const fails: Verdict[] = [];
-    for (const cfg of e.configs) {
-      const tlsListeners = [
-        ...cfg.listeners.filter((l) => l.enabled && (l.type === 'ssl' || l.type === 'wss')).map((l) => l.path),
-        ...cfg.dashboard.listeners.filter((l) => l.enabled && l.name === 'https').map((l) => l.path),
-      ];
-      for (const path of tlsListeners) {
-        const v = emqxGet(cfg, `${path}.ssl_options.versions`);
-        const versions = Array.isArray(v?.value) ? (v.value as unknown[]).map(String) : ['tlsv1.3', 'tlsv1.2'];
-        const low = versions.filter((x) => TLS_ORDER.indexOf(x) >= 0 && TLS_ORDER.indexOf(x) < min);
-        if (low.length) fails.push({ status: 'FAIL', ...(low.every((x) => TLS_ORDER.indexOf(x) >= TLS_ORDER.indexOf('tlsv1.2')) ? { severity: 'low' as const } : {}), message: `${path}: ssl_options.versions enables ${low.join(', ')}, below the policy minimum ${policy.tls.minVersion}`, location: at(v?.location ?? cfg.anchor) });
-      }
-    }
-    return failuresOr(fails, `every TLS listener requires at least ${policy.tls.minVersion}`);
+    return judgeEmqx(
+      e,
+      (cfg) => {
+        const fails: Verdict[] = [];
+        const tlsListeners = [
+          ...cfg.listeners.filter((l) => l.enabled && (l.type === 'ssl' || l.type === 'wss')).map((l) => l.path),
+          ...cfg.dashboard.listeners.filter((l) => l.enabled && l.name === 'https').map((l) => l.path),
+        ];
+        for (const path of tlsListeners) {
+          const v = emqxGet(cfg, `${path}.ssl_options.versions`);
+          const versions = Array.isArray(v?.value) ? (v.value as unknown[]).map(String) : ['tlsv1.3', 'tlsv1.2'];
+          const low = versions.filter((x) => TLS_ORDER.indexOf(x) >= 0 && TLS_ORDER.indexOf(x) < min);
+          if (low.length) fails.push({ status: 'FAIL', ...(low.every((x) => TLS_ORDER.indexOf(x) >= TLS_ORDER.indexOf('tlsv1.2')) ? { severity: 'low' as const } : {}), message: `${path}: ssl_options.versions enables ${low.join(', ')}, below the policy minimum ${policy.tls.minVersion}`, location: at(v?.location ?? cfg.anchor) });
+        }
+        return fails;
+      },
+      `every TLS listener requires at least ${policy.tls.minVersion}`,
+    );
   },
 });

@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { emqxGet } from '../config/emqx.js';
-import { at, failuresOr, NO_EMQX_CONFIG } from './config-util.js';
+import { at, judgeEmqx } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -18,16 +18,19 @@ export default defineCheck({
     references: ['https://docs.emqx.com/en/emqx/latest/network/emqx-mqtt-tls.html'],
   },
   judge({ 'config.emqx': e }) {
-    if (!e.configs.length) return NO_EMQX_CONFIG;
-    const fails: Verdict[] = [];
-    for (const cfg of e.configs) {
-      for (const l of cfg.listeners) {
-        if (!l.enabled || (l.type !== 'ssl' && l.type !== 'wss')) continue;
-        if (emqxGet(cfg, `${l.path}.ssl_options.verify`)?.value !== 'verify_peer') continue;
-        const f = emqxGet(cfg, `${l.path}.ssl_options.fail_if_no_peer_cert`);
-        if (f?.value !== true) fails.push({ status: 'FAIL', message: `${l.path}: verify_peer but fail_if_no_peer_cert = ${String(f?.value)}${f?.default ? ' (default)' : ''}: clients without a certificate connect`, location: at(f?.location ?? l.location ?? cfg.anchor) });
-      }
-    }
-    return failuresOr(fails, 'listeners that verify client certificates also require them');
+    return judgeEmqx(
+      e,
+      (cfg) => {
+        const fails: Verdict[] = [];
+        for (const l of cfg.listeners) {
+          if (!l.enabled || (l.type !== 'ssl' && l.type !== 'wss')) continue;
+          if (emqxGet(cfg, `${l.path}.ssl_options.verify`)?.value !== 'verify_peer') continue;
+          const f = emqxGet(cfg, `${l.path}.ssl_options.fail_if_no_peer_cert`);
+          if (f?.value !== true) fails.push({ status: 'FAIL', message: `${l.path}: verify_peer but fail_if_no_peer_cert = ${String(f?.value)}${f?.default ? ' (default)' : ''}: clients without a certificate connect`, location: at(f?.location ?? l.location ?? cfg.anchor) });
+        }
+        return fails;
+      },
+      'listeners that verify client certificates also require them',
+    );
   },
 });

@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { emqxGet } from '../config/emqx.js';
-import { at, failuresOr, NO_EMQX_CONFIG } from './config-util.js';
+import { at, judgeEmqx } from './config-util.js';
 
 /** The certificates every EMQX package ships in etc/certs (private key included). */
 const DEMO = /(\$\{EMQX_ETC_DIR\}|(^|\/)etc(\/emqx)?)\/certs\/(cert|key)\.pem$/;
@@ -21,22 +21,25 @@ export default defineCheck({
     references: ['https://docs.emqx.com/en/emqx/latest/network/emqx-mqtt-tls.html'],
   },
   judge({ 'config.emqx': e }) {
-    if (!e.configs.length) return NO_EMQX_CONFIG;
-    const fails: Verdict[] = [];
-    for (const cfg of e.configs) {
-      const paths = [
-        ...cfg.listeners.filter((l) => l.enabled && (l.type === 'ssl' || l.type === 'wss')).map((l) => ({ path: l.path, loc: l.location })),
-        ...cfg.dashboard.listeners.filter((l) => l.enabled && l.name === 'https').map((l) => ({ path: l.path, loc: l.location })),
-      ];
-      for (const { path, loc } of paths) {
-        for (const key of ['certfile', 'keyfile']) {
-          const v = emqxGet(cfg, `${path}.ssl_options.${key}`);
-          if (typeof v?.value === 'string' && DEMO.test(v.value)) {
-            fails.push({ status: 'FAIL', message: `${path}: ${key} = ${v.value}${v.default ? ' (default)' : ''} is the packaged demo ${key === 'keyfile' ? 'key' : 'certificate'}${v.default ? '' : ' (unless that file was replaced)'}`, location: at(v.location ?? loc ?? cfg.anchor) });
+    return judgeEmqx(
+      e,
+      (cfg) => {
+        const fails: Verdict[] = [];
+        const paths = [
+          ...cfg.listeners.filter((l) => l.enabled && (l.type === 'ssl' || l.type === 'wss')).map((l) => ({ path: l.path, loc: l.location })),
+          ...cfg.dashboard.listeners.filter((l) => l.enabled && l.name === 'https').map((l) => ({ path: l.path, loc: l.location })),
+        ];
+        for (const { path, loc } of paths) {
+          for (const key of ['certfile', 'keyfile']) {
+            const v = emqxGet(cfg, `${path}.ssl_options.${key}`);
+            if (typeof v?.value === 'string' && DEMO.test(v.value)) {
+              fails.push({ status: 'FAIL', message: `${path}: ${key} = ${v.value}${v.default ? ' (default)' : ''} is the packaged demo ${key === 'keyfile' ? 'key' : 'certificate'}${v.default ? '' : ' (unless that file was replaced)'}`, location: at(v.location ?? loc ?? cfg.anchor) });
+            }
           }
         }
-      }
-    }
-    return failuresOr(fails, 'no enabled TLS listener uses the packaged demo certificate');
+        return fails;
+      },
+      'no enabled TLS listener uses the packaged demo certificate',
+    );
   },
 });

@@ -67,6 +67,7 @@ export interface AuditFlags extends JudgeFlags, ProjectFlags {
   portPlanFor?: string;
   root?: string;
   config: string[];
+  emqxVersion?: string;
   lynisReport?: string;
   advisories?: string;
 }
@@ -106,6 +107,7 @@ function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
     root,
     timeoutMs: flags.timeout,
     configs: flags.config.map((f) => resolve(f)),
+    ...(flags.emqxVersion && { emqxVersion: flags.emqxVersion }),
     expiryWarnDays: flags.expiryWarnDays,
     ...(flags.lynisReport && { lynisReport: resolve(flags.lynisReport) }),
     ...(flags.advisories && { advisories: resolve(flags.advisories) }),
@@ -214,7 +216,7 @@ function auditModifiers(cmd: Command, flags: AuditFlags): void {
   const network = !flags.hostOnly;
   requires(cmd, [
     { modifier: ['maxAttempts', 'maxSeconds', 'rate', 'loginAttempts'], needs: Boolean(flags.intrusive), with: '--intrusive (they bound the intrusive probes)' },
-    { modifier: ['lynisReport', 'advisories', 'config', 'policy'], needs: flags.host, with: 'the host checks: drop --no-host' },
+    { modifier: ['lynisReport', 'advisories', 'config', 'policy', 'emqxVersion'], needs: flags.host, with: 'the host checks: drop --no-host' },
     {
       modifier: ['username', 'password', 'passwordFile', 'targetTimeout', 'window', 'concurrency', 'canaryTopic', 'showPayloads', 'showSecrets', 'intrusive'],
       needs: network,

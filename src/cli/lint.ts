@@ -6,13 +6,14 @@ import { Option, type Command } from 'commander';
 import { CONFIG_FORMATS, type ConfigFormat } from '../collectors/config-formats.js';
 import { REPORT_FORMATS } from '../reporters/formats.js';
 import type { ProjectFlags } from './project.js';
-import { deprecated, judgeOptions, legacyOption, type JudgeFlags } from './options.js';
+import { deprecated, emqxVersionOption, judgeOptions, legacyOption, type JudgeFlags } from './options.js';
 import type { SetExit } from './commands.js';
 
 export interface LintFlags extends JudgeFlags, ProjectFlags {
   configType?: ConfigFormat;
   envFile?: string;
   processEnv: boolean;
+  emqxVersion?: string;
   policy?: string;
   mosquittoVersion?: string;
 }
@@ -23,7 +24,8 @@ export function register(program: Command, setExit: SetExit): void {
     .description(
       'Lint Mosquitto and EMQX configs without a broker: mosquitto.conf (with include_dir), ACL, password and PSK files;\n' +
         'EMQX: the files of one directory are one node, layered base.hocon < other files < cluster.hocon < emqx.conf\n' +
-        '< EMQX_* environment (--env-file, else this process), and acl.conf (given, or found through authorization.sources).\n' +
+        '< EMQX_* environment (--env-file, else this process; etc/emqx.env next to emqx.conf over both: EMQX_SECURITY_PROFILE),\n' +
+        'and acl.conf (given, or found through authorization.sources). Defaults follow the EMQX release (--emqx-version).\n' +
         'Directories are searched for config files. Every finding has file:line:column.',
     )
     .argument('<paths...>', 'config files or directories')
@@ -32,6 +34,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--no-process-env', 'ignore EMQX_* variables of this process (used when no --env-file is given)')
     .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the checks')
     .option('--mosquitto-version <X.Y>', 'the Mosquitto version the configs are for (e.g. 2.0 or 2.1): its defaults and options apply (unknown: both are stated)');
+  emqxVersionOption(lint);
   // Until 0.2 `--format` chose the file type and `-r/--report` the report format.
   judgeOptions(lint, { formats: REPORT_FORMATS, what: 'report', legacyValues: CONFIG_FORMATS });
   legacyOption(lint, '-r, --report <format>', 'format', 'use -f/--format');

@@ -128,3 +128,15 @@ export function requires(cmd: Command, rules: readonly Requirement[]): void {
     }
   }
 }
+
+/**
+ * `--emqx-version X.Y` of the commands that judge EMQX configs (lint, audit): the release whose
+ * defaults are assumed when the files do not reveal theirs (their documentation links do). Without
+ * it the latest 6.x is assumed, and findings about defaults say so.
+ */
+export function emqxVersionOption(cmd: Command): Command {
+  return cmd.option('--emqx-version <X.Y>', 'EMQX release whose defaults to assume when the configs do not reveal theirs, e.g. 5.8 (default: the latest 6.x)', (v: string) => {
+    if (!/^v?\d+\.\d+(\.\d+)?$/.test(v.trim())) throw new InvalidArgumentError('expected a release such as 6.3 or 5.8.');
+    return v.trim();
+  });
+}

@@ -118,8 +118,9 @@ export function detectFormat(path: string, text: string): ConfigFormat | undefin
   if (looksLikeDynsec(text)) return 'mosquitto-dynsec';
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('%'));
   if (/^\s*\{\s*(allow|deny)\s*,/m.test(text) && !HOCON_FIELD.test(text.replace(/^\s*%.*$/gm, ''))) return 'emqx-acl';
-  if (name.endsWith('.hocon')) return 'emqx';
+  // A .hocon file is an EMQX node config only with a node key: a plugin's priv/config.hocon is not.
   const nanomq = detectNanomq(name, text);
+  if (name.endsWith('.hocon')) return hasEmqxKey(text) || !lines.length ? 'emqx' : nanomq;
   if (nanomq) return nanomq;
   if (looksLikeEmqxBootstrap(text)) return 'emqx-bootstrap';
   if (lines.length && lines.every((l) => /^[^:\s]+:\$(6|7|argon2id)\$/.test(l))) return 'mosquitto-passwd';
@@ -143,6 +144,8 @@ export interface LoadConfigOptions {
   /** EMQX_* overrides and substitution variables for the EMQX configs. */
   env?: Record<string, string>;
   envLocations?: Record<string, SourceLoc>;
+  /** The EMQX release to assume when the files do not reveal it (--emqx-version). */
+  emqxVersion?: string;
   policy?: Policy;
   /**
    * Look for referenced files next to the config when their path does not exist
@@ -236,9 +239,19 @@ export function parseMosquittoFile(io: ConfigIO, path: string, besideConfig: boo
 }
 
 /** Load one EMQX node's layered files. Never throws: a failure is `error`. */
-export function parseEmqxFiles(io: ConfigIO, path: string, files: readonly string[], etcDir: string, opts: Pick<LoadConfigOptions, 'env' | 'envLocations'> = {}): ParsedEmqx {
+export function parseEmqxFiles(io: ConfigIO, path: string, files: readonly string[], etcDir: string, opts: Pick<LoadConfigOptions, 'env' | 'envLocations' | 'emqxVersion'> = {}): ParsedEmqx {
   try {
-    const config = stripGet(loadEmqxConfig({ files: [...files], io, ...(opts.env ? { env: opts.env } : {}), ...(opts.envLocations ? { envLocations: opts.envLocations } : {}) }));
+    const config = stripGet(
+      loadEmqxConfig({
+        files: [...files],
+        io,
+        // etc/emqx.env: the node's boot-time variables (EMQX_SECURITY_PROFILE …), over the given environment.
+        envFile: join(etcDir, 'emqx.env'),
+        ...(opts.env ? { env: opts.env } : {}),
+        ...(opts.envLocations ? { envLocations: opts.envLocations } : {}),
+        ...(opts.emqxVersion ? { version: opts.emqxVersion } : {}),
+      }),
+    );
     return { path, etcDir, config };
   } catch (e) {
     return { path, etcDir, error: e instanceof Error ? e.message : String(e) };
@@ -274,7 +287,7 @@ export function loadConfigFacts(inputs: readonly ConfigInput[], opts: LoadConfig
  * The config facts from parsed configs: the ACL, password, PSK and bootstrap files
  * they reference are read here (through `io`), once per file.
  */
-export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit<LoadConfigOptions, 'io' | 'env' | 'envLocations'> = {}): { facts: FactMap; notes: string[] } {
+export function buildConfigFacts(parsed: ParsedConfigs, io: ConfigIO, opts: Omit<LoadConfigOptions, 'io' | 'env' | 'envLocations' | 'emqxVersion'> = {}): { facts: FactMap; notes: string[] } {
   const beside = opts.besideConfig ?? true;
   const notes: string[] = [];
   const mosquittoConfigs: MosquittoConfig[] = [];
@@ -523,7 +536,7 @@ export function hostConfigIO(root: string, given: readonly string[] = []): Confi
  * base.hocon and cluster.hocon of its location. Paths stay as on the host (/etc/...),
  * reads go under the root. Never throws for a file: a failure names it.
  */
-export function readHostConfigs(opts: { root: string; files?: readonly string[]; io?: ConfigIO; env?: Record<string, string> }): HostConfigs {
+export function readHostConfigs(opts: { root: string; files?: readonly string[]; io?: ConfigIO; env?: Record<string, string>; emqxVersion?: string }): HostConfigs {
   const files = opts.files ?? [];
   const base = opts.io ?? hostConfigIO(opts.root, files);
   const live = opts.root === '/';
@@ -560,7 +573,7 @@ export function readHostConfigs(opts: { root: string; files?: readonly string[];
     const file = realPath(path, given);
     if (seen.has(file)) return;
     seen.add(file);
-    out.emqx.push({ ...parseEmqxFiles(io, path, layers, dirname(path), opts.env ? { env: opts.env } : {}), file, given, layers });
+    out.emqx.push({ ...parseEmqxFiles(io, path, layers, dirname(path), { ...(opts.env && { env: opts.env }), ...(opts.emqxVersion && { emqxVersion: opts.emqxVersion }) }), file, given, layers });
   };
   for (const p of HOST_CONFIG_PATHS.mosquitto) if (exists(p)) mosquitto(p, false);
   for (const p of HOST_CONFIG_PATHS.nanomq) if (exists(p)) out.nanomq.push(p);
@@ -610,6 +623,6 @@ export function hostConfigFacts(hc: HostConfigs, opts: { policy?: Policy; mosqui
  * Host audit: find the configs under `root` (plus the given files) and load them.
  * Paths in findings stay as on the host (/etc/...), reads go under the root.
  */
-export function collectConfigFacts(opts: { root: string; files?: string[]; env?: Record<string, string>; policy?: Policy; io?: ConfigIO }): Promise<FactMap> {
+export function collectConfigFacts(opts: { root: string; files?: string[]; env?: Record<string, string>; emqxVersion?: string; policy?: Policy; io?: ConfigIO }): Promise<FactMap> {
   return new Promise((resolve) => resolve(hostConfigFacts(readHostConfigs(opts), opts.policy ? { policy: opts.policy } : {})));
 }

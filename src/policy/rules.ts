@@ -154,7 +154,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       p.listeners.allowed
         ? `Brokers listen only on ${list(p.listeners.allowed)}; any other listener is a finding.`
         : 'Brokers do not listen on all interfaces without need; the policy lists no allowed listeners yet (set listeners.allowed to make every other listener a finding).',
-    checks: ['SVC-030', 'SVC-040'],
+    checks: ['SVC-030', 'SVC-040', 'SVC-071'],
     via: 'judge',
     rationale: 'e.g. ["127.0.0.1:1883", "*:8883"]: plaintext on loopback only, TLS for the network',
   },

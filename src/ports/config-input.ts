@@ -3,7 +3,7 @@
  * emqx.conf, read by src/config/emqx.ts), mosquitto.conf (src/config/mosquitto.ts) and
  * nanomq.conf (src/config/nanomq.ts). Only adapts their results; the parsing is theirs.
  */
-import { loadEmqxConfig, type EmqxConfig } from '../config/emqx.js';
+import { loadEmqxConfig, type EmqxConfig, type EmqxGatewayListenerType } from '../config/emqx.js';
 import { loadMosquittoConfig, type MosquittoConfig } from '../config/mosquitto.js';
 import { parseNanomqConfig } from '../config/nanomq.js';
 import { errCode, fsIO, type ConfigIO, type SourceLoc } from '../config/io.js';
@@ -33,7 +33,7 @@ function dashboardOn(cfg: Pick<EmqxConfig, 'get'>, d: EmqxConfig['dashboard']['l
 }
 
 /** The listeners of an EMQX config (MQTT and dashboard), disabled ones and `bind = 0` included as disabled. */
-export function emqxListeners(cfg: Pick<EmqxConfig, 'listeners' | 'dashboard' | 'get'>): ListenerInput[] {
+export function emqxListeners(cfg: Pick<EmqxConfig, 'listeners' | 'dashboard' | 'get'> & Partial<Pick<EmqxConfig, 'gateways'>>): ListenerInput[] {
   const out: ListenerInput[] = [];
   for (const l of cfg.listeners) {
     out.push({
@@ -55,8 +55,22 @@ export function emqxListeners(cfg: Pick<EmqxConfig, 'listeners' | 'dashboard' | 
       source: d.location ? `${d.path} (${at(d.location)})` : `EMQX default ${d.path}`,
     });
   }
+  // Gateways (MQTT-SN, STOMP, CoAP, LwM2M, ExProto) open listeners of their own.
+  for (const g of cfg.gateways ?? []) {
+    out.push({
+      type: GATEWAY_TYPE[g.type],
+      name: `${g.gateway}.${g.type}.${g.name}`,
+      port: g.bind.port,
+      ...(g.bind.address !== undefined && { bind: g.bind.address }),
+      enabled: g.enabled,
+      source: `${g.path}${g.location ? ` (${at(g.location)})` : ''}`,
+    });
+  }
   return out;
 }
+
+/** The planner's listener type of a gateway listener's transport (WebSocket ones are TCP/TLS to a firewall). */
+const GATEWAY_TYPE: Record<EmqxGatewayListenerType, ListenerInput['type']> = { tcp: 'gateway-tcp', ws: 'gateway-tcp', ssl: 'gateway-ssl', wss: 'gateway-ssl', udp: 'gateway-udp', dtls: 'gateway-dtls' };
 
 /**
  * The node of an EMQX config, plus the other nodes of `cluster.static.seeds`

@@ -31,6 +31,10 @@ const LISTENER_SERVICE: Record<ListenerType, { service: PortService; proto: 'tcp
   quic: { service: 'mqtt-quic', proto: 'udp', purpose: 'MQTT over QUIC', plaintext: false },
   'dashboard-http': { service: 'dashboard-http', proto: 'tcp', purpose: 'dashboard and HTTP API (plain HTTP)', plaintext: true },
   'dashboard-https': { service: 'dashboard-https', proto: 'tcp', purpose: 'dashboard and HTTP API (HTTPS)', plaintext: false },
+  'gateway-tcp': { service: 'gateway', proto: 'tcp', purpose: 'EMQX protocol gateway over TCP (plaintext)', plaintext: true },
+  'gateway-ssl': { service: 'gateway', proto: 'tcp', purpose: 'EMQX protocol gateway over TLS', plaintext: false },
+  'gateway-udp': { service: 'gateway', proto: 'udp', purpose: 'EMQX protocol gateway over UDP (plaintext)', plaintext: true },
+  'gateway-dtls': { service: 'gateway', proto: 'udp', purpose: 'EMQX protocol gateway over DTLS', plaintext: false },
 };
 
 function networks(list: readonly string[], what: string): Network[] {

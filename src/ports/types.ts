@@ -5,7 +5,8 @@ import type { RpcPortDiscovery } from './rules.js';
 export const AUDIENCES = ['peers', 'clients', 'admins', 'any', 'local'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
-export const LISTENER_TYPES = ['tcp', 'ssl', 'ws', 'wss', 'quic', 'dashboard-http', 'dashboard-https'] as const;
+/** MQTT and dashboard listeners, and the listeners of EMQX protocol gateways (MQTT-SN, STOMP, CoAP, LwM2M, ExProto) by transport. */
+export const LISTENER_TYPES = ['tcp', 'ssl', 'ws', 'wss', 'quic', 'dashboard-http', 'dashboard-https', 'gateway-tcp', 'gateway-ssl', 'gateway-udp', 'gateway-dtls'] as const;
 export type ListenerType = (typeof LISTENER_TYPES)[number];
 
 export type PortService =
@@ -19,6 +20,7 @@ export type PortService =
   | 'mqtt-quic'
   | 'dashboard-http'
   | 'dashboard-https'
+  | 'gateway'
   | 'ssh';
 
 export interface ListenerInput {

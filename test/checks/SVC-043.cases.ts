@@ -4,6 +4,7 @@ import { emqx } from './config-fixtures.js';
 export default {
   good: [
     { name: 'single node', facts: emqx('node.name = x\n'), message: 'single node' },
+    { name: 'rpc.driver is the alias of rpc.protocol', facts: emqx('cluster { discovery_strategy = static, static.seeds = ["emqx1@10.0.0.1", "emqx2@10.0.0.2"], proto_dist = inet_tls }\nrpc.driver = ssl\n') },
     { name: 'encrypted cluster', facts: emqx('cluster { discovery_strategy = static, static.seeds = ["emqx1@10.0.0.1", "emqx2@10.0.0.2"], proto_dist = inet_tls }\nrpc.protocol = ssl\n') },
   ],
   bad: [

@@ -85,6 +85,8 @@ export interface LintOptions {
   format?: ConfigFormat;
   env?: Record<string, string>;
   envLocations?: Record<string, SourceLoc>;
+  /** The EMQX release whose defaults to assume (--emqx-version). */
+  emqxVersion?: string;
   policy?: Policy;
   failOn: Severity | 'none';
   /** Check IDs turned off (project file). */
@@ -176,6 +178,7 @@ export async function runLint(paths: readonly string[], opts: LintOptions): Prom
           io: recordingIO(fsIO(), refused),
           ...(opts.env ? { env: opts.env } : {}),
           ...(opts.envLocations ? { envLocations: opts.envLocations } : {}),
+          ...(opts.emqxVersion ? { emqxVersion: opts.emqxVersion } : {}),
           ...(opts.mosquittoVersion !== undefined ? { mosquittoTarget: mosquittoTargetOf(opts.mosquittoVersion)! } : {}),
         },
       },
@@ -203,6 +206,7 @@ export async function lintCommand(paths: string[], flags: LintFlags): Promise<nu
     ...(flags.configType ? { format: flags.configType } : {}),
     ...(env ? { env } : {}),
     ...(envLocations ? { envLocations } : {}),
+    ...(flags.emqxVersion ? { emqxVersion: flags.emqxVersion } : {}),
     ...policyOf(flags),
     failOn: flags.failOn,
     disabled: disabledChecks(flags),

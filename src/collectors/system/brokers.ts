@@ -109,6 +109,10 @@ export function emqxListeners(c: EmqxConfigData): DeclaredListener[] {
   for (const d of c.dashboard.listeners.filter((x) => x.enabled)) {
     out.push({ product: 'emqx', port: d.bind.port, ...(d.bind.address && { bind: d.bind.address }), kind: 'dashboard', ...where(d.location) });
   }
+  // Protocol gateways (MQTT-SN, STOMP, CoAP, LwM2M, ExProto) listen on their own ports.
+  for (const g of (c.gateways ?? []).filter((x) => x.enabled)) {
+    out.push({ product: 'emqx', port: g.bind.port, ...(g.bind.address && { bind: g.bind.address }), kind: 'other', ...where(g.location) });
+  }
   // The port planner's rules (src/ports/rules.ts): 4370 + N, 5370 + N or rpc.server_port; remsh nodes listen on none.
   if (!isOutgoingOnly(c.nodeName)) {
     out.push({ product: 'emqx', port: distPort(c.nodeName), kind: 'erlang-dist', ...where(emqxGet(c, 'node.name')?.location) });

@@ -42,6 +42,8 @@ export interface SystemAuditOptions {
   slowTimeoutMs?: number;
   /** Broker config files given with --config (real paths, not under the root). */
   configs?: string[];
+  /** The EMQX release whose defaults the config checks assume when the files do not say (--emqx-version). */
+  emqxVersion?: string;
   /** Lynis report to import instead of /var/log/lynis-report.dat of the root. */
   lynisReport?: string;
   /** Certificates expiring within this many days are reported (default 30). */
@@ -96,7 +98,7 @@ const shared = {
   configs: (c: Ctx) =>
     c.memo('host-configs', () => {
       const o = c.subject.options;
-      return new Promise<HostConfigs>((resolve) => resolve(readHostConfigs({ root: o.root, ...(o.configs?.length && { files: o.configs }), ...(c.subject.configIO && { io: c.subject.configIO }) })));
+      return new Promise<HostConfigs>((resolve) => resolve(readHostConfigs({ root: o.root, ...(o.configs?.length && { files: o.configs }), ...(o.emqxVersion && { emqxVersion: o.emqxVersion }), ...(c.subject.configIO && { io: c.subject.configIO }) })));
     }),
   brokers: (c: Ctx) =>
     c.memo('brokers', async () => {
