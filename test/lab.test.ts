@@ -72,6 +72,11 @@ test('the catalogue: every planted weakness names a scenario and a check of the 
   assert.equal(new Set(LAB_WEAKNESSES.map((w) => w.id)).size, LAB_WEAKNESSES.length, 'weakness IDs are unique');
   const ports = LAB_SCENARIOS.map((s) => s.offset);
   assert.equal(new Set(ports).size, ports.length, 'one port per scenario');
+  // docs/lab.md keeps the same table: every weakness with its check, every scenario with its URL.
+  const doc = readFileSync(new URL('../docs/lab.md', import.meta.url), 'utf8');
+  for (const w of LAB_WEAKNESSES) assert.match(doc, new RegExp(`^\\| \`${w.id}\`: .* \\| ${w.checkId} \\|`, 'm'), `docs/lab.md: ${w.id} → ${w.checkId}`);
+  assert.equal(doc.match(/^\| `[a-z-]+\/[a-z-]+`: /gm)?.length, LAB_WEAKNESSES.length, 'docs/lab.md lists no other weakness');
+  for (const s of LAB_SCENARIOS) assert.ok(doc.includes(`| \`${scenarioUrl(s)}\` |`), `docs/lab.md: ${s.name} at ${scenarioUrl(s)}`);
 });
 
 test('the lab binds to loopback only: anything else is refused with exit 2 before a port opens', async () => {

@@ -112,11 +112,11 @@ export const LAB_WEAKNESSES: readonly LabWeakness[] = [
   w('websocket', 'anonymous', 'ACC-001', 'anonymous clients are admitted over WebSocket', 'give the WebSocket endpoint as a ws:// URL with its path (ws://127.0.0.1:21885/mqtt): the port scan only knows the standard ports'),
   w('websocket', 'plaintext-websocket', 'SVC-002', 'MQTT over plain WebSocket (no TLS)', 'audit the ws:// URL: SVC-002 names every plaintext endpoint of the host', { subject: 'host' }),
   w('legacy-tls', 'legacy-protocols', 'TLS-002', 'TLS 1.0 and 1.1 are offered', 'give the endpoint as an mqtts:// URL: the TLS audit runs on TLS endpoints only'),
+  w('legacy-tls', 'legacy-suites', 'TLS-005', 'cipher suites without forward secrecy and CBC suites are offered', 'the cipher enumeration runs on TLS endpoints: give the endpoint as an mqtts:// URL'),
   w('legacy-tls', 'untrusted-certificate', 'TLS-007', 'the certificate does not chain to a trusted CA', 'do not pass the lab certificate as --ca: then it is trusted'),
   w('legacy-tls', 'expired-certificate', 'TLS-010', 'the certificate has expired', 'the TLS audit reads the served certificate: give the endpoint as an mqtts:// URL'),
   w('legacy-tls', 'weak-key', 'TLS-011', 'the certificate key is 1024-bit RSA', 'the TLS audit reads the served certificate: give the endpoint as an mqtts:// URL'),
   w('legacy-tls', 'self-signed', 'TLS-013', 'the certificate is self-signed', 'the TLS audit reads the served certificate: give the endpoint as an mqtts:// URL'),
-  w('legacy-tls', 'legacy-suites', 'TLS-005', 'cipher suites without forward secrecy and CBC suites are offered', 'the cipher enumeration runs on TLS endpoints: give the endpoint as an mqtts:// URL'),
   w('legacy-tls', 'no-client-certificate', 'TLS-019', 'no client certificate is required', 'audit the mqtts:// URL without --cert/--key'),
   // ACC-010 is the dedicated check, but its MQTT attempt on the TLS connection speaks MQTT 5 only, which
   // Aedes (3.1.1) answers "unacceptable protocol version": ACC-010 says SKIP here. ACC-001 falls back to 3.1.1.
