@@ -10,7 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliRun } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { CLI, runCli, type CliRun } from './helpers/cli.js';
 import { mosquittoSkipReason } from './helpers/mosquitto.js';
 import { LAB_PORT_BASE, LAB_SCENARIOS, LAB_WEAKNESSES, scenarioUrl } from '../src/lab/catalogue.js';
 import { loopbackBind, LabUsageError } from '../src/lab/select.js';
@@ -207,6 +208,41 @@ test('lab start --detach → audit finds every planted weakness → lab score �
   assert.match(status.stdout, /no lab is running/);
   const stopAgain = await lab(['stop']);
   assert.equal(stopAgain.code, 0, show(stopAgain));
+});
+
+test('lab start in the foreground: recorded while it runs; SIGTERM closes its port, removes the state and exits 0', { timeout: 120_000 }, async () => {
+  const base = 51883;
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CLI, 'lab', 'start', '--scenario', 'open', '--port-base', String(base)], {
+    env: { ...process.env, ...ENV, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('Ctrl-C stops it')) resolve();
+      });
+      void exited.then((code) => reject(new Error(`lab start ended (exit ${code}) before it listened: ${stdout} ${stderr}`)));
+    });
+    assert.match(stdout, new RegExp(`open +mqtt://127\\.0\\.0\\.1:${base} `));
+    const st = JSON.parse(readFileSync(STATE, 'utf8')) as StateJson & { detached: boolean };
+    assert.equal(st.pid, child.pid);
+    assert.equal(st.detached, false);
+    assert.equal(await answers(base), true);
+    const status = await lab(['status']);
+    assert.equal(status.code, 0, show(status));
+    assert.match(status.stdout, /running, pid \d+, since .*; 1 of 1 ports answer/);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+  assert.equal(await answers(base), false);
+  assert.equal(existsSync(STATE), false);
 });
 
 test('lab score refuses what is not an audit report (exit 2, naming the file)', async () => {
