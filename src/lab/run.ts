@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { scenarioPort, type LabScenario } from './catalogue.js';
 import { startBroker } from './brokers.js';
 import { LabLog } from './log.js';
-import { makeWeakCertificate } from './pki.js';
 import { findMosquitto, startMosquitto } from './real.js';
 import { LabUsageError, PortTakenError } from './select.js';
 import type { LabState } from './state.js';
@@ -44,7 +43,8 @@ export async function startLab(o: StartOptions): Promise<RunningLab> {
   if (o.scenarios.some((s) => s.real) && !mosquitto) throw new LabUsageError('--real needs the mosquitto broker (install the mosquitto package, or set MOSQUITTO_BIN)');
   // Every port first, so that a taken one refuses the start before anything runs.
   for (const s of o.scenarios) await portFree(o.bind, scenarioPort(s, o.portBase), s.name);
-  const tls = o.scenarios.some((s) => s.scheme === 'mqtts') ? await makeWeakCertificate(o.bind) : undefined;
+  // @peculiar/x509 is the heaviest module of the lab (about 0.2 s of CPU to load): only when a TLS scenario runs.
+  const tls = o.scenarios.some((s) => s.scheme === 'mqtts') ? await (await import('./pki.js')).makeWeakCertificate(o.bind) : undefined;
   if (tls) {
     const tlsDir = join(o.dir, 'tls');
     mkdirSync(tlsDir, { recursive: true, mode: 0o700 });
