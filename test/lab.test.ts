@@ -192,9 +192,11 @@ test('lab start --detach → audit finds every planted weakness → lab score �
     // The broker log is Mosquitto 2.0 format: the guard counts the audit's refused logins from loopback.
     const guard = await runCli(['guard', 'test', state.logFile, '--no-allow-defaults', '-f', 'json']);
     assert.equal(guard.code, 0, show(guard));
-    const g = JSON.parse(guard.stdout) as { failures: number; perIp: { ip: string; failures: number }[]; connections: number };
+    const g = JSON.parse(guard.stdout) as { failures: number; perIp: { ip: string; failures: number }[]; bans: { ip: string; reason: string }[] };
     assert.ok(g.failures >= 8, `the guard saw ${g.failures} refused logins`);
     assert.equal(g.perIp[0]?.ip, '127.0.0.1');
+    // The brute-force exercise: the guard would ban the guessing address.
+    assert.ok(g.bans.some((b) => b.ip === '127.0.0.1' && b.reason === 'auth'), JSON.stringify(g.bans));
   } finally {
     const stop = await lab(['stop', '-f', 'json']);
     assert.equal(stop.code, 0, show(stop));
