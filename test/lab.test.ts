@@ -31,7 +31,7 @@ interface StateJson {
   brokers: { scenario: string; port: number; url: string; kind: string; pid?: number }[];
 }
 
-const lab = (args: string[], timeoutMs = 60_000) => runCli(['lab', ...args], { env: ENV, timeoutMs });
+const lab = (args: string[], timeoutMs = 120_000) => runCli(['lab', ...args], { env: ENV, timeoutMs });
 const show = (r: CliRun) => `exit ${r.code}\n--- stdout\n${r.stdout.slice(0, 3000)}\n--- stderr\n${r.stderr.slice(0, 3000)}`;
 
 function alive(pid: number): boolean {

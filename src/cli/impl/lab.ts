@@ -15,7 +15,7 @@ import type { OutputFlags } from '../options.js';
 import type { LabLayoutFlags, LabStartFlags } from '../lab.js';
 
 /** How long `lab start --detach` waits for the background lab to report that it listens. */
-const DETACH_TIMEOUT_MS = 20_000;
+const DETACH_TIMEOUT_MS = 60_000;
 /** How long `lab stop` waits for the lab process to end after SIGTERM before SIGKILL. */
 const STOP_TIMEOUT_MS = 10_000;
 
