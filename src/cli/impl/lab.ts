@@ -21,6 +21,15 @@ const STOP_TIMEOUT_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A signal to a recorded pid; one that ended in the meantime is not an error. */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw new UsageError(`cannot signal pid ${pid}: ${(e as Error).message}`, true);
+  }
+}
+
 function usage<T>(f: () => T): T {
   try {
     return f();
@@ -198,10 +207,10 @@ export async function labStop(flags: OutputFlags): Promise<number> {
   }
   const notes: string[] = [];
   if (isLabProcess(state.pid)) {
-    process.kill(state.pid, 'SIGTERM');
+    signal(state.pid, 'SIGTERM');
     if (!(await waitGone(state.pid, STOP_TIMEOUT_MS))) {
       notes.push(`pid ${state.pid} did not end within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM: killed`);
-      process.kill(state.pid, 'SIGKILL');
+      signal(state.pid, 'SIGKILL');
       await waitGone(state.pid, 2000);
     }
   } else {
@@ -210,8 +219,8 @@ export async function labStop(flags: OutputFlags): Promise<number> {
   // A real Mosquitto the lab started is its child; a lab that was killed may have left it behind.
   for (const b of state.brokers) {
     if (b.pid && pidAlive(b.pid) && isOurMosquitto(b.pid, b.config)) {
-      process.kill(b.pid, 'SIGTERM');
-      if (!(await waitGone(b.pid, 3000))) process.kill(b.pid, 'SIGKILL');
+      signal(b.pid, 'SIGTERM');
+      if (!(await waitGone(b.pid, 3000))) signal(b.pid, 'SIGKILL');
       notes.push(`mosquitto pid ${b.pid} left behind: stopped`);
     }
   }
