@@ -61,6 +61,8 @@ const OUTPUT_CASES: { name: string; args: string[]; judging: boolean; exit?: num
   { name: 'checks', args: ['checks'], judging: false, exit: 0 },
   { name: 'advisories list', args: ['advisories', 'list'], judging: false, exit: 0 },
   { name: 'guard test', args: ['guard', 'test', LOG], judging: false, exit: 0 },
+  { name: 'lab list', args: ['lab', 'list'], judging: false, exit: 0 },
+  { name: 'lab exercise', args: ['lab', 'exercise'], judging: false, exit: 0 },
 ];
 
 test('-f json -o FILE: the file holds valid JSON, stdout stays empty, one stderr line names the file (none with -q)', { timeout: 180_000 }, async () => {
@@ -104,6 +106,7 @@ test('--help of every reporting command lists the output options; the judging on
     { args: ['guard', 'test'], judging: false },
     { args: ['guard', 'status'], judging: false },
     { args: ['guard', 'bans'], judging: false },
+    ...['start', 'status', 'stop', 'list', 'exercise', 'score'].map((c) => ({ args: ['lab', c], judging: false })),
   ];
   const output = [/^\s+-f, --format <format>/m, /^\s+-o, --output <file>/m, /^\s+--no-color\b/m, /^\s+-v, --verbose\b/m, /^\s+-q, --quiet\b/m];
   const judging = [/^\s+--fail-on <severity>/m, /^\s+--baseline <report\.json>/m, /^\s+--config-file <file>/m, /^\s+--no-config-file\b/m];

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { register as advisories } from './advisories.js';
 import { register as guard } from './guard.js';
+import { register as lab } from './lab.js';
 import { register as lint } from './lint.js';
 import { register as passwd } from './passwd.js';
 import { register as policy } from './policy.js';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   ports,
   guard,
   policy,
+  lab,
 ];
