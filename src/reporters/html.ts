@@ -166,7 +166,7 @@ function strategyCounts(report: Report): Map<string, StrategyCounts> {
 
 /** Horizontal stacked bars: the unsuppressed FAILs of every strategy by severity. */
 function strategyChart(counts: Map<string, StrategyCounts>): string {
-  const labelW = 250;
+  const labelW = 300;
   const barW = 380;
   const rowH = 26;
   const max = Math.max(1, ...[...counts.values()].map((c) => SEVERITIES.reduce((n, s) => n + c.bySeverity[s], 0)));
@@ -302,6 +302,7 @@ const CSS = `
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:1200px;padding:1rem;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin:1.6rem 0 .6rem;border-bottom:2px solid var(--line)}h3{font-size:1rem}h4{margin:.6rem 0 .2rem;font-size:.9rem}
+a,td,li{overflow-wrap:anywhere}
 code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre{white-space:pre-wrap;word-break:break-word;background:var(--head);padding:.5rem;border-radius:4px;margin:.2rem 0}
 .dim{color:var(--dim)}.small{font-size:.85rem}.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -327,7 +328,9 @@ details summary{cursor:pointer;word-break:break-word}details .more{padding:.3rem
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:.5rem 0}.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--dim)}
 .filters select,.filters input{font:inherit;max-width:18rem;padding:.2rem}
 #show-more{margin:.6rem 0;font:inherit;padding:.3rem 1rem}
-.matrix-box{max-height:70vh;overflow:auto;border:1px solid var(--line)}
+.matrix-box{max-height:70vh;overflow:auto;border:1px solid var(--line);content-visibility:auto;contain-intrinsic-size:auto 600px}
+#fixes,#notes,#run,#findings .scroll{content-visibility:auto;contain-intrinsic-size:auto 800px}
+table.findings{table-layout:fixed}table.findings th:nth-child(1){width:5.5rem}table.findings th:nth-child(2){width:5.5rem}table.findings th:nth-child(3){width:22%}table.findings th:nth-child(4){width:24%}
 table.matrix{width:auto;border-collapse:separate;border-spacing:1px}
 table.matrix th,table.matrix td{border:0;padding:0}
 table.matrix th.row{font:11px ui-monospace,monospace;white-space:nowrap;padding-right:.4rem;position:sticky;left:0;background:var(--bg)}
@@ -341,6 +344,7 @@ table.matrix th.col span{display:inline-block;writing-mode:vertical-rl;transform
 @media (max-width:700px){
  body{padding:.5rem;font-size:14px}
  table.findings thead{display:none}
+ table.findings{table-layout:auto}
  table.findings tr{display:block;border-bottom:2px solid var(--line);padding:.3rem 0}
  table.findings td{display:block;border:0;padding:.1rem .2rem}
  table.findings td.c-status,table.findings td.c-sev{display:inline-block}
@@ -351,6 +355,7 @@ table.matrix th.col span{display:inline-block;writing-mode:vertical-rl;transform
  .filters,#show-more,th button::after,.legend{display:none}
  thead th{position:static}
  .matrix-box{max-height:none;overflow:visible;border:0}
+ .matrix-box,#fixes,#notes,#run,#findings .scroll{content-visibility:visible}
  details .more{display:block}
  tr,.fix-item,.card{break-inside:avoid}
  *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
