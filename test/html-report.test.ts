@@ -314,12 +314,14 @@ describe('a fleet report of 1,000 endpoints in a real browser', { skip: browserS
       const acc001 = groups.find((g) => g.text.includes('ACC-001'));
       assert.equal(acc001?.subjects, largest, JSON.stringify(groups.slice(0, 5)));
       assert.equal(await page.$eval('[data-count=FAIL]', (e) => Number(e.textContent!.replace(/,/g, ''))), fleet.summary.FAIL);
+      await page.screenshot({ path: artifactPath('html-report-fleet.png'), fullPage: false });
+      await page.$eval('#matrix', (e) => e.scrollIntoView());
+      await page.screenshot({ path: artifactPath('html-report-fleet-matrix.png'), fullPage: false });
       // Paged: the first page is rendered, the rest on demand.
       const shown = await page.$$eval('#findings-body tr', (rows) => rows.length);
       assert.equal(shown, 200);
       await page.click('#show-more');
       assert.equal(await page.$$eval('#findings-body tr', (rows) => rows.length), 400);
-      await page.screenshot({ path: artifactPath('html-report-fleet.png'), fullPage: false });
       assert.deepEqual(requests, []);
       assert.deepEqual(errors, []);
     } finally {
