@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { register as advisories } from './advisories.js';
 import { register as guard } from './guard.js';
+import { register as history } from './history.js';
 import { register as lint } from './lint.js';
 import { register as passwd } from './passwd.js';
 import { register as ports } from './ports.js';
@@ -20,4 +21,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   passwd,
   ports,
   guard,
+  history,
 ];
