@@ -159,16 +159,21 @@ describe('scopes, defaults and options', () => {
 
   test('usage errors: --fail-on-new without --history, --history on a ports plan, a missing database, an unknown run', async () => {
     const missing = join(tmp, 'none.db');
+    const one = join(tmp, 'one-run.db');
+    const h = History.open(one, { create: true });
+    h.record(fixtureReport([], { targets: [{ uri: 'mqtt://127.0.0.1:1', explicit: true }] }));
+    h.close();
     const runs = await Promise.all([
       runCli(['lint', NO_AUTH, '--fail-on-new']),
       runCli(['ports', '--cluster', fixture('ports/cluster-3.yaml'), '--history', join(tmp, 'ports.db')]),
       runCli(['history', 'list', '--history', missing]),
-      runCli(['history', 'show', '99', '--history', join(tmp, 'scopes.db')]),
-      runCli(['history', 'show', 'x1', '--history', join(tmp, 'scopes.db')]),
+      runCli(['history', 'show', '99', '--history', one]),
+      runCli(['history', 'show', 'x1', '--history', one]),
     ]);
     for (const r of runs) assert.equal(r.code, 2, show(r));
     assert.match(runs[0]!.stderr, /--fail-on-new goes with --history/);
     assert.match(runs[1]!.stderr, /--history goes with --check/);
+    assert.ok(!existsSync(join(tmp, 'ports.db')), 'a refused command makes no database');
     assert.match(runs[2]!.stderr, /no history database at .*none\.db: run a command with --history first/);
     assert.ok(!existsSync(missing), 'listing never creates a database');
     assert.match(runs[3]!.stderr, /no run #99 in /);

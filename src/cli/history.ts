@@ -74,6 +74,8 @@ export async function checkHistoryOptions(cmd: Command): Promise<void> {
   const flags = cmd.opts<JudgeFlags & ProjectFlags>();
   if (flags.failOnNew && !flags.history) throw new UsageError('--fail-on-new goes with --history (the previous run it compares with is stored there)', true);
   if (!flags.history) return;
+  // `ports` judges only with --check; its action refuses --history without it, before any file is made.
+  if (cmd.name() === 'ports' && !cmd.getOptionValue('check')) return;
   const { historyPath } = await import('./history-path.js');
   const { History, HistoryError } = await import('../history/db.js');
   try {
