@@ -14,6 +14,7 @@ import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { History, scopeOf } from '../src/history/db.js';
 import { diffRuns } from '../src/history/diff.js';
+import { renderDiff } from '../src/cli/impl/history.js';
 import { runCli, type CliRun } from './helpers/cli.js';
 import { fixtureReport } from './helpers/report.js';
 import { mosquittoSkipReason, startMosquitto, type MosquittoBroker } from './helpers/mosquitto.js';
@@ -302,5 +303,16 @@ describe('the database file', () => {
     assert.deepEqual(d.fixed.map((x) => x.checkId), [other.checkId]);
     assert.deepEqual(d.changed.map((x) => [x.checkId, x.before.severity, x.severity]), [[a.results[4]!.checkId, 'high', 'critical']]);
     assert.deepEqual(d.new.map((x) => x.subject), ['mqtt://other:1883']);
+  });
+
+  test('the terminal diff lists 20 findings per section without -v, every one with it', () => {
+    const many = fixtureReport(Array.from({ length: 30 }, (_, i) => ({ ...report(0).results[0]!, subject: `mqtt://10.0.0.${i}:1883`, fingerprint: createHash('sha256').update(String(i)).digest('hex') })));
+    const d = diffRuns({ id: 1, report: many }, { id: 2, report: many }, 'audit of a fleet');
+    assert.equal(d.counts.open, 30);
+    const short = renderDiff(d);
+    assert.match(short, /^Still open \(30\)$/m);
+    assert.equal(short.match(/^ {2}high +ACC-000 /gm)?.length, 20);
+    assert.match(short, /… and 10 more \(-v lists them all\)/);
+    assert.equal(renderDiff(d, true).match(/^ {2}high +ACC-000 /gm)?.length, 30);
   });
 });

@@ -103,12 +103,17 @@ function pick(h: History, a: number | undefined, b: number | undefined): { from:
   return { from: before.id, to: newer };
 }
 
-function findingLines(title: string, list: readonly DiffFinding[], show: (f: DiffFinding) => string): string[] {
+/** Findings listed per section without -v; the JSON diff has them all. */
+const LISTED = 20;
+
+function findingLines(title: string, list: readonly DiffFinding[], show: (f: DiffFinding) => string, all: boolean): string[] {
   if (!list.length) return [];
-  return ['', `${title} (${list.length})`, ...list.map((f) => `  ${f.severity.padEnd(8)} ${f.checkId} ${f.title} [${f.place}]\n           ${show(f)}`)];
+  const shown = all ? list : list.slice(0, LISTED);
+  const more = list.length > shown.length ? [`  … and ${list.length - shown.length} more (-v lists them all)`] : [];
+  return ['', `${title} (${list.length})`, ...shown.map((f) => `  ${f.severity.padEnd(8)} ${f.checkId} ${f.title} [${f.place}]\n           ${show(f)}`), ...more];
 }
 
-export function renderDiff(d: HistoryDiff): string {
+export function renderDiff(d: HistoryDiff, verbose = false): string {
   const sev = [...SEVERITIES]
     .reverse()
     .filter((s) => d.severities[s].before || d.severities[s].after)
@@ -117,11 +122,11 @@ export function renderDiff(d: HistoryDiff): string {
     `run #${d.from.id} (${d.from.startedAt}) → run #${d.to.id} (${d.to.startedAt}): ${d.scopeLabel}`,
     `${d.counts.new} new, ${d.counts.fixed} fixed, ${d.counts.open + d.counts.changed} still open (${d.counts.changed} changed severity), ${d.counts.unjudged} not judged this time`,
     `findings: ${sev.join(', ') || 'none in either run'}; errors ${d.from.summary.ERROR} → ${d.to.summary.ERROR}`,
-    ...findingLines('New', d.new, (f) => f.message),
-    ...findingLines('Fixed', d.fixed, (f) => f.message),
-    ...findingLines('Changed severity', d.changed, (f) => `was ${(f as HistoryDiff['changed'][number]).before.severity}: ${f.message}`),
-    ...findingLines('Not judged in the newer run (its check ended in ERROR or SKIP, or did not run)', d.unjudged, (f) => f.message),
-    ...findingLines('Still open', d.open, (f) => f.message),
+    ...findingLines('New', d.new, (f) => f.message, verbose),
+    ...findingLines('Fixed', d.fixed, (f) => f.message, verbose),
+    ...findingLines('Changed severity', d.changed, (f) => `was ${(f as HistoryDiff['changed'][number]).before.severity}: ${f.message}`, verbose),
+    ...findingLines('Not judged in the newer run (its check ended in ERROR or SKIP, or did not run)', d.unjudged, (f) => f.message, verbose),
+    ...findingLines('Still open', d.open, (f) => f.message, verbose),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -137,7 +142,7 @@ export function historyDiff(a: number | undefined, b: number | undefined, flags:
       throw new UsageError(`runs #${from} (${older.scopeLabel}) and #${to} (${newer.scopeLabel}) are of different scopes: their findings cannot be compared`, true);
     }
     const d = diffRuns(older, newer, newer.scopeLabel);
-    writeOutput(flags.format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d), flags, `${flags.format} diff`);
+    writeOutput(flags.format === 'json' ? `${JSON.stringify(d, null, 2)}\n` : renderDiff(d, Boolean(flags.verbose)), flags, `${flags.format} diff`);
     return flags.failOnNew && d.counts.new > 0 ? 1 : 0;
   });
 }
