@@ -125,6 +125,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     if (action.options.some((o) => o.long === '--config-file')) {
       const { applyProjectFile } = await import('./cli/project.js');
       await applyProjectFile(program, action);
+      if (action.parent?.name() !== 'history') {
+        const { checkHistoryOptions } = await import('./cli/history.js');
+        await checkHistoryOptions(action);
+      }
     }
   });
   return program;

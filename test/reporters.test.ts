@@ -7,6 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SEVERITIES, STATUSES, STRATEGIES } from '../src/core/types.js';
 import type { CheckMeta, CheckResult, Location, Report, ReportSummary, Severity, Status, Suppression } from '../src/core/types.js';
 import { REPORT_FORMATS, renderReport } from '../src/reporters/index.js';
+import { renderHtml } from '../src/reporters/html.js';
 import { REPORT_SCHEMA_ID, renderJson } from '../src/reporters/json.js';
 import { renderJunit } from '../src/reporters/junit.js';
 import { SARIF_MAX_RESULTS, SARIF_SCHEMA_URI, renderSarif } from '../src/reporters/sarif.js';
@@ -139,9 +140,13 @@ test('json: output carries the schema id, round-trips the report and validates a
   assert.equal(reportSchema.$id, REPORT_SCHEMA_ID);
   const json = JSON.parse(renderJson(REPORT)) as Record<string, unknown>;
   assert.equal(json.$schema, REPORT_SCHEMA_ID);
-  const { $schema: _schema, ...rest } = json;
+  const { $schema: _schema, aggregate, ...rest } = json as Record<string, unknown> & { aggregate: { subjects: number; groups: { results: number; subjects: number; examples: string[] }[] } };
   assert.deepEqual(rest, REPORT);
   assert.equal(reportErrors(json), '');
+  // The fleet view: every FAIL and ERROR result in exactly one group, counted here independently.
+  assert.equal(aggregate.subjects, new Set(REPORT.results.map((r) => r.subject)).size);
+  assert.equal(aggregate.groups.reduce((n, g) => n + g.results, 0), REPORT.results.filter((r) => r.status === 'FAIL' || r.status === 'ERROR').length);
+  for (const g of aggregate.groups) assert.equal(g.examples.length, Math.min(g.subjects, 10));
 });
 
 test('json schema: rejects a wrong status, a missing location.uri and other deviations from the Report type', () => {
@@ -156,6 +161,8 @@ test('json schema: rejects a wrong status, a missing location.uri and other devi
     ['bad timestamp', (r) => (r.startedAt = 'yesterday')],
     ['line 0', (r) => (r.results[7]!.location.line = 0)],
     ['wrong schema id', (r) => (r.$schema = 'https://example.com/other.json')],
+    ['a PASS group in the aggregate', (r) => ((r as unknown as { aggregate: { groups: { status: string }[] } }).aggregate.groups[0]!.status = 'PASS')],
+    ['an unknown aggregate member', (r) => Object.assign((r as unknown as { aggregate: object }).aggregate, { hosts: 3 })],
   ];
   for (const [label, mutate] of mutations) {
     const json = JSON.parse(renderJson(REPORT)) as Rendered;
@@ -695,12 +702,13 @@ test('terminal: with colour the output contains ANSI escape codes', () => {
 // ---------------------------------------------------------------- dispatch
 
 test('renderReport dispatches every format', () => {
-  assert.deepEqual([...REPORT_FORMATS], ['terminal', 'json', 'sarif', 'junit']);
+  assert.deepEqual([...REPORT_FORMATS], ['terminal', 'json', 'sarif', 'junit', 'html']);
   const opts = { color: false, verbose: true, catalogue: CATALOGUE };
   assert.equal(renderReport('terminal', REPORT, opts), renderTerminal(REPORT, { color: false, verbose: true }));
   assert.equal(renderReport('json', REPORT, opts), renderJson(REPORT));
   assert.equal(renderReport('sarif', REPORT, opts), renderSarif(REPORT, CATALOGUE));
   assert.equal(renderReport('junit', REPORT, opts), renderJunit(REPORT));
+  assert.equal(renderReport('html', REPORT, opts), renderHtml(REPORT));
   for (const format of REPORT_FORMATS) {
     assert.ok(renderReport(format, REPORT, opts).endsWith('\n'), format);
   }

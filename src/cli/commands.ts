@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { register as advisories } from './advisories.js';
 import { register as guard } from './guard.js';
 import { register as lab } from './lab.js';
+import { register as history } from './history.js';
 import { register as lint } from './lint.js';
 import { register as passwd } from './passwd.js';
 import { register as policy } from './policy.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   passwd,
   ports,
   guard,
+  history,
   policy,
   lab,
 ];

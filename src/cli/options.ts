@@ -40,6 +40,10 @@ export interface JudgeFlags extends OutputFlags {
   baseline?: string;
   /** The project file (mqtt-warden.yaml); false with --no-config-file. */
   configFile?: string | false;
+  /** Store the run in the history database: its path, or true for the default one (docs/history.md). */
+  history?: string | true;
+  /** Only findings the previous run of the same scope did not have count for the exit code. */
+  failOnNew?: boolean;
 }
 
 /** Parser of -f values: the command's formats, the old human-format names (noted), and extra values a command resolves itself. */
@@ -79,7 +83,9 @@ export function judgeOptions(cmd: Command, g: OutputGroup): Command {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when an unsuppressed FAIL at or above this severity exists (none: never); an ERROR result exits 2').choices(SEVERITY_CHOICES).default('medium'))
     .option('--baseline <report.json>', 'report only findings that are not in this earlier JSON report (matched by fingerprint)')
     .option('--config-file <file>', 'project file: option defaults, policy, checks turned off, severity overrides, waivers (default: ./mqtt-warden.yaml if present)')
-    .option('--no-config-file', 'ignore ./mqtt-warden.yaml');
+    .option('--no-config-file', 'ignore ./mqtt-warden.yaml')
+    .option('--history [db]', 'store the run in the history database (default: the project file\'s history, else $XDG_STATE_HOME/mqtt-warden/history.db)')
+    .option('--fail-on-new', 'with --history: only findings the previous run of the same targets did not have count for the exit code');
 }
 
 /** A hidden old spelling that sets the new option, with a deprecation note when used. */

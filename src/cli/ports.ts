@@ -102,6 +102,7 @@ export function register(program: Command, setExit: SetExit): void {
       { modifier: 'timeout', needs: firewall || Boolean(flags.remove), with: '--apply, --remove or --check (it bounds each nft command)' },
       { modifier: ['listeners', 'rpcPortDiscovery'], needs: Boolean(flags.node?.length), with: '--node (cluster files and configs name their own listeners and rpc)' },
       { modifier: 'sshPort', needs: flags.ssh, with: 'a planned SSH port: drop --no-ssh' },
+      { modifier: ['history', 'failOnNew'], needs: Boolean(flags.check), with: '--check (the plan is not a judged run)' },
     ]);
     const { ports } = await import('./impl/ports.js');
     setExit(await ports(flags));

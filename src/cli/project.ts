@@ -59,6 +59,11 @@ function setFromFile(cmd: Command, o: Option, value: OptionValue, place: string)
     if (otherSrc !== 'config') return; // the command line wins
     if (value !== false) fail(`cannot be used with --${optionKey(other)}`);
   }
+  // An option with an optional value (--history [db]): true turns it on with its default, false leaves it off.
+  if (o.optional && typeof value === 'boolean') {
+    if (value) cmd.setOptionValueWithSource(attr, true, 'config');
+    return;
+  }
   if (o.negate || !(o.required || o.optional)) {
     if (typeof value !== 'boolean') fail('expects true or false');
     cmd.setOptionValueWithSource(attr, o.negate ? !value : value, 'config');

@@ -58,6 +58,8 @@ export interface ProjectFile {
   policy?: { policy: Policy; source: string };
   checks: { disable: string[]; severity: Record<string, Severity> };
   waivers: Waiver[];
+  /** The history database, resolved against the project file's directory. */
+  history?: string;
   /**
    * Places of what later validation may reject, by dotted path: every option key
    * (`defaults.fail-on`, `commands.audit.timeout`), `checks.disable.N`,
@@ -124,6 +126,8 @@ const ProjectSchema = z
       .strict()
       .nullish(),
     waivers: z.array(WaiverSchema).nullish(),
+    /** The history database (--history without a value, and the history commands), relative to the project file. */
+    history: z.string().min(1, 'history: the path of the history database').nullish(),
   })
   .strict();
 
@@ -210,6 +214,7 @@ export function loadProjectFile(path: string): ProjectFile {
     ...(policy && { policy }),
     checks: { disable, severity },
     waivers,
+    ...(d.history ? { history: isAbsolute(d.history) ? d.history : resolve(dirname(path), d.history) } : {}),
     places,
   };
 }

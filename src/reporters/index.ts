@@ -1,4 +1,5 @@
 import type { CheckMeta, Report } from '../core/types.js';
+import { renderHtml, type TrendPoint } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderSarif } from './sarif.js';
@@ -21,6 +22,8 @@ export interface RenderOptions {
   catalogue: readonly CheckMeta[];
   /** The baseline the results were compared with (SARIF: baselineState of every result). */
   baseline?: { fingerprints: ReadonlySet<string> };
+  /** Earlier runs of the same scope from the history, this run last (HTML trend chart). */
+  trend?: readonly TrendPoint[];
 }
 
 /** Renders the report in the given format; the text ends with a newline. */
@@ -39,5 +42,7 @@ export function renderReport(format: ReportFormat, report: Report, opts: RenderO
       return renderSarif(report, opts.catalogue, opts.baseline ? { baseline: opts.baseline } : {});
     case 'junit':
       return renderJunit(report);
+    case 'html':
+      return renderHtml(report, opts.trend ? { trend: opts.trend } : {});
   }
 }

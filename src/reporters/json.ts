@@ -1,10 +1,12 @@
 import type { Report } from '../core/types.js';
+import { aggregateResults } from './aggregate.js';
 
 /** `$id` of schema/report.schema.json; JSON reports point to it through their `$schema` member. */
 export const REPORT_SCHEMA_ID = 'urn:mqtt-warden:schema:report:v1';
 
+/** The report as JSON: the Report, and the fleet view of its findings (`aggregate`, src/reporters/aggregate.ts). */
 export function renderJson(report: Report): string {
-  return JSON.stringify({ $schema: REPORT_SCHEMA_ID, ...report }, null, 2) + '\n';
+  return JSON.stringify({ $schema: REPORT_SCHEMA_ID, ...report, aggregate: aggregateResults(report.results) }, null, 2) + '\n';
 }
 
 /**
@@ -13,7 +15,7 @@ export function renderJson(report: Report): string {
  * one string (for writing to a file).
  */
 export function* renderJsonChunks(report: Report, chunkChars = 1 << 20): Generator<string> {
-  const head = JSON.stringify({ $schema: REPORT_SCHEMA_ID, ...report, results: [] }, null, 2);
+  const head = JSON.stringify({ $schema: REPORT_SCHEMA_ID, ...report, results: [], aggregate: aggregateResults(report.results) }, null, 2);
   if (!report.results.length) {
     yield `${head}\n`;
     return;

@@ -1,5 +1,6 @@
 import { severityRank } from '../core/types.js';
 import type { CheckMeta, CheckResult, Report, Severity, StrategyId, Suppression } from '../core/types.js';
+import { aggregateResults } from './aggregate.js';
 
 /** SARIF 2.1.0 output, shaped for GitHub code scanning. */
 
@@ -183,6 +184,10 @@ export function renderSarif(report: Report, catalogue: readonly CheckMeta[], opt
     });
   }
 
+  // A fleet: the identical findings across targets as groups, in the run's property bag (SARIF 2.1.0 §3.8).
+  const aggregate = aggregateResults(report.results);
+  const fleet = aggregate.subjects > 1 ? { properties: { aggregate } } : {};
+
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -204,6 +209,7 @@ export function renderSarif(report: Report, catalogue: readonly CheckMeta[], opt
           },
         ],
         results,
+        ...fleet,
       },
     ],
   };

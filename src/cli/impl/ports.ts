@@ -155,7 +155,7 @@ function warnOpenToEveryone(plan: PortPlan, spec: FirewallSpec, openWhy: string)
 export const PORT_CHECKS = selectChecks(CATALOGUE, { requires: 'ports.check' });
 
 async function check(plan: PortPlan, source: string, flags: PortsFlags, fw: FirewallOptions): Promise<number> {
-  if (flags.format === 'markdown') throw new UsageError('--check reports in terminal, json, sarif or junit format (markdown is for the plan)');
+  if (flags.format === 'markdown') throw new UsageError('--check reports in terminal, json, sarif, junit or html format (markdown is for the plan)');
   const report = await runChecks({
     command: 'ports',
     checks: PORT_CHECKS,
@@ -203,7 +203,7 @@ export async function ports(flags: PortsFlags): Promise<number> {
     }
     const { plan, source, openWhy } = planFrom(flags);
     if (flags.check) return await check(plan, source, flags, fw);
-    if (flags.format === 'sarif' || flags.format === 'junit') throw new UsageError(`-f ${flags.format} is a report format: it goes with --check`);
+    if (flags.format === 'sarif' || flags.format === 'junit' || flags.format === 'html') throw new UsageError(`-f ${flags.format} is a report format: it goes with --check`);
     if (flags.apply) {
       if (fw.priority <= GUARD_PRIORITY) {
         process.stderr.write(`mqtt-warden: warning: --priority ${fw.priority} runs the plan at or before the guard's ban chain (priority ${GUARD_PRIORITY}): the plan may accept banned addresses first\n`);
