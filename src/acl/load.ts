@@ -1,0 +1,179 @@
+/**
+ * From config files to evaluators: the files given (or found at the standard paths) are read
+ * with the project's parsers and config loader (`loadConfigFacts`), and each ACL source becomes
+ * one evaluator. Reading goes through the bounded reader.
+ */
+import { existsSync } from 'node:fs';
+import { detectFormat, loadConfigFacts, type ConfigFormat, type ConfigInput } from '../collectors/config.js';
+import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact } from '../config/bundle.js';
+import { anonymousAllowed, type MosquittoConfig } from '../config/mosquitto.js';
+import { emqxGet, emqxWhere } from '../config/emqx.js';
+import { hoconGet } from '../config/hocon.js';
+import { fsIO } from '../config/io.js';
+import { readTextFile } from '../io/read.js';
+import { DynsecEvaluator } from './dynsec.js';
+import { parseDynsecInput } from './dynsec-input.js';
+import { EmqxAclEvaluator, type EmqxMajor } from './emqx.js';
+import { MosquittoAclEvaluator } from './mosquitto.js';
+import type { AclAction, AclEvaluator, Decision, Identity } from './model.js';
+
+export interface AclInputs {
+  /** Files of any supported kind, detected like `lint` does. */
+  configs?: readonly string[];
+  mosquittoConf?: readonly string[];
+  aclFile?: readonly string[];
+  emqxConf?: readonly string[];
+  emqxAcl?: readonly string[];
+  dynsec?: readonly string[];
+}
+
+export interface AclLoadOptions {
+  emqxVersion?: EmqxMajor;
+  profile?: 'legacy' | 'hardened';
+  /** Test hook: passed to every evaluator. */
+  tamper?: (d: Decision, id: Identity, action: AclAction, topic: string) => Decision;
+}
+
+export class AclInputError extends Error {}
+
+/** Where `acl` looks when no file is named. */
+export const STANDARD_PATHS: readonly { path: string; format: ConfigFormat }[] = [
+  { path: '/etc/mosquitto/mosquitto.conf', format: 'mosquitto' },
+  { path: '/etc/emqx/emqx.conf', format: 'emqx' },
+];
+
+export interface AclSetup {
+  evaluators: AclEvaluator[];
+  /** Problems in the files (a broker would refuse them, or refuse to start), and what was assumed. */
+  notes: string[];
+  /** The files read, for the report. */
+  files: string[];
+}
+
+function read(path: string, what: string): string {
+  try {
+    return readTextFile(path, 'config', { label: what });
+  } catch (e) {
+    throw new AclInputError((e as Error).message);
+  }
+}
+
+/** Why a Mosquitto identity cannot connect, from the configs and password files (undefined = it can). */
+function mosquittoGate(configs: readonly MosquittoConfig[], passwords: ConfigPasswordsFact | undefined) {
+  const users = new Set((passwords?.mosquitto ?? []).flatMap((f) => f.parsed?.entries.filter((e) => !e.problem).map((e) => e.username) ?? []));
+  const readAll = (passwords?.mosquitto ?? []).every((f) => f.parsed);
+  return (id: Identity): string | undefined => {
+    if (!configs.length) return undefined;
+    const listeners = configs.flatMap((c) => c.listeners);
+    if (id.username === undefined) {
+      const open = listeners.some((l) => anonymousAllowed(configs.find((c) => c.listeners.includes(l))!, l).allowed);
+      if (open) return undefined;
+      const d = listeners.map((l) => l.settings.allow_anonymous).find(Boolean);
+      return d ? `allow_anonymous false (${d.file}:${d.line})` : 'allow_anonymous is not set: false by default since Mosquitto 2.0';
+    }
+    const plugins = listeners.some((l) => l.settings.plugin || l.settings.auth_plugin);
+    const pwFiles = listeners.some((l) => l.settings.password_file);
+    if (pwFiles && !plugins && readAll && !users.has(id.username)) return `user "${id.username}" is not in the password file`;
+    return undefined;
+  };
+}
+
+export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclSetup {
+  const given: ConfigInput[] = [];
+  const notes: string[] = [];
+  const dynsecFiles = [...(inputs.dynsec ?? [])];
+  for (const p of inputs.mosquittoConf ?? []) given.push({ path: p, format: 'mosquitto' });
+  for (const p of inputs.aclFile ?? []) given.push({ path: p, format: 'mosquitto-acl' });
+  for (const p of inputs.emqxConf ?? []) given.push({ path: p, format: 'emqx' });
+  for (const p of inputs.emqxAcl ?? []) given.push({ path: p, format: 'emqx-acl' });
+  for (const p of inputs.configs ?? []) {
+    const text = read(p, 'config file');
+    if (p.endsWith('.json') && /"(roles|clients|defaultACLAccess)"/.test(text)) {
+      dynsecFiles.push(p);
+      continue;
+    }
+    const format = detectFormat(p, text);
+    if (!format) throw new AclInputError(`${p}: cannot tell what kind of file this is; name it with --mosquitto-conf, --acl-file, --emqx-conf, --emqx-acl or --dynsec`);
+    given.push({ path: p, format });
+  }
+  if (!given.length && !dynsecFiles.length) {
+    for (const s of STANDARD_PATHS) if (existsSync(s.path)) given.push(s);
+    if (!given.length) throw new AclInputError(`no ACL input: name files with --mosquitto-conf, --acl-file, --emqx-conf, --emqx-acl or --dynsec (none of ${STANDARD_PATHS.map((s) => s.path).join(', ')} exists)`);
+  }
+  const { facts, notes: loadNotes } = loadConfigFacts(given, { io: fsIO(), besideConfig: true });
+  notes.push(...loadNotes);
+  const value = <T>(k: 'config.mosquitto' | 'config.emqx' | 'config.passwords'): T | undefined => {
+    const f = facts[k];
+    if (f?.state === 'error') throw new AclInputError(f.error);
+    return f?.state === 'ok' ? (f.value as T) : undefined;
+  };
+  const mosq = value<ConfigMosquittoFact>('config.mosquitto');
+  const emqx = value<ConfigEmqxFact>('config.emqx');
+  const passwords = value<ConfigPasswordsFact>('config.passwords');
+  const evaluators: AclEvaluator[] = [];
+  const files: string[] = [];
+
+  if (mosq) {
+    for (const c of mosq.configs) {
+      files.push(c.file);
+      for (const i of c.issues) notes.push(`${i.file}:${i.line}: ${i.message}`);
+      // The dynamic security plugin's file, named by plugin_opt_config_file next to a dynamic security plugin.
+      const plugin = c.directives.find((d) => (d.key === 'plugin' || d.key === 'auth_plugin') && /dynamic.security/.test(d.value));
+      const cfgFile = c.directives.find((d) => d.key === 'plugin_opt_config_file');
+      if (plugin && cfgFile && !dynsecFiles.includes(cfgFile.value)) dynsecFiles.push(cfgFile.value);
+      if (c.perListenerSettings) notes.push(`${c.file}: per_listener_settings true: mqtt-warden evaluates the ACL files without telling listeners apart`);
+    }
+    const gate = mosquittoGate(mosq.configs, passwords);
+    const extraUsers = (passwords?.mosquitto ?? []).flatMap((f) => f.parsed?.entries.map((e) => e.username) ?? []);
+    for (const f of mosq.aclFiles) {
+      if (!f.parsed) throw new AclInputError(`cannot read ACL file ${f.path} (named at ${f.ref.file}:${f.ref.line}): ${f.error}`);
+      files.push(f.parsed.file);
+      for (const i of f.parsed.issues) notes.push(`${i.file}:${i.line}: ${i.message} (Mosquitto refuses to start with this ACL file)`);
+      evaluators.push(new MosquittoAclEvaluator(f.parsed, { connectGate: gate, extraUsers, ...(opts.tamper ? { tamper: opts.tamper } : {}) }));
+    }
+    if (mosq.configs.length && !mosq.aclFiles.length && !dynsecFiles.length) notes.push('the Mosquitto config names no acl_file and no dynamic security plugin: every client that connects may read and write every topic (ACC-032)');
+  }
+  for (const p of dynsecFiles) {
+    try {
+      const input = parseDynsecInput(read(p, 'dynamic security file'), p);
+      files.push(p);
+      evaluators.push(new DynsecEvaluator(input, opts.tamper));
+    } catch (e) {
+      throw new AclInputError((e as Error).message);
+    }
+  }
+  if (emqx) {
+    const cfg = emqx.configs[0];
+    const version = opts.emqxVersion ?? 5;
+    let noMatch: { value: 'allow' | 'deny'; where: string } | undefined;
+    const otherSources: string[] = [];
+    if (cfg) {
+      files.push(...cfg.files);
+      const v = emqxGet(cfg, 'authorization.no_match');
+      if (v && !v.default && (v.value === 'allow' || v.value === 'deny')) {
+        const w = emqxWhere(cfg, v);
+        noMatch = { value: v.value, where: v.env ? `${v.env}` : `${w.file}:${w.line}` };
+      }
+      const list = hoconGet(cfg.root, 'authorization.sources');
+      for (const s of list?.t === 'arr' ? list.items : []) {
+        if (s.t !== 'obj') continue;
+        const type = s.fields.get('type');
+        const enable = s.fields.get('enable');
+        if (enable?.t === 'val' && enable.value === false) continue;
+        if (type?.t === 'val' && type.value !== 'file') otherSources.push(String(type.value));
+      }
+      if (emqx.configs.length > 1) notes.push(`${emqx.configs.length} EMQX nodes given: no_match and the sources are taken from ${cfg.files.at(-1)}`);
+    }
+    const acls = emqx.aclFiles.map((f) => {
+      if (!f.parsed) throw new AclInputError(`cannot read acl.conf ${f.path} (named at ${f.ref.file}:${f.ref.line}): ${f.error}`);
+      for (const i of f.parsed.issues) notes.push(`${i.file}:${i.line}: ${i.message} (EMQX refuses this file)`);
+      return f.parsed;
+    });
+    files.push(...acls.map((a) => a.file));
+    if (acls.length || cfg) {
+      evaluators.push(new EmqxAclEvaluator(acls, { version, ...(noMatch ? { noMatch } : {}), ...(opts.profile ? { profile: opts.profile } : {}), ...(otherSources.length ? { otherSources } : {}), ...(opts.tamper ? { tamper: opts.tamper } : {}) }));
+    }
+  }
+  if (!evaluators.length) throw new AclInputError(`no ACL rules found in ${[...given.map((g) => g.path), ...dynsecFiles].join(', ')}`);
+  return { evaluators, notes, files: [...new Set(files)] };
+}
