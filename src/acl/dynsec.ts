@@ -78,7 +78,14 @@ export class DynsecEvaluator implements AclEvaluator {
   clientIdsFor(topic: string): string[] {
     const out = new Set<string>();
     const tl = topic.split('/');
-    for (const r of this.input.roles ?? []) for (const a of r.acls ?? []) a.topic.split('/').forEach((w, i) => w === '%c' && tl[i] && !/[+#]/.test(tl[i]!) && out.add(tl[i]!));
+    for (const r of this.input.roles ?? []) {
+      for (const a of r.acls ?? []) {
+        a.topic.split('/').forEach((w, i) => {
+          const id = tl[i];
+          if (w === '%c' && id && !/[+#]/.test(id) && mosquittoMatches(withPattern(a.topic, id, '+')!, topic)) out.add(id);
+        });
+      }
+    }
     return [...out];
   }
 
@@ -96,7 +103,7 @@ export class DynsecEvaluator implements AclEvaluator {
       return g ? [{ whose: `anonymous group "${g.groupname}"`, roles: roleNames(g.roles) }] : [];
     }
     const c = (this.input.clients ?? []).find((x) => x.username === id.username);
-    if (!c) return `no dynamic-security client "${id.username}": the plugin does not decide, and nothing else grants → refused`;
+    if (!c) return `no dynamic-security client "${id.username}": it cannot connect (the plugin authenticates only its clients)`;
     if (c.disabled) return `client "${id.username}" is disabled: it cannot connect`;
     if (c.clientid && id.clientId !== undefined && c.clientid !== id.clientId) return `client "${id.username}" must use client id "${c.clientid}"`;
     const member = groups.flatMap((g) => (g.clients ?? []).filter((m) => m.username === id.username).map((m) => ({ g, priority: m.priority })));
@@ -105,7 +112,7 @@ export class DynsecEvaluator implements AclEvaluator {
 
   private decide(id: Identity, action: AclAction, topic: string): Decision {
     const lists = this.roleLists(id);
-    if (typeof lists === 'string') return { allowed: false, fallback: lists, chain: [], notes: [] };
+    if (typeof lists === 'string') return { allowed: false, ...(lists.includes('cannot connect') ? { cannotConnect: true as const } : {}), fallback: lists, chain: [], notes: [] };
     if (action === 'write' && topic.startsWith('$SYS') && !mosquittoMatches('$SYS/broker/connection/+/state', topic)) {
       return { allowed: false, fallback: 'the broker refuses client writes to $SYS before any plugin', chain: [], notes: [] };
     }

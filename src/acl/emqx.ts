@@ -187,7 +187,8 @@ export class EmqxAclEvaluator implements AclEvaluator {
       for (const t of c.topics) {
         if (!('filter' in t) || !t.filter.includes('${clientid}')) continue;
         t.filter.split('/').forEach((w, i) => {
-          if (w === '${clientid}' && tl[i] !== undefined && !/[+#]/.test(tl[i]!)) out.add(tl[i]!);
+          const id = tl[i];
+          if (w === '${clientid}' && id !== undefined && !/[+#]/.test(id) && emqxMatches(t.filter.replaceAll('${clientid}', id).replaceAll('${username}', '+'), topic)) out.add(id);
         });
       }
     }

@@ -66,6 +66,8 @@ export interface Decision {
   fallback?: string;
   /** The rules looked at, in the broker's evaluation order, up to the deciding one. */
   chain: Considered[];
+  /** The identity cannot connect at all (the fallback says why). */
+  cannotConnect?: true;
   /** Facts the answer depends on (e.g. "Mosquitto 2.0 does not check SUBSCRIBE against acl_file"). */
   notes: string[];
 }

@@ -73,7 +73,8 @@ export class MosquittoAclEvaluator implements AclEvaluator {
         if (!level.includes('%c') || level.includes('%u') || tl[i] === undefined) return;
         const re = new RegExp(`^${level.split('%c').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('(.+)')}$`);
         const m = re.exec(tl[i]!);
-        if (m && m.slice(1).every((v) => v === m[1]) && !/[+#]/.test(m[1]!)) out.add(m[1]!);
+        // Only an id with which the whole pattern matches the topic (any username for %u).
+        if (m && m.slice(1).every((v) => v === m[1]) && !/[+#]/.test(m[1]!) && mosquittoMatches(r.topic.replaceAll('%c', m[1]!).replace(/%u/g, '+'), topic)) out.add(m[1]!);
       });
     }
     return [...out];
@@ -86,7 +87,7 @@ export class MosquittoAclEvaluator implements AclEvaluator {
 
   private decide(id: Identity, action: AclAction, topic: string): Decision {
     const gate = this.opts.connectGate?.(id);
-    if (gate) return { allowed: false, fallback: `cannot connect: ${gate}`, chain: [], notes: [] };
+    if (gate) return { allowed: false, cannotConnect: true, fallback: `cannot connect: ${gate}`, chain: [], notes: [] };
     if (action === 'subscribe') {
       const notes = ['Mosquitto 2.0 does not check SUBSCRIBE against acl_file: the subscription is granted, and each message is then checked as "read" before delivery'];
       if (topic.startsWith('$share/')) notes.push('$share subscriptions are allowed by the broker; delivery is checked against the shared filter\'s topics');
