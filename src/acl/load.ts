@@ -6,15 +6,12 @@
 import { existsSync } from 'node:fs';
 import { detectFormat, loadConfigFacts, type ConfigFormat, type ConfigInput } from '../collectors/config.js';
 import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact } from '../config/bundle.js';
-import { anonymousAllowed, type MosquittoConfig } from '../config/mosquitto.js';
-import { emqxGet, emqxWhere } from '../config/emqx.js';
-import { hoconGet } from '../config/hocon.js';
 import { fsIO } from '../config/io.js';
 import { readTextFile } from '../io/read.js';
 import { DynsecEvaluator } from './dynsec.js';
 import { parseDynsecInput } from './dynsec-input.js';
-import { EmqxAclEvaluator, type EmqxMajor } from './emqx.js';
-import { MosquittoAclEvaluator } from './mosquitto.js';
+import type { EmqxMajor } from './emqx.js';
+import { emqxEvaluator, mosquittoEvaluators } from './from-facts.js';
 import type { AclAction, AclEvaluator, Decision, Identity } from './model.js';
 
 export interface AclInputs {
@@ -56,26 +53,6 @@ function read(path: string, what: string): string {
   } catch (e) {
     throw new AclInputError((e as Error).message);
   }
-}
-
-/** Why a Mosquitto identity cannot connect, from the configs and password files (undefined = it can). */
-function mosquittoGate(configs: readonly MosquittoConfig[], passwords: ConfigPasswordsFact | undefined) {
-  const users = new Set((passwords?.mosquitto ?? []).flatMap((f) => f.parsed?.entries.filter((e) => !e.problem).map((e) => e.username) ?? []));
-  const readAll = (passwords?.mosquitto ?? []).every((f) => f.parsed);
-  return (id: Identity): string | undefined => {
-    if (!configs.length) return undefined;
-    const listeners = configs.flatMap((c) => c.listeners);
-    if (id.username === undefined) {
-      const open = listeners.some((l) => anonymousAllowed(configs.find((c) => c.listeners.includes(l))!, l).allowed);
-      if (open) return undefined;
-      const d = listeners.map((l) => l.settings.allow_anonymous).find(Boolean);
-      return d ? `allow_anonymous false (${d.file}:${d.line})` : 'allow_anonymous is not set: false by default since Mosquitto 2.0';
-    }
-    const plugins = listeners.some((l) => l.settings.plugin || l.settings.auth_plugin);
-    const pwFiles = listeners.some((l) => l.settings.password_file);
-    if (pwFiles && !plugins && readAll && !users.has(id.username)) return `user "${id.username}" is not in the password file`;
-    return undefined;
-  };
 }
 
 export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclSetup {
@@ -123,14 +100,12 @@ export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclS
       if (plugin && cfgFile && !dynsecFiles.includes(cfgFile.value)) dynsecFiles.push(cfgFile.value);
       if (c.perListenerSettings) notes.push(`${c.file}: per_listener_settings true: mqtt-warden evaluates the ACL files without telling listeners apart`);
     }
-    const gate = mosquittoGate(mosq.configs, passwords);
-    const extraUsers = (passwords?.mosquitto ?? []).flatMap((f) => f.parsed?.entries.map((e) => e.username) ?? []);
     for (const f of mosq.aclFiles) {
       if (!f.parsed) throw new AclInputError(`cannot read ACL file ${f.path} (named at ${f.ref.file}:${f.ref.line}): ${f.error}`);
       files.push(f.parsed.file);
       for (const i of f.parsed.issues) notes.push(`${i.file}:${i.line}: ${i.message} (Mosquitto refuses to start with this ACL file)`);
-      evaluators.push(new MosquittoAclEvaluator(f.parsed, { connectGate: gate, extraUsers, ...(opts.tamper ? { tamper: opts.tamper } : {}) }));
     }
+    evaluators.push(...mosquittoEvaluators(mosq, passwords, opts.tamper));
     if (mosq.configs.length && !mosq.aclFiles.length && !dynsecFiles.length) notes.push('the Mosquitto config names no acl_file and no dynamic security plugin: every client that connects may read and write every topic (ACC-032)');
   }
   for (const p of dynsecFiles) {
@@ -143,36 +118,15 @@ export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclS
     }
   }
   if (emqx) {
-    const cfg = emqx.configs[0];
-    const version = opts.emqxVersion ?? 5;
-    let noMatch: { value: 'allow' | 'deny'; where: string } | undefined;
-    const otherSources: string[] = [];
-    if (cfg) {
-      files.push(...cfg.files);
-      const v = emqxGet(cfg, 'authorization.no_match');
-      if (v && !v.default && (v.value === 'allow' || v.value === 'deny')) {
-        const w = emqxWhere(cfg, v);
-        noMatch = { value: v.value, where: v.env ? `${v.env}` : `${w.file}:${w.line}` };
-      }
-      const list = hoconGet(cfg.root, 'authorization.sources');
-      for (const s of list?.t === 'arr' ? list.items : []) {
-        if (s.t !== 'obj') continue;
-        const type = s.fields.get('type');
-        const enable = s.fields.get('enable');
-        if (enable?.t === 'val' && enable.value === false) continue;
-        if (type?.t === 'val' && type.value !== 'file') otherSources.push(String(type.value));
-      }
-      if (emqx.configs.length > 1) notes.push(`${emqx.configs.length} EMQX nodes given: no_match and the sources are taken from ${cfg.files.at(-1)}`);
-    }
-    const acls = emqx.aclFiles.map((f) => {
+    for (const f of emqx.aclFiles) {
       if (!f.parsed) throw new AclInputError(`cannot read acl.conf ${f.path} (named at ${f.ref.file}:${f.ref.line}): ${f.error}`);
+      files.push(f.parsed.file);
       for (const i of f.parsed.issues) notes.push(`${i.file}:${i.line}: ${i.message} (EMQX refuses this file)`);
-      return f.parsed;
-    });
-    files.push(...acls.map((a) => a.file));
-    if (acls.length || cfg) {
-      evaluators.push(new EmqxAclEvaluator(acls, { version, ...(noMatch ? { noMatch } : {}), ...(opts.profile ? { profile: opts.profile } : {}), ...(otherSources.length ? { otherSources } : {}), ...(opts.tamper ? { tamper: opts.tamper } : {}) }));
     }
+    if (emqx.configs[0]) files.push(...emqx.configs[0].files);
+    if (emqx.configs.length > 1) notes.push(`${emqx.configs.length} EMQX nodes given: no_match and the sources are taken from the first`);
+    const e = emqxEvaluator(emqx, { version: opts.emqxVersion ?? 5, ...(opts.profile ? { profile: opts.profile } : {}), ...(opts.tamper ? { tamper: opts.tamper } : {}) });
+    if (e) evaluators.push(e);
   }
   if (!evaluators.length) throw new AclInputError(`no ACL rules found in ${[...given.map((g) => g.path), ...dynsecFiles].join(', ')}`);
   return { evaluators, notes, files: [...new Set(files)] };

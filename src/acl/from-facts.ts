@@ -1,0 +1,63 @@
+/**
+ * Evaluators from the config facts (pure: no file access), shared by the `acl` command and the
+ * ACL checks: one per Mosquitto acl_file, one for the EMQX file sources of a node.
+ */
+import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact } from '../config/bundle.js';
+import { anonymousAllowed, type MosquittoConfig } from '../config/mosquitto.js';
+import { emqxGet, emqxWhere } from '../config/emqx.js';
+import { hoconGet } from '../config/hocon.js';
+import { EmqxAclEvaluator, type EmqxAclOptions } from './emqx.js';
+import { MosquittoAclEvaluator, type MosquittoAclOptions } from './mosquitto.js';
+import type { Identity } from './model.js';
+
+/** Why a Mosquitto identity cannot connect, from the configs and password files (undefined = it can). */
+export function mosquittoGate(configs: readonly MosquittoConfig[], passwords: ConfigPasswordsFact | undefined) {
+  const users = new Set((passwords?.mosquitto ?? []).flatMap((f) => f.parsed?.entries.filter((e) => !e.problem).map((e) => e.username) ?? []));
+  const readAll = (passwords?.mosquitto ?? []).every((f) => f.parsed);
+  return (id: Identity): string | undefined => {
+    if (!configs.length) return undefined;
+    if (id.username === undefined) {
+      const open = configs.some((c) => c.listeners.some((l) => anonymousAllowed(c, l).allowed));
+      if (open) return undefined;
+      const d = configs.flatMap((c) => c.listeners.map((l) => l.settings.allow_anonymous)).find(Boolean);
+      return d ? `allow_anonymous false (${d.file}:${d.line})` : 'allow_anonymous is not set: false by default since Mosquitto 2.0';
+    }
+    const listeners = configs.flatMap((c) => c.listeners);
+    const plugins = listeners.some((l) => l.settings.plugin || l.settings.auth_plugin);
+    const pwFiles = listeners.some((l) => l.settings.password_file);
+    if (pwFiles && !plugins && readAll && !users.has(id.username)) return `user "${id.username}" is not in the password file`;
+    return undefined;
+  };
+}
+
+/** One evaluator per ACL file that was read. */
+export function mosquittoEvaluators(m: ConfigMosquittoFact, passwords?: ConfigPasswordsFact, tamper?: MosquittoAclOptions['tamper']): MosquittoAclEvaluator[] {
+  const gate = mosquittoGate(m.configs, passwords);
+  const extraUsers = (passwords?.mosquitto ?? []).flatMap((f) => f.parsed?.entries.map((e) => e.username) ?? []);
+  return m.aclFiles.flatMap((f) => (f.parsed ? [new MosquittoAclEvaluator(f.parsed, { connectGate: gate, extraUsers, ...(tamper ? { tamper } : {}) })] : []));
+}
+
+/** The file sources of the first EMQX node (or the acl.conf files given), with its no_match and other sources. */
+export function emqxEvaluator(e: ConfigEmqxFact, opts: Omit<EmqxAclOptions, 'noMatch' | 'otherSources'>): EmqxAclEvaluator | undefined {
+  const cfg = e.configs[0];
+  const acls = e.aclFiles.flatMap((f) => (f.parsed ? [f.parsed] : []));
+  if (!acls.length && !cfg) return undefined;
+  let noMatch: EmqxAclOptions['noMatch'];
+  const otherSources: string[] = [];
+  if (cfg) {
+    const v = emqxGet(cfg, 'authorization.no_match');
+    if (v && !v.default && (v.value === 'allow' || v.value === 'deny')) {
+      const w = emqxWhere(cfg, v);
+      noMatch = { value: v.value, where: v.env ?? `${w.file}:${w.line}` };
+    }
+    const list = hoconGet(cfg.root, 'authorization.sources');
+    for (const s of list?.t === 'arr' ? list.items : []) {
+      if (s.t !== 'obj') continue;
+      const type = s.fields.get('type');
+      const enable = s.fields.get('enable');
+      if (enable?.t === 'val' && enable.value === false) continue;
+      if (type?.t === 'val' && type.value !== 'file') otherSources.push(String(type.value));
+    }
+  }
+  return new EmqxAclEvaluator(acls, { ...opts, ...(noMatch ? { noMatch } : {}), ...(otherSources.length ? { otherSources } : {}) });
+}
