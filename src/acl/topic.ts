@@ -80,9 +80,9 @@ export function representative(filter: string): string {
     .join('/');
 }
 
-/** Two filters share at least one topic (used to say a rule grants part of a wildcard question). */
-export function overlaps(a: string, b: string): boolean {
-  if (a.startsWith('$') !== b.startsWith('$')) return false;
+/** Two filters share at least one topic; `dollarApart`: Mosquitto's rule that wildcards never reach `$` topics. */
+export function overlaps(a: string, b: string, dollarApart = true): boolean {
+  if (dollarApart && a.startsWith('$') !== b.startsWith('$')) return false;
   const x = levels(a);
   const y = levels(b);
   for (let i = 0; ; i++) {
