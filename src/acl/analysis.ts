@@ -4,9 +4,9 @@
  */
 import type { AclFile, AclRule } from '../config/mosquitto.js';
 import type { EmqxAclRule } from '../config/emqx-acl.js';
-import { ANY_LEVEL, emqxMatches, overlaps, validFilter } from './topic.js';
+import { ANY_LEVEL, emqxMatches, validFilter } from './topic.js';
 import { evaluatedTopic, forIdentity } from './query.js';
-import type { AclEvaluator, Decision, Identity } from './model.js';
+import { NEUTRAL_CLIENT_ID, type AclEvaluator, type Decision, type Identity } from './model.js';
 
 /** Every topic (or filter) `inner` can name is also named by `outer` (placeholders compared as text). */
 export function covers(outer: string, inner: string, dollarApart: boolean): boolean {
@@ -82,13 +82,6 @@ function topicCovers(o: { eq?: true; t: string }, i: { eq?: true; t: string }): 
   // {eq, T} is one exact request string: a filter answers it if it matches it word by word, as EMQX does.
   return i.eq ? emqxMatches(o.t, i.t) : covers(o.t, i.t, false);
 }
-function topicsMeet(a: { eq?: true; t: string }, b: { eq?: true; t: string }): boolean {
-  if (a.eq && b.eq) return a.t === b.t;
-  if (a.eq) return emqxMatches(b.t, a.t);
-  if (b.eq) return emqxMatches(a.t, b.t);
-  return overlaps(a.t, b.t, false);
-}
-
 export interface ShadowedRule {
   rule: EmqxAclRule;
   by: EmqxAclRule;
@@ -104,14 +97,18 @@ export function emqxShadowed(rules: readonly EmqxAclRule[]): ShadowedRule[] {
   return out;
 }
 
-/** EMQX deny rules after an allow for the same clients, action and (some of the) topics: on those the allow answers first. */
+/**
+ * EMQX deny rules after an allow for the same clients and action whose topic covers (some of) the
+ * deny's topics: on those the allow answers first. A broader deny after a narrower allow (`{deny, all}`
+ * last) is the intended layering and is not reported.
+ */
 export function emqxDenyAfterAllow(rules: readonly EmqxAclRule[]): { rule: EmqxAclRule; allow: EmqxAclRule; topics: string[] }[] {
   const out: { rule: EmqxAclRule; allow: EmqxAclRule; topics: string[] }[] = [];
   rules.forEach((r, j) => {
     if (r.perm !== 'deny') return;
     for (const a of rules.slice(0, j)) {
       if (a.perm !== 'allow' || a.securityProfile || !whoCovers(a, r) || !actionsMeet(emqxAction(a), emqxAction(r))) continue;
-      const hit = emqxTopics(r).filter((t) => emqxTopics(a).some((o) => topicsMeet(o, t)));
+      const hit = emqxTopics(r).filter((t) => emqxTopics(a).some((o) => topicCovers(o, t)));
       if (hit.length) {
         out.push({ rule: r, allow: a, topics: hit.map((t) => (t.eq ? `{eq, ${t.t}}` : t.t)) });
         return;
@@ -157,5 +154,6 @@ export function reach(e: AclEvaluator, id: Identity, extra: readonly string[] = 
 /** "read public/#, write public/anon (acl:3)" — at most `max` entries. */
 export function reachText(rs: readonly Reach[], max = 6, verbs: Record<'read' | 'write', string> = { read: 'read', write: 'write' }): string {
   const parts = rs.slice(0, max).map((r) => `${verbs[r.action]} ${r.topic} (${r.decision.rule ? `${r.decision.rule.loc.file}:${r.decision.rule.loc.line}` : (r.decision.fallback ?? 'default')})`);
-  return parts.join(', ') + (rs.length > max ? `, and ${rs.length - max} more` : '');
+  const own = rs.some((r) => r.topic.includes(NEUTRAL_CLIENT_ID)) ? ` (${NEUTRAL_CLIENT_ID} stands for the client id, which the client picks itself)` : '';
+  return parts.join(', ') + (rs.length > max ? `, and ${rs.length - max} more` : '') + own;
 }

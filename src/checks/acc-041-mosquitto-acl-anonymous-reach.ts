@@ -16,7 +16,7 @@ export default defineCheck({
     needs: ['config.mosquitto'],
     uses: ['config.passwords'],
     description:
-      'When anonymous clients can connect (ACC-030 reports `allow_anonymous true` itself), this evaluates what the ACL files then let them do: the rules before the first `user` line, and every `pattern` rule (patterns apply to anonymous clients too, with the client id they choose for `%c`). Each topic the rules name is asked for read and write, wildcards standing for any level.',
+      'When anonymous clients can connect (ACC-030 reports `allow_anonymous true` itself), this evaluates what the ACL files then let them do: the rules before the first `user` line, and every `pattern` rule (patterns apply to anonymous clients too, with the client id they choose for `%c`). Each topic the rules name is asked for read and write, wildcards standing for any level; `$SYS` is left to ACC-042.',
     remediation:
       'Set `allow_anonymous false` and give devices their own users, or leave anonymous clients only what is public: remove the rules above the first `user` line that grant more, and scope patterns with `%u` (which anonymous clients never match) rather than `%c` (which they choose). `mqtt-warden acl who-can write TOPIC` lists who else can.',
     references: ['https://mosquitto.org/man/mosquitto-conf-5.html'],
@@ -32,7 +32,8 @@ export default defineCheck({
         gated = probe.fallback;
         continue;
       }
-      const rs = reach(e, {}, [ELSEWHERE]);
+      // $SYS is ACC-042's.
+      const rs = reach(e, {}, [ELSEWHERE], (t) => !t.startsWith('$SYS'));
       if (!rs.length) continue;
       const wide = rs.some((r) => r.topic === ELSEWHERE);
       const first = rs.find((r) => r.decision.rule)?.decision.rule;

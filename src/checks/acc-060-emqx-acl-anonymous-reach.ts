@@ -19,14 +19,15 @@ export default defineCheck({
     intrusive: false,
     needs: ['config.emqx'],
     description:
-      'Evaluates acl.conf as EMQX does (first match wins, then `authorization.no_match`) for a client that sent no username, which EMQX admits whenever authentication is not required (ACC-051, ACC-052): every topic the rules name, and a topic no rule names. Rules for `all`, `${clientid}` rules (the client picks its id) and `no_match = allow` (ACC-053; assumed the EMQX 5 default when unset, EMQX 6 defaults to deny) are what usually lets them in.',
+      'Evaluates acl.conf as EMQX does (first match wins, then `authorization.no_match`) for a client that sent no username, which EMQX admits whenever authentication is not required (ACC-051, ACC-052): every topic the rules name, and a topic no rule names. Rules for `all`, `${clientid}` rules (the client picks its id) and `no_match = allow` (ACC-053; assumed the EMQX 5 default when unset, EMQX 6 defaults to deny) are what usually lets them in. `$SYS` is left to ACC-062.',
     remediation: 'Require authentication on every listener, and grant clients without a username nothing: put `{deny, all}.` last and set `authorization.no_match = deny`; scope shared rules by `${username}` (which such clients never match) instead of `${clientid}`. `mqtt-warden acl can - write TOPIC --emqx-conf /etc/emqx/emqx.conf -v` shows the deciding rule.',
     references: ['https://docs.emqx.com/en/emqx/latest/access-control/authz/authz.html'],
   },
   judge({ 'config.emqx': e }) {
     const ev = emqxEvaluator(e, { version: 5 });
     if (!ev) return { status: 'SKIP', message: 'no acl.conf or EMQX config given' };
-    const rs = reach(ev, {}, [ELSEWHERE]);
+    // $SYS is ACC-062's.
+    const rs = reach(ev, {}, [ELSEWHERE], (t) => !t.startsWith('$SYS'));
     if (!rs.length) return failuresOr([], 'clients without a username may neither publish nor subscribe anywhere');
     const wide = rs.some((r) => r.topic === ELSEWHERE);
     const loc = rs.find((r) => r.decision.rule)?.decision.rule?.loc ?? e.configs[0]?.anchor ?? { file: e.aclFiles[0]?.path ?? '', line: 1, column: 1 };
