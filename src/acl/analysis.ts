@@ -135,7 +135,7 @@ export function reach(e: AclEvaluator, id: Identity, extra: readonly string[] = 
   const topics = new Set<string>();
   for (const r of e.rules()) {
     for (const t of r.topics) {
-      const f = forIdentity(t, id);
+      const f = e.fillsPlaceholders === false ? t : forIdentity(t, id);
       if (f !== undefined && validFilter(f)) topics.add(f);
     }
   }

@@ -11,14 +11,15 @@
  *   topic matches decides by its `allow`.
  * - Types: publishClientSend (write), publishClientReceive (read), subscribeLiteral (exact string
  *   of the SUBSCRIBE filter) and subscribePattern (the subscription must lie within the pattern).
- *   `%c` / `%u` as a whole level stand for the client id / username.
+ *   `%c` and `%u` are NOT replaced: Mosquitto 2.0 matches them as literal levels (measured on 2.0.11
+ *   against the plugin: `devices/%c/#` does not let client `sensor7` publish to `devices/sensor7/x`).
  * - A role with `allowwildcardsubs: false` refuses any subscription with `+` or `#` when it is reached.
  * - Nothing matched → `defaultACLAccess` of that type (a missing key is false), except that
  *   `$CONTROL/...` topics are never granted by default.
  * - A client with `disabled: true` cannot connect. The broker refuses writes to `$SYS` before any plugin.
  */
 import { mosquittoMatches, subWithinAcl } from './topic.js';
-import { NEUTRAL_CLIENT_ID, type AclAction, type AclEvaluator, type Considered, type Decision, type Identity, type RuleRef } from './model.js';
+import { type AclAction, type AclEvaluator, type Considered, type Decision, type Identity, type RuleRef } from './model.js';
 import type { SourceLoc } from '../config/io.js';
 
 export type DynsecAclType = 'publishClientSend' | 'publishClientReceive' | 'subscribeLiteral' | 'subscribePattern' | 'unsubscribeLiteral' | 'unsubscribePattern';
@@ -38,20 +39,9 @@ const SOURCE = 'dynamic security';
 /** Stable by priority, highest first (the plugin sorts with a stable merge sort). */
 const byPriority = <T extends { priority?: number }>(xs: readonly T[]) => xs.map((x, i) => ({ x, i })).sort((a, b) => (b.x.priority ?? 0) - (a.x.priority ?? 0) || a.i - b.i).map((e) => e.x);
 
-function withPattern(filter: string, clientId: string, username: string | undefined): string | undefined {
-  const out: string[] = [];
-  for (const w of filter.split('/')) {
-    if (w === '%c') out.push(clientId);
-    else if (w === '%u') {
-      if (username === undefined) return undefined;
-      out.push(username);
-    } else out.push(w);
-  }
-  return out.join('/');
-}
-
 export class DynsecEvaluator implements AclEvaluator {
   readonly name: string;
+  readonly fillsPlaceholders = false as const;
   constructor(
     readonly input: DynsecInput,
     readonly tamper?: (d: Decision, id: Identity, action: AclAction, topic: string) => Decision,
@@ -75,18 +65,9 @@ export class DynsecEvaluator implements AclEvaluator {
     return [{}, ...(this.input.clients ?? []).map((c) => ({ username: c.username, ...(c.clientid ? { clientId: c.clientid } : {}) }))];
   }
 
-  clientIdsFor(topic: string): string[] {
-    const out = new Set<string>();
-    const tl = topic.split('/');
-    for (const r of this.input.roles ?? []) {
-      for (const a of r.acls ?? []) {
-        a.topic.split('/').forEach((w, i) => {
-          const id = tl[i];
-          if (w === '%c' && id && !/[+#]/.test(id) && mosquittoMatches(withPattern(a.topic, id, '+')!, topic)) out.add(id);
-        });
-      }
-    }
-    return [...out];
+  /** No ACL depends on the client id: 2.0 does not replace %c (see above). */
+  clientIdsFor(): string[] {
+    return [];
   }
 
   evaluate(id: Identity, action: AclAction, topic: string): Decision {
@@ -116,7 +97,6 @@ export class DynsecEvaluator implements AclEvaluator {
     if (action === 'write' && topic.startsWith('$SYS') && !mosquittoMatches('$SYS/broker/connection/+/state', topic)) {
       return { allowed: false, fallback: 'the broker refuses client writes to $SYS before any plugin', chain: [], notes: [] };
     }
-    const clientId = id.clientId ?? NEUTRAL_CLIENT_ID;
     const chain: Considered[] = [];
     const roles = new Map((this.input.roles ?? []).map((r) => [r.rolename, r]));
     const types: string[] = action === 'write' ? ['publishClientSend'] : action === 'read' ? ['publishClientReceive'] : ['subscribeLiteral', 'subscribePattern'];
@@ -134,10 +114,7 @@ export class DynsecEvaluator implements AclEvaluator {
             const r = this.aclRef(name, a);
             let hit: boolean;
             if (type === 'subscribeLiteral') hit = a.topic === topic;
-            else {
-              const f = withPattern(a.topic, clientId, id.username);
-              hit = f !== undefined && (type === 'subscribePattern' ? subWithinAcl(f, topic) : mosquittoMatches(f, topic));
-            }
+            else hit = type === 'subscribePattern' ? subWithinAcl(a.topic, topic) : mosquittoMatches(a.topic, topic);
             if (!hit) {
               chain.push({ rule: r, outcome: 'no-match', why: `${whose}: ${a.topic} does not match ${topic}` });
               continue;

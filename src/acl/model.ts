@@ -76,6 +76,8 @@ export interface Decision {
 export interface AclEvaluator {
   /** "mosquitto acl_file /etc/mosquitto/acl", "emqx acl.conf …", "dynamic security …". */
   readonly name: string;
+  /** False when the rules' %u/%c are literal levels (dynamic security in 2.0): nothing to fill in per identity. */
+  readonly fillsPlaceholders?: false;
   /** The identities the rules name (usernames, client ids), for who-can and the matrix. */
   identities(): Identity[];
   /** Client ids that would make a %c / ${clientid} rule match this topic (for who-can). */

@@ -102,7 +102,7 @@ export function matrix(evaluators: readonly AclEvaluator[], topics?: readonly st
         who: id.username === OTHER_USER ? 'any other user' : identityText(id),
         identity: id,
         cells: ts.map((t) => {
-          const concrete = forIdentity(t, id);
+          const concrete = e.fillsPlaceholders === false ? t : forIdentity(t, id);
           const none: Decision = { allowed: false, fallback: `${t} needs a username`, chain: [], notes: [] };
           if (concrete === undefined) return { read: none, write: none, subscribe: none };
           return { read: e.evaluate(id, 'read', evaluatedTopic('read', concrete)), write: e.evaluate(id, 'write', evaluatedTopic('write', concrete)), subscribe: e.evaluate(id, 'subscribe', concrete) };

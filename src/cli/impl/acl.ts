@@ -213,6 +213,8 @@ export function deriveTopics(filters: readonly string[], ids: readonly VerifyIde
   const out = new Set<string>();
   for (const f of filters) {
     if (f.startsWith('$share/')) continue;
+    // No identities: the placeholders are literal levels (dynamic security).
+    if (!ids.length && validFilter(f)) out.add(representative(f));
     for (const v of ids) {
       const t = forIdentity(f, { ...(v.username !== undefined ? { username: v.username } : {}), clientId: v.clientId });
       if (t !== undefined && validFilter(t)) out.add(representative(t));
@@ -236,7 +238,7 @@ export async function aclVerify(url: string, flags: AclVerifyFlags): Promise<num
   if (s.evaluators.length !== 1) throw new UsageError(`acl verify checks one broker's rules, and the input holds ${s.evaluators.length} sources (${s.evaluators.map((e) => e.name).join('; ')}): name one`);
   const evaluator = s.evaluators[0]!;
   const ids = readIdentities(flags.identities);
-  let topics = flags.topics ? readTopics(flags.topics, true) : deriveTopics(ruleTopics(evaluator), ids);
+  let topics = flags.topics ? readTopics(flags.topics, true) : deriveTopics(ruleTopics(evaluator), evaluator.fillsPlaceholders === false ? [] : ids);
   const notes = [...s.notes];
   if (topics.length > MAX_TOPICS) {
     notes.push(`${topics.length} test topics derived; the first ${MAX_TOPICS} are tested (name them with --topics)`);
