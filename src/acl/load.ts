@@ -101,7 +101,7 @@ export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclS
       if (c.perListenerSettings) notes.push(`${c.file}: per_listener_settings true: mqtt-warden evaluates the ACL files without telling listeners apart`);
     }
     for (const f of mosq.aclFiles) {
-      if (!f.parsed) throw new AclInputError(`cannot read ACL file ${f.path} (named at ${f.ref.file}:${f.ref.line}): ${f.error}`);
+      if (!f.parsed) throw new AclInputError(`cannot read ACL file ${f.path}${f.ref.file !== f.path ? ` (named at ${f.ref.file}:${f.ref.line})` : ''}: ${f.error}`);
       files.push(f.parsed.file);
       for (const i of f.parsed.issues) notes.push(`${i.file}:${i.line}: ${i.message} (Mosquitto refuses to start with this ACL file)`);
     }
@@ -119,7 +119,7 @@ export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclS
   }
   if (emqx) {
     for (const f of emqx.aclFiles) {
-      if (!f.parsed) throw new AclInputError(`cannot read acl.conf ${f.path} (named at ${f.ref.file}:${f.ref.line}): ${f.error}`);
+      if (!f.parsed) throw new AclInputError(`cannot read acl.conf ${f.path}${f.ref.file !== f.path ? ` (named at ${f.ref.file}:${f.ref.line})` : ''}: ${f.error}`);
       files.push(f.parsed.file);
       for (const i of f.parsed.issues) notes.push(`${i.file}:${i.line}: ${i.message} (EMQX refuses this file)`);
     }
