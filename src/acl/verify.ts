@@ -63,6 +63,8 @@ interface Session {
   /** Why it could not connect. */
   refused?: string;
   received: Set<string>;
+  /** The broker closed the connection and reconnecting failed: later deliveries cannot be observed. */
+  lost?: string;
 }
 
 function track(s: Session, nonce: string) {
@@ -149,9 +151,12 @@ export async function verifyAcl(ep: Endpoint, evaluator: AclEvaluator, identitie
           if (!(e instanceof ProbeError) || e.kind === 'timeout' || e.kind === 'aborted') throw e;
           // The broker closed the connection after the PUBLISH: its way to refuse (EMQX deny_action = disconnect, Aedes).
           writeSeen.push({ s, topic: t, answer: false, how: `connection closed after PUBLISH (${e.message})` });
+          // Keep the canaries the closed connection had already received, then reconnect.
+          await ch.collect(0, track(s, nonce));
           const o = await open(ep, s.v, opts, signal);
           s.channel = o.channel;
           if (s.channel) await subscribeAll(s, false);
+          else s.lost = o.refused ?? 'reconnect failed';
         }
       }
     }
@@ -167,7 +172,9 @@ export async function verifyAcl(ep: Endpoint, evaluator: AclEvaluator, identitie
     }
     for (const s of live) {
       for (const t of topics) {
-        if (!subscribed.get(s)?.has(t)) {
+        if (s.lost && !s.received.has(t)) {
+          record(s, 'read', t, undefined, `could not reconnect after the broker closed the connection (${s.lost})`);
+        } else if (!subscribed.get(s)?.has(t)) {
           record(s, 'read', t, undefined, 'its subscription was refused, so delivery cannot be observed');
         } else if (s.received.has(t)) record(s, 'read', t, true, 'a canary arrived');
         else if (accepted.get(t)) record(s, 'read', t, false, 'a canary was published there and did not arrive');
