@@ -35,7 +35,6 @@ export default defineCheck({
           status: 'FAIL',
           message: `${identityText(id)} may ${reachText(rs)}`,
           location: at(rs.find((r) => r.decision.rule)?.decision.rule?.loc ?? { file: e.acl.file, line: 1, column: 1 }),
-          ...(id.username === undefined || rs.some((r) => r.action === 'write') ? { severity: 'medium' as const } : {}),
         });
       }
     }

@@ -9,9 +9,9 @@ export default {
     { name: 'anonymous $SYS rule, but anonymous clients cannot connect', facts: withAcl('topic read $SYS/#\nuser a\ntopic read a\n', false) },
   ],
   bad: [
-    { name: 'upstream example: anonymous clients read $SYS', facts: withAcl('# anon\ntopic read $SYS/#\n\nuser roger\ntopic foo/bar\n'), line: 2, severity: 'medium' },
+    { name: 'upstream example: anonymous clients read $SYS', facts: withAcl('# anon\ntopic read $SYS/#\n\nuser roger\ntopic foo/bar\n'), line: 2, severity: 'low' },
     { name: 'a user reads $SYS', facts: withAcl('user mon\ntopic read $SYS/broker/#\n'), line: 2, severity: 'low' },
-    { name: 'bridge state writable by any client id', facts: withAcl('user a\ntopic read a\npattern write $SYS/broker/connection/%c/state\n'), line: 3, severity: 'medium', message: 'write $SYS/broker/connection' },
+    { name: 'bridge state writable by any client id', facts: withAcl('user a\ntopic read a\npattern write $SYS/broker/connection/%c/state\n'), line: 3, severity: 'low', message: 'write $SYS/broker/connection' },
   ],
   skip: [{ name: 'no ACL file', facts: mosq('listener 1883\n') }],
 } satisfies CheckCases;
