@@ -92,7 +92,7 @@ import acc054 from './acc-054-emqx-authz-deny-action-ignore.js';
 import acc055 from './acc-055-emqx-acl-allow-all.js';
 import acc056 from './acc-056-emqx-password-hash.js';
 import acc057 from './acc-057-emqx-dashboard-default-password.js';
-import acc058 from './acc-058-emqx-acl-rule-shadowed.js';
+import acc063 from './acc-063-emqx-acl-rule-shadowed.js';
 import acc059 from './acc-059-emqx-acl-deny-after-allow.js';
 import acc060 from './acc-060-emqx-acl-anonymous-reach.js';
 import acc061 from './acc-061-emqx-acl-user-wildcard.js';
@@ -265,7 +265,7 @@ export const CATALOGUE: readonly Check[] = [
   acc055,
   acc056,
   acc057,
-  acc058,
+  acc063,
   acc059,
   acc060,
   acc061,

@@ -6,7 +6,7 @@ import { at, failuresOr } from './config-util.js';
 
 export default defineCheck({
   meta: {
-    id: 'ACC-058',
+    id: 'ACC-063',
     name: 'emqx-acl-rule-shadowed',
     title: 'EMQX acl.conf rule that is never reached',
     strategy: 'access',
