@@ -10,7 +10,6 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseEmqxAcl } from '../src/config/emqx-acl.js';
 import { EmqxAclEvaluator } from '../src/acl/emqx.js';
-import { parseDynsecInput, DynsecInputError } from '../src/acl/dynsec-input.js';
 import { loadAclSetup, AclInputError } from '../src/acl/load.js';
 import { emqxMatches, mosquittoMatches, subWithinAcl } from '../src/acl/topic.js';
 
@@ -65,11 +64,21 @@ describe('topic matching', () => {
 });
 
 describe('inputs', () => {
-  it('dynamic-security.json: errors name the file and the line', () => {
-    assert.throws(() => parseDynsecInput('{"roles": [\n  {"rolename": 5}\n]}', 'ds.json'), (e: Error) => e instanceof DynsecInputError && /rolename must be a string/.test(e.message));
-    assert.throws(() => parseDynsecInput('{"roles": [\n  {"rolename": "a",\n}', 'ds.json'), (e: Error) => e instanceof DynsecInputError && /^ds\.json:\d+:\d+: /.test(e.message));
-    const ok = parseDynsecInput('{\n"roles": [\n {"rolename": "r",\n  "acls": [\n   {"acltype": "publishClientSend", "topic": "a", "allow": true}\n  ]}\n]}', 'ds.json');
-    assert.equal(ok.roles![0]!.acls![0]!.loc!.line, 5);
+  it('dynamic-security.json through the project parser: the ACL lines, and a file the plugin would not load', () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'mw-acl-ds-'));
+    try {
+      const good = join(dir, 'ds.json');
+      writeFileSync(good, '{\n"roles": [\n {"rolename": "r",\n  "acls": [\n   {"acltype": "publishClientSend", "topic": "a", "allow": true}\n  ]}\n],\n"clients": [{"username": "u", "roles": [{"rolename": "r"}]}]\n}\n');
+      const e = loadAclSetup({ dynsec: [good] }).evaluators[0]!;
+      const d = e.evaluate({ username: 'u' }, 'write', 'a');
+      assert.equal(d.allowed, true);
+      assert.equal(d.rule!.loc.line, 5);
+      const bad = join(dir, 'bad.json');
+      writeFileSync(bad, '{"roles": [\n  {"rolename": "a",\n}');
+      assert.throws(() => loadAclSetup({ dynsec: [bad] }), (x: Error) => x instanceof AclInputError && /bad\.json.*would not load/.test(x.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('the loader: a file that cannot be read or told apart is a clear error', () => {
     const dir = mkdtempSync(join(os.tmpdir(), 'mw-acl-in-'));

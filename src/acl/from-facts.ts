@@ -3,6 +3,8 @@
  * ACL checks: one per Mosquitto acl_file, one for the EMQX file sources of a node.
  */
 import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact } from '../config/bundle.js';
+import { DYNSEC_DEFAULT_ACCESS, type ConfigDynsecFact, type DynsecConfig } from '../config/dynsec.js';
+import { DynsecEvaluator, type DynsecInput } from './dynsec.js';
 import { anonymousAllowed, type MosquittoConfig } from '../config/mosquitto.js';
 import { emqxGet, emqxWhere } from '../config/emqx.js';
 import { hoconGet } from '../config/hocon.js';
@@ -60,4 +62,21 @@ export function emqxEvaluator(e: ConfigEmqxFact, opts: Omit<EmqxAclOptions, 'noM
     }
   }
   return new EmqxAclEvaluator(acls, { ...opts, ...(noMatch ? { noMatch } : {}), ...(otherSources.length ? { otherSources } : {}) });
+}
+
+/** The project's dynamic-security parse (src/config/dynsec.ts) as the evaluator's input: the same field names. */
+export function dynsecInput(c: DynsecConfig): DynsecInput {
+  return {
+    file: c.file,
+    defaultACLAccess: Object.fromEntries(DYNSEC_DEFAULT_ACCESS.map((k) => [k, c.defaultACLAccess[k].value])),
+    roles: c.roles.map((r) => ({ rolename: r.rolename, allowwildcardsubs: r.allowwildcardsubs, loc: r.at, acls: r.acls.map((a) => ({ acltype: a.acltype, topic: a.topic, priority: a.priority, allow: a.allow, loc: a.at })) })),
+    clients: c.clients.map((cl) => ({ username: cl.username, ...(cl.clientid ? { clientid: cl.clientid } : {}), disabled: cl.disabled, roles: cl.roles.map((r) => ({ rolename: r.rolename, priority: r.priority })), loc: cl.at })),
+    groups: c.groups.map((g) => ({ groupname: g.groupname, roles: g.roles.map((r) => ({ rolename: r.rolename, priority: r.priority })), clients: g.clients.map((m) => ({ username: m.username, priority: m.priority })), loc: g.at })),
+    ...(c.anonymousGroup ? { anonymousGroup: c.anonymousGroup.groupname } : {}),
+  };
+}
+
+/** One evaluator per dynamic-security file the plugin would load. */
+export function dynsecEvaluators(d: ConfigDynsecFact, tamper?: ConstructorParameters<typeof DynsecEvaluator>[1]): DynsecEvaluator[] {
+  return d.files.flatMap((f) => (f.parsed?.loaded ? [new DynsecEvaluator(dynsecInput(f.parsed), tamper)] : []));
 }

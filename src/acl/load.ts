@@ -6,12 +6,11 @@
 import { existsSync } from 'node:fs';
 import { detectFormat, loadConfigFacts, type ConfigFormat, type ConfigInput } from '../collectors/config.js';
 import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact } from '../config/bundle.js';
+import type { ConfigDynsecFact } from '../config/dynsec.js';
 import { fsIO } from '../config/io.js';
 import { readTextFile } from '../io/read.js';
-import { DynsecEvaluator } from './dynsec.js';
-import { parseDynsecInput } from './dynsec-input.js';
 import type { EmqxMajor } from './emqx.js';
-import { emqxEvaluator, mosquittoEvaluators } from './from-facts.js';
+import { dynsecEvaluators, emqxEvaluator, mosquittoEvaluators } from './from-facts.js';
 import type { AclAction, AclEvaluator, Decision, Identity } from './model.js';
 
 export interface AclInputs {
@@ -58,28 +57,24 @@ function read(path: string, what: string): string {
 export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclSetup {
   const given: ConfigInput[] = [];
   const notes: string[] = [];
-  const dynsecFiles = [...(inputs.dynsec ?? [])];
+  for (const p of inputs.dynsec ?? []) given.push({ path: p, format: 'mosquitto-dynsec' });
   for (const p of inputs.mosquittoConf ?? []) given.push({ path: p, format: 'mosquitto' });
   for (const p of inputs.aclFile ?? []) given.push({ path: p, format: 'mosquitto-acl' });
   for (const p of inputs.emqxConf ?? []) given.push({ path: p, format: 'emqx' });
   for (const p of inputs.emqxAcl ?? []) given.push({ path: p, format: 'emqx-acl' });
   for (const p of inputs.configs ?? []) {
     const text = read(p, 'config file');
-    if (p.endsWith('.json') && /"(roles|clients|defaultACLAccess)"/.test(text)) {
-      dynsecFiles.push(p);
-      continue;
-    }
     const format = detectFormat(p, text);
     if (!format) throw new AclInputError(`${p}: cannot tell what kind of file this is; name it with --mosquitto-conf, --acl-file, --emqx-conf, --emqx-acl or --dynsec`);
     given.push({ path: p, format });
   }
-  if (!given.length && !dynsecFiles.length) {
+  if (!given.length) {
     for (const s of STANDARD_PATHS) if (existsSync(s.path)) given.push(s);
     if (!given.length) throw new AclInputError(`no ACL input: name files with --mosquitto-conf, --acl-file, --emqx-conf, --emqx-acl or --dynsec (none of ${STANDARD_PATHS.map((s) => s.path).join(', ')} exists)`);
   }
   const { facts, notes: loadNotes } = loadConfigFacts(given, { io: fsIO(), besideConfig: true });
   notes.push(...loadNotes);
-  const value = <T>(k: 'config.mosquitto' | 'config.emqx' | 'config.passwords'): T | undefined => {
+  const value = <T>(k: 'config.mosquitto' | 'config.emqx' | 'config.passwords' | 'config.dynsec'): T | undefined => {
     const f = facts[k];
     if (f?.state === 'error') throw new AclInputError(f.error);
     return f?.state === 'ok' ? (f.value as T) : undefined;
@@ -87,6 +82,8 @@ export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclS
   const mosq = value<ConfigMosquittoFact>('config.mosquitto');
   const emqx = value<ConfigEmqxFact>('config.emqx');
   const passwords = value<ConfigPasswordsFact>('config.passwords');
+  // Dynamic-security files: given, or named by a mosquitto.conf's plugin (the project's parser, src/config/dynsec.ts).
+  const dynsec = value<ConfigDynsecFact>('config.dynsec');
   const evaluators: AclEvaluator[] = [];
   const files: string[] = [];
 
@@ -94,10 +91,6 @@ export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclS
     for (const c of mosq.configs) {
       files.push(c.file);
       for (const i of c.issues) notes.push(`${i.file}:${i.line}: ${i.message}`);
-      // The dynamic security plugin's file, named by plugin_opt_config_file next to a dynamic security plugin.
-      const plugin = c.directives.find((d) => (d.key === 'plugin' || d.key === 'auth_plugin') && /dynamic.security/.test(d.value));
-      const cfgFile = c.directives.find((d) => d.key === 'plugin_opt_config_file');
-      if (plugin && cfgFile && !dynsecFiles.includes(cfgFile.value)) dynsecFiles.push(cfgFile.value);
       if (c.perListenerSettings) notes.push(`${c.file}: per_listener_settings true: mqtt-warden evaluates the ACL files without telling listeners apart`);
     }
     for (const f of mosq.aclFiles) {
@@ -106,17 +99,15 @@ export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclS
       for (const i of f.parsed.issues) notes.push(`${i.file}:${i.line}: ${i.message} (Mosquitto refuses to start with this ACL file)`);
     }
     evaluators.push(...mosquittoEvaluators(mosq, passwords, opts.tamper));
-    if (mosq.configs.length && !mosq.aclFiles.length && !dynsecFiles.length) notes.push('the Mosquitto config names no acl_file and no dynamic security plugin: every client that connects may read and write every topic (ACC-032)');
+    if (mosq.configs.length && !mosq.aclFiles.length && !dynsec?.files.length) notes.push('the Mosquitto config names no acl_file and no dynamic security plugin: every client that connects may read and write every topic (ACC-032)');
   }
-  for (const p of dynsecFiles) {
-    try {
-      const input = parseDynsecInput(read(p, 'dynamic security file'), p);
-      files.push(p);
-      evaluators.push(new DynsecEvaluator(input, opts.tamper));
-    } catch (e) {
-      throw new AclInputError((e as Error).message);
-    }
+  for (const f of dynsec?.files ?? []) {
+    if (!f.parsed) throw new AclInputError(`cannot read dynamic-security file ${f.path}${f.ref.file !== f.path ? ` (named at ${f.ref.file}:${f.ref.line})` : ''}: ${f.error}`);
+    files.push(f.parsed.file);
+    for (const i of f.parsed.issues) notes.push(`${i.file}:${i.line}: ${i.message}`);
+    if (!f.parsed.loaded) throw new AclInputError(`${f.parsed.file}: the dynamic security plugin would not load this file${f.parsed.issues[0] ? ` (${f.parsed.issues[0].file}:${f.parsed.issues[0].line}: ${f.parsed.issues[0].message})` : ''}`);
   }
+  if (dynsec) evaluators.push(...dynsecEvaluators(dynsec, opts.tamper));
   if (emqx) {
     for (const f of emqx.aclFiles) {
       if (!f.parsed) throw new AclInputError(`cannot read acl.conf ${f.path}${f.ref.file !== f.path ? ` (named at ${f.ref.file}:${f.ref.line})` : ''}: ${f.error}`);
@@ -128,6 +119,6 @@ export function loadAclSetup(inputs: AclInputs, opts: AclLoadOptions = {}): AclS
     const e = emqxEvaluator(emqx, { version: opts.emqxVersion ?? 5, ...(opts.profile ? { profile: opts.profile } : {}), ...(opts.tamper ? { tamper: opts.tamper } : {}) });
     if (e) evaluators.push(e);
   }
-  if (!evaluators.length) throw new AclInputError(`no ACL rules found in ${[...given.map((g) => g.path), ...dynsecFiles].join(', ')}`);
+  if (!evaluators.length) throw new AclInputError(`no ACL rules found in ${given.map((g) => g.path).join(', ')}`);
   return { evaluators, notes, files: [...new Set(files)] };
 }
