@@ -196,3 +196,14 @@ test('every real EMQX config of the fixtures parses without an issue; the Erlang
   const conf = parseHocon(readFileSync(dir + 'emqx_conf_etc_emqx_conf.conf', 'utf8'), 'emqx.conf', { resolve: false });
   assert.equal((hoconGet(conf.root, 'node.name') as { value?: unknown }).value, 'emqx@127.0.0.1');
 });
+
+test('the NanoMQ dialect reads an unquoted address or size as one string where EMQX refuses it', () => {
+  const text = 'http_server {\n  ip_addr = 0.0.0.0\n  port = 8081\n}\nlimit = 1.5 MB\n';
+  const emqx = parseHocon(text, 'n.conf', { io: memoryIO({}) });
+  assert.equal(emqx.failed, true, 'EMQX refuses 0.0.0.0 unquoted');
+  const nano = parseHocon(text, 'n.conf', { io: memoryIO({}), dialect: 'nanomq' });
+  assert.deepEqual(nano.issues, []);
+  assert.equal(hoconGet(nano.root, 'http_server.ip_addr')?.t === 'val' && (hoconGet(nano.root, 'http_server.ip_addr') as { value: unknown }).value, '0.0.0.0');
+  assert.equal((hoconGet(nano.root, 'http_server.port') as { value: unknown }).value, 8081, 'a number alone stays a number');
+  assert.equal((hoconGet(nano.root, 'limit') as { value: unknown }).value, '1.5 MB');
+});

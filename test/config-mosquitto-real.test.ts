@@ -54,7 +54,8 @@ describe('listener model = sockets of a real mosquitto', { skip: unavailable || 
       const proc = lab.spawn('broker', mosquittoPath()!, ['-c', file]);
       try {
         let seen: string[] = [];
-        const deadline = Date.now() + 5000;
+        // Generous: on a loaded CI machine mosquitto may take seconds to open its sockets.
+        const deadline = Date.now() + 15_000;
         // Poll until the socket set is stable and non-empty (or the deadline passes).
         for (let prev = ''; Date.now() < deadline; ) {
           await new Promise((r) => setTimeout(r, 150));

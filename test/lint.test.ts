@@ -111,7 +111,8 @@ describe('lint CLI', () => {
     assert.match(r.stdout, /FAIL {2}high {5}ACC-030 .*\[.*mosquitto\.conf:3:1\]/);
     assert.match(r.stdout, /TLS-030 .*mosquitto\.conf:6:1/);
     assert.equal((await run(['lint', bad, '--fail-on', 'none'])).code, 0);
-    assert.equal((await run(['lint', path.join(REAL, 'mosquitto/aclfile.example'), '--fail-on', 'low'])).code, 0, 'a clean ACL file');
+    // Upstream's example gives anonymous clients $SYS and every client the bridge-state topics: low findings (ACC-042) only.
+    assert.equal((await run(['lint', path.join(REAL, 'mosquitto/aclfile.example'), '--fail-on', 'medium'])).code, 0, 'no ACL finding above low');
   });
 
   test('SARIF validates against the SARIF 2.1.0 schema and every result has a file location with a line', async () => {

@@ -30,7 +30,7 @@ function problems(root: Command, line: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (!t.startsWith('-')) continue;
+    if (!t.startsWith('-') || t === '-') continue; // a lone - is an argument (stdin, or acl's anonymous user)
     const o = find(t);
     if (!o) {
       out.push(`${cmd.name()}: unknown option ${t}`);

@@ -39,7 +39,7 @@ export default defineCheck({
     for (const cfg of m.configs) {
       const seen = new Set<string>();
       const report = (d: Directive, what: string, replacement: string) => {
-        out.push({ status: 'FAIL', message: `${what} is deprecated in Mosquitto 2.1${cond}: use ${replacement}`, location: at(d), key: `${d.file}:${d.line}` });
+        out.push({ status: 'FAIL', message: `${what} is deprecated in Mosquitto 2.1${cond}: use ${replacement}`, location: at(d), key: d.key });
       };
       for (const d of cfg.directives) {
         const r = REPLACEMENTS[d.key];

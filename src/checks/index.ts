@@ -75,6 +75,9 @@ import acc030 from './acc-030-mosquitto-anonymous-access.js';
 import acc031 from './acc-031-mosquitto-no-authentication.js';
 import acc032 from './acc-032-mosquitto-no-acl.js';
 import acc033 from './acc-033-mosquitto-acl-too-broad.js';
+import acc040 from './acc-040-mosquitto-acl-dead-rule.js';
+import acc041 from './acc-041-mosquitto-acl-anonymous-reach.js';
+import acc042 from './acc-042-mosquitto-acl-sys-access.js';
 import acc034 from './acc-034-mosquitto-zero-length-clientid.js';
 import acc035 from './acc-035-mosquitto-identity-as-username.js';
 import acc036 from './acc-036-mosquitto-password-hashes.js';
@@ -90,6 +93,11 @@ import acc055 from './acc-055-emqx-acl-allow-all.js';
 import acc056 from './acc-056-emqx-password-hash.js';
 import acc057 from './acc-057-emqx-dashboard-default-password.js';
 import acc058 from './acc-058-emqx-hardened-overrides.js';
+import acc063 from './acc-063-emqx-acl-rule-shadowed.js';
+import acc059 from './acc-059-emqx-acl-deny-after-allow.js';
+import acc060 from './acc-060-emqx-acl-anonymous-reach.js';
+import acc061 from './acc-061-emqx-acl-user-wildcard.js';
+import acc062 from './acc-062-emqx-acl-sys-access.js';
 import tls030 from './tls-030-mosquitto-tls-version.js';
 import tls031 from './tls-031-mosquitto-weak-ciphers.js';
 import tls032 from './tls-032-mosquitto-tls-unauthenticated.js';
@@ -246,6 +254,9 @@ export const CATALOGUE: readonly Check[] = [
   acc031,
   acc032,
   acc033,
+  acc040,
+  acc041,
+  acc042,
   acc034,
   acc035,
   acc036,
@@ -261,6 +272,11 @@ export const CATALOGUE: readonly Check[] = [
   acc056,
   acc057,
   acc058,
+  acc063,
+  acc059,
+  acc060,
+  acc061,
+  acc062,
   cfg030,
   cfg031,
   cfg032,

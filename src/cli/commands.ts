@@ -4,6 +4,7 @@
  * action hands to `setExit`; only src/cli.ts ends the process.
  */
 import type { Command } from 'commander';
+import { register as acl } from './acl.js';
 import { register as advisories } from './advisories.js';
 import { register as guard } from './guard.js';
 import { register as lab } from './lab.js';
@@ -26,4 +27,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   history,
   policy,
   lab,
+  acl,
 ];

@@ -105,7 +105,7 @@ function detectNanomq(name: string, text: string): ConfigFormat | undefined {
   if (/^nanomq.*\.conf$/.test(name)) return 'nanomq';
   if (!HOCON_FIELD.test(text)) return undefined;
   // Parsed without file access (an include is not read while detecting).
-  const { root } = parseHocon(text.slice(0, 1024 * 1024), name, { io: memoryIO({}), resolve: false });
+  const { root } = parseHocon(text.slice(0, 1024 * 1024), name, { io: memoryIO({}), resolve: false, dialect: 'nanomq' });
   return looksLikeNanomqHocon(root) ? 'nanomq' : undefined;
 }
 

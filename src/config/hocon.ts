@@ -89,6 +89,12 @@ export interface HoconOptions {
   env?: Record<string, string>;
   /** Resolve substitutions (default true). Layered configs resolve once, after merging. */
   resolve?: boolean;
+  /**
+   * Whose parser to follow: `emqx` (default; emqx/hocon, strict as described above) or `nanomq`, whose
+   * own HOCON parser reads an unquoted value such as `ip_addr = 0.0.0.0` or `10.0.0.1` as one string where
+   * EMQX refuses a number followed by more text.
+   */
+  dialect?: 'emqx' | 'nanomq';
 }
 
 export interface HoconResult {
@@ -382,6 +388,7 @@ interface Ctx {
   includeStack: string[];
   syntaxErrors: ConfigIssue[];
   partial?: HObject;
+  dialect: 'emqx' | 'nanomq';
 }
 
 const isPunct = (t: Tok, v: Punct): boolean => t.k === 'punct' && t.v === v;
@@ -533,6 +540,18 @@ class Parser {
     if (t.k === 'prim') {
       this.next();
       const n = this.tok;
+      if (this.ctx.dialect === 'nanomq' && !inArray && n.loc.line === t.loc.line && (n.k === 'prim' || (n.k === 'str' && !n.quoted && !this.isKey()))) {
+        // NanoMQ: the rest of the line's unquoted pieces form one string with the number (0.0.0.0, 1.5s).
+        let text = t.raw;
+        let end = t.loc.column + t.raw.length;
+        for (let c = this.tok; c.loc.line === t.loc.line && (c.k === 'prim' || (c.k === 'str' && !c.quoted && !this.isKey())); c = this.tok) {
+          const raw = c.k === 'prim' ? c.raw : c.v;
+          text += (c.loc.column > end ? ' ' : '') + raw;
+          end = c.loc.column + raw.length;
+          this.next();
+        }
+        return { t: 'val', value: text, loc: t.loc };
+      }
       // (a word on a later line is more likely a key missing its "=": the caller says so)
       if (!inArray && ((n.k === 'str' && !this.isKey() && n.loc.line === t.loc.line) || n.k === 'subst' || n.k === 'prim' || isPunct(n, '{') || isPunct(n, '[')))
         throw new HoconSyntaxError(`${describe(n)} cannot follow ${t.raw}: EMQX's parser only joins strings, substitutions, objects and arrays; quote the whole value`, n.loc);
@@ -921,7 +940,7 @@ function parseFile(text: string, file: string, ctx: Ctx): HObject {
  * the module comment (`failed`, `syntaxErrors`, `partial`).
  */
 export function parseHocon(text: string, file: string, opts: HoconOptions = {}): HoconResult {
-  const ctx: Ctx = { io: opts.io ?? fsIO(), issues: [], files: [], includeStack: [], syntaxErrors: [] };
+  const ctx: Ctx = { io: opts.io ?? fsIO(), issues: [], files: [], includeStack: [], syntaxErrors: [], dialect: opts.dialect ?? 'emqx' };
   const root = parseFile(text, file, ctx);
   if (opts.resolve !== false) resolveHocon(root, opts.env ?? {}, ctx.issues);
   return { root, issues: ctx.issues, files: ctx.files, failed: ctx.syntaxErrors.length > 0, syntaxErrors: ctx.syntaxErrors, ...(ctx.partial ? { partial: ctx.partial } : {}) };
@@ -934,7 +953,7 @@ export function parseHoconValue(text: string, file: string, line = 1, column = 1
     const at0: SourceLoc = { file, line, column };
     const all = [{ k: 'str', v: 'v', quoted: true, loc: at0 }, { k: 'punct', v: '=', loc: at0 }, ...toks] as Tok[];
     let at = 0;
-    const p = new Parser(() => all[Math.min(at++, all.length - 1)]!, file, { io: undefined, issues: [], files: [], includeStack: [], syntaxErrors: [] });
+    const p = new Parser(() => all[Math.min(at++, all.length - 1)]!, file, { io: undefined, issues: [], files: [], includeStack: [], syntaxErrors: [], dialect: 'emqx' });
     const root = p.parseRoot();
     const value = root.fields.get('v');
     if (!value || root.fields.size !== 1) return { issue: { ...at0, message: 'not a single HOCON value' } };

@@ -363,7 +363,7 @@ export function parseNanomqConfig(text: string, file: string, opts: ParseNanomqO
       }
     },
   };
-  const { root, issues } = parseHocon(text, file, { io });
+  const { root, issues } = parseHocon(text, file, { io, dialect: 'nanomq' });
   // Places in an included file read beside the config name the file read, not the path written.
   const moved = new Map(includes.filter((i) => i.readPath).map((i) => [i.path, i.readPath!]));
   if (moved.size) {
@@ -443,7 +443,7 @@ export function parseNanomqPasswd(text: string, file: string, score: ScorePasswo
     const r = legacyUsers(map, file, score) ?? { file, users: [], issues: [] };
     return { ...r, issues: [...issues, ...r.issues] };
   }
-  const { root, issues } = parseHocon(text, file, { resolve: true, io: { readFile: () => { throw Object.assign(new Error('no includes in a password file'), { code: 'ENOENT' }); }, listDir: () => [] } });
+  const { root, issues } = parseHocon(text, file, { resolve: true, dialect: 'nanomq', io: { readFile: () => { throw Object.assign(new Error('no includes in a password file'), { code: 'ENOENT' }); }, listDir: () => [] } });
   const r = usersFromObject(root, file, score);
   return { ...r, issues: [...issues, ...r.issues] };
 }
@@ -455,7 +455,7 @@ export function parseNanomqAcl(text: string, file: string): NanomqAcl {
     const r = legacyRules(map, file) ?? { file, rules: [], issues: [] };
     return { ...r, issues: [...issues, ...r.issues] };
   }
-  const { root, issues } = parseHocon(text, file, { io: { readFile: () => { throw Object.assign(new Error('no includes in an ACL file'), { code: 'ENOENT' }); }, listDir: () => [] } });
+  const { root, issues } = parseHocon(text, file, { dialect: 'nanomq', io: { readFile: () => { throw Object.assign(new Error('no includes in an ACL file'), { code: 'ENOENT' }); }, listDir: () => [] } });
   const rules = root.fields.get('rules');
   if (!rules) return { file, rules: [], issues: [...issues, { file, line: 1, column: 1, message: 'no "rules" array: no ACL rule is defined' }] };
   const r = rulesFromArray(rules, file);

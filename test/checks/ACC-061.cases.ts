@@ -1,0 +1,16 @@
+import type { CheckCases } from './fixtures.js';
+import { side } from './config-fixtures.js';
+
+const acl = (text: string) => side('emqx-acl', '/repo/acl.conf', text);
+
+export default {
+  good: [
+    { name: 'subtrees only', facts: acl('{allow, {username, "gw"}, publish, ["plant/+/telemetry"]}.\n{deny, all}.\n') },
+    { name: 'allow all is ACC-055, not this check', facts: acl('{allow, all}.\n') },
+  ],
+  bad: [
+    { name: 'one user gets #', facts: acl('{allow, {username, "gw"}, all, ["#"]}.\n{deny, all}.\n'), line: 1, message: 'every topic' },
+    { name: 'a client id gets +/#', facts: acl('{deny, all, subscribe, ["$SYS/#"]}.\n{allow, {clientid, "c1"}, subscribe, ["+/#"]}.\n'), line: 2 },
+  ],
+  skip: [{ name: 'no acl.conf', facts: side('emqx', '/repo/emqx.conf', 'node.name = x\n') }],
+} satisfies CheckCases;
