@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { DEFAULT_EMQX_COOKIE, distDigest, probeDistribution, probeEpmd } from '../src/collectors/erlang.js';
+import { collectErlangExposure, DEFAULT_EMQX_COOKIE, distDigest, probeDistribution, probeEpmd } from '../src/collectors/erlang.js';
 import { freePort, waitForPort } from './helpers/ports.js';
 
 function listen(handler: (c: net.Socket) => void): Promise<{ port: number; close: () => void; got: Buffer[] }> {
@@ -296,5 +296,23 @@ test('audit: the exposure checks judge the probes of a host (SVC-050 names the n
     assert.equal(by(skipped, 'SVC-050').status, 'SKIP');
   } finally {
     weak.close();
+  }
+});
+
+test('intrusive: both packaged cookies are tried, one handshake each, and the one accepted is named', async () => {
+  const six = await fakeNode({ cookie: 'emqx50elixir', name: 'emqx6@h' });
+  const strong = await fakeNode({ cookie: 'Yzc0NGExM2Rj', name: 'emqx2@h' });
+  try {
+    const e = await collectErlangExposure('127.0.0.1', { timeoutMs: 2000, intrusive: true, planPorts: [six.port, strong.port] });
+    const at = (port: number) => e.dist.find((d) => d.port === port)!.result;
+    const a = at(six.port);
+    assert.ok(a.state === 'erlang' && a.cookie.tested && a.cookie.accepted && a.cookie.cookie === 'emqx50elixir', JSON.stringify(a));
+    const b = at(strong.port);
+    assert.ok(b.state === 'erlang' && b.cookie.tested && !b.cookie.accepted && b.cookie.cookie === 'emqxsecretcookie, emqx50elixir', JSON.stringify(b));
+    await new Promise((res) => setTimeout(res, 50));
+    assert.equal(strong.log.filter((t) => t === 'r').length, 2, 'two challenge replies: one per packaged cookie, no more');
+  } finally {
+    six.close();
+    strong.close();
   }
 });

@@ -23,6 +23,8 @@ export type { CookieTest, DistProbe, EpmdProbe, PortReach } from '../core/facts.
 export const EPMD_NAMES_REQ = Buffer.from([0x00, 0x01, 0x6e]);
 /** EMQX's shipped `node.cookie` (HARDENING-FACTS.md section 1). */
 export const DEFAULT_EMQX_COOKIE = 'emqxsecretcookie';
+/** The cookies EMQX packages ship: `emqxsecretcookie` (5.x) and `emqx50elixir` (6.x builds). */
+export const DEFAULT_EMQX_COOKIES = [DEFAULT_EMQX_COOKIE, 'emqx50elixir'] as const;
 
 const MAX_HANDSHAKE_MESSAGE = 1024;
 const MAX_EPMD_ANSWER = 64 * 1024;
@@ -317,6 +319,23 @@ async function handshake(
 /** Distribution ports tried on every audited host: EMQX nodes named emqx, emqx1 … emqx3 (4370 + suffix). */
 export const DEFAULT_DIST_PORTS = [4370, 4371, 4372, 4373] as const;
 export const EPMD_PORT = 4369;
+/**
+ * With --intrusive: the packaged cookies one after the other (one handshake each, at most two per port),
+ * stopping at the first the node accepts or at an answer that is not a cookie verdict.
+ */
+async function tryPackagedCookies(host: string, port: number, opts: ErlangProbeOptions): Promise<DistProbe> {
+  const refused: string[] = [];
+  let last: DistProbe | undefined;
+  for (const cookie of DEFAULT_EMQX_COOKIES) {
+    const r = await probeDistribution(host, port, { ...opts, cookie });
+    if (r.state !== 'erlang' || !r.cookie.tested) return last && refused.length ? last : r;
+    if (r.cookie.accepted) return { ...r, cookie: { ...r.cookie, cookie } };
+    refused.push(cookie);
+    last = { ...r, cookie: { ...r.cookie, cookie: refused.join(', ') } };
+  }
+  return last!;
+}
+
 /** At most this many distribution ports per host (epmd may name many nodes). */
 export const MAX_DIST_PORTS = 16;
 
@@ -338,7 +357,7 @@ export async function collectErlangExposure(
   const dist = await mapLimit(list, 4, async ([port, source]) => ({
     port,
     source,
-    result: await probeDistribution(host, port, { ...opts, ...(opts.intrusive && { cookie: DEFAULT_EMQX_COOKIE }) }),
+    result: opts.intrusive ? await tryPackagedCookies(host, port, opts) : await probeDistribution(host, port, opts),
   }));
   return { host, epmd: { port: EPMD_PORT, result: epmd }, dist, cookieTested: opts.intrusive };
 }

@@ -221,7 +221,8 @@ export type PortReach = { state: 'closed' } | { state: 'filtered' } | { state: '
 /** epmd's answer to NAMES: the registered nodes and their distribution ports. */
 export type EpmdProbe = PortReach | { state: 'epmd'; nodes: { name: string; port: number }[] };
 
-export type CookieTest = { tested: false; reason: string } | { tested: true; accepted: boolean; detail: string };
+/** `cookie`: the packaged cookie that was accepted, or the ones refused (comma-separated). */
+export type CookieTest = { tested: false; reason: string } | { tested: true; accepted: boolean; detail: string; cookie?: string };
 
 /** The first messages of the Erlang distribution handshake on one port. */
 export type DistProbe =

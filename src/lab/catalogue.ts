@@ -118,9 +118,7 @@ export const LAB_WEAKNESSES: readonly LabWeakness[] = [
   w('legacy-tls', 'weak-key', 'TLS-011', 'the certificate key is 1024-bit RSA', 'the TLS audit reads the served certificate: give the endpoint as an mqtts:// URL'),
   w('legacy-tls', 'self-signed', 'TLS-013', 'the certificate is self-signed', 'the TLS audit reads the served certificate: give the endpoint as an mqtts:// URL'),
   w('legacy-tls', 'no-client-certificate', 'TLS-019', 'no client certificate is required', 'audit the mqtts:// URL without --cert/--key'),
-  // ACC-010 is the dedicated check, but its MQTT attempt on the TLS connection speaks MQTT 5 only, which
-  // Aedes (3.1.1) answers "unacceptable protocol version": ACC-010 says SKIP here. ACC-001 falls back to 3.1.1.
-  w('legacy-tls', 'anonymous', 'ACC-001', 'TLS clients need neither password nor client certificate: TLS only encrypts', 'audit the mqtts:// URL without -u and without --cert/--key'),
+  w('legacy-tls', 'anonymous', 'ACC-010', 'TLS clients need neither password nor client certificate: TLS only encrypts', 'audit the mqtts:// URL without -u and without --cert/--key'),
   w('mosquitto', 'anonymous', 'ACC-001', 'the real Mosquitto admits anonymous clients', 'start the lab with --real (needs mosquitto installed) and audit mqtt://127.0.0.1:21893'),
   w('mosquitto', 'wildcard-read', 'ACC-002', 'every topic is readable through `#` (no acl_file)', 'audit without -u and leave --window at its default'),
   w('mosquitto', 'version-disclosed', 'UPD-001', 'Mosquitto tells every client its version in `$SYS/broker/version`', 'the version is read from `$SYS`: do not set --window 0'),

@@ -22,7 +22,7 @@ const FACT_SOURCES: Record<string, string> = {
   'sys.hardening': 'Lynis/OpenSCAP binaries and the Lynis report (`--lynis-report`)',
   'sys.ssh': '/etc/ssh/sshd_config and its Include files',
   'sys.accounts': '/etc/shadow (root only)',
-  'erlang.exposure': 'epmd NAMES on 4369 and the Erlang distribution handshake on 4370–4373, the ports epmd names and those of `--port-plan` (with `--intrusive`: the default cookie `emqxsecretcookie`)',
+  'erlang.exposure': 'epmd NAMES on 4369 and the Erlang distribution handshake on 4370–4373, the ports epmd names and those of `--port-plan` (with `--intrusive`: the packaged cookies `emqxsecretcookie` and `emqx50elixir`)',
   'mgmt.http': 'HTTP(S) requests to the management interfaces of the host (EMQX dashboard and REST API on 18083/18084, NanoMQ HTTP server on 8081, Mosquitto `http_api` on 9883, plus the dashboard and `http_api` ports of the configs the host audit reads); with `--intrusive` exactly one login with the shipped default credentials per interface (docs/management-probes.md)',
   'ports.check': 'the port plan (`mqtt-warden ports --check`, `audit --port-plan FILE`) against the listening sockets of /proc/net and the live nftables table',
 };

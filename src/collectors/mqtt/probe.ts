@@ -61,7 +61,7 @@ export function summarize(outcome: Extract<ConnectOutcome, { kind: 'connack' }>)
 }
 
 /** v5 "unsupported protocol version", or the 3.1.1 code a v3-only broker sends. */
-function refusedVersion(o: ConnectOutcome): boolean {
+export function refusedVersion(o: ConnectOutcome): boolean {
   return o.kind === 'connack' && ((o.protocolVersion === 5 && o.code === 0x84) || (o.protocolVersion === 4 && o.code === 1));
 }
 

@@ -23,7 +23,7 @@ import { collect, mapLimit } from '../../core/collect.js';
 import type { FactTypes, TlsAttempt, TlsCertInfo, TlsProtocolProbe } from '../../core/facts.js';
 import type { Endpoint, Fact } from '../../core/types.js';
 import { mqttConnect, ProbeError, type TransportOptions } from '../mqtt/channel.js';
-import { randomClientId, summarize, type Credentials } from '../mqtt/probe.js';
+import { randomClientId, refusedVersion, summarize, type Credentials } from '../mqtt/probe.js';
 import { ALL_CIPHERS, EnumerationError, enumerateVersion, TLS13_SUITES, unprobeableFamilies } from './ciphers.js';
 import { describeCertificate } from './certificate.js';
 import { closeSocket, handshake, opensslReason, type HandshakeParams, type HandshakeResult, type TlsVersion } from './handshake.js';
@@ -101,15 +101,36 @@ function chainOf(socket: tls.TLSSocket): Buffer[] {
 }
 
 /** MQTT over a handshaken socket: CONNECT, CONNACK (or the alert/close instead), DISCONNECT. */
-async function speakMqtt(ep: Endpoint, socket: tls.TLSSocket, protocol: string, creds: Credentials | undefined, opts: TlsAuditOptions): Promise<TlsAttempt> {
+/**
+ * MQTT on a TLS connection that held: MQTT 5 first; a broker that refuses the protocol version (a 3.1.1-only
+ * broker such as Aedes) is asked again with MQTT 3.1.1 on a new connection from `reconnect`, as the session
+ * probe does, so that "TLS held and MQTT answered" is judged on the answer to a CONNECT it understands.
+ */
+async function speakMqtt(
+  ep: Endpoint,
+  socket: tls.TLSSocket,
+  protocol: string,
+  creds: Credentials | undefined,
+  opts: TlsAuditOptions,
+  reconnect?: () => Promise<tls.TLSSocket | undefined>,
+): Promise<TlsAttempt> {
   const transport: TransportOptions = { timeoutMs: opts.timeoutMs, socket, ...(opts.signal ? { signal: opts.signal } : {}) };
   try {
     const params = { clientId: randomClientId(), ...(creds ? { username: creds.username, ...(creds.password !== undefined ? { password: creds.password } : {}) } : {}) };
-    const r = await mqttConnect(ep, 5, params, transport);
+    let r = await mqttConnect(ep, 5, params, transport);
     r.channel?.close();
+    let older = '';
+    if (refusedVersion(r.outcome) && reconnect) {
+      const again = await reconnect();
+      if (again) {
+        r = await mqttConnect(ep, 4, params, { ...transport, socket: again });
+        r.channel?.close();
+        older = ' (MQTT 3.1.1: the broker refused MQTT 5)';
+      }
+    }
     if (r.outcome.kind === 'connack') {
       const connack = summarize(r.outcome);
-      return { outcome: 'accepted', protocol, connack, detail: `TLS held and MQTT answered: CONNACK ${connack.codeName}` };
+      return { outcome: 'accepted', protocol, connack, detail: `TLS held and MQTT answered: CONNACK ${connack.codeName}${older}` };
     }
     const message = opensslReason(r.outcome.error.message);
     if (CERT_ALERT.test(message)) return { outcome: 'refused-after-handshake', protocol, detail: `the server ended the connection after the handshake: ${message}` };
@@ -128,6 +149,11 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   const target = { host: ep.host, port: ep.port, timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) };
   const limit = limiter(Math.max(1, opts.concurrency));
   const run = (p: HandshakeParams): Promise<HandshakeResult> => limit(() => handshake(target, p));
+  /** A new connection with the same handshake, for the MQTT 3.1.1 retry (undefined when it does not hold). */
+  const fresh = async (p: HandshakeParams): Promise<tls.TLSSocket | undefined> => {
+    const r = await run(p);
+    return r.kind === 'ok' ? r.socket : undefined;
+  };
   const extraCa = opts.ca ? [opts.ca] : [];
   const system = systemBundle();
   const anchors = [...tls.rootCertificates, ...(system ? [system.pem] : []), ...extraCa];
@@ -137,7 +163,9 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   // 1. The certificate handshake, then MQTT on the same connection.
   const t0 = performance.now();
   const everything = `${ALL_CIPHERS.replace(':@SECLEVEL=0', '')}:${TLS13_SUITES.join(':')}:@SECLEVEL=0`;
-  const main = await run({ minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: everything, ca: anchors, requestOCSP: true });
+  const mainParams: HandshakeParams = { minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: everything, ca: anchors, requestOCSP: true };
+  const main = await run(mainParams);
+  let certParams = mainParams;
   let viaClientCertificate = false;
   let withoutCertificate: TlsAttempt;
   let certSocket: tls.TLSSocket | undefined;
@@ -149,7 +177,8 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
     // TLS 1.2 and older refuse a missing client certificate inside the handshake.
     withoutCertificate = { outcome: 'refused-handshake', detail: `handshake without a client certificate refused: ${main.reason}` };
     if (opts.cert && opts.key) {
-      const again = await run({ minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: everything, ca: anchors, requestOCSP: true, cert: opts.cert, key: opts.key });
+      certParams = { ...mainParams, cert: opts.cert, key: opts.key };
+      const again = await run(certParams);
       if (again.kind === 'ok') {
         certHandshake = again;
         certSocket = again.socket;
@@ -170,7 +199,7 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
       ms: 0,
       value: { host: ep.host, now, warnDays: opts.expiryWarnDays, protocol: certHandshake.protocol, cipher: certHandshake.cipher.name, chain: [], trust, ...(viaClientCertificate ? { viaClientCertificate } : {}) },
     };
-    const attempt = await speakMqtt(ep, s, certHandshake.protocol, viaClientCertificate ? opts.credentials : undefined, opts);
+    const attempt = await speakMqtt(ep, s, certHandshake.protocol, viaClientCertificate ? opts.credentials : undefined, opts, () => fresh(certParams));
     if (!viaClientCertificate) withoutCertificate = attempt;
   } else {
     const why = main.kind === 'ok' ? '' : main.reason;
@@ -242,8 +271,9 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   if (!(opts.cert && opts.key)) withCertificate = { tested: false, reason: 'no client certificate given (--cert/--key)' };
   else {
     const name = clientCertName(opts.cert);
-    const r = await run({ minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: everything, cert: opts.cert, key: opts.key });
-    if (r.kind === 'ok') withCertificate = { tested: true, certificate: name, ...(await speakMqtt(ep, r.socket, r.protocol, opts.credentials, opts)) };
+    const params: HandshakeParams = { minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: everything, cert: opts.cert, key: opts.key };
+    const r = await run(params);
+    if (r.kind === 'ok') withCertificate = { tested: true, certificate: name, ...(await speakMqtt(ep, r.socket, r.protocol, opts.credentials, opts, () => fresh(params))) };
     else if (r.kind === 'refused') withCertificate = { tested: true, certificate: name, outcome: 'refused-handshake', detail: r.reason };
     else withCertificate = { tested: false, reason: `the handshake with the client certificate broke: ${r.reason}`, error: true };
   }
