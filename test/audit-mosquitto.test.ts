@@ -174,3 +174,19 @@ describe('Mosquitto with TLS and WebSocket listeners', { skip }, () => {
     assert.equal((plain.evidence.tls as string[]).length, 2);
   });
 });
+
+describe('Mosquitto refusing empty client IDs', { skip }, () => {
+  let broker: MosquittoBroker;
+  before(async () => {
+    // A listener option: on the listener, so that Mosquitto 2.0 opens no default listener.
+    broker = await startMosquitto({ listeners: [{ kind: 'mqtt', extra: 'allow_zero_length_clientid false' }], allowAnonymous: true });
+  });
+  after(() => broker?.stop());
+
+  test('ACC-005 passes: Mosquitto 2.0 refuses the empty ID with MQTT 5 "unspecified error" after accepting a random one', async () => {
+    const report = await audit([broker.ports[0]!.url]);
+    const r = result(report, 'ACC-005');
+    assert.equal(r.status, 'PASS', r.message);
+    assert.match(r.message, /empty client ID refused/);
+  });
+});

@@ -491,7 +491,10 @@ export async function probeEndpoint(ep: Endpoint, opts: ProbeOptions): Promise<M
     r.channel?.close();
     if (r.outcome.kind !== 'connack') return { tested: false, reason: `no CONNACK: ${r.outcome.error.message}`, error: true };
     const s = summarize(r.outcome);
-    const idRefused = (version === 4 && s.code === 2) || (version === 5 && s.code === 0x85);
+    // Identifier rejected: 3.1.1 code 2, MQTT 5 0x85 — and Mosquitto 2.0 answers an empty ID refused by
+    // allow_zero_length_clientid with MQTT 5 "unspecified error" (0x80), which counts only when the same
+    // identity with a random client ID was just accepted (session), so that nothing else can explain it.
+    const idRefused = (version === 4 && s.code === 2) || (version === 5 && (s.code === 0x85 || (s.code === 0x80 && session !== null)));
     if (!s.accepted && !idRefused) {
       return { tested: false, reason: `the identity used was refused (${s.codeName}), so client-ID handling could not be observed` };
     }
