@@ -29,6 +29,7 @@ export default defineCheck({
         evidence,
       };
     }
-    return { status: 'FAIL', message: `subscription to $SYS/# granted to ${p.identity}; ${s.topics} $SYS topics arrived within ${p.session.windowMs} ms`, evidence };
+    // Counts and timing stay in the evidence, so that the same finding reads the same on every endpoint.
+    return { status: 'FAIL', message: `subscription to $SYS/# granted to ${p.identity}: $SYS topics arrived`, evidence };
   },
 });

@@ -6,7 +6,7 @@ export default {
     {
       name: '$SYS/# granted and $SYS topics arrive',
       facts: { 'mqtt.probe': probe({ session: session({ sys: sub('$SYS/#', { granted: true, code: 0, messages: 40, topics: 40, retained: 40 }) }) }) },
-      message: '40 $SYS topics',
+      message: ': $SYS topics arrived',
     },
   ],
   skip: [
