@@ -230,6 +230,18 @@ export const SECURITY_KEYS = new Set([
 const isSecurityKey = (k: string) => SECURITY_KEYS.has(k) || k.startsWith('plugin_opt_') || k.startsWith('auth_opt_');
 
 /** Bridge options (after `connection NAME`). */
+/** Bridge options Mosquitto 2.1 added (bridge scope, and refused by 2.0). */
+const BRIDGE_KEYS_2_1 = [
+  'bridge_tls_use_os_certs',
+  'bridge_receive_maximum',
+  'bridge_session_expiry_interval',
+  'bridge_tcp_keepalive',
+  'bridge_tcp_user_timeout',
+  'bridge_max_topic_alias',
+  'bridge_ciphers_tls1.3',
+  'bridge_mptcp',
+];
+
 const BRIDGE_KEYS = new Set([
   'address',
   'addresses',
@@ -251,15 +263,7 @@ const BRIDGE_KEYS = new Set([
   'bridge_outgoing_retain',
   'bridge_max_packet_size',
   'bridge_reload_type',
-  // Mosquitto 2.1
-  'bridge_tls_use_os_certs',
-  'bridge_receive_maximum',
-  'bridge_session_expiry_interval',
-  'bridge_tcp_keepalive',
-  'bridge_tcp_user_timeout',
-  'bridge_max_topic_alias',
-  'bridge_ciphers_tls1.3',
-  'bridge_mptcp',
+  ...BRIDGE_KEYS_2_1,
   'cleansession',
   'local_cleansession',
   'idle_timeout',
@@ -352,14 +356,7 @@ export const NEW_IN_2_1 = new Set([
   'packet_buffer_size',
   'retain_expiry_interval',
   'mptcp',
-  'bridge_tls_use_os_certs',
-  'bridge_receive_maximum',
-  'bridge_session_expiry_interval',
-  'bridge_tcp_keepalive',
-  'bridge_tcp_user_timeout',
-  'bridge_max_topic_alias',
-  'bridge_ciphers_tls1.3',
-  'bridge_mptcp',
+  ...BRIDGE_KEYS_2_1,
 ]);
 
 const isKnownKey = (k: string) => LISTENER_KEYS.has(k) || isSecurityKey(k) || BRIDGE_KEYS.has(k) || GLOBAL_KEYS.has(k);
