@@ -134,3 +134,28 @@ export function emqxPublicBind(address: string | undefined): boolean {
 
 /** TLS versions in their order, for minimum comparisons. */
 export const TLS_ORDER = ['sslv3', 'tlsv1', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3'];
+
+/**
+ * Listeners of the given types with `ssl_options.verify = verify_none` that nothing else protects: the
+ * certificate is the identity (`peer_cert_as_username/clientid`) or no authenticator (outside the hardened
+ * profile, whose empty chain denies every client) or `enable_authn = false` admits clients otherwise.
+ * Shared by TLS-041 (ssl, wss) and TLS-045 (quic).
+ */
+export function emqxUnverifiedListeners(cfg: EmqxConfigData, types: readonly string[]): { l: EmqxConfigData['listeners'][number]; v: EmqxValue; why: string[]; certIdentity: boolean }[] {
+  const certIdentity = ['mqtt.peer_cert_as_username', 'mqtt.peer_cert_as_clientid'].filter((p) => {
+    const v = emqxGet(cfg, p)?.value;
+    return v !== undefined && v !== 'disabled';
+  });
+  const authn = emqxGet(cfg, 'authentication')?.value;
+  const list = Array.isArray(authn) ? authn : authn && typeof authn === 'object' ? [authn] : [];
+  const noAuthn = !list.some((a) => (a as { enable?: unknown })?.enable !== false) && !emqxHardened(cfg);
+  const out: ReturnType<typeof emqxUnverifiedListeners> = [];
+  for (const l of cfg.listeners) {
+    if (!l.enabled || !types.includes(l.type)) continue;
+    const v = emqxGet(cfg, `${l.path}.ssl_options.verify`);
+    if (v?.value !== 'verify_none') continue;
+    const why = [...certIdentity.map((p) => `${p} is set`), ...(noAuthn || l.settings.enable_authn === false ? ['clients are not otherwise authenticated'] : [])];
+    if (why.length) out.push({ l, v, why, certIdentity: certIdentity.length > 0 });
+  }
+  return out;
+}

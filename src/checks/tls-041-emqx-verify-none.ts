@@ -1,7 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { emqxGet } from '../config/emqx.js';
-import { at, emqxHardened, judgeEmqx } from './config-util.js';
+import { at, emqxUnverifiedListeners, judgeEmqx } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -23,20 +22,9 @@ export default defineCheck({
       e,
       (cfg) => {
         const fails: Verdict[] = [];
-        const certIdentity = ['mqtt.peer_cert_as_username', 'mqtt.peer_cert_as_clientid'].filter((p) => {
-          const v = emqxGet(cfg, p)?.value;
-          return v !== undefined && v !== 'disabled';
-        });
-        const authn = emqxGet(cfg, 'authentication')?.value;
-        // Under the hardened profile an empty chain denies every client: TLS is not the only gate there.
-        const noAuthn = (!Array.isArray(authn) || !authn.some((a) => (a as { enable?: unknown })?.enable !== false)) && !emqxHardened(cfg);
-        for (const l of cfg.listeners) {
-          if (!l.enabled || (l.type !== 'ssl' && l.type !== 'wss')) continue;
-          const v = emqxGet(cfg, `${l.path}.ssl_options.verify`);
-          if (v?.value !== 'verify_none') continue;
-          const why = [...certIdentity.map((p) => `${p} is set`), ...(noAuthn || l.settings.enable_authn === false ? ['clients are not otherwise authenticated'] : [])];
-          // Without an authenticator ACC-051 is the root cause: medium here; critical when the certificate is the identity.
-          if (why.length) fails.push({ status: 'FAIL', ...(certIdentity.length ? {} : { severity: 'medium' as const }), message: `${l.path}: verify = verify_none${v.default ? ' (default)' : ''} while ${why.join(' and ')}`, location: at(v.location ?? l.location ?? cfg.anchor) });
+        // Without an authenticator ACC-051 is the root cause: medium here; critical when the certificate is the identity.
+        for (const { l, v, why, certIdentity } of emqxUnverifiedListeners(cfg, ['ssl', 'wss'])) {
+          fails.push({ status: 'FAIL', ...(certIdentity ? {} : { severity: 'medium' as const }), message: `${l.path}: verify = verify_none${v.default ? ' (default)' : ''} while ${why.join(' and ')}`, location: at(v.location ?? l.location ?? cfg.anchor) });
         }
         return fails;
       },

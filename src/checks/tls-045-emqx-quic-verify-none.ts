@@ -1,7 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { emqxGet } from '../config/emqx.js';
-import { at, emqxBindText, emqxHardened, judgeEmqx } from './config-util.js';
+import { at, emqxBindText, emqxUnverifiedListeners, judgeEmqx } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -23,27 +22,13 @@ export default defineCheck({
       e,
       (cfg) => {
         const fails: Verdict[] = [];
-        const certIdentity = ['mqtt.peer_cert_as_username', 'mqtt.peer_cert_as_clientid'].filter((p) => {
-          const v = emqxGet(cfg, p)?.value;
-          return v !== undefined && v !== 'disabled';
-        });
-        const authn = emqxGet(cfg, 'authentication')?.value;
-        const list = Array.isArray(authn) ? authn : authn && typeof authn === 'object' ? [authn] : [];
-        // Under the hardened profile an empty chain denies every client: TLS is not the only gate.
-        const noAuthn = !list.some((a) => (a as { enable?: unknown })?.enable !== false) && !emqxHardened(cfg);
-        for (const l of cfg.listeners) {
-          if (!l.enabled || l.type !== 'quic') continue;
-          const v = emqxGet(cfg, `${l.path}.ssl_options.verify`);
-          if (v?.value !== 'verify_none') continue;
-          const why = [...certIdentity.map((p) => `${p} is set`), ...(noAuthn || l.settings.enable_authn === false ? ['clients are not otherwise authenticated'] : [])];
-          if (why.length) {
-            fails.push({
-              status: 'FAIL',
-              ...(certIdentity.length ? { severity: 'critical' as const } : {}),
-              message: `${l.path} (QUIC, UDP ${emqxBindText(l.bind)}): verify = verify_none${v.default ? ' (default)' : ''} while ${why.join(' and ')}`,
-              location: at(v.location ?? l.location ?? cfg.anchor),
-            });
-          }
+        for (const { l, v, why, certIdentity } of emqxUnverifiedListeners(cfg, ['quic'])) {
+          fails.push({
+            status: 'FAIL',
+            ...(certIdentity ? { severity: 'critical' as const } : {}),
+            message: `${l.path} (QUIC, UDP ${emqxBindText(l.bind)}): verify = verify_none${v.default ? ' (default)' : ''} while ${why.join(' and ')}`,
+            location: at(v.location ?? l.location ?? cfg.anchor),
+          });
         }
         return fails;
       },
