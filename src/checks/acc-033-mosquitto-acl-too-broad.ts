@@ -1,6 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { at, failuresOr } from './config-util.js';
+import { at, failuresOr, unreadAclSkip } from './config-util.js';
 
 /** A filter that covers every normal topic: "#", "+/#" and the like. */
 const everything = (t: string) => /^(\+\/)*#$/.test(t);
@@ -24,12 +24,8 @@ export default defineCheck({
   judge({ 'config.mosquitto': m }) {
     if (!m.aclFiles.length) return { status: 'SKIP', message: 'no ACL file given or referenced by acl_file' };
     const fails: Verdict[] = [];
-    const unread: string[] = [];
     for (const f of m.aclFiles) {
-      if (!f.parsed) {
-        unread.push(`${f.path} (${f.error})`);
-        continue;
-      }
+      if (!f.parsed) continue;
       for (const r of f.parsed.rules) {
         if (r.access === 'deny') continue;
         if (r.kind === 'topic' && everything(r.topic)) {
@@ -50,9 +46,9 @@ export default defineCheck({
       }
     }
     // A file not read may hold the broad rule: no PASS then (CFG-033 reports the file itself).
-    if (unread.length && !fails.length) {
-      const read = m.aclFiles.length - unread.length;
-      return { status: 'SKIP', message: `ACL file not readable: ${unread.join(', ')}${read ? `; the ${read} other file(s) grant nothing broad, but the unread rules were not checked` : ''}`, evidence: { unread } };
+    if (!fails.length) {
+      const skip = unreadAclSkip(m.aclFiles, 'grant nothing broad');
+      if (skip) return skip;
     }
     return failuresOr(fails, 'no ACL rule grants every topic, and every pattern uses %u or %c');
   },

@@ -2,7 +2,7 @@ import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { ELSEWHERE, reach, reachText } from '../acl/analysis.js';
 import { mosquittoEvaluators } from '../acl/from-facts.js';
-import { at, failuresOr } from './config-util.js';
+import { at, failuresOr, unreadAclSkip } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -44,6 +44,10 @@ export default defineCheck({
         ...(wide || rs.some((r) => r.action === 'write') ? { severity: 'high' as const } : {}),
         evidence: { reach: rs.map((r) => ({ action: r.action, topic: r.topic, rule: r.decision.rule ? `${r.decision.rule.loc.file}:${r.decision.rule.loc.line}` : null })) },
       });
+    }
+    if (!fails.length) {
+      const skip = unreadAclSkip(m.aclFiles, 'give anonymous clients nothing');
+      if (skip) return skip;
     }
     return failuresOr(fails, gated ? `anonymous clients cannot connect: ${gated.replace(/^cannot connect: /, '')}` : 'the ACL files give anonymous clients nothing');
   },

@@ -3,7 +3,7 @@ import type { Verdict } from '../core/types.js';
 import { reach, reachText } from '../acl/analysis.js';
 import { mosquittoEvaluators } from '../acl/from-facts.js';
 import { identityText } from '../acl/model.js';
-import { at, failuresOr } from './config-util.js';
+import { at, failuresOr, unreadAclSkip } from './config-util.js';
 
 const SYS = '$SYS/broker/clients/connected';
 
@@ -37,6 +37,10 @@ export default defineCheck({
           location: at(rs.find((r) => r.decision.rule)?.decision.rule?.loc ?? { file: e.acl.file, line: 1, column: 1 }),
         });
       }
+    }
+    if (!fails.length) {
+      const skip = unreadAclSkip(m.aclFiles, 'let no identity read or write $SYS');
+      if (skip) return skip;
     }
     return failuresOr(fails, 'no identity may read or write $SYS topics');
   },

@@ -159,3 +159,14 @@ export function emqxUnverifiedListeners(cfg: EmqxConfigData, types: readonly str
   }
   return out;
 }
+
+/**
+ * The ACL checks' answer when no rule was found wanting but some ACL file could not be read: the unread
+ * rules were not judged, so no PASS (CFG-033 reports the file itself). Undefined when every file was read.
+ */
+export function unreadAclSkip(files: readonly { path: string; parsed?: unknown; error?: string }[], judged: string): Verdict | undefined {
+  const unread = files.filter((f) => !f.parsed).map((f) => `${f.path} (${f.error ?? 'not parsed'})`);
+  if (!unread.length) return undefined;
+  const read = files.length - unread.length;
+  return { status: 'SKIP', message: `ACL file not readable: ${unread.join(', ')}${read ? `; the ${read} other file(s) ${judged}, but the unread rules were not checked` : ''}`, evidence: { unread } };
+}

@@ -13,5 +13,6 @@ export default {
     { name: 'anonymous section grants read', facts: mosq(conf(true), files('topic read public/#\nuser alice\ntopic read a/#\n')), line: 1, severity: 'medium' },
     { name: 'patterns with %c apply to anonymous clients', facts: mosq(conf(true), files('user alice\ntopic read a/#\npattern readwrite devices/%c/#\n')), line: 3, severity: 'high', message: 'devices/mqtt-warden-client/#' },
   ],
-  skip: [{ name: 'no ACL file', facts: mosq('listener 1883\n') }],
+  skip: [
+    { name: 'no PASS while another ACL file was not read', facts: mosq('per_listener_settings true\nlistener 1883 127.0.0.1\nallow_anonymous true\nacl_file /etc/mosquitto/acl\nlistener 1884 127.0.0.1\nallow_anonymous true\nacl_file /etc/mosquitto/missing.acl\n', { '/etc/mosquitto/acl': 'user admin\ntopic readwrite #\n' }), message: 'the unread rules were not checked' },{ name: 'no ACL file', facts: mosq('listener 1883\n') }],
 } satisfies CheckCases;

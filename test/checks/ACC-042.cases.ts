@@ -13,5 +13,6 @@ export default {
     { name: 'a user reads $SYS', facts: withAcl('user mon\ntopic read $SYS/broker/#\n'), line: 2, severity: 'low' },
     { name: 'bridge state writable by any client id', facts: withAcl('user a\ntopic read a\npattern write $SYS/broker/connection/%c/state\n'), line: 3, severity: 'low', message: 'write $SYS/broker/connection' },
   ],
-  skip: [{ name: 'no ACL file', facts: mosq('listener 1883\n') }],
+  skip: [
+    { name: 'no PASS while another ACL file was not read', facts: mosq('per_listener_settings true\nlistener 1883 127.0.0.1\nallow_anonymous true\nacl_file /etc/mosquitto/acl\nlistener 1884 127.0.0.1\nallow_anonymous true\nacl_file /etc/mosquitto/missing.acl\n', { '/etc/mosquitto/acl': 'user admin\ntopic readwrite #\n' }), message: 'the unread rules were not checked' },{ name: 'no ACL file', facts: mosq('listener 1883\n') }],
 } satisfies CheckCases;
