@@ -1,6 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { at, failuresOr, unreadAclSkip } from './config-util.js';
+import { at, failuresOr, unreadFilesSkip } from './config-util.js';
 
 /** A filter that covers every normal topic: "#", "+/#" and the like. */
 const everything = (t: string) => /^(\+\/)*#$/.test(t);
@@ -47,7 +47,7 @@ export default defineCheck({
     }
     // A file not read may hold the broad rule: no PASS then (CFG-033 reports the file itself).
     if (!fails.length) {
-      const skip = unreadAclSkip(m.aclFiles, 'grant nothing broad');
+      const skip = unreadFilesSkip(m.aclFiles, 'ACL file', 'grant nothing broad');
       if (skip) return skip;
     }
     return failuresOr(fails, 'no ACL rule grants every topic, and every pattern uses %u or %c');

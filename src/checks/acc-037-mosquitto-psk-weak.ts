@@ -1,6 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { at, failuresOr } from './config-util.js';
+import { at, failuresOr, unreadFilesSkip } from './config-util.js';
 
 const MIN_BITS = 128;
 
@@ -31,8 +31,8 @@ export default defineCheck({
     }
     if (!n) return { status: 'SKIP', message: `no PSK entry read (${m.pskFiles.map((f) => `${f.path}${f.error ? `: ${f.error}` : ''}`).join(', ')})` };
     // A PSK file not read may hold the short key: no PASS then (CFG-033 reports the file itself).
-    const unread = m.pskFiles.filter((f) => !f.parsed).map((f) => `${f.path} (${f.error ?? 'not read'})`);
-    if (!fails.length && unread.length) return { status: 'SKIP', message: `${n} PSK keys read are at least ${MIN_BITS} bits, but ${unread.join(', ')} could not be read: its keys were not checked`, evidence: { unread } };
+    const skip = fails.length ? undefined : unreadFilesSkip(m.pskFiles, 'PSK file', `hold ${n} keys of at least ${MIN_BITS} bits`, 'keys');
+    if (skip) return skip;
     return failuresOr(fails, `${n} PSK keys of at least ${MIN_BITS} bits`);
   },
 });

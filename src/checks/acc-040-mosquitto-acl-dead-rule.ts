@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { mosquittoDeadRules } from '../acl/analysis.js';
-import { at, failuresOr, unreadAclSkip } from './config-util.js';
+import { at, failuresOr, unreadFilesSkip } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -26,7 +26,7 @@ export default defineCheck({
       for (const d of mosquittoDeadRules(f.parsed)) fails.push({ status: 'FAIL', message: d.why, location: at(d.rule) });
     }
     if (!fails.length) {
-      const skip = unreadAclSkip(m.aclFiles, 'hold no dead rule');
+      const skip = unreadFilesSkip(m.aclFiles, 'ACL file', 'hold no dead rule');
       if (skip) return skip;
     }
     return failuresOr(fails, 'every ACL rule can decide some request');

@@ -2,7 +2,7 @@ import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { ELSEWHERE, reach, reachText } from '../acl/analysis.js';
 import { mosquittoEvaluators } from '../acl/from-facts.js';
-import { at, failuresOr, unreadAclSkip } from './config-util.js';
+import { at, failuresOr, unreadFilesSkip } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -46,7 +46,7 @@ export default defineCheck({
       });
     }
     if (!fails.length) {
-      const skip = unreadAclSkip(m.aclFiles, 'give anonymous clients nothing');
+      const skip = unreadFilesSkip(m.aclFiles, 'ACL file', 'give anonymous clients nothing');
       if (skip) return skip;
     }
     return failuresOr(fails, gated ? `anonymous clients cannot connect: ${gated.replace(/^cannot connect: /, '')}` : 'the ACL files give anonymous clients nothing');

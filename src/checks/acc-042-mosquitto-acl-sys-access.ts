@@ -3,7 +3,7 @@ import type { Verdict } from '../core/types.js';
 import { reach, reachText } from '../acl/analysis.js';
 import { mosquittoEvaluators } from '../acl/from-facts.js';
 import { identityText } from '../acl/model.js';
-import { at, failuresOr, unreadAclSkip } from './config-util.js';
+import { at, failuresOr, unreadFilesSkip } from './config-util.js';
 
 const SYS = '$SYS/broker/clients/connected';
 
@@ -39,7 +39,7 @@ export default defineCheck({
       }
     }
     if (!fails.length) {
-      const skip = unreadAclSkip(m.aclFiles, 'let no identity read or write $SYS');
+      const skip = unreadFilesSkip(m.aclFiles, 'ACL file', 'let no identity read or write $SYS');
       if (skip) return skip;
     }
     return failuresOr(fails, 'no identity may read or write $SYS topics');

@@ -1,6 +1,6 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
-import { at, failuresOr } from './config-util.js';
+import { at, failuresOr, unreadEmqxAclSkip } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -20,15 +20,10 @@ export default defineCheck({
   judge({ 'config.emqx': e }) {
     if (!e.aclFiles.length) return { status: 'SKIP', message: 'no acl.conf given or referenced by an enabled file authorization source' };
     const fails: Verdict[] = [];
-    const unread: string[] = [];
     // `{allow, {security_profile, legacy}}` does not apply when every node given runs the hardened profile.
     const hardened = e.configs.length > 0 && e.configs.every((c) => c.profile.name === 'hardened');
     for (const f of e.aclFiles) {
-      if (!f.parsed) {
-        unread.push(`${f.path} (${f.error})`);
-        continue;
-      }
-      for (const r of f.parsed.rules) {
+      for (const r of f.parsed?.rules ?? []) {
         if (r.perm !== 'allow') continue;
         if (r.catchAll && !r.securityProfile) fails.push({ status: 'FAIL', message: '{allow, all}: every client may publish and subscribe to every topic not denied above', location: at(r.loc) });
         else if (r.securityProfile === 'legacy' && !hardened) fails.push({ status: 'FAIL', message: '{allow, {security_profile, legacy}}: under the legacy profile (the default before EMQX 6.3) every client may publish and subscribe to every topic not denied above', location: at(r.loc) });
@@ -36,12 +31,9 @@ export default defineCheck({
       }
     }
     if (fails.length) return fails;
-    // An unread file, or rules the parser could not take (a syntax error stops the file there), may hold
-    // the allow-everything rule: no PASS then (CFG-052 reports the errors themselves).
-    const partial = e.aclFiles.flatMap((f) => (f.parsed?.issues.length ? [`${f.parsed.file}:${f.parsed.issues[0]!.line} (${f.parsed.issues[0]!.message}; rules it could not parse were not judged)`] : []));
-    if (unread.length || partial.length) {
-      return { status: 'SKIP', message: `no allow-everything rule among the rules read, but ${[...unread.map((u) => `${u} was not read`), ...partial].join('; ')}`, evidence: { unread, partial } };
-    }
+    // An unread file, or rules the parser could not take, may hold the allow-everything rule: no PASS then.
+    const skip = unreadEmqxAclSkip(e.aclFiles, 'hold no allow-everything rule');
+    if (skip) return skip;
     return failuresOr(fails, 'acl.conf has no allow-everything rule');
   },
 });

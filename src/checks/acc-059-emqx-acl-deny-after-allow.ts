@@ -2,7 +2,7 @@ import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { emqxDenyAfterAllow } from '../acl/analysis.js';
 import { termText } from '../config/emqx-acl.js';
-import { at, failuresOr } from './config-util.js';
+import { at, failuresOr, unreadEmqxAclSkip } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -28,8 +28,8 @@ export default defineCheck({
         fails.push({ status: 'FAIL', message: `${termText(d.rule.term)} does not deny ${d.topics.join(', ')}: the earlier ${d.allow.loc.file}:${d.allow.loc.line} (${termText(d.allow.term)}) allows it first`, location: at(d.rule.loc) });
       }
     }
-    const unread = e.aclFiles.filter((f) => !f.parsed);
-    if (unread.length && !fails.length) return { status: 'SKIP', message: `acl.conf not readable: ${unread.map((f) => `${f.path} (${f.error})`).join(', ')}` };
+    const skip = fails.length ? undefined : unreadEmqxAclSkip(e.aclFiles, 'have no deny after an allow');
+    if (skip) return skip;
     return failuresOr(fails, 'no deny rule comes after an allow of the same topics');
   },
 });

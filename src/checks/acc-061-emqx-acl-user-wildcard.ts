@@ -1,7 +1,7 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { termText } from '../config/emqx-acl.js';
-import { at, failuresOr } from './config-util.js';
+import { at, failuresOr, unreadEmqxAclSkip } from './config-util.js';
 
 /** A filter that covers every normal topic: "#", "+/#" and the like. */
 const everything = (t: string) => /^(\+\/)*#$/.test(t);
@@ -31,8 +31,8 @@ export default defineCheck({
         if (wide.length) fails.push({ status: 'FAIL', message: `${termText(r.term)}: ${r.who} may ${r.action === 'all' ? 'publish and subscribe to' : `${r.action} to`} every topic (${wide.join(', ')})`, location: at(r.loc) });
       }
     }
-    const unread = e.aclFiles.filter((f) => !f.parsed);
-    if (unread.length && !fails.length) return { status: 'SKIP', message: `acl.conf not readable: ${unread.map((f) => `${f.path} (${f.error})`).join(', ')}` };
+    const skip = fails.length ? undefined : unreadEmqxAclSkip(e.aclFiles, 'grant no client every topic');
+    if (skip) return skip;
     return failuresOr(fails, 'no rule gives a single client every topic');
   },
 });

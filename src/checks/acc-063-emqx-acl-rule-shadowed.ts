@@ -2,7 +2,7 @@ import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import { emqxShadowed } from '../acl/analysis.js';
 import { termText } from '../config/emqx-acl.js';
-import { at, failuresOr } from './config-util.js';
+import { at, failuresOr, unreadEmqxAclSkip } from './config-util.js';
 
 export default defineCheck({
   meta: {
@@ -29,8 +29,8 @@ export default defineCheck({
         fails.push({ status: 'FAIL', message: `${termText(s.rule.term)} is never reached: ${s.by.loc.file}:${s.by.loc.line} (${termText(s.by.term)}) answers every request it could match first`, location: at(s.rule.loc) });
       }
     }
-    const unread = e.aclFiles.filter((f) => !f.parsed);
-    if (unread.length && !fails.length) return { status: 'SKIP', message: `acl.conf not readable: ${unread.map((f) => `${f.path} (${f.error})`).join(', ')}` };
+    const skip = fails.length ? undefined : unreadEmqxAclSkip(e.aclFiles, 'hold no shadowed rule');
+    if (skip) return skip;
     return failuresOr(fails, 'every acl.conf rule can be reached');
   },
 });

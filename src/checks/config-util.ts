@@ -161,12 +161,24 @@ export function emqxUnverifiedListeners(cfg: EmqxConfigData, types: readonly str
 }
 
 /**
- * The ACL checks' answer when no rule was found wanting but some ACL file could not be read: the unread
- * rules were not judged, so no PASS (CFG-033 reports the file itself). Undefined when every file was read.
+ * The answer of a check over side files (ACL, PSK, acl.conf) when it found nothing wanting but some file could
+ * not be read: the unread entries were not judged, so no PASS (CFG-033 / CFG-052 report the file itself).
+ * Undefined when every file was read.
  */
-export function unreadAclSkip(files: readonly { path: string; parsed?: unknown; error?: string }[], judged: string): Verdict | undefined {
+export function unreadFilesSkip(files: readonly { path: string; parsed?: unknown; error?: string }[], what: string, judged: string, entries = 'rules'): Verdict | undefined {
   const unread = files.filter((f) => !f.parsed).map((f) => `${f.path} (${f.error ?? 'not parsed'})`);
   if (!unread.length) return undefined;
   const read = files.length - unread.length;
-  return { status: 'SKIP', message: `ACL file not readable: ${unread.join(', ')}${read ? `; the ${read} other file(s) ${judged}, but the unread rules were not checked` : ''}`, evidence: { unread } };
+  return { status: 'SKIP', message: `${what} not readable: ${unread.join(', ')}${read ? `; the ${read} other file(s) ${judged}, but the unread ${entries} were not checked` : ''}`, evidence: { unread } };
+}
+
+/**
+ * As `unreadFilesSkip` for EMQX acl.conf files, where a syntax error also stops a file short: the rules
+ * after it were not parsed, so they were not judged either (CFG-052 reports the error itself).
+ */
+export function unreadEmqxAclSkip(files: ConfigEmqxFact['aclFiles'], judged: string): Verdict | undefined {
+  const unread = files.filter((f) => !f.parsed).map((f) => `${f.path} (${f.error ?? 'not parsed'}) was not read`);
+  const partial = files.flatMap((f) => (f.parsed?.issues.length ? [`${f.parsed.file}:${f.parsed.issues[0]!.line} (${f.parsed.issues[0]!.message}; rules it could not parse were not judged)`] : []));
+  if (!unread.length && !partial.length) return undefined;
+  return { status: 'SKIP', message: `the rules read ${judged}, but ${[...unread, ...partial].join('; ')}`, evidence: { unread, partial } };
 }

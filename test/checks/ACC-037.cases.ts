@@ -22,7 +22,7 @@ export default {
           ],
         },
       },
-      message: '/etc/mosquitto/psk2 (EACCES) could not be read',
+      message: 'PSK file not readable: /etc/mosquitto/psk2 (EACCES)',
     },
   ],
 } satisfies CheckCases;

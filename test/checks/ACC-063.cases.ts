@@ -1,5 +1,5 @@
 import type { CheckCases } from './fixtures.js';
-import { side } from './config-fixtures.js';
+import { emqx, side } from './config-fixtures.js';
 
 const acl = (text: string) => side('emqx-acl', '/repo/acl.conf', text);
 
@@ -13,5 +13,8 @@ export default {
     { name: 'narrower allow after a wider one for everyone', facts: acl('{allow, all, subscribe, ["plant/#"]}.\n{allow, {username, "a"}, subscribe, ["plant/+/door"]}.\n{deny, all}.\n'), line: 2 },
     { name: 'eq topic covered by a filter', facts: acl('{deny, all, subscribe, ["#"]}.\n{deny, all, subscribe, [{eq, "#"}]}.\n{allow, all}.\n'), line: 2 },
   ],
-  skip: [{ name: 'no acl.conf', facts: side('emqx', '/repo/emqx.conf', 'node.name = x\n') }],
+  skip: [{ name: 'no acl.conf', facts: side('emqx', '/repo/emqx.conf', 'node.name = x\n') },
+    { name: 'the configured acl.conf is missing: no PASS', facts: emqx('authorization.sources = [\n  { type = file, path = "/etc/emqx/missing.conf" }\n]\n'), message: 'was not read' },
+    { name: 'a syntax error stops acl.conf short: no PASS', facts: side('emqx-acl', '/repo/acl.conf', '{deny, all, subscribe, ["$SYS/#"]\n{allow, all}.\n'), message: 'rules it could not parse were not judged' },
+  ],
 } satisfies CheckCases;
