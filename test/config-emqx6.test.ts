@@ -116,7 +116,7 @@ describe('listeners', () => {
         ['exproto', 'tcp', 7993, true],
       ],
     );
-    const { nodes } = nodesFromEmqx(['/etc/emqx/emqx.conf'], memoryIO({ '/etc/emqx/emqx.conf': `node.name = "emqx@10.0.0.11"\n${conf}` }));
+    const { nodes } = nodesFromEmqx(['/etc/emqx/emqx.conf'], { io: memoryIO({ '/etc/emqx/emqx.conf': `node.name = "emqx@10.0.0.11"\n${conf}` }) });
     const plan = buildPlan({ nodes, clients: ['10.1.0.0/16'], admins: ['10.9.0.0/24'], peers: [], ssh: 22, warnings: [] });
     const gw = plan.nodes[0]!.ports.filter((p) => p.service === 'gateway').map((p) => `${p.port}/${p.proto}`);
     assert.deepEqual(gw.sort(), ['1884/udp', '5683/udp', '61613/tcp', '7993/tcp']);

@@ -9,7 +9,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLint, parseEnvFile } from '../src/cli/impl/lint.js';
+import { runLint } from '../src/cli/impl/lint.js';
+import { parseEnvFile } from '../src/cli/impl/emqx-env.js';
 import type { CheckResult, Report } from '../src/core/types.js';
 import { reportErrors, sarifErrors } from './helpers/schemas.js';
 import { parsePolicy } from '../src/config/policy.js';

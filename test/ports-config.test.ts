@@ -84,11 +84,11 @@ test('rpc.port_discovery = manual, listeners disabled or bound to loopback, and 
     ].join('\n'),
     '/etc/emqx/broken.conf': 'node.name = "emqx@10.0.0.1"\nlisteners.tcp.default {\n  bind = [1883\n',
   });
-  const { nodes, warnings } = nodesFromEmqx(['/etc/emqx/emqx.conf'], io);
+  const { nodes, warnings } = nodesFromEmqx(['/etc/emqx/emqx.conf'], { io });
   assert.deepEqual(warnings, []);
   const p = plan(nodes, warnings);
   assert.deepEqual(ports(p), ['4373/erlang-dist/peers', '5400/cluster-rpc/peers', '1883/mqtt/local', '8883/mqtts/clients']);
-  const broken = nodesFromEmqx(['/etc/emqx/broken.conf'], io);
+  const broken = nodesFromEmqx(['/etc/emqx/broken.conf'], { io });
   const bp = plan(broken.nodes, broken.warnings);
   assert.ok(bp.warnings.some((w) => w.code === 'config-issue' && /^\/etc\/emqx\/broken\.conf:\d+:\d+: /.test(w.message)), JSON.stringify(bp.warnings));
   assert.throws(() => nodesFromEmqx(['/nonexistent/emqx.conf']), /cannot read any EMQX config file/);
@@ -123,4 +123,21 @@ test('mosquitto.conf: explicit listeners with TLS and websockets, the loopback-o
   const api = memoryIO({ '/etc/mosquitto/mosquitto.conf': 'listener 1883\nlistener 8080\nprotocol http_api\n' });
   const withApi = plan([nodeFromMosquitto('/etc/mosquitto/mosquitto.conf', { io: api }).node]);
   assert.ok(ports(withApi).some((x) => x.startsWith('8080/dashboard-http/')), ports(withApi).join(' '));
+});
+
+test('an EMQX node is planned as EMQX runs it: EMQX_* overrides and etc/emqx.env next to emqx.conf change its name and listeners', () => {
+  const io = memoryIO({
+    '/etc/emqx/emqx.conf': 'node.name = "emqx@10.0.0.1"\nlisteners.tcp.default.bind = "0.0.0.0:1883"\n',
+    '/etc/emqx/emqx.env': 'EMQX_LISTENERS__TCP__DEFAULT__BIND=127.0.0.1:1883\n',
+  });
+  // Without the environment: the file's name, MQTT open to the clients.
+  const bare = nodesFromEmqx(['/etc/emqx/emqx.conf'], { io: memoryIO({ '/etc/emqx/emqx.conf': 'node.name = "emqx@10.0.0.1"\nlisteners.tcp.default.bind = "0.0.0.0:1883"\n' }) });
+  assert.equal(bare.nodes[0]!.name, 'emqx@10.0.0.1');
+  assert.ok(ports(plan(bare.nodes)).includes('1883/mqtt/clients'));
+  // The process environment renames the node (its Erlang port follows the suffix); emqx.env binds MQTT to loopback.
+  const { nodes } = nodesFromEmqx(['/etc/emqx/emqx.conf'], { io, env: { EMQX_NODE__NAME: 'emqx2@10.0.0.2' } });
+  assert.equal(nodes[0]!.name, 'emqx2@10.0.0.2');
+  const p = ports(plan(nodes));
+  assert.ok(p.includes('4372/erlang-dist/peers'), p.join(' '));
+  assert.ok(p.includes('1883/mqtt/local'), p.join(' '));
 });

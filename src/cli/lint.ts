@@ -6,14 +6,11 @@ import { Option, type Command } from 'commander';
 import { CONFIG_FORMATS, type ConfigFormat } from '../collectors/config-formats.js';
 import { REPORT_FORMATS } from '../reporters/formats.js';
 import type { ProjectFlags } from './project.js';
-import { deprecated, emqxVersionOption, judgeOptions, legacyOption, type JudgeFlags } from './options.js';
+import { deprecated, emqxEnvOptions, judgeOptions, legacyOption, type EmqxEnvFlags, type JudgeFlags } from './options.js';
 import type { SetExit } from './commands.js';
 
-export interface LintFlags extends JudgeFlags, ProjectFlags {
+export interface LintFlags extends JudgeFlags, ProjectFlags, EmqxEnvFlags {
   configType?: ConfigFormat;
-  envFile?: string;
-  processEnv: boolean;
-  emqxVersion?: string;
   policy?: string;
   mosquittoVersion?: string;
 }
@@ -30,11 +27,9 @@ export function register(program: Command, setExit: SetExit): void {
     )
     .argument('<paths...>', 'config files or directories')
     .addOption(new Option('--config-type <type>', 'force the file type instead of auto-detection').choices([...CONFIG_FORMATS]))
-    .option('--env-file <file>', 'EMQX_* overrides (KEY=VALUE lines), e.g. the Docker/systemd environment file')
-    .option('--no-process-env', 'ignore EMQX_* variables of this process (used when no --env-file is given)')
     .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the checks')
     .option('--mosquitto-version <X.Y>', 'the Mosquitto version the configs are for (e.g. 2.0 or 2.1): its defaults and options apply (unknown: both are stated)');
-  emqxVersionOption(lint);
+  emqxEnvOptions(lint);
   // Until 0.2 `--format` chose the file type and `-r/--report` the report format.
   judgeOptions(lint, { formats: REPORT_FORMATS, what: 'report', legacyValues: CONFIG_FORMATS });
   legacyOption(lint, '-r, --report <format>', 'format', 'use -f/--format');

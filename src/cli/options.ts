@@ -140,6 +140,24 @@ export function requires(cmd: Command, rules: readonly Requirement[]): void {
  * defaults are assumed when the files do not reveal theirs (their documentation links do). Without
  * it the latest 6.x is assumed, and findings about defaults say so.
  */
+/** What `emqxEnvOptions` adds to a command's flags. */
+export interface EmqxEnvFlags {
+  envFile?: string;
+  processEnv: boolean;
+  emqxVersion?: string;
+}
+
+/**
+ * The EMQX environment of the commands that read EMQX configs (lint, ports): EMQX_* overrides from an env file
+ * or this process (etc/emqx.env next to emqx.conf is read over both), and the release whose defaults apply.
+ */
+export function emqxEnvOptions(cmd: Command): Command {
+  cmd
+    .option('--env-file <file>', 'EMQX_* overrides (KEY=VALUE lines), e.g. the Docker/systemd environment file')
+    .option('--no-process-env', 'ignore EMQX_* variables of this process (used when no --env-file is given)');
+  return emqxVersionOption(cmd);
+}
+
 export function emqxVersionOption(cmd: Command): Command {
   return cmd.option('--emqx-version <X.Y>', 'EMQX release whose defaults to assume when the configs do not reveal theirs, e.g. 5.8 (default: the latest 6.x)', (v: string) => {
     if (!/^v?\d+\.\d+(\.\d+)?$/.test(v.trim())) throw new InvalidArgumentError('expected a release such as 6.3 or 5.8.');

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { REPORT_FORMATS } from '../reporters/formats.js';
-import { judgeOptions, legacyOption, requires } from './options.js';
+import { emqxEnvOptions, judgeOptions, legacyOption, requires } from './options.js';
 import { DEFAULT_FIREWALL_OPTIONS, RENDERERS } from '../ports/firewall-options.js';
 import { int } from './common.js';
 import { NetworkError, parseNetwork } from '../ports/net.js';
@@ -86,6 +86,8 @@ export function register(program: Command, setExit: SetExit): void {
       this.setOptionValue('noDryRunGiven', true);
     });
   // -f is the format of what the command prints: the plan (terminal, json, markdown) or the --check report (terminal, json, sarif, junit).
+  // The environment and release of the nodes read with --emqx-config (EMQX_* overrides change ports and names).
+  emqxEnvOptions(cmd);
   judgeOptions(cmd, { formats: PORTS_FORMATS, what: 'plan or --check report' });
   legacyOption(cmd, '--report-format <format>', 'format', 'use -f/--format (it is the --check report format too)');
   cmd.action(async (flags: PortsFlags) => {
@@ -101,6 +103,7 @@ export function register(program: Command, setExit: SetExit): void {
       },
       { modifier: 'timeout', needs: firewall || Boolean(flags.remove), with: '--apply, --remove or --check (it bounds each nft command)' },
       { modifier: ['listeners', 'rpcPortDiscovery'], needs: Boolean(flags.node?.length), with: '--node (cluster files and configs name their own listeners and rpc)' },
+      { modifier: ['envFile', 'processEnv', 'emqxVersion'], needs: Boolean(flags.emqxConfig?.length), with: '--emqx-config (the environment and release of the EMQX node read from its files)' },
       { modifier: 'sshPort', needs: flags.ssh, with: 'a planned SSH port: drop --no-ssh' },
       { modifier: ['history', 'failOnNew'], needs: Boolean(flags.check), with: '--check (the plan is not a judged run)' },
     ]);

@@ -3,6 +3,7 @@
  * emqx.conf, read by src/config/emqx.ts), mosquitto.conf (src/config/mosquitto.ts) and
  * nanomq.conf (src/config/nanomq.ts). Only adapts their results; the parsing is theirs.
  */
+import { dirname, join } from 'node:path';
 import { loadEmqxConfig, type EmqxConfig, type EmqxGatewayListenerType } from '../config/emqx.js';
 import { loadMosquittoConfig, type MosquittoConfig } from '../config/mosquitto.js';
 import { parseNanomqConfig } from '../config/nanomq.js';
@@ -76,8 +77,22 @@ const GATEWAY_TYPE: Record<EmqxGatewayListenerType, ListenerInput['type']> = { t
  * The node of an EMQX config, plus the other nodes of `cluster.static.seeds`
  * (assumed to share this config, as cluster members usually do).
  */
-export function nodesFromEmqx(files: string[], io?: ConfigIO): { nodes: NodeInput[]; warnings: PlanWarning[] } {
-  const cfg = loadEmqxConfig({ files, ...(io && { io }) });
+/**
+ * The EMQX node of layered config files (lowest precedence first) and its static seeds, as EMQX reads them: with
+ * the EMQX_* environment given (`env`), etc/emqx.env next to the last file over it, and the release's defaults.
+ */
+export function nodesFromEmqx(
+  files: string[],
+  opts: { io?: ConfigIO; env?: Record<string, string>; envLocations?: Record<string, SourceLoc>; version?: string } = {},
+): { nodes: NodeInput[]; warnings: PlanWarning[] } {
+  const cfg = loadEmqxConfig({
+    files,
+    envFile: join(dirname(files[files.length - 1] ?? '.'), 'emqx.env'),
+    ...(opts.io && { io: opts.io }),
+    ...(opts.env && { env: opts.env }),
+    ...(opts.envLocations && { envLocations: opts.envLocations }),
+    ...(opts.version && { version: opts.version }),
+  });
   if (!cfg.files.length) throw new ConfigInputError(`cannot read any EMQX config file of ${files.join(', ')}`);
   const listeners = emqxListeners(cfg);
   const discovery = cfg.rpc.portDiscovery === 'manual' ? 'manual' : 'stateless';

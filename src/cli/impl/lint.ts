@@ -12,6 +12,7 @@ import type { FactKey, Report, Severity } from '../../core/types.js';
 import { DEFAULT_POLICY, parsePolicy, type Policy } from '../../config/policy.js';
 import { fsIO, recordingIO, type SourceLoc } from '../../config/io.js';
 import { emitReport } from '../emit.js';
+import { emqxEnvironment } from './emqx-env.js';
 import { disabledChecks, projectPolicy, type ProjectFlags } from '../project.js';
 import { fsErrorText, readText, UsageError } from '../common.js';
 import { formatBytes, READ_LIMITS } from '../../io/read.js';
@@ -49,23 +50,6 @@ function walk(dir: string, out: string[], depth = 0) {
       if (n !== '.git' && n !== 'node_modules') walk(p, out, depth + 1);
     } else if (st.isFile() && CANDIDATE.test(n)) out.push(p);
   }
-}
-
-/** Parse a KEY=VALUE env file (comments, `export`, quotes), with the place of each variable. */
-export function parseEnvFile(text: string, file: string): { env: Record<string, string>; locations: Record<string, SourceLoc> } {
-  const env: Record<string, string> = {};
-  const locations: Record<string, SourceLoc> = {};
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '');
-    if (!line.trim() || line.trimStart().startsWith('#')) return;
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) throw new UsageError(`${file}:${i + 1}: expected KEY=VALUE`);
-    let v = m[2]!.trim();
-    if ((v.startsWith('"') && v.endsWith('"') && v.length > 1) || (v.startsWith("'") && v.endsWith("'") && v.length > 1)) v = v.slice(1, -1);
-    env[m[1]!] = v;
-    locations[m[1]!] = { file, line: i + 1, column: line.indexOf(m[2]!) + 1 };
-  });
-  return { env, locations };
 }
 
 /** The policy of a judging command: --policy, else the project file's (else the default, left to the caller). */
@@ -198,10 +182,7 @@ export function refuseUnreadable(refused: readonly string[]): void {
 
 /** `lint PATHS…` after its options are parsed; returns the exit code. */
 export async function lintCommand(paths: string[], flags: LintFlags): Promise<number> {
-  let env: Record<string, string> | undefined;
-  let envLocations: Record<string, SourceLoc> | undefined;
-  if (flags.envFile) ({ env, locations: envLocations } = parseEnvFile(readText(flags.envFile, 'env file', 'settings'), flags.envFile));
-  else if (flags.processEnv) env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('EMQX_') && e[1] !== undefined));
+  const { env, envLocations } = emqxEnvironment(flags);
   const report = await runLint(paths, {
     ...(flags.configType ? { format: flags.configType } : {}),
     ...(env ? { env } : {}),

@@ -5,6 +5,8 @@
  */
 import { CATALOGUE } from '../../checks/index.js';
 import { runChecks, selectChecks } from '../../core/engine.js';
+import { emqxEnvironment } from './emqx-env.js';
+import type { EmqxEnvFlags } from '../options.js';
 import { readText, UsageError } from '../common.js';
 import { emitReport, writeOutput } from '../emit.js';
 import type { JudgeFlags } from '../options.js';
@@ -22,7 +24,7 @@ import { ownAddresses, selectThisHost } from '../../collectors/port-check.js';
 import { applyTable, assertOwned, diffTable, FirewallError, localNft, tableOwner, unifiedDiff } from '../../firewall/nft.js';
 import { GUARD_PRIORITY } from '../../firewall/marks.js';
 
-export interface PlanFlags {
+export interface PlanFlags extends Partial<EmqxEnvFlags> {
   node?: string[];
   cluster?: string;
   emqxConfig?: string[];
@@ -73,7 +75,8 @@ export function planInput(flags: PlanFlags): { input: PlanInput; source: string;
   const warnings: PlanWarning[] = [];
   try {
     if (flags.emqxConfig?.length) {
-      const r = nodesFromEmqx(flags.emqxConfig);
+      const { env, envLocations } = emqxEnvironment({ processEnv: flags.processEnv ?? true, ...(flags.envFile && { envFile: flags.envFile }) });
+      const r = nodesFromEmqx(flags.emqxConfig, { ...(env && { env }), ...(envLocations && { envLocations }), ...(flags.emqxVersion && { version: flags.emqxVersion }) });
       if (flags.address?.length) r.nodes[0]!.addresses = flags.address;
       nodes.push(...r.nodes);
       warnings.push(...r.warnings);
