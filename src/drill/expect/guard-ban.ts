@@ -93,7 +93,7 @@ export const guardBan: Observer<GuardBan> = {
         for (const p of places) {
           try {
             const hit = await p.banned(ctx.addresses, ctx.stepStartedWall);
-            if (hit.length) return { hit: true, detail: `banned (${hit.join(', ')} in ${p.name})` };
+            if (hit.length) return { hit: true, detail: places.length > 1 ? `banned (seen in ${p.name})` : 'banned' };
           } catch (err) {
             errors.push(`${p.name}: ${(err as Error).message}`);
           }
