@@ -25,11 +25,12 @@ const drillSchema = {
 } as unknown as { properties: { steps: { items: { properties: { inject: unknown } } } } };
 // A step's `inject` is one of the registered kinds with its own parameters (the loader validates the same).
 drillSchema.properties.steps.items.properties.inject = {
-  oneOf: INJECT_KINDS.map((k) => ({
-    title: k.title,
-    ...z.toJSONSchema((k.params as unknown as ZodObject).extend({ kind: z.literal(k.kind) }), { io: 'input' }),
-    $schema: undefined,
-  })),
+  oneOf: INJECT_KINDS.map((k) => {
+    const params = k.params as unknown as ZodObject;
+    // Parameters that are an object get `kind` added; anything else (not expected) keeps only the kind.
+    const shape = typeof params.extend === 'function' ? params.extend({ kind: z.literal(k.kind) }) : z.looseObject({ kind: z.literal(k.kind) });
+    return { title: k.title, ...z.toJSONSchema(shape, { io: 'input' }), $schema: undefined };
+  }),
 };
 writeFileSync(new URL('../schema/drill.schema.json', import.meta.url), `${JSON.stringify(drillSchema, null, 2)}\n`);
 console.log('wrote schema/drill.schema.json');

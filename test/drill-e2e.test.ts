@@ -19,6 +19,7 @@ import { createLab, netnsUnavailable, type Lab } from './helpers/netns.js';
 import { mosquittoPasswdPath, mosquittoPath, mosquittoSkipReason, startMosquitto } from './helpers/mosquitto.js';
 import { guardLog, needCommands, uniqueTable, until } from './helpers/guard.js';
 import { CLI, runCli } from './helpers/cli.js';
+import { reportErrors } from './helpers/schemas.js';
 import type { Report } from '../src/core/types.js';
 import { startLab } from '../src/lab/run.js';
 import { LAB_SCENARIOS } from '../src/lab/catalogue.js';
@@ -138,6 +139,7 @@ test('subscription-sweep: passes against a Mosquitto whose ACL denies # and $SYS
   try {
     const denied = await runCli(['drill', 'run', SWEEP, '--target', broker.ports[0]!.url, '-u', 'alice', '--password-env', 'DRILL_PASSWORD', '-f', 'json'], { env: { DRILL_PASSWORD: 'secret' } });
     assert.equal(denied.code, 0, `${denied.stdout}\n${denied.stderr}`);
+    assert.equal(reportErrors(JSON.parse(denied.stdout)), '', 'the drill report validates against schema/report.schema.json');
     const r = results(denied.stdout).find((x) => x.checkId === 'CFG-090')!;
     assert.equal(r.status, 'PASS', r.message);
     assert.equal(r.evidence.resisted, 'yes');

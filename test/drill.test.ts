@@ -23,6 +23,8 @@ import { INJECT_KINDS } from '../src/drill/inject/index.js';
 import { CATALOGUE } from '../src/checks/index.js';
 import { runChecks, selectChecks } from '../src/core/engine.js';
 import { startAedes } from './helpers/aedes.js';
+import { reportErrors, sarifErrors } from './helpers/schemas.js';
+import { renderReport } from '../src/reporters/index.js';
 import { runCli } from './helpers/cli.js';
 
 const ROOT = new URL('../', import.meta.url);
@@ -245,6 +247,13 @@ test('a run against an in-process broker: unplaced expectations are not verified
     assert.equal(typeof by('emqx-banned').evidence.timeToDetectMs, 'number', 'time-to-detect is in the evidence');
     assert.equal(report.results.find((r) => r.checkId === 'CFG-093')!.status, 'PASS');
     assert.equal(report.command, 'drill');
+    // Every format carries the drill's verdicts and timings.
+    const catalogue = CATALOGUE.map((c) => c.meta);
+    const json = JSON.parse(renderReport('json', report, { color: false, verbose: false, quiet: false, catalogue })) as unknown;
+    assert.equal(reportErrors(json), '');
+    assert.equal(sarifErrors(JSON.parse(renderReport('sarif', report, { color: false, verbose: false, quiet: false, catalogue }))), '');
+    assert.match(renderReport('junit', report, { color: false, verbose: false, quiet: false, catalogue }), /CFG-090[\s\S]*not verified: no --guard-state/);
+    assert.match(renderReport('html', report, { color: false, verbose: false, quiet: false, catalogue }), /timeToDetectMs/);
   } finally {
     await broker.stop();
     await new Promise((r) => emqx.close(r));
