@@ -113,6 +113,7 @@ test('brute-force-burst: fails ("not detected within N s") without guard, passes
       assert.equal(typeof r.evidence.timeToDetectMs, 'number');
       assert.equal(typeof r.evidence.timeToBlockMs, 'number');
     }
+    assert.match(g.find((x) => x.checkId === 'CFG-092')!.message, /unban: 10\.77\.0\.50: 1 ban\(s\) removed from /, 'the rollback removed the drill\'s ban from the state');
     const journal = JSON.parse(readFileSync(path.join(dir, 'journal.json'), 'utf8')) as { steps: { timeToDetectMs?: number; timeToBlockMs?: number; outcome: { failedLogins: number; stoppedBy?: string } }[] };
     console.log(`# guard: time to detect ${journal.steps[0]!.timeToDetectMs} ms, time to block ${journal.steps[0]!.timeToBlockMs} ms, after ${journal.steps[0]!.outcome.failedLogins} failed logins`);
     assert.equal(journal.steps[0]!.outcome.stoppedBy, 'blocked', 'the ban stopped the burst before its end');

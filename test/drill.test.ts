@@ -273,3 +273,34 @@ test('runDrill refuses a gated run itself (nothing is sent even when called dire
     await l.close();
   }
 });
+
+test('maxDuration aborts a run: the step stops, the rollback still runs, CFG-093 fails', { timeout: 60_000 }, async () => {
+  const broker = await startAedes({ users: { alice: 'secret' } });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mw-drill-'));
+  try {
+    const file = path.join(dir, 'slow.yaml');
+    writeFileSync(file, [
+      'id: slow', 'title: slow', 'description: slow', 'strategies: [awareness]',
+      'safety: { maxRate: 5, maxDuration: 1500ms, maxFailedLogins: 100, maxConnections: 200 }',
+      'steps:',
+      '  - name: long-burst',
+      '    inject: { kind: failed-login-burst, count: 100, rate: 2 }',
+      '    expect: [{ kind: resisted, within: 1s }]',
+      'rollback: [{ kind: unban }]',
+      '',
+    ].join('\n'));
+    const t0 = performance.now();
+    const j = await runDrill({ loaded: loadDrill(file), target: parseDrillTarget(broker.url), sources: [], places: {}, timeoutMs: 1000 });
+    assert.ok(performance.now() - t0 < 20_000);
+    assert.match(j.aborted ?? '', /maxDuration 1500ms reached/);
+    assert.ok(['abort', 'deadline'].includes(j.steps[0]!.outcome.stoppedBy ?? ''), j.steps[0]!.outcome.stoppedBy);
+    assert.ok(j.steps[0]!.outcome.failedLogins < 100);
+    assert.deepEqual(j.rollback.map((r) => r.kind), ['unban'], 'the rollback ran after the abort');
+    const check = CATALOGUE.find((c) => c.meta.id === 'CFG-093')!;
+    const v = check.judge({ 'drill.journal': j } as never, { subject: broker.url, host: '127.0.0.1', loopback: true });
+    assert.equal((Array.isArray(v) ? v[0] : v).status, 'FAIL');
+  } finally {
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
