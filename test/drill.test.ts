@@ -304,3 +304,46 @@ test('maxDuration aborts a run: the step stops, the rollback still runs, CFG-093
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('guard-ban in guard\'s SQLite state: a ban made during the step is met (and rolled back); a ban older than the step is not the drill\'s', { timeout: 60_000 }, async () => {
+  const { StateStore } = await import('../src/guard/state.js');
+  const broker = await startAedes({ users: { alice: 'secret' } });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mw-drill-'));
+  try {
+    const db = path.join(dir, 'guard.db');
+    const file = path.join(dir, 'd.yaml');
+    writeFileSync(file, [
+      'id: state', 'title: state', 'description: state', 'strategies: [awareness]',
+      'safety: { maxRate: 50 }',
+      'steps:',
+      '  - name: burst',
+      '    inject: { kind: failed-login-burst, count: 6, rate: 10 }',
+      '    expect: [{ kind: guard-ban, in: state, within: 2s }, { kind: guard-ban, in: nft, within: 2s }]',
+      'rollback: [{ kind: unban }]',
+      '',
+    ].join('\n'));
+    const run = () => runDrill({ loaded: loadDrill(file), target: parseDrillTarget(broker.url), sources: ['127.0.0.1'], places: { guardState: db }, timeoutMs: 2000, pollMs: 50 });
+    // An old ban (before the drill) does not count.
+    const st = new StateStore(db);
+    st.recordBan({ ip: '127.0.0.1', reason: 'old', created: Date.now() - 600_000, expires: Date.now() + 600_000, origin: 'local', offence: 1 });
+    const old = await run();
+    const [stateOld, nftOld] = old.steps[0]!.expectations;
+    assert.equal(stateOld!.status, 'failed');
+    assert.match(stateOld!.message, /^guard-ban: 127\.0\.0\.1 not detected within 2 s \(looked in guard state .*guard\.db\)$/);
+    assert.equal(nftOld!.status, 'not-verified', 'in: nft without --nft-table is not verified');
+    assert.match(old.rollback[0]!.detail, /0 ban\(s\) removed/, 'the rollback leaves bans the drill did not cause');
+    // "guard" bans the address 300 ms into the step.
+    const timer = setTimeout(() => st.recordBan({ ip: '127.0.0.1', reason: 'auth', created: Date.now(), expires: Date.now() + 600_000, origin: 'local', offence: 2 }), 300);
+    const j = await run();
+    clearTimeout(timer);
+    const met = j.steps[0]!.expectations[0]!;
+    assert.equal(met.status, 'met', met.message);
+    assert.ok((met.afterMs ?? 0) >= 200 && j.steps[0]!.timeToDetectMs === met.afterMs);
+    assert.match(j.rollback[0]!.detail, /1 ban\(s\) removed/);
+    assert.equal(st.activeBans().some((b) => b.ip === '127.0.0.1'), false, 'the drill\'s ban is gone');
+    st.close();
+  } finally {
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
