@@ -347,3 +347,31 @@ test('guard-ban in guard\'s SQLite state: a ban made during the step is met (and
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('guard-ban in the nft set: read with nft -j list set of the address\'s family; a missing table is "not yet", with the error in the failure', { timeout: 60_000 }, async () => {
+  const broker = await startAedes({ users: { alice: 'secret' } });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mw-drill-'));
+  try {
+    const file = path.join(dir, 'd.yaml');
+    writeFileSync(file, ['id: nft', 'title: nft', 'description: nft', 'strategies: [awareness]', 'safety: { maxRate: 50 }', 'steps:', '  - name: burst', '    inject: { kind: failed-login-burst, count: 4, rate: 10 }', '    expect: [{ kind: guard-ban, in: nft, within: 1s }]', ''].join('\n'));
+    const asked: string[][] = [];
+    let banned = false;
+    const nft = async (args: string[]) => {
+      asked.push(args);
+      if (!banned) throw new Error('Error: No such file or directory; did you mean table \u2018x\u2019?');
+      const elem = args[5] === 'ipv4_addr' ? [{ elem: { val: '127.0.0.1', timeout: 60, expires: 59 } }] : [];
+      return { stdout: JSON.stringify({ nftables: [{ metainfo: {} }, { set: { family: 'inet', name: args[5], table: args[4], elem } }] }), stderr: '' };
+    };
+    const run = () => runDrill({ loaded: loadDrill(file), target: parseDrillTarget(broker.url), sources: ['127.0.0.1'], places: { nftTable: 'mqtt_warden_guard', nftRunner: nft }, timeoutMs: 2000, pollMs: 50 });
+    const missing = (await run()).steps[0]!.expectations[0]!;
+    assert.equal(missing.status, 'failed');
+    assert.match(missing.message, /^guard-ban: 127\.0\.0\.1 not detected within 1 s \(looked in nft set inet mqtt_warden_guard ipv4_addr\); last error: .*No such file/);
+    assert.deepEqual(asked[0], ['-j', 'list', 'set', 'inet', 'mqtt_warden_guard', 'ipv4_addr']);
+    banned = true;
+    const met = (await run()).steps[0]!.expectations[0]!;
+    assert.equal(met.status, 'met', met.message);
+  } finally {
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

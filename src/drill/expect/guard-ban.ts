@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { NftBackend } from '../../guard/backends/nftables.js';
 import { familyOf } from '../../guard/ip.js';
+import type { NftRunner } from '../../firewall/nft.js';
 import type { Expectation } from '../model.js';
 import { poll, type ObserveContext, type Observer } from './types.js';
 
@@ -37,9 +38,9 @@ function statePlace(file: string): Place {
   };
 }
 
-function nftPlace(table: string, ips: readonly string[]): Place {
+function nftPlace(table: string, ips: readonly string[], nft?: NftRunner): Place {
   const sets = [...new Set(ips.map((ip) => (familyOf(ip) === 4 ? 'ipv4_addr' : 'ipv6_addr')))];
-  const backend = new NftBackend({ table, ports: [], action: 'drop' });
+  const backend = new NftBackend({ table, ports: [], action: 'drop', ...(nft && { nft }) });
   return {
     name: `nft set${sets.length > 1 ? 's' : ''} inet ${table} ${sets.join(', ')}`,
     async banned(want) {
@@ -69,7 +70,7 @@ function placesOf(e: GuardBan, ctx: ObserveContext): Place[] {
   const p = ctx.places;
   const out: Place[] = [];
   if ((e.in === 'state' || e.in === 'any') && p.guardState) out.push(statePlace(p.guardState));
-  if ((e.in === 'nft' || e.in === 'any') && p.nftTable) out.push(nftPlace(p.nftTable, ctx.addresses));
+  if ((e.in === 'nft' || e.in === 'any') && p.nftTable) out.push(nftPlace(p.nftTable, ctx.addresses, p.nftRunner));
   if ((e.in === 'redis' || e.in === 'any') && p.redis) out.push(redisPlace(p.redis.url, p.redis.prefix));
   return out;
 }

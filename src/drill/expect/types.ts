@@ -7,6 +7,7 @@
 import type { DrillBudget, DrillTarget, Expectation, ExpectationResult, InjectOutcome } from '../model.js';
 import { durationMs } from '../model.js';
 import type { WebhookListener } from './webhook.js';
+import type { NftRunner } from '../../firewall/nft.js';
 
 /** Where the observers may look: what the operator gave on the command line. */
 export interface ObserverPlaces {
@@ -14,6 +15,8 @@ export interface ObserverPlaces {
   guardState?: string;
   /** guard's nftables table (`--nft-table`, family inet). */
   nftTable?: string;
+  /** How nft is run (default: the local nft through the shared firewall runner, src/firewall/run.ts). */
+  nftRunner?: NftRunner;
   /** guard's Redis (`--redis URL`) and its key prefix. */
   redis?: { url: string; prefix: string };
   /** The broker's log file (`--broker-log`). */
