@@ -26,6 +26,8 @@ import { startAedes } from './helpers/aedes.js';
 import { reportErrors, sarifErrors } from './helpers/schemas.js';
 import { renderReport } from '../src/reporters/index.js';
 import { runCli } from './helpers/cli.js';
+import { freePort, waitForPort } from './helpers/ports.js';
+import { needCommands } from './helpers/guard.js';
 
 const ROOT = new URL('../', import.meta.url);
 
@@ -371,6 +373,37 @@ test('guard-ban in the nft set: read with nft -j list set of the address\'s fami
     const met = (await run()).steps[0]!.expectations[0]!;
     assert.equal(met.status, 'met', met.message);
   } finally {
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('guard-ban in Redis (a real redis-server): the key <prefix>:ban:<ip> set during the step is met; the rollback deletes it', { skip: needCommands('redis-server'), timeout: 60_000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const { Redis } = await import('ioredis');
+  const port = await freePort();
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const broker = await startAedes({ users: { alice: 'secret' } });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mw-drill-'));
+  const url = `redis://127.0.0.1:${port}`;
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await waitForPort('127.0.0.1', port, 5000);
+    await client.connect();
+    const file = path.join(dir, 'd.yaml');
+    writeFileSync(file, ['id: redis', 'title: redis', 'description: redis', 'strategies: [awareness]', 'safety: { maxRate: 50 }', 'steps:', '  - name: burst', '    inject: { kind: failed-login-burst, count: 6, rate: 10 }', '    expect: [{ kind: guard-ban, in: redis, within: 2s }]', 'rollback: [{ kind: unban }]', ''].join('\n'));
+    const key = 'mqtt-warden:guard:ban:127.0.0.1';
+    const timer = setTimeout(() => void client.set(key, JSON.stringify({ ip: '127.0.0.1', reason: 'auth', expires: Date.now() + 60_000, node: 'n1' }), 'PX', 60_000), 300);
+    const j = await runDrill({ loaded: loadDrill(file), target: parseDrillTarget(broker.url), sources: ['127.0.0.1'], places: { redis: { url, prefix: 'mqtt-warden:guard' } }, timeoutMs: 2000, pollMs: 50 });
+    clearTimeout(timer);
+    const e = j.steps[0]!.expectations[0]!;
+    assert.equal(e.status, 'met', e.message);
+    assert.match(e.message, /in Redis redis:\/\/127\.0\.0\.1:\d+ keys mqtt-warden:guard:ban:<ip>/);
+    assert.match(j.rollback[0]!.detail, /1 Redis key\(s\) deleted/);
+    assert.equal(await client.exists(key), 0);
+  } finally {
+    client.disconnect();
+    server.kill('SIGTERM');
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
   }
