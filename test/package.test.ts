@@ -32,7 +32,7 @@ describe('package: npm pack, install, bin and API', { timeout: 240_000 }, () => 
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     assert.ok(packed, 'npm pack made a tarball');
     const paths = packed.files.map((f) => f.path);
-    for (const f of ['dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'schema/report.schema.json', 'data/advisories.json']) assert.ok(paths.includes(f), `the tarball holds ${f}`);
+    for (const f of ['dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'schema/report.schema.json', 'schema/drill.schema.json', 'drills/brute-force-burst.yaml', 'data/advisories.json']) assert.ok(paths.includes(f), `the tarball holds ${f}`);
     assert.ok(!paths.some((p) => p.startsWith('test/') || p.startsWith('src/')), 'no tests or sources in the tarball');
     project = join(dir, 'consumer');
     await run('mkdir', ['-p', project]);
@@ -50,6 +50,9 @@ describe('package: npm pack, install, bin and API', { timeout: 240_000 }, () => 
     await run(bin, ['checks', '-f', 'json', '-o', out], { cwd: project, timeout: 30_000 });
     const checks = JSON.parse(readFileSync(out, 'utf8')) as { id: string }[];
     assert.ok(checks.some((c) => c.id === 'ACC-001'), 'the catalogue lists ACC-001');
+    // The built-in drills are found beside dist/ in the installed package.
+    const drills = JSON.parse((await run(bin, ['drill', 'list', '-f', 'json'], { cwd: project, timeout: 30_000 })).stdout) as { id: string }[];
+    assert.ok(drills.some((d) => d.id === 'brute-force-burst'), 'drill list finds the built-in drills');
   });
 
   it('the API imports by name and works: lint, planPorts, renderFirewall, replayLog, runAudit', async () => {

@@ -148,6 +148,10 @@ import acc093 from './acc-093-nanomq-plaintext-passwords.js';
 import svc070 from './svc-070-nanomq-http-api.js';
 import svc071 from './svc-071-nanomq-plaintext-listener-public.js';
 import cfg081 from './cfg-081-nanomq-config-errors.js';
+import cfg090 from './cfg-090-drill-expectations.js';
+import cfg091 from './cfg-091-drill-steady-state.js';
+import cfg092 from './cfg-092-drill-rollback.js';
+import cfg093 from './cfg-093-drill-within-safety.js';
 // Management interfaces, probed live
 import svc080 from './svc-080-management-api-unauthenticated.js';
 import svc081 from './svc-081-management-info-disclosed.js';
@@ -306,4 +310,9 @@ export const CATALOGUE: readonly Check[] = [
   svc070,
   svc071,
   cfg081,
+  // Drills (scope drill: the journal of `drill run`, src/drill/)
+  cfg090,
+  cfg091,
+  cfg092,
+  cfg093,
 ];

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { register as acl } from './acl.js';
 import { register as advisories } from './advisories.js';
+import { register as drill } from './drill.js';
 import { register as guard } from './guard.js';
 import { register as lab } from './lab.js';
 import { register as history } from './history.js';
@@ -27,5 +28,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   history,
   policy,
   lab,
+  drill,
   acl,
 ];

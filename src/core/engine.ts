@@ -21,6 +21,7 @@ import { HOST_PROVIDERS, SCHEME_FOR_SERVICE, type HostSubject } from '../collect
 import { formatHost, makeEndpoint } from './targets.js';
 import { reportClock } from './report.js';
 import { fingerprintOf } from './fingerprint.js';
+import { DRILL_PROVIDERS, type DrillSubject } from '../drill/provider.js';
 
 export { DEFAULT_TLS_AUDIT, type TlsAuditSettings } from '../collectors/endpoint.js';
 
@@ -166,6 +167,8 @@ export interface RunRequest {
   network?: AuditOptions;
   /** The audited system: this host, an offline root, or the files given to lint/passwd. */
   system?: SystemAuditOptions;
+  /** One drill run (`drill run`): its journal is the subject of the drill-scope checks. */
+  drill?: DrillSubject;
   options: Report['options'];
   /** Check IDs turned off (project file): never collected for, never judged. */
   disabled?: readonly string[];
@@ -308,6 +311,13 @@ export async function runChecks(request: RunRequest): Promise<Report> {
     else targets.push({ uri: sys.name, explicit: Boolean(req.system.root !== '/') });
   }
 
+  if (req.drill && scopes.has('drill')) {
+    const facts = await collectFacts(DRILL_PROVIDERS, req.drill, wanted, { notes });
+    const t = req.drill.target;
+    subjects.push({ scope: 'drill', ctx: { subject: t.url, host: t.host, loopback: t.loopback }, facts });
+    targets.push({ uri: t.url, explicit: true });
+  }
+
   // Judge: pure, every check against every subject of its scope.
   const results: CheckResult[] = [];
   const inapplicable = new Map<string, { pairs: number; checks: Set<string> }>();
@@ -338,7 +348,7 @@ export async function runChecks(request: RunRequest): Promise<Report> {
 export async function runAudit(opts: AuditOptions, catalogue: readonly Check[]): Promise<Report> {
   return runChecks({
     command: 'audit',
-    checks: catalogue.filter((c) => (c.meta.scope === 'system' ? opts.host : opts.network)),
+    checks: catalogue.filter((c) => c.meta.scope !== 'drill' && (c.meta.scope === 'system' ? opts.host : opts.network)),
     ...(opts.disabled && { disabled: opts.disabled }),
     ...(opts.network && { network: opts }),
     ...(opts.host && opts.system && { system: opts.system }),

@@ -5,6 +5,7 @@ import type { ConfigEmqxFact, ConfigMosquittoFact, ConfigPasswordsFact } from '.
 import type { Policy } from '../config/policy.js';
 import type { ConfigDynsecFact } from '../config/dynsec.js';
 import type { ConfigNanomqFact } from '../config/nanomq.js';
+import type { DrillJournal } from '../drill/model.js';
 
 export type PortService =
   | 'mqtt'
@@ -316,6 +317,7 @@ export interface FactTypes {
   'erlang.exposure': ErlangExposure;
   'ports.check': PortCheck;
   'mgmt.http': ManagementProbes;
+  'drill.journal': DrillJournal;
 }
 
 // ---- Management HTTP interfaces (collected per host by src/collectors/mgmt/) ----

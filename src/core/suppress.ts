@@ -163,7 +163,7 @@ export class BaselineError extends Error {
 
 const BaselineSchema = z.looseObject({
   schemaVersion: z.literal(1, { error: 'schemaVersion: expected 1 (this mqtt-warden reads JSON reports of schema version 1)' }),
-  command: z.enum(['audit', 'lint', 'passwd', 'ports']),
+  command: z.enum(['audit', 'lint', 'passwd', 'ports', 'drill']),
   results: z.array(
     z.looseObject({
       checkId: z.string(),

@@ -57,15 +57,17 @@ export const FACT_KEYS = [
   'policy', // every scope: the security policy (thresholds), the default one unless --policy
   'erlang.exposure', // host scope: epmd NAMES and the Erlang distribution handshake (cookie test with --intrusive)
   'ports.check', // system scope: the port plan against the listening sockets and the live firewall
+  'drill.journal', // drill scope: the journal of one `drill run` (src/drill/run.ts): steps, expectations, timings, rollback
   'mgmt.http', // host scope: management HTTP interfaces (EMQX dashboard/REST API, Mosquitto http_api, NanoMQ HTTP server); one login with --intrusive
 ] as const;
 export type FactKey = (typeof FACT_KEYS)[number];
 
 /**
  * endpoint: one result per MQTT endpoint; host: one per network host audited;
- * system: one per machine whose files and processes are inspected (this host, or --root DIR).
+ * system: one per machine whose files and processes are inspected (this host, or --root DIR);
+ * drill: one per `drill run` (its journal).
  */
-export type Scope = 'endpoint' | 'host' | 'system';
+export type Scope = 'endpoint' | 'host' | 'system' | 'drill';
 
 export interface CheckMeta {
   /** Stable identifier, `<strategy code>-<NNN>`, never reused. */
@@ -202,7 +204,7 @@ export interface Report {
   schemaVersion: 1;
   tool: { name: 'mqtt-warden'; version: string };
   /** audit: probes and host checks; lint: config files only; passwd: password files; ports: this host against a port plan. */
-  command: 'audit' | 'lint' | 'passwd' | 'ports';
+  command: 'audit' | 'lint' | 'passwd' | 'ports' | 'drill';
   startedAt: string;
   finishedAt: string;
   durationMs: number;

@@ -169,7 +169,10 @@ export interface DrillTarget {
 export interface DrillBudget {
   /** Take one connection (waits for the rate limit); false when the cap or the deadline is reached: do not connect. */
   connection(): Promise<boolean>;
-  /** Take one failed-login attempt (counts against maxFailedLogins too); false: do not attempt. */
+  /**
+   * Take one failed-login attempt: a connection (rate-limited, counted against maxConnections) and a failed
+   * login (maxFailedLogins) together; do not also call connection() for it. false: do not attempt.
+   */
   failedLogin(): Promise<boolean>;
   readonly used: { connections: number; failedLogins: number };
 }
@@ -278,6 +281,8 @@ export interface SteadyResult {
   probe: SteadyProbe;
   phase: 'before' | 'after';
   ok: boolean;
+  /** The probe could not run (no known client given, the drill was stopped): why. `ok` is false then, and means nothing. */
+  skipped?: string;
   detail: string;
   ms: number;
 }

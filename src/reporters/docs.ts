@@ -24,6 +24,7 @@ const FACT_SOURCES: Record<string, string> = {
   'sys.accounts': '/etc/shadow (root only)',
   'erlang.exposure': 'epmd NAMES on 4369 and the Erlang distribution handshake on 4370–4373, the ports epmd names and those of `--port-plan` (with `--intrusive`: the packaged cookies `emqxsecretcookie` and `emqx50elixir`)',
   'mgmt.http': 'HTTP(S) requests to the management interfaces of the host (EMQX dashboard and REST API on 18083/18084, NanoMQ HTTP server on 8081, Mosquitto `http_api` on 9883, plus the dashboard and `http_api` ports of the configs the host audit reads); with `--intrusive` exactly one login with the shipped default credentials per interface (docs/management-probes.md)',
+  'drill.journal': 'the journal of `mqtt-warden drill run`: what each inject step sent and what the broker answered, every expectation observed (met, failed, not verified) with its time, the steady-state probes before and after, the rollback and the safety caps used (docs/drill.md)',
   'ports.check': 'the port plan (`mqtt-warden ports --check`, `audit --port-plan FILE`) against the listening sockets of /proc/net and the live nftables table',
 };
 
@@ -31,6 +32,7 @@ const SCOPE_TEXT: Record<CheckMeta['scope'], string> = {
   endpoint: 'one result per MQTT endpoint',
   host: 'one result per audited host',
   system: 'results for the machine inspected by the host audit (this host, or `--root DIR`)',
+  drill: 'one result per `drill run` (its journal), see [docs/drill.md](../drill.md)',
 };
 
 export function checkDocPage(m: CheckMeta, controls: readonly ControlRef[] = []): string {

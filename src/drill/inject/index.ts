@@ -3,10 +3,14 @@
  * listed here once. A drill file's `inject.kind` must name one of these.
  */
 import type { InjectKind } from '../model.js';
+import { failedLoginBurst } from './failed-login-burst.js';
+import { subscriptionSweep } from './subscription-sweep.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const INJECT_KINDS: readonly InjectKind<any>[] = [
   // one line per kind, alphabetical by file name
+  failedLoginBurst,
+  subscriptionSweep,
 ];
 
 export function injectKind(kind: string): InjectKind | undefined {

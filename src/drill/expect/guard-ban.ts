@@ -1,0 +1,109 @@
+/**
+ * guard-ban: guard banned the inject's source address. Looked for in guard's SQLite state (`--guard-state`,
+ * opened read-only: table `bans`, src/guard/state.ts), in its nftables set (`--nft-table`, the sets
+ * `ipv4_addr`/`ipv6_addr` of table inet T, read with `nft -j list set` through the firewall runner), and in
+ * Redis (`--redis`, the key `<prefix>:ban:<ip>`, src/guard/redis.ts). With `in: any`, every place given is
+ * looked in and the first that shows the ban counts.
+ */
+import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
+import { NftBackend } from '../../guard/backends/nftables.js';
+import { familyOf } from '../../guard/ip.js';
+import type { NftRunner } from '../../firewall/nft.js';
+import type { Expectation } from '../model.js';
+import { poll, type ObserveContext, type Observer } from './types.js';
+
+type GuardBan = Extract<Expectation, { kind: 'guard-ban' }>;
+
+interface Place {
+  name: string;
+  /** The addresses among `ips` banned there now (by a ban made after `since`, where the place records it). */
+  banned(ips: readonly string[], since: number): Promise<string[]>;
+  close?(): Promise<void>;
+}
+
+function statePlace(file: string): Place {
+  return {
+    name: `guard state ${file}`,
+    async banned(ips, since) {
+      const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2000 });
+      try {
+        const q = db.prepare('SELECT ip FROM bans WHERE ip = ? AND expires > ? AND created >= ?');
+        // created is guard's detection time (the offending log line's time): a little slack for clock granularity.
+        return ips.filter((ip) => q.get(ip, Date.now(), since - 2000) !== undefined);
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+function nftPlace(table: string, ips: readonly string[], nft?: NftRunner): Place {
+  const sets = [...new Set(ips.map((ip) => (familyOf(ip) === 4 ? 'ipv4_addr' : 'ipv6_addr')))];
+  const backend = new NftBackend({ table, ports: [], action: 'drop', ...(nft && { nft }) });
+  return {
+    name: `nft set${sets.length > 1 ? 's' : ''} inet ${table} ${sets.join(', ')}`,
+    async banned(want) {
+      const listed = new Set((await backend.list()).map((b) => b.ip));
+      return want.filter((ip) => listed.has(ip));
+    },
+  };
+}
+
+function redisPlace(url: string, prefix: string): Place {
+  let client: Redis | undefined;
+  return {
+    name: `Redis ${url.replace(/\/\/[^@/]*@/, '//***@')} keys ${prefix}:ban:<ip>`,
+    async banned(ips) {
+      client ??= new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false });
+      if (client.status === 'wait') await client.connect();
+      const vals = await client.mget(...ips.map((ip) => `${prefix}:ban:${ip}`));
+      return ips.filter((_ip, i) => vals[i] !== null);
+    },
+    async close() {
+      client?.disconnect();
+    },
+  };
+}
+
+function placesOf(e: GuardBan, ctx: ObserveContext): Place[] {
+  const p = ctx.places;
+  const out: Place[] = [];
+  if ((e.in === 'state' || e.in === 'any') && p.guardState) out.push(statePlace(p.guardState));
+  if ((e.in === 'nft' || e.in === 'any') && p.nftTable) out.push(nftPlace(p.nftTable, ctx.addresses, p.nftRunner));
+  if ((e.in === 'redis' || e.in === 'any') && p.redis) out.push(redisPlace(p.redis.url, p.redis.prefix));
+  return out;
+}
+
+const OPTION: Record<GuardBan['in'], string> = { state: '--guard-state DB', nft: '--nft-table T', redis: '--redis URL', any: '--guard-state, --nft-table or --redis' };
+
+export const guardBan: Observer<GuardBan> = {
+  kind: 'guard-ban',
+  where(e, ctx) {
+    const places = placesOf(e, ctx);
+    if (!places.length) return { notVerified: `guard-ban: not verified: no ${OPTION[e.in]} given, so there was nowhere to look for guard's ban` };
+    if (!ctx.addresses.length) return { notVerified: 'guard-ban: not verified: the source address of the inject is not known' };
+    return { where: places.map((p) => p.name).join(' and ') };
+  },
+  async observe(e, ctx, where) {
+    const places = placesOf(e, ctx);
+    const who = ctx.addresses.join(', ');
+    try {
+      return await poll(e, ctx, where, who, async () => {
+        const errors: string[] = [];
+        for (const p of places) {
+          try {
+            const hit = await p.banned(ctx.addresses, ctx.stepStartedWall);
+            if (hit.length) return { hit: true, detail: places.length > 1 ? `banned (seen in ${p.name})` : 'banned' };
+          } catch (err) {
+            errors.push(`${p.name}: ${(err as Error).message}`);
+          }
+        }
+        if (errors.length === places.length) throw new Error(errors.join('; '));
+        return { hit: false };
+      });
+    } finally {
+      for (const p of places) await p.close?.();
+    }
+  },
+};
