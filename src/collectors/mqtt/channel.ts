@@ -31,6 +31,8 @@ export interface TransportOptions {
    * MQTT session share one connection. Used once: the conversation owns it.
    */
   socket?: tls.TLSSocket;
+  /** Local address to connect from (drills: `--source ADDR`); default: the OS's choice. */
+  localAddress?: string;
 }
 
 export class ProbeError extends Error {
@@ -138,7 +140,7 @@ export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Dup
     // net/tls/ws may throw synchronously (bad key material, bad options): that is a transport error too.
     try {
       if (ep.scheme === 'mqtt') {
-        const s = net.connect({ host: ep.host, port: ep.port });
+        const s = net.connect({ host: ep.host, port: ep.port, ...(opts.localAddress && { localAddress: opts.localAddress }) });
         stream = s;
         s.once('connect', () => finish(null, s));
         s.once('error', onError);
@@ -146,7 +148,7 @@ export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Dup
         stream = opts.socket;
         finish(null, opts.socket);
       } else if (ep.scheme === 'mqtts') {
-        const s = tls.connect({ host: ep.host, port: ep.port, ...tlsOpts });
+        const s = tls.connect({ host: ep.host, port: ep.port, ...tlsOpts, ...(opts.localAddress && { localAddress: opts.localAddress }) });
         stream = s;
         s.once('secureConnect', () => finish(null, s));
         s.once('error', onTlsError(s));
@@ -157,6 +159,7 @@ export function openTransport(ep: Endpoint, opts: TransportOptions): Promise<Dup
           handshakeTimeout: opts.timeoutMs,
           maxPayload: MAX_CONVERSATION_BYTES,
           perMessageDeflate: false,
+          ...(opts.localAddress && { localAddress: opts.localAddress }),
           ...(ep.scheme === 'wss' ? tlsOpts : {}),
           ...(ep.scheme === 'wss' && opts.socket ? { createConnection: () => opts.socket! } : {}),
         });
