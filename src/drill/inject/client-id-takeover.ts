@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { InjectContext, InjectKind, InjectOutcome, Resistance } from '../model.js';
 import { durationMs } from '../model.js';
-import { attemptText, common, connectCounted, disconnectName, drillClientId, finish, hex, knownIdentity, sourceAt, startOutcome, type VersionState } from './common.js';
+import { attemptText, common, connectCounted, disconnectName, drillClientId, finish, hex, isDisconnect, knownIdentity, sourceAt, startOutcome, type VersionState } from './common.js';
 
 const Params = z
   .object({
@@ -73,11 +73,14 @@ async function run(p: Params, ctx: InjectContext): Promise<InjectOutcome> {
     }
     try {
       // Watch the victim: a broker that lets the takeover happen ends the first connection now.
-      await victim.channel.collect(durationMs(p.watch), () => undefined);
+      let told: number | undefined;
+      await victim.channel.collect(durationMs(p.watch), (pk) => {
+        if (isDisconnect(pk)) told = pk.reasonCode ?? 0;
+      });
       const failure = victim.channel.failure;
       if (failure && failure.kind !== 'aborted') {
         d.victimDisconnected = true;
-        const code = victim.channel.disconnectReason();
+        const code = told ?? victim.channel.disconnectReason();
         if (code !== undefined) {
           d.victimDisconnectCode = code;
           d.victimDisconnectName = disconnectName(code);
