@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AedesOptions } from 'aedes';
+import { z } from 'zod';
 import { startAedes, type AedesBroker } from './helpers/aedes.js';
 import { mosquittoSkipReason, startMosquitto, type MosquittoBroker, type MosquittoOptions } from './helpers/mosquitto.js';
 import { freePort } from './helpers/ports.js';
@@ -144,6 +145,13 @@ describe('drill injects: registry', () => {
       assert.ok(k.describe(p).length > 10);
       const empty: InjectOutcome = { startedAt: 0, endedAt: 0, sources: [], connections: 0, failedLogins: 0, detail: {} };
       assert.equal(k.resisted(p, empty).resisted, 'unknown', `${kind}: an empty outcome proves nothing`);
+    }
+  });
+
+  test('parameters are JSON-Schema-able (the drill schema publishes them)', () => {
+    for (const k of INJECT_KINDS) {
+      const schema = z.toJSONSchema(k.params, { io: 'input' }) as { type?: string; properties?: object };
+      assert.equal(schema.type, 'object', k.kind);
     }
   });
 
@@ -375,6 +383,22 @@ describe('drill injects against Aedes and real Mosquitto', { skip }, () => {
     });
   });
 
+  describe('WebSocket targets', () => {
+    test('MQTT injects speak over ws:// too (Aedes, 3.1.1 after the MQTT 5 refusal)', async () => {
+      const b = await startAedes({ ws: true, aedesOptions: { authorizePublish: (_c, _p, done) => done(null) } });
+      try {
+        const r = await runKind('sys-publish', { listen: '1s' }, context(b.wsUrl!));
+        assert.equal(r.resisted, 'no', r.detail);
+        assert.equal((r.outcome.detail as { protocolVersion?: number }).protocolVersion, 4);
+        const idle = await runKind('idle-connections', {}, context(b.wsUrl!));
+        assert.equal(idle.resisted, 'unknown');
+        assert.equal(idle.outcome.connections, 0);
+      } finally {
+        await b.stop();
+      }
+    });
+  });
+
   describe('undeliverable-messages', () => {
     test('Mosquitto without ACL answers "no matching subscribers" to every one: not resisted', async () => {
       const r = await runKind('undeliverable-messages', { topics: 20, interval: '1ms' }, context(open.ports[0]!.url));
@@ -438,6 +462,33 @@ describe('drill injects against Aedes and real Mosquitto', { skip }, () => {
         ['expired', 'trusted-ca', 'refused'],
         ['untrusted', 'throw-away-ca', 'refused'],
       ]);
+    });
+
+    test('every kind stops within a bounded time once the signal aborts', async () => {
+      // Parameters that would run for minutes: only the abort can end them early.
+      const long: Record<string, Record<string, unknown>> = {
+        'distributed-guessing': { attempts: 100, perSourceInterval: '5s' },
+        'sys-publish': { listen: '60s' },
+        'client-id-takeover': { watch: '60s' },
+        'connection-flood': { connections: 100, concurrency: 2, hold: '60s' },
+        'tls-downgrade': { attempts: 20 },
+        'bad-client-certificate': {},
+        'idle-connections': { connections: 3, window: '60s' },
+        'abnormal-termination': { cycles: 100, interval: '5s' },
+        'undeliverable-messages': { topics: 1000, interval: '5s' },
+      };
+      for (const k of INJECT_KINDS) {
+        const tlsKind = k.kind === 'tls-downgrade' || k.kind === 'bad-client-certificate';
+        const ctx = context(tlsKind ? lab.url : open.ports[0]!.url, { caps: { connections: 200, failedLogins: 200 } });
+        const p = k.params.parse(long[k.kind] ?? {});
+        const timer = setTimeout(() => ctx.abort(), 400);
+        const t0 = performance.now();
+        const o = await k.run(p, ctx);
+        clearTimeout(timer);
+        const ms = performance.now() - t0;
+        assert.ok(ms < 3000, `${k.kind}: ran ${Math.round(ms)} ms after an abort at 400 ms`);
+        if (ms > 400) assert.equal(o.stoppedBy, 'abort', k.kind);
+      }
     });
 
     test('a listener that does not check client certificates lets the session in: not resisted', async () => {
