@@ -221,6 +221,13 @@ describe('drill injects against Aedes and real Mosquitto', { skip }, () => {
       assert.equal(r.outcome.stoppedBy, 'budget');
       assert.equal(mosquittoConnections(auth) - before, 3, 'the broker saw exactly the connections the budget gave');
 
+      // maxPerSource: two sources, two attempts each, whatever `attempts` says.
+      const spread = context(auth.ports[0]!.url, { sources: ['127.0.0.7', '127.0.0.8'] });
+      const s = await runKind('distributed-guessing', { attempts: 10, maxPerSource: 2, perSourceInterval: '20ms' }, spread);
+      assert.equal(s.outcome.failedLogins, 4);
+      assert.equal(mosquittoConnections(auth, '127.0.0.7'), 2);
+      assert.equal(mosquittoConnections(auth, '127.0.0.8'), 2);
+
       const ctx = context(auth.ports[0]!.url);
       setTimeout(() => ctx.abort(), 300);
       const t0 = performance.now();

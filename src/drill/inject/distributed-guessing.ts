@@ -15,6 +15,11 @@ const Params = z
   .object({
     /** Login attempts in all (each a failed login). */
     attempts: z.number().int().positive().max(500).default(20),
+    /**
+     * At most this many attempts from one source address (e.g. 4 under guard's default `maxretry: 5`), so that
+     * no single address crosses a per-address threshold: the attempts are then min(attempts, maxPerSource × sources).
+     */
+    maxPerSource: z.number().int().positive().max(500).optional(),
     /** Time between two attempts from the same source address: the per-address rate stays below thresholds. */
     perSourceInterval: common.duration.default('3s'),
     mqttVersion: common.mqttVersion,
@@ -47,8 +52,9 @@ async function run(p: Params, ctx: InjectContext): Promise<InjectOutcome> {
   let answered = 0;
   /** Blocked attempts in a row: after three the block is established and more attempts only burn budget. */
   let blockedRun = 0;
-  ctx.log(`distributed guessing: ${p.attempts} attempts with random user names from ${sources.length} source(s), one every ${spacingMs} ms`);
-  for (let i = 0; i < p.attempts; i++) {
+  const attempts = p.maxPerSource ? Math.min(p.attempts, p.maxPerSource * sources.length) : p.attempts;
+  ctx.log(`distributed guessing: ${attempts} attempts with random user names from ${sources.length} source(s), one every ${spacingMs} ms`);
+  for (let i = 0; i < attempts; i++) {
     if (ctx.signal.aborted) break;
     if (i > 0 && !(await pause(spacingMs, ctx.signal))) break;
     if (!(await ctx.budget.failedLogin())) {
@@ -139,7 +145,7 @@ export const distributedGuessing: InjectKind<Params> = {
   title: 'Slow password guessing spread over several source addresses',
   mqtt5: ['repeated-authentication-attempts', 'repeated-connection-attempts'],
   params: Params,
-  describe: (p) => `${p.attempts} failed logins with random user names, one per source every ${typeof p.perSourceInterval === 'number' ? `${p.perSourceInterval}s` : p.perSourceInterval}, spread over the drill's source addresses`,
+  describe: (p) => `${p.attempts} failed logins${p.maxPerSource ? ` (at most ${p.maxPerSource} per source)` : ''} with random user names, one per source every ${typeof p.perSourceInterval === 'number' ? `${p.perSourceInterval}s` : p.perSourceInterval}, spread over the drill's source addresses`,
   demand: (p) => ({ connections: p.attempts, failedLogins: p.attempts }),
   run,
   resisted,
