@@ -410,6 +410,17 @@ export class MqttChannel {
     }
     this.fail(new ProbeError('closed', `${this.uri}: closed by mqtt-warden`));
   }
+
+  /**
+   * Ends the connection without DISCONNECT, the way a crashed client does (drills: abnormal termination):
+   * a TCP reset where the stream is a TCP socket, else a plain destroy. Never throws.
+   */
+  abandon(): void {
+    if (!this.fatal && this.stream instanceof net.Socket && !(this.stream instanceof tls.TLSSocket) && typeof this.stream.resetAndDestroy === 'function') {
+      this.stream.resetAndDestroy();
+    }
+    this.fail(new ProbeError('closed', `${this.uri}: abandoned by mqtt-warden`));
+  }
 }
 
 export interface ConnectParams {

@@ -21,6 +21,8 @@ export interface HandshakeTarget {
   port: number;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Local address to connect from (drills: `--source ADDR`); default: the OS's choice. */
+  localAddress?: string;
 }
 
 export interface HandshakeParams {
@@ -106,6 +108,7 @@ export function handshake(target: HandshakeTarget, params: HandshakeParams): Pro
       socket = tls.connect({
         host: target.host,
         port: target.port,
+        ...(target.localAddress ? { localAddress: target.localAddress } : {}),
         ...(net.isIP(target.host) ? {} : { servername: target.host }),
         minVersion: params.minVersion,
         maxVersion: params.maxVersion,
