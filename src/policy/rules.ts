@@ -31,6 +31,12 @@ export interface PolicyRule {
 
 const list = (v: readonly (string | number)[]) => v.map(String).join(', ');
 
+/** 300 → "5 minutes" (the policy's durations are seconds). */
+function duration(secs: number): string {
+  for (const [n, name] of [[86400, 'day'], [3600, 'hour'], [60, 'minute']] as const) if (secs % n === 0 && secs >= n) return `${secs / n} ${name}${secs / n === 1 ? '' : 's'}`;
+  return `${secs} second${secs === 1 ? '' : 's'}`;
+}
+
 export const POLICY_RULES: readonly PolicyRule[] = [
   {
     key: 'tls.minVersion',
@@ -157,6 +163,34 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     checks: ['SVC-030', 'SVC-040', 'SVC-071'],
     via: 'judge',
     rationale: 'e.g. ["127.0.0.1:1883", "*:8883"]: plaintext on loopback only, TLS for the network',
+  },
+  {
+    key: 'loginAttempts.maxFailures',
+    strategy: 'access',
+    title: 'Failed logins before a limit',
+    statement: (p) =>
+      `Repeated failed logins are stopped: after at most ${p.loginAttempts.maxFailures} failed logins a client's further attempts are refused, dropped or slowed (tested live with \`audit --intrusive\`), and an EMQX dashboard account locks after at most ${p.loginAttempts.maxFailures} failed logins.`,
+    checks: ['ACC-008', 'CFG-053'],
+    via: 'judge',
+    rationale: 'fail2ban, mqtt-warden guard and the EMQX 6 dashboard lock after 5; audit --intrusive must send more (--login-attempts, default 12)',
+  },
+  {
+    key: 'loginAttempts.window',
+    strategy: 'access',
+    title: 'Period over which failed logins are counted',
+    statement: (p) => `A broker's own limit on repeated connects (EMQX flapping detection) counts them over at least ${duration(p.loginAttempts.window)}, so a slower guesser is caught too.`,
+    checks: ['CFG-050'],
+    via: 'judge',
+    rationale: 'seconds, or "1m", "10m"; the default is EMQX\'s flapping_detect.window_time',
+  },
+  {
+    key: 'loginAttempts.banFor',
+    strategy: 'access',
+    title: 'Ban after repeated failed logins',
+    statement: (p) => `A source or account stopped for repeated failed logins stays stopped for at least ${duration(p.loginAttempts.banFor)} (EMQX flapping detection's ban time, the EMQX dashboard lock).`,
+    checks: ['CFG-050', 'CFG-053'],
+    via: 'judge',
+    rationale: 'seconds, or "5m", "1h"; the default is EMQX\'s flapping_detect.ban_time',
   },
 ];
 
