@@ -71,6 +71,7 @@ import upd004 from './upd-004-reboot-required.js';
 import upd005 from './upd-005-mosquitto-advisories.js';
 import upd006 from './upd-006-emqx-advisories.js';
 import upd007 from './upd-007-restart-after-library-update.js';
+import upd050 from './upd-050-package-lists-stale.js';
 import acc030 from './acc-030-mosquitto-anonymous-access.js';
 import acc031 from './acc-031-mosquitto-no-authentication.js';
 import acc032 from './acc-032-mosquitto-no-acl.js';
@@ -227,6 +228,7 @@ export const CATALOGUE: readonly Check[] = [
   upd005,
   upd006,
   upd007,
+  upd050,
   // Config checks (lint, and audit of the configs found on the host)
   tls030,
   tls031,

@@ -192,6 +192,16 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     via: 'judge',
     rationale: 'seconds, or "5m", "1h"; the default is EMQX\'s flapping_detect.ban_time',
   },
+  {
+    key: 'updates.maxListsAgeDays',
+    strategy: 'updates',
+    title: 'Update cadence',
+    statement: (p) =>
+      `Every broker host refreshes its package lists at least every ${p.updates.maxListsAgeDays} day${p.updates.maxListsAgeDays === 1 ? '' : 's'} and installs the updates they name, security updates first; "no update pending" is only accepted from lists that fresh.`,
+    checks: ['UPD-050', 'UPD-002', 'UPD-003'],
+    via: 'judge',
+    rationale: 'apt-daily refreshes the lists every day; a week allows for a host that was off',
+  },
 ];
 
 /** The schema's values that are not rules: who the policy belongs to (shown in the document, judged by nothing). */
