@@ -9,6 +9,7 @@ import svc052 from './svc-052-listening-not-planned.js';
 import svc053 from './svc-053-planned-port-closed.js';
 import svc054 from './svc-054-restricted-port-open-to-all.js';
 import svc055 from './svc-055-firewall-plan-applied.js';
+import svc090 from './svc-090-plan-networks-outside-policy.js';
 import acc001 from './acc-001-anonymous-access.js';
 import acc002 from './acc-002-wildcard-subscription.js';
 import acc003 from './acc-003-sys-subscription.js';
@@ -184,6 +185,7 @@ export const CATALOGUE: readonly Check[] = [
   svc053,
   svc054,
   svc055,
+  svc090,
   svc080,
   svc081,
   acc001,

@@ -27,6 +27,8 @@ export interface PolicyRule {
   commands?: readonly string[];
   /** Why this default (source), for the comment `policy init` writes. */
   rationale: string;
+  /** For a value without default: the example `policy init` shows commented out (YAML flow text). */
+  example?: string;
 }
 
 const list = (v: readonly (string | number)[]) => v.map(String).join(', ');
@@ -163,6 +165,33 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     checks: ['SVC-030', 'SVC-040', 'SVC-071'],
     via: 'judge',
     rationale: 'e.g. ["127.0.0.1:1883", "*:8883"]: plaintext on loopback only, TLS for the network',
+    example: '["127.0.0.1:1883", "*:8883"]',
+  },
+  {
+    key: 'networks.clients',
+    strategy: 'services',
+    title: 'Networks MQTT clients connect from',
+    statement: (p) =>
+      p.networks.clients
+        ? `MQTT client ports are opened only to ${list(p.networks.clients)}; a port plan that opens them wider, or to anyone, is a finding.`
+        : 'MQTT client ports are opened only to the networks that need them; the policy lists no client networks yet (set networks.clients to make any other network a finding).',
+    checks: ['SVC-090'],
+    via: 'judge',
+    rationale: 'addresses or CIDR networks; held against the port plan of audit --port-plan (the networks its firewall opens)',
+    example: '["10.20.0.0/16"]',
+  },
+  {
+    key: 'networks.management',
+    strategy: 'services',
+    title: 'Networks that reach management and cluster ports',
+    statement: (p) =>
+      p.networks.management
+        ? `Cluster ports (Erlang distribution, cluster RPC, epmd) and management ports (dashboards, REST APIs, SSH) are opened only to ${list(p.networks.management)}.`
+        : 'Cluster and management ports are opened only to the cluster peers and the administrators\' network; the policy lists no management networks yet (set networks.management to make any other network a finding).',
+    checks: ['SVC-090'],
+    via: 'judge',
+    rationale: 'the cluster nodes\' own network and the admins\' network; never the client networks',
+    example: '["10.0.0.0/24", "192.168.1.0/24"]',
   },
   {
     key: 'loginAttempts.maxFailures',
