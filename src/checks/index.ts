@@ -132,6 +132,7 @@ import cfg050 from './cfg-050-emqx-flapping-detect.js';
 import cfg051 from './cfg-051-emqx-audit-log.js';
 import cfg052 from './cfg-052-emqx-config-errors.js';
 import cfg053 from './cfg-053-emqx-dashboard-login-lockout.js';
+import cfg100 from './cfg-100-log-retention.js';
 import acc070 from './acc-070-erlang-default-cookie.js';
 // Mosquitto dynamic security and NanoMQ
 import acc080 from './acc-080-mosquitto-dynsec-default-access.js';
@@ -291,6 +292,7 @@ export const CATALOGUE: readonly Check[] = [
   cfg051,
   cfg052,
   cfg053,
+  cfg100,
   acc070,
   // Mosquitto dynamic security
   acc080,
