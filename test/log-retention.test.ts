@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectRetention, journaldSeconds, parseLogrotate } from '../src/collectors/system/log-retention.js';
 import { makeRoot } from '../src/collectors/system/sysroot.js';
+import { PolicySchema } from '../src/config/policy.js';
+import { audit } from './helpers/audit.js';
 
 const roots: string[] = [];
 after(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -78,4 +80,21 @@ test('journald MaxRetentionSec and SystemMaxUse: last wins; time values with uni
   assert.equal(journaldSeconds('1h 30min'), 5400);
   assert.equal(journaldSeconds('3600'), 3600);
   assert.equal(journaldSeconds('soon'), undefined);
+});
+
+test('CFG-100 on an offline root: the collector finds the rule of the configured log file, the policy sets the bar', async () => {
+  const r = root({
+    '/etc/mosquitto/mosquitto.conf': 'listener 1883 127.0.0.1\nlog_dest file /var/log/mosquitto/mosquitto.log\n',
+    '/etc/logrotate.conf': 'weekly\nrotate 4\ninclude /etc/logrotate.d\n',
+    '/etc/logrotate.d/mosquitto': '/var/log/mosquitto/mosquitto.log {\n  daily\n  rotate 30\n  compress\n}\n',
+  });
+  const cfg100 = async (policy?: unknown) => {
+    const report = await audit([], { network: false, host: true, system: { root: r, timeoutMs: 3000, ...(policy !== undefined && { policy: PolicySchema.parse(policy) }) } });
+    return report.results.filter((x) => x.checkId === 'CFG-100');
+  };
+  const strict = await cfg100();
+  assert.deepEqual(strict.map((x) => x.status), ['FAIL'], JSON.stringify(strict));
+  assert.match(strict[0]!.message, /logrotate keeps about 30 days \(daily, rotate 30, \/etc\/logrotate\.d\/mosquitto:1\): less than the policy's 90 days/);
+  const lenient = await cfg100({ logging: { minRetentionDays: 30 } });
+  assert.deepEqual(lenient.map((x) => x.status), ['PASS'], JSON.stringify(lenient));
 });

@@ -222,6 +222,27 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     rationale: 'seconds, or "5m", "1h"; the default is EMQX\'s flapping_detect.ban_time',
   },
   {
+    key: 'logging.requireConnectionLog',
+    strategy: 'awareness',
+    title: 'Connection and failed-login log',
+    statement: (p) =>
+      p.logging.requireConnectionLog
+        ? 'Brokers log every connection and every refused login with the client\'s address (Mosquitto: `connection_messages true` and the notice level of `log_type`), so that a ban daemon (`mqtt-warden guard`) can act on them and incidents can be traced.'
+        : 'The organisation does not require brokers to log connections and refused logins; a broker must still log somewhere (not `log_dest none`).',
+    checks: ['CFG-007', 'CFG-031'],
+    via: 'judge',
+    rationale: 'needed by mqtt-warden guard and fail2ban, and to trace an incident; false only where another layer logs connections',
+  },
+  {
+    key: 'logging.minRetentionDays',
+    strategy: 'awareness',
+    title: 'Log retention',
+    statement: (p) => `The broker log (its file, or the systemd journal it writes to) is kept for at least ${p.logging.minRetentionDays} days.`,
+    checks: ['CFG-100'],
+    via: 'judge',
+    rationale: 'long enough to look back at an incident found late; logrotate `weekly` with `rotate 13` keeps about 91 days',
+  },
+  {
     key: 'updates.maxListsAgeDays',
     strategy: 'updates',
     title: 'Update cadence',
