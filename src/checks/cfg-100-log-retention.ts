@@ -34,18 +34,18 @@ function fileRetention(l: LoggingState, file: string, min: number): Outcome {
 }
 
 /** The systemd journal's retention (a broker logging to stderr under systemd). */
-function journalRetention(l: LoggingState, min: number): Outcome {
+function journalRetention(l: LoggingState, min: number, dest: string): Outcome {
   const j = l.journald;
-  if ('unknown' in j) return { kind: 'unknown', text: `stderr: ${j.unknown}` };
-  if (!j.persistent) return { kind: 'fail', text: `stderr goes to the systemd journal, which is not persistent (Storage=${j.storage}, ${j.source}): lost at the next reboot` };
+  if ('unknown' in j) return { kind: 'unknown', text: `${dest}: ${j.unknown}` };
+  if (!j.persistent) return { kind: 'fail', text: `${dest} goes to the systemd journal, which is not persistent (Storage=${j.storage}, ${j.source}): lost at the next reboot` };
   const ret = l.retention.journal.maxRetention;
   if (ret?.seconds !== undefined && ret.seconds > 0 && ret.seconds < min * 86400) {
-    return { kind: 'fail', text: `stderr goes to the systemd journal, which removes entries after ${days(ret.seconds / 86400)} (MaxRetentionSec=${ret.text}, ${ret.source})` };
+    return { kind: 'fail', text: `${dest} goes to the systemd journal, which removes entries after ${days(ret.seconds / 86400)} (MaxRetentionSec=${ret.text}, ${ret.source})` };
   }
   const size = l.retention.journal.systemMaxUse;
   return {
     kind: 'unknown',
-    text: `stderr goes to the persistent systemd journal, which ${ret?.seconds ? `keeps entries up to ${days(ret.seconds / 86400)} (MaxRetentionSec=${ret.text})` : 'has no time limit'} but drops the oldest entries at its size cap (SystemMaxUse=${size ? `${size.text}, ${size.source}` : 'unset: 10% of the file system, at most 4G'}): how many days that holds depends on the volume`,
+    text: `${dest} goes to the persistent systemd journal, which ${ret?.seconds ? `keeps entries up to ${days(ret.seconds / 86400)} (MaxRetentionSec=${ret.text})` : 'has no time limit'} but drops the oldest entries at its size cap (SystemMaxUse=${size ? `${size.text}, ${size.source}` : 'unset: 10% of the file system, at most 4G'}): how many days that holds depends on the volume`,
   };
 }
 
@@ -60,7 +60,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['sys.logging', 'policy'],
     description:
-      'Holds how long the broker\'s log is kept against the security policy\'s `logging.minRetentionDays` (default 90): incidents are found late, and the log is the record of who connected and who failed to log in. A Mosquitto `log_dest file PATH` is judged by the logrotate rule that covers PATH (/etc/logrotate.conf with its includes, /etc/logrotate.d): `rotate N` with `daily`/`weekly`/`monthly`/`yearly` keeps about N periods, `maxage` caps it, `rotate 0` keeps nothing; a file rotated by `size` keeps a number of files whose span depends on the volume (SKIP). The default `log_dest stderr` reaches the systemd journal under systemd: a journal that is not persistent, or `MaxRetentionSec=` shorter than the policy, is a finding; otherwise its size cap decides (SKIP). `log_dest syslog` is the syslog daemon\'s to keep (not judged). Debian\'s /etc/logrotate.d/mosquitto (`rotate 7`, `daily`, then `size 100k`, which wins) rotates by size.',
+      'Holds how long the broker\'s log is kept against the security policy\'s `logging.minRetentionDays` (default 90): incidents are found late, and the log is the record of who connected and who failed to log in. A Mosquitto `log_dest file PATH` is judged by the logrotate rule that covers PATH (/etc/logrotate.conf with its includes, /etc/logrotate.d): `rotate N` with `daily`/`weekly`/`monthly`/`yearly` keeps about N periods, `maxage` caps it, `rotate 0` keeps nothing; a file rotated by `size` keeps a number of files whose span depends on the volume (SKIP). The default `log_dest stderr` (and `stdout`) reaches the systemd journal under systemd: a journal that is not persistent, or `MaxRetentionSec=` shorter than the policy, is a finding; otherwise its size cap decides (SKIP). `log_dest syslog` is the syslog daemon\'s to keep (not judged). Debian\'s /etc/logrotate.d/mosquitto (`rotate 7`, `daily`, then `size 100k`, which wins) rotates by size.',
     remediation:
       'Keep the log as long as the policy says: in the logrotate rule of the broker log (e.g. /etc/logrotate.d/mosquitto) use a period and enough rotations, e.g. `weekly` with `rotate 13` (about 91 days) and `compress`, and drop a `size` line after the period (it replaces the period) or use `maxsize 100M` beside it; remove a short `maxage`. For the journal: `Storage=persistent` and `MaxRetentionSec=` of at least the policy (or unset) with a `SystemMaxUse=` large enough, in a drop-in under /etc/systemd/journald.conf.d/. Forward the log to a central log store that keeps it.',
     references: ['https://manpages.debian.org/bookworm/logrotate/logrotate.8.en.html', 'https://www.freedesktop.org/software/systemd/man/latest/journald.conf.html'],
@@ -72,7 +72,8 @@ export default defineCheck({
       const outcomes = b.destinations.flatMap((d): Outcome[] => {
         const file = /^file\s+(\S+)$/.exec(d.dest)?.[1];
         if (file) return [fileRetention(l, file, min)];
-        if (/^stderr/.test(d.dest)) return [journalRetention(l, min)];
+        // Under systemd both stderr and stdout go to the journal.
+        if (/^(stderr|stdout)/.test(d.dest)) return [journalRetention(l, min, d.dest.split(' ')[0]!)];
         if (d.dest === 'syslog') return [{ kind: 'unknown', text: 'syslog: kept by the syslog daemon and its rotation (not judged)' }];
         return [];
       });

@@ -25,6 +25,7 @@ export default {
     { name: 'maxage caps a long rotation', facts: { 'sys.logging': withRule(rule({ rotate: 52, maxage: 30 })), policy }, message: 'about 30 days (weekly, rotate 52, maxage 30' },
     { name: 'rotate 0 by size', facts: { 'sys.logging': withRule(rule({ rotate: 0, trigger: { kind: 'size', size: '100k' } })), policy }, message: 'keeps no rotated file (rotate 0, size 100k' },
     { name: 'weekly, rotate 13 against a policy of 180 days', facts: { 'sys.logging': withRule(rule({})), policy: PolicySchema.parse({ logging: { minRetentionDays: 180 } }) }, message: "less than the policy's 180 days" },
+    { name: 'stdout (the journal under systemd) to a volatile journal', facts: { 'sys.logging': logging({ destinations: [{ dest: 'stdout' }], durable: false }, { journald: { persistent: false, storage: 'volatile', source: '/etc/systemd/journald.conf' } }), policy }, message: 'stdout goes to the systemd journal, which is not persistent' },
     { name: 'stderr to a volatile journal', facts: { 'sys.logging': stderr({ journald: { persistent: false, storage: 'volatile', source: '/etc/systemd/journald.conf' } }), policy }, message: 'not persistent (Storage=volatile' },
     {
       name: 'stderr to a journal with MaxRetentionSec=1month',
