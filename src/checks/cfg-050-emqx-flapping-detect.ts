@@ -14,7 +14,7 @@ export default defineCheck({
   meta: {
     id: 'CFG-050',
     name: 'emqx-flapping-detect',
-    title: 'EMQX flapping detection (login/reconnect limit) is off',
+    title: 'EMQX flapping detection (login/reconnect limit) is off or weaker than the policy',
     strategy: 'awareness',
     severity: 'medium',
     scope: 'system',
