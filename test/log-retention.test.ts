@@ -98,3 +98,16 @@ test('CFG-100 on an offline root: the collector finds the rule of the configured
   const lenient = await cfg100({ logging: { minRetentionDays: 30 } });
   assert.deepEqual(lenient.map((x) => x.status), ['PASS'], JSON.stringify(lenient));
 });
+
+test('logrotate.conf that does not include logrotate.d: its rules are not applied; an include loop and a directory entry are bounded', async () => {
+  const r = root({
+    '/etc/logrotate.conf': 'weekly\nrotate 4\ninclude /etc/logrotate.conf\ninclude /etc/extra\n',
+    '/etc/extra/mosquitto': '/var/log/mosquitto/mosquitto.log {\n  monthly\n}\n',
+    '/etc/extra/sub/ignored': 'x',
+    '/etc/logrotate.d/mosquitto': '/var/log/mosquitto/mosquitto.log {\n  daily\n  rotate 1\n}\n',
+  });
+  const ret = await collectRetention(makeRoot(r, 5000), ['/var/log/mosquitto/mosquitto.log'], []);
+  assert.deepEqual(ret.files[0]!.rule && { at: ret.files[0]!.rule.location.file, rotate: ret.files[0]!.rule.rotate, trigger: ret.files[0]!.rule.trigger }, { at: '/etc/extra/mosquitto', rotate: 4, trigger: { kind: 'time', period: 'monthly' } });
+  assert.ok(!ret.looked.includes('/etc/logrotate.d/mosquitto'));
+  assert.ok(ret.problems.some((p) => p.includes('/etc/extra/sub')), JSON.stringify(ret.problems));
+});

@@ -151,10 +151,10 @@ async function readLogrotate(r: SysRoot): Promise<{ blocks: Block[]; looked: str
       for (const f of entries.filter((x) => !/(~|\.dpkg-[a-z]+|\.rpm[a-z]+|\.bak|\.disabled)$/.test(x) && !x.startsWith('.'))) await readFile(`${path}/${f}`, { ...globals }, depth);
     } else await readFile(path, globals, depth);
   };
-  const main = await readSys(r, '/etc/logrotate.conf', 1024 * 1024);
-  if (main.ok || !main.missing) await readFile('/etc/logrotate.conf', {}, 0);
-  // Without logrotate.conf (or when it does not include it), the package rules in logrotate.d still apply when cron runs them.
-  if (!looked.some((f) => f.startsWith('/etc/logrotate.d/'))) await readPath('/etc/logrotate.d', {}, 1);
+  await readFile('/etc/logrotate.conf', {}, 0);
+  // logrotate runs /etc/logrotate.conf, which includes /etc/logrotate.d; without it (a minimal image, a container
+  // root) the package rules of logrotate.d are what a logrotate run would be given, so they are read on their own.
+  if (!looked.includes('/etc/logrotate.conf')) await readPath('/etc/logrotate.d', {}, 1);
   return { blocks, looked, problems };
 }
 
