@@ -93,7 +93,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option('--show-payloads', 'include topic names and payload samples in reports')
     .option('--show-secrets', 'include guessed passwords in reports')
     .option('--canary-topic <topic>', 'topic the identity may write but must not read, for the # filtering canary (default: a random topic)', canaryTopic)
-    .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the config checks')
+    .option('--policy <file>', 'security policy (YAML or JSON): thresholds for the config, host and intrusive login checks')
     .option('--port-plan <file>', 'cluster file of `mqtt-warden ports`: check this host against it (SVC-052…055) and probe its Erlang distribution ports')
     .option('--port-plan-for <node|address>', 'this host in the port plan (default: the node with one of its addresses)');
   emqxVersionOption(audit);

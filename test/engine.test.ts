@@ -77,13 +77,13 @@ describe('fact providers', () => {
     for (const c of CATALOGUE.filter((x) => x.meta.scope === 'system')) for (const k of c.meta.needs) assert.ok(seen.has(k), `${c.meta.id} needs ${k}, which no system provider produces`);
   });
 
-  it('the port-plan check collects sockets and firewall only: no package manager, no key files', async () => {
+  it('the port-plan check collects sockets, firewall and the policy only: no package manager, no key files, no broker configs', async () => {
     const root = mkdtempSync(join(tmpdir(), 'mw-engine-'));
     try {
       const ports = selectChecks(CATALOGUE, { requires: 'ports.check' });
       const wanted = new Set<FactKey>(ports.flatMap((c) => [...c.meta.needs, ...(c.meta.uses ?? [])]));
       const { facts } = await collectSystemFacts({ root, timeoutMs: 2000 }, wanted);
-      assert.deepEqual(Object.keys(facts), ['ports.check']);
+      assert.deepEqual(Object.keys(facts).sort(), ['policy', 'ports.check']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -96,11 +96,11 @@ describe('check selection by meta', () => {
     assert.deepEqual(ids.sort(), ['ACC-036', 'ACC-038', 'ACC-039']);
   });
   it('ports --check judges the port-plan checks', () => {
-    assert.deepEqual(selectChecks(CATALOGUE, { requires: 'ports.check' }).map((c) => c.meta.id).sort(), ['SVC-052', 'SVC-053', 'SVC-054', 'SVC-055']);
+    assert.deepEqual(selectChecks(CATALOGUE, { requires: 'ports.check' }).map((c) => c.meta.id).sort(), ['SVC-052', 'SVC-053', 'SVC-054', 'SVC-055', 'SVC-090']);
   });
   it('disabled checks are left out', () => {
     const ids = selectChecks(CATALOGUE, { requires: 'ports.check', disabled: ['SVC-053'] }).map((c) => c.meta.id);
-    assert.ok(!ids.includes('SVC-053') && ids.length === 3);
+    assert.ok(!ids.includes('SVC-053') && ids.length === 4);
   });
 });
 

@@ -5,6 +5,7 @@ import type { LoginAttempt, LoginRestriction } from '../src/core/facts.js';
 import { verdictList } from '../src/core/check.js';
 import acc008 from '../src/checks/acc-008-login-attempt-restriction.js';
 import { NETWORK_CTX } from './checks/fixtures.js';
+import { DEFAULT_POLICY } from '../src/config/policy.js';
 import { startMosquitto, mosquittoSkipReason, type MosquittoBroker } from './helpers/mosquitto.js';
 import { audit, result } from './helpers/audit.js';
 
@@ -75,7 +76,7 @@ describe('ACC-008 on "not authorized" refusals when no random client ID was seen
     durationMs: 500,
     ...judgeAttempts(attempts),
   });
-  const judge = (r: LoginRestriction) => verdictList(acc008.judge({ 'mqtt.loginRestriction': r }, NETWORK_CTX))[0]!;
+  const judge = (r: LoginRestriction) => verdictList(acc008.judge({ 'mqtt.loginRestriction': r, policy: DEFAULT_POLICY }, NETWORK_CTX))[0]!;
 
   test('all refused promptly: FAIL, and the message and evidence say what is not ruled out', () => {
     const v = judge(fact(Array.from({ length: 8 }, (_, i) => notAuthorized(i + 1)), false));

@@ -17,6 +17,8 @@ import { POLICY_METADATA, POLICY_RULES, policyValue } from '../src/policy/rules.
 import { policyInitYaml, renderPolicy } from '../src/policy/document.js';
 import { STRATEGIES } from '../src/core/types.js';
 import type { CheckCases } from './checks/fixtures.js';
+import { ENDPOINT_PROVIDERS } from '../src/collectors/endpoint.js';
+import type { AuditOptions } from '../src/core/engine.js';
 
 const ROOT = new URL('..', import.meta.url);
 const CLI = ['--import', import.meta.resolve('tsx'), new URL('../src/cli.ts', import.meta.url).pathname];
@@ -127,6 +129,41 @@ describe('values that reach the checks through a collector or an option change t
     const r = cli(['passwd', 'hash', 'sensor1', '--file', file, '--policy', policy], 'Vq8-xK2#mP9!zL4@wR7\n');
     assert.equal(r.code, 0, r.err);
     assert.match(readFileSync(file, 'utf8'), /^sensor1:\$7\$2500\$/m);
+  });
+});
+
+describe('the values of login attempts, networks, logging and updates', () => {
+  test('durations take seconds or units; networks are canonical CIDRs; mistakes are named at file:line:column', () => {
+    const ok = parsePolicy('loginAttempts:\n  window: 10m\n  banFor: "1h"\nnetworks:\n  clients: ["10.20.0.0/16", "::ffff:192.168.1.0/120"]\n', 'p.yaml');
+    assert.deepEqual(ok.issues, []);
+    assert.deepEqual(ok.policy!.loginAttempts, { maxFailures: 5, window: 600, banFor: 3600 });
+    assert.deepEqual(ok.policy!.networks, { clients: ['10.20.0.0/16', '192.168.1.0/24'] });
+    const bad = parsePolicy('loginAttempts:\n  window: soon\nnetworks:\n  management: ["10.0.0.5/24", "example.com"]\n', 'p.yaml');
+    assert.deepEqual(
+      bad.issues.map((i) => `${i.line}:${i.column} ${i.message}`),
+      ['2:11 loginAttempts.window: a number of seconds, or a duration such as "30s", "10m", "1h", "1d"', '4:16 networks.management.0: network: 10.0.0.5/24 has host bits set (did you mean 10.0.0.0/24?)', '4:31 networks.management.1: network: "example.com" is not an IP address or CIDR network'],
+    );
+  });
+
+  test('the endpoint checks get the policy of audit --policy (ACC-008 reads loginAttempts.maxFailures), the default without it', async () => {
+    const provider = ENDPOINT_PROVIDERS.find((p) => p.provides.includes('policy'))!;
+    const policy = PolicySchema.parse({ loginAttempts: { maxFailures: 2 } });
+    const ctx = (opts: Partial<AuditOptions>) => ({ subject: { opts } as never, facts: {}, wanted: new Set<never>(), memo: <T>(_k: string, fn: () => Promise<T>) => fn(), note: () => undefined });
+    const with_ = await provider.collect(ctx({ policy }));
+    assert.equal(with_.policy?.state === 'ok' && with_.policy.value.loginAttempts.maxFailures, 2);
+    const without = await provider.collect(ctx({}));
+    assert.equal(without.policy?.state === 'ok' && without.policy.value, DEFAULT_POLICY);
+  });
+
+  test('render states the new rules with their values', () => {
+    const p = PolicySchema.parse({ loginAttempts: { maxFailures: 3, banFor: '1h' }, networks: { management: ['10.0.0.0/24'] }, logging: { minRetentionDays: 180 }, updates: { maxListsAgeDays: 1 } });
+    const md = renderPolicy(p, CATALOGUE.map((c) => c.meta), 'markdown', 'policy.yaml');
+    assert.match(md, /after at most 3 failed logins/);
+    assert.match(md, /stays stopped for at least 1 hour/);
+    assert.match(md, /opened only to 10\.0\.0\.0\/24\./);
+    assert.match(md, /the policy lists no client networks yet/);
+    assert.match(md, /kept for at least 180 days/);
+    assert.match(md, /at least every 1 day and installs/);
   });
 });
 

@@ -137,12 +137,28 @@ test('ports --check, --apply and --remove inside a namespace: real sockets, real
     assert.equal(r1.code, 1, r1.stderr);
     const b = report(before);
     assert.equal(reportErrors(b), '', 'the --check report validates against schema/report.schema.json');
-    assert.deepEqual(status(b), { 'SVC-052': 'FAIL', 'SVC-053': 'PASS', 'SVC-054': 'FAIL', 'SVC-055': 'FAIL' });
+    assert.deepEqual(status(b), { 'SVC-052': 'FAIL', 'SVC-053': 'PASS', 'SVC-054': 'FAIL', 'SVC-055': 'FAIL', 'SVC-090': 'SKIP' });
     const byId = (r: Report, id: string) => r.results.find((x) => x.checkId === id)!;
     assert.match(byId(b, 'SVC-052').message, /tcp\/9999 on \[::\]/);
     assert.equal(byId(b, 'SVC-054').severity, 'high');
     assert.match(byId(b, 'SVC-054').message, /tcp\/4371 \(erlang-dist, planned for peers\)/);
     assert.match(byId(b, 'SVC-055').message, /is not loaded/);
+
+    // The security policy's allowed networks against the plan (SVC-090): IPv4 only for management leaves the IPv6 peers outside.
+    const v4only = join(dir, 'policy-v4.yaml');
+    writeFileSync(v4only, 'networks:\n  management: [10.77.0.0/24]\n  clients: [10.77.0.0/24, "fd77::/64"]\n');
+    const allowAll = join(dir, 'policy-both.yaml');
+    writeFileSync(allowAll, 'networks:\n  management: [10.77.0.0/24, "fd77::/64"]\n  clients: [10.77.0.0/24, "fd77::/64"]\n');
+    const withPolicy = async (file: string) => {
+      const out = join(dir, 'policy.json');
+      await inNode(['--check', '--policy', file, '--report-format', 'json', '-o', out]);
+      return byId(report(out), 'SVC-090');
+    };
+    const outside = await withPolicy(v4only);
+    assert.equal(outside.status, 'FAIL');
+    assert.equal(outside.severity, 'high');
+    assert.match(outside.message, /opens tcp\/4371 \(erlang-dist\), tcp\/5371 \(cluster-rpc\) to cluster peers at fd77::1, fd77::2, outside the policy's management networks \(10\.77\.0\.0\/24; networks\.management\)/);
+    assert.equal((await withPolicy(allowAll)).status, 'PASS');
 
     // Plan → apply: --dry-run prints the diff and changes nothing.
     const dry = await inNode(['--apply', '--dry-run']);
@@ -174,7 +190,7 @@ test('ports --check, --apply and --remove inside a namespace: real sockets, real
     const after = join(dir, 'after.json');
     const r2 = await inNode(['--check', '--report-format', 'json', '-o', after]);
     const a = report(after);
-    assert.deepEqual(status(a), { 'SVC-052': 'FAIL', 'SVC-053': 'PASS', 'SVC-054': 'PASS', 'SVC-055': 'PASS' });
+    assert.deepEqual(status(a), { 'SVC-052': 'FAIL', 'SVC-053': 'PASS', 'SVC-054': 'PASS', 'SVC-055': 'PASS', 'SVC-090': 'SKIP' });
     assert.equal(r2.code, 1, 'the unplanned listener is still a finding');
     const r3 = await inNode(['--check', '--fail-on', 'high', '--report-format', 'json', '-o', after]);
     assert.equal(r3.code, 0, r3.stderr);

@@ -182,3 +182,20 @@ export function unreadEmqxAclSkip(files: ConfigEmqxFact['aclFiles'], judged: str
   if (!unread.length && !partial.length) return undefined;
   return { status: 'SKIP', message: `the rules read ${judged}, but ${[...unread, ...partial].join('; ')}`, evidence: { unread, partial } };
 }
+
+/** `10m`, `30s`, `1h`, `500ms`, a number of milliseconds → seconds; undefined when unreadable. */
+export function emqxSeconds(v: unknown): number | undefined {
+  if (typeof v === 'number') return v / 1000;
+  if (typeof v !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(v);
+  if (!m) return undefined;
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
+
+/** 300 → "5 minutes", 90 → "90 seconds", 86400 → "1 day". */
+export function durationText(secs: number): string {
+  const units: [number, string][] = [[86400, 'day'], [3600, 'hour'], [60, 'minute']];
+  for (const [n, name] of units) if (secs % n === 0 && secs >= n) return `${secs / n} ${name}${secs / n === 1 ? '' : 's'}`;
+  return `${secs} second${secs === 1 ? '' : 's'}`;
+}

@@ -9,6 +9,7 @@ import svc052 from './svc-052-listening-not-planned.js';
 import svc053 from './svc-053-planned-port-closed.js';
 import svc054 from './svc-054-restricted-port-open-to-all.js';
 import svc055 from './svc-055-firewall-plan-applied.js';
+import svc090 from './svc-090-plan-networks-outside-policy.js';
 import acc001 from './acc-001-anonymous-access.js';
 import acc002 from './acc-002-wildcard-subscription.js';
 import acc003 from './acc-003-sys-subscription.js';
@@ -71,6 +72,7 @@ import upd004 from './upd-004-reboot-required.js';
 import upd005 from './upd-005-mosquitto-advisories.js';
 import upd006 from './upd-006-emqx-advisories.js';
 import upd007 from './upd-007-restart-after-library-update.js';
+import upd050 from './upd-050-package-lists-stale.js';
 import acc030 from './acc-030-mosquitto-anonymous-access.js';
 import acc031 from './acc-031-mosquitto-no-authentication.js';
 import acc032 from './acc-032-mosquitto-no-acl.js';
@@ -130,6 +132,7 @@ import cfg050 from './cfg-050-emqx-flapping-detect.js';
 import cfg051 from './cfg-051-emqx-audit-log.js';
 import cfg052 from './cfg-052-emqx-config-errors.js';
 import cfg053 from './cfg-053-emqx-dashboard-login-lockout.js';
+import cfg100 from './cfg-100-log-retention.js';
 import acc070 from './acc-070-erlang-default-cookie.js';
 // Mosquitto dynamic security and NanoMQ
 import acc080 from './acc-080-mosquitto-dynsec-default-access.js';
@@ -187,6 +190,7 @@ export const CATALOGUE: readonly Check[] = [
   svc053,
   svc054,
   svc055,
+  svc090,
   svc080,
   svc081,
   acc001,
@@ -231,6 +235,7 @@ export const CATALOGUE: readonly Check[] = [
   upd005,
   upd006,
   upd007,
+  upd050,
   // Config checks (lint, and audit of the configs found on the host)
   tls030,
   tls031,
@@ -291,6 +296,7 @@ export const CATALOGUE: readonly Check[] = [
   cfg051,
   cfg052,
   cfg053,
+  cfg100,
   acc070,
   // Mosquitto dynamic security
   acc080,

@@ -10,14 +10,15 @@ export default defineCheck({
     severity: 'medium',
     scope: 'system',
     intrusive: false,
-    needs: ['sys.updates'],
+    needs: ['sys.updates', 'policy'],
     description:
-      'Asks the package manager which installed packages have newer versions in its package lists, without changing anything: `apt-get -s dist-upgrade` (simulation, no lock; for `--root DIR` this host\'s apt-get reads the root\'s own dpkg status, sources and lists), `dnf/yum check-update`, `zypper list-updates`, `apk version -l "<"`. The broker, OpenSSL and the kernel are only as patched as the host. Package lists the package manager cannot use are not "no updates": with none usable (APT ignores list files for an architecture or source it is not configured for, e.g. copied from another machine) the check SKIPs with the reason, and with some suites\' lists ignored it cannot PASS either.',
+      'Asks the package manager which installed packages have newer versions in its package lists, without changing anything: `apt-get -s dist-upgrade` (simulation, no lock; for `--root DIR` this host\'s apt-get reads the root\'s own dpkg status, sources and lists), `dnf/yum check-update`, `zypper list-updates`, `apk version -l "<"`. The broker, OpenSSL and the kernel are only as patched as the host. Package lists the package manager cannot use are not "no updates": with none usable (APT ignores list files for an architecture or source it is not configured for, e.g. copied from another machine) the check SKIPs with the reason, and with some suites\' lists ignored it cannot PASS either. Nothing pending according to lists older than the security policy\'s `updates.maxListsAgeDays` (default 7) is a SKIP too: UPD-050 reports the stale lists.',
     remediation:
       'Refresh the package lists and install the updates (`apt-get update && apt-get upgrade`, `dnf upgrade`, `zypper update`, `apk upgrade`), then restart the services that use updated libraries. Automate security updates (Debian/Ubuntu `unattended-upgrades`, `dnf-automatic`).',
     references: ['https://wiki.debian.org/UnattendedUpgrades', 'https://www.debian.org/doc/manuals/securing-debian-manual/ch04s02.en.html'],
   },
-  judge({ 'sys.updates': u }) {
+  judge({ 'sys.updates': u, policy }) {
+    const maxAge = policy.updates.maxListsAgeDays;
     const n = u.pending.length;
     const evidence = { manager: u.manager, source: u.source, pending: u.pending.slice(0, 50), count: n, listsAgeDays: u.listsAgeDays };
     if (n) {
@@ -28,8 +29,8 @@ export default defineCheck({
       const n = u.unusedLists.length;
       return { status: 'SKIP', message: `no package update pending in the lists apt could use, but it ignores ${n} package list${n > 1 ? 's' : ''} with nothing usable beside them (${u.unusedLists.slice(0, 3).join(', ')}${n > 3 ? ', …' : ''}): what those suites hold was not compared; run apt-get update`, evidence: { ...evidence, unusedLists: u.unusedLists } };
     }
-    if (u.listsAgeDays !== undefined && u.listsAgeDays > 30) {
-      return { status: 'SKIP', message: `no update pending according to package lists that are ${u.listsAgeDays} days old: refresh them (apt-get update) to know`, evidence };
+    if (u.listsAgeDays !== undefined && u.listsAgeDays > maxAge) {
+      return { status: 'SKIP', message: `no update pending according to package lists that are ${u.listsAgeDays} days old, older than the policy's ${maxAge} (updates.maxListsAgeDays, see UPD-050): refresh them (apt-get update) to know`, evidence };
     }
     return { status: 'PASS', message: `no package update pending (${u.source}${u.listsAgeDays !== undefined ? `, lists ${u.listsAgeDays} days old` : ''})`, evidence };
   },

@@ -216,7 +216,7 @@ function auditModifiers(cmd: Command, flags: AuditFlags): void {
   const network = !flags.hostOnly;
   requires(cmd, [
     { modifier: ['maxAttempts', 'maxSeconds', 'rate', 'loginAttempts'], needs: Boolean(flags.intrusive), with: '--intrusive (they bound the intrusive probes)' },
-    { modifier: ['lynisReport', 'advisories', 'config', 'policy', 'emqxVersion'], needs: flags.host, with: 'the host checks: drop --no-host' },
+    { modifier: ['lynisReport', 'advisories', 'config', 'emqxVersion'], needs: flags.host, with: 'the host checks: drop --no-host' },
     {
       modifier: ['username', 'password', 'passwordFile', 'targetTimeout', 'window', 'concurrency', 'canaryTopic', 'showPayloads', 'showSecrets', 'intrusive'],
       needs: network,
@@ -255,7 +255,7 @@ export async function audit(targetArgs: string[], flags: AuditFlags, cmd?: Comma
   if (flags.portPlanFor && !flags.portPlan) throw new UsageError('--port-plan-for goes with --port-plan');
   const portPlan = flags.portPlan ? planFrom({ cluster: flags.portPlan, ssh: true, sshPort: 22 }) : undefined;
   // The certificate-expiry warnings: --expiry-warn-days (command line or project file), else the policy's tls.expiryWarningDays.
-  const policy = flags.host ? policyOption(flags).policy : undefined;
+  const policy = policyOption(flags).policy;
   const warnSource = cmd?.getOptionValueSource('expiryWarnDays');
   if (policy && warnSource === 'default') flags.expiryWarnDays = policy.tls.expiryWarningDays;
   const opts: AuditOptions = {
@@ -264,6 +264,7 @@ export async function audit(targetArgs: string[], flags: AuditFlags, cmd?: Comma
     defaultHost: '127.0.0.1',
     network: !flags.hostOnly,
     host: flags.host,
+    ...(policy && { policy }),
     ...(flags.host && {
       system: {
         ...systemOptions(flags),

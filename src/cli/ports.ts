@@ -76,7 +76,8 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--dry-run', 'with --apply or --remove: print what would change, change nothing')
     .option('--no-dry-run', 'deprecated (--apply applies)')
     .option('--remove', 'delete the port plan\'s nftables table (only its own; idempotent)')
-    .option('--check', 'compare the plan with the sockets listening on this host and the live firewall (checks SVC-052…055)')
+    .option('--check', 'compare the plan with the sockets listening on this host and the live firewall (the port-plan checks: SVC-052…055, SVC-090)')
+    .option('--policy <file>', 'with --check: security policy (YAML or JSON) whose allowed networks the plan is held against (SVC-090)')
     .option('--timeout <ms>', 'timeout of each nft command', int('--timeout', 100, 120000), 10000)
     // Which of --dry-run / --no-dry-run were given at all: with both, --dry-run wins (a preview never changes anything).
     .on('option:dry-run', function (this: Command) {
@@ -106,6 +107,7 @@ export function register(program: Command, setExit: SetExit): void {
       { modifier: ['envFile', 'processEnv', 'emqxVersion'], needs: Boolean(flags.emqxConfig?.length), with: '--emqx-config (the environment and release of the EMQX node read from its files)' },
       { modifier: 'sshPort', needs: flags.ssh, with: 'a planned SSH port: drop --no-ssh' },
       { modifier: ['history', 'failOnNew'], needs: Boolean(flags.check), with: '--check (the plan is not a judged run)' },
+      { modifier: 'policy', needs: Boolean(flags.check), with: '--check (the policy judges the plan in the --check report)' },
     ]);
     const { ports } = await import('./impl/ports.js');
     setExit(await ports(flags));

@@ -4,6 +4,7 @@
  * run after the probe, one after the other (the login-restriction test first, so
  * that the guessing cannot hide a limit), and only with --intrusive.
  */
+import { DEFAULT_POLICY } from '../config/policy.js';
 import type { FactMap, FactTypes, MqttProbe } from '../core/facts.js';
 import { collect } from '../core/collect.js';
 import type { Provider } from '../core/providers.js';
@@ -66,6 +67,15 @@ async function takeoverFact(ep: Endpoint, probe: MqttProbe, credentials: Credent
 }
 
 export const ENDPOINT_PROVIDERS: readonly Provider<EndpointSubject>[] = [
+  {
+    // The security policy's thresholds for the endpoint checks (ACC-008: loginAttempts.maxFailures).
+    name: 'policy',
+    scope: 'endpoint',
+    provides: ['policy'],
+    collect({ subject: { opts } }) {
+      return Promise.resolve({ policy: { state: 'ok', value: opts.policy ?? opts.system?.policy ?? DEFAULT_POLICY, ms: 0 } });
+    },
+  },
   {
     name: 'mqtt-probe',
     scope: 'endpoint',

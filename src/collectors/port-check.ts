@@ -81,6 +81,7 @@ export async function collectPortCheck(opts: PortCheckOptions): Promise<PortChec
     source: opts.source,
     nodes: nodes.map((n) => n.name),
     planned: [...planned.values()].sort((a, b) => a.port - b.port),
+    networks: { peers: [...opts.plan.networks.peers], clients: [...opts.plan.networks.clients], admins: [...opts.plan.networks.admins] },
     sockets: table.sockets.map((s) => ({
       proto: s.proto,
       family: s.family,

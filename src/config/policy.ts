@@ -7,10 +7,30 @@
 import { z } from 'zod';
 import type { ConfigIssue } from './io.js';
 import { locateIssues, parseLocatedYaml, type LocatedYaml, type YamlPath } from './located-yaml.js';
+import { NetworkError, parseNetwork } from '../ports/net.js';
 
 const listenerPattern = z
   .string()
   .regex(/^(\*|\[[0-9a-fA-F:.]+\]|[0-9a-zA-Z.:_-]*?):?(\d{1,5}|\*)$|^\d{1,5}$/, 'a listener is "PORT", "ADDRESS:PORT", "*:PORT" or "[IPv6]:PORT"');
+
+const DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** A duration in seconds: a number of seconds, or "30s", "10m", "1h", "1d". */
+const duration = (min: number, max: number) =>
+  z
+    .union([z.number().int(), z.string().regex(/^\s*\d+\s*[smhd]\s*$/, 'a number of seconds, or a duration such as "30s", "10m", "1h", "1d"')])
+    .transform((v) => (typeof v === 'number' ? v : Number(/\d+/.exec(v)![0]) * DURATION_UNITS[/[smhd]/.exec(v)![0] as keyof typeof DURATION_UNITS]))
+    .pipe(z.number().int().min(min, `at least ${min} s`).max(max, `at most ${max} s`));
+
+/** An IPv4/IPv6 address or CIDR network, canonical (host bits set is an error: 10.0.0.5/24 is almost always a typo). */
+const cidr = z.string().transform((s, ctx) => {
+  try {
+    return parseNetwork(s, 'network').text;
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: e instanceof NetworkError ? e.message : String(e) });
+    return z.NEVER;
+  }
+});
 
 export const PolicySchema = z
   .object({
@@ -72,6 +92,42 @@ export const PolicySchema = z
       .object({
         /** When set, any listener not matching one of these is a finding. */
         allowed: z.array(listenerPattern).optional(),
+      })
+      .strict()
+      .prefault({}),
+    loginAttempts: z
+      .object({
+        /** Failed logins from one source (or against one identity) before it is stopped. */
+        maxFailures: z.number().int().min(1).max(1000).default(5),
+        /** The period failed logins are counted over (seconds, or "1m", "10m"). */
+        window: duration(1, 7 * 86400).default(60),
+        /** How long a source stays stopped after that (seconds, or "5m", "1h"). */
+        banFor: duration(1, 365 * 86400).default(300),
+      })
+      .strict()
+      .prefault({}),
+    networks: z
+      .object({
+        /** When set, the networks MQTT client ports may be opened to (CIDR); anything wider is a finding. */
+        clients: z.array(cidr).min(1).optional(),
+        /** When set, the networks management ports (dashboards, REST APIs, SSH) and cluster ports may be opened to. */
+        management: z.array(cidr).min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    logging: z
+      .object({
+        /** Connections and failed logins must be logged (connection_messages, notice level). */
+        requireConnectionLog: z.boolean().default(true),
+        /** Days the broker's log (its file, or the journal) must be kept at least. */
+        minRetentionDays: z.number().int().min(1).max(3650).default(90),
+      })
+      .strict()
+      .prefault({}),
+    updates: z
+      .object({
+        /** Package lists older than this many days: the update checks ran on stale data, and nothing refreshes them. */
+        maxListsAgeDays: z.number().int().min(1).max(365).default(7),
       })
       .strict()
       .prefault({}),

@@ -6,6 +6,7 @@
  * check that could not be judged. Checks that cannot apply to a subject (TLS checks
  * on a plaintext endpoint, EMQX checks where no EMQX is) are counted, not listed.
  */
+import type { Policy } from '../config/policy.js';
 import { verdictList, type Check, type JudgeContext } from './check.js';
 import type { FactMap, FactTypes } from './facts.js';
 import { mapLimit, mapLimitGrouped } from './collect.js';
@@ -61,6 +62,8 @@ export interface AuditOptions {
   mgmtPorts?: readonly number[];
   /** Check IDs turned off (project file). */
   disabled?: readonly string[];
+  /** The security policy of the endpoint checks (the host checks take `system.policy`); default: DEFAULT_POLICY. */
+  policy?: Policy;
   /** Host checks of the machine (this host, or an offline root): given when `host` is true. */
   system?: Omit<SystemAuditOptions, 'onProgress'>;
   onProgress?: (message: string) => void;

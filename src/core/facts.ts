@@ -276,6 +276,8 @@ export interface PortCheck {
   /** The planned nodes on this host. */
   nodes: string[];
   planned: PortCheckPlanned[];
+  /** The networks the plan opens each audience's ports to (canonical addresses/CIDRs; no client network: anyone). */
+  networks: { peers: string[]; clients: string[]; admins: string[] };
   sockets: PortCheckSocket[];
   /** /proc tables that could not be read. */
   socketProblems: string[];

@@ -42,8 +42,8 @@ export function policyInitYaml(p: Policy = DEFAULT_POLICY): string {
       const name = r.key.slice(section.length + 1);
       lines.push(`  # ${r.title}: ${r.rationale}.`, `  # Enforced by ${r.checks.join(', ')}${r.commands?.length ? `; used by ${r.commands.join(', ')}` : ''}.`);
       const v = policyValue(p, r.key);
-      // An optional value without default (listeners.allowed) is shown commented out, with an example.
-      if (v === undefined) lines.push(`  # ${name}: ["127.0.0.1:1883", "*:8883"]`);
+      // An optional value without default (listeners.allowed, networks.*) is shown commented out, with an example.
+      if (v === undefined) lines.push(`  # ${name}: ${r.example ?? '…'}`);
       else {
         lines.push(`  ${name}: ${yamlScalar(v)}`);
         set++;

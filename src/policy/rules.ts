@@ -27,9 +27,17 @@ export interface PolicyRule {
   commands?: readonly string[];
   /** Why this default (source), for the comment `policy init` writes. */
   rationale: string;
+  /** For a value without default: the example `policy init` shows commented out (YAML flow text). */
+  example?: string;
 }
 
 const list = (v: readonly (string | number)[]) => v.map(String).join(', ');
+
+/** 300 → "5 minutes" (the policy's durations are seconds). */
+function duration(secs: number): string {
+  for (const [n, name] of [[86400, 'day'], [3600, 'hour'], [60, 'minute']] as const) if (secs % n === 0 && secs >= n) return `${secs / n} ${name}${secs / n === 1 ? '' : 's'}`;
+  return `${secs} second${secs === 1 ? '' : 's'}`;
+}
 
 export const POLICY_RULES: readonly PolicyRule[] = [
   {
@@ -157,6 +165,92 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     checks: ['SVC-030', 'SVC-040', 'SVC-071'],
     via: 'judge',
     rationale: 'e.g. ["127.0.0.1:1883", "*:8883"]: plaintext on loopback only, TLS for the network',
+    example: '["127.0.0.1:1883", "*:8883"]',
+  },
+  {
+    key: 'networks.clients',
+    strategy: 'services',
+    title: 'Networks MQTT clients connect from',
+    statement: (p) =>
+      p.networks.clients
+        ? `MQTT client ports are opened only to ${list(p.networks.clients)}; a port plan that opens them wider, or to anyone, is a finding.`
+        : 'MQTT client ports are opened only to the networks that need them; the policy lists no client networks yet (set networks.clients to make any other network a finding).',
+    checks: ['SVC-090'],
+    via: 'judge',
+    rationale: 'addresses or CIDR networks; held against the port plan of audit --port-plan (the networks its firewall opens)',
+    example: '["10.20.0.0/16"]',
+  },
+  {
+    key: 'networks.management',
+    strategy: 'services',
+    title: 'Networks that reach management and cluster ports',
+    statement: (p) =>
+      p.networks.management
+        ? `Cluster ports (Erlang distribution, cluster RPC, epmd) and management ports (dashboards, REST APIs, SSH) are opened only to ${list(p.networks.management)}.`
+        : 'Cluster and management ports are opened only to the cluster peers and the administrators\' network; the policy lists no management networks yet (set networks.management to make any other network a finding).',
+    checks: ['SVC-090'],
+    via: 'judge',
+    rationale: 'the cluster nodes\' own network and the admins\' network; never the client networks',
+    example: '["10.0.0.0/24", "192.168.1.0/24"]',
+  },
+  {
+    key: 'loginAttempts.maxFailures',
+    strategy: 'access',
+    title: 'Failed logins before a limit',
+    statement: (p) =>
+      `Repeated failed logins are stopped: after at most ${p.loginAttempts.maxFailures} failed logins a client's further attempts are refused, dropped or slowed (tested live with \`audit --intrusive\`), and an EMQX dashboard account locks after at most ${p.loginAttempts.maxFailures} failed logins.`,
+    checks: ['ACC-008', 'CFG-053'],
+    via: 'judge',
+    rationale: 'fail2ban, mqtt-warden guard and the EMQX 6 dashboard lock after 5; audit --intrusive must send more (--login-attempts, default 12)',
+  },
+  {
+    key: 'loginAttempts.window',
+    strategy: 'access',
+    title: 'Period over which failed logins are counted',
+    statement: (p) => `A broker's own limit on repeated connects (EMQX flapping detection) counts them over at least ${duration(p.loginAttempts.window)}, so a slower guesser is caught too.`,
+    checks: ['CFG-050'],
+    via: 'judge',
+    rationale: 'seconds, or "1m", "10m"; the default is EMQX\'s flapping_detect.window_time',
+  },
+  {
+    key: 'loginAttempts.banFor',
+    strategy: 'access',
+    title: 'Ban after repeated failed logins',
+    statement: (p) => `A source or account stopped for repeated failed logins stays stopped for at least ${duration(p.loginAttempts.banFor)} (EMQX flapping detection's ban time, the EMQX dashboard lock).`,
+    checks: ['CFG-050', 'CFG-053'],
+    via: 'judge',
+    rationale: 'seconds, or "5m", "1h"; the default is EMQX\'s flapping_detect.ban_time',
+  },
+  {
+    key: 'logging.requireConnectionLog',
+    strategy: 'awareness',
+    title: 'Connection and failed-login log',
+    statement: (p) =>
+      p.logging.requireConnectionLog
+        ? 'Brokers log every connection and every refused login with the client\'s address (Mosquitto: `connection_messages true` and the notice level of `log_type`), so that a ban daemon (`mqtt-warden guard`) can act on them and incidents can be traced.'
+        : 'The organisation does not require brokers to log connections and refused logins; a broker must still log somewhere (not `log_dest none`).',
+    checks: ['CFG-007', 'CFG-031'],
+    via: 'judge',
+    rationale: 'needed by mqtt-warden guard and fail2ban, and to trace an incident; false only where another layer logs connections',
+  },
+  {
+    key: 'logging.minRetentionDays',
+    strategy: 'awareness',
+    title: 'Log retention',
+    statement: (p) => `The broker log (its file, or the systemd journal it writes to) is kept for at least ${p.logging.minRetentionDays} days.`,
+    checks: ['CFG-100'],
+    via: 'judge',
+    rationale: 'long enough to look back at an incident found late; logrotate `weekly` with `rotate 13` keeps about 91 days',
+  },
+  {
+    key: 'updates.maxListsAgeDays',
+    strategy: 'updates',
+    title: 'Update cadence',
+    statement: (p) =>
+      `Every broker host refreshes its package lists at least every ${p.updates.maxListsAgeDays} day${p.updates.maxListsAgeDays === 1 ? '' : 's'} and installs the updates they name, security updates first; "no update pending" is only accepted from lists that fresh.`,
+    checks: ['UPD-050', 'UPD-002', 'UPD-003'],
+    via: 'judge',
+    rationale: 'apt-daily refreshes the lists every day; a week allows for a host that was off',
   },
 ];
 

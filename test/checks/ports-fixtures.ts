@@ -42,6 +42,7 @@ export function portCheck(over: Partial<PortCheck> = {}): PortCheck {
       { port: 8883, proto: 'tcp', service: 'mqtts', audience: 'clients', nodes: ['emqx1@10.0.0.11'] },
       { port: 18084, proto: 'tcp', service: 'dashboard-https', audience: 'admins', nodes: ['emqx1@10.0.0.11'] },
     ],
+    networks: { peers: ['10.0.0.11', '10.0.0.12', '10.0.0.13'], clients: ['10.0.0.0/16'], admins: ['192.168.1.0/24'] },
     sockets: [sock('tcp', 1883, '127.0.0.1'), sock('tcp', 4371, '10.0.0.11'), sock('tcp', 5371, '10.0.0.11'), sock('tcp', 8883), sock('tcp', 18084, '10.0.0.11')],
     socketProblems: [],
     firewall: { tested: true, table: 'inet mqtt_warden', state: 'equal' },

@@ -120,6 +120,12 @@ export function logging(over: Partial<Sys.LoggingState['brokers'][number]> = {},
     ],
     journald: { persistent: true, storage: 'persistent', source: '/etc/systemd/journald.conf' },
     auditd: { installed: true, running: true, source: '/usr/sbin/auditd' },
+    retention: {
+      journal: {},
+      files: [{ file: '/var/log/mosquitto/mosquitto.log', rule: { location: { file: '/etc/logrotate.d/mosquitto', line: 1 }, pattern: '/var/log/mosquitto/mosquitto.log', rotate: 13, trigger: { kind: 'time', period: 'weekly' } } }],
+      looked: ['/etc/logrotate.conf', '/etc/logrotate.d/mosquitto'],
+      problems: [],
+    },
     ...rest,
   };
 }

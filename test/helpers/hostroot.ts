@@ -5,7 +5,7 @@
  * `Architecture: all` packages, which apt reads on every architecture, so the
  * roots are audited as they are in git (the README's example runs on them).
  */
-import { chmodSync, chownSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,6 +29,10 @@ export function copyHostRoot(name: HostFixture): { root: string; cleanup: () => 
     // A world-readable key owned by an ordinary user.
     chownSync(join(certs, 'server.key'), 1000, 1000);
     chmodSync(join(certs, 'server.key'), 0o644);
+    // Package lists last refreshed 30 days ago (git keeps no file times): older than the policy's update cadence (UPD-050).
+    const lists = join(root, 'var/lib/apt/lists');
+    const old = new Date(Date.now() - 30 * 86_400_000);
+    for (const f of readdirSync(lists)) utimesSync(join(lists, f), old, old);
   }
   return { root, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -10,7 +10,8 @@ import type { EmqxEnvFlags } from '../options.js';
 import { readText, UsageError } from '../common.js';
 import { emitReport, writeOutput } from '../emit.js';
 import type { JudgeFlags } from '../options.js';
-import { disabledChecks, type ProjectFlags } from '../project.js';
+import { disabledChecks, projectPolicy, type ProjectFlags } from '../project.js';
+import { loadPolicyFile } from './lint.js';
 import type { Renderer } from '../../ports/firewall-options.js';
 import { RENDER } from '../../ports/render/index.js';
 import { buildPlan, PlanError } from '../../ports/plan.js';
@@ -55,6 +56,8 @@ export interface PortsFlags extends PlanFlags, JudgeFlags, ProjectFlags {
   noDryRunGiven?: boolean;
   remove?: boolean;
   check?: boolean;
+  /** Security policy file for --check (SVC-090 holds the plan's networks against networks.*). */
+  policy?: string;
   timeout: number;
 }
 
@@ -159,10 +162,11 @@ export const PORT_CHECKS = selectChecks(CATALOGUE, { requires: 'ports.check' });
 
 async function check(plan: PortPlan, source: string, flags: PortsFlags, fw: FirewallOptions): Promise<number> {
   if (flags.format === 'markdown') throw new UsageError('--check reports in terminal, json, sarif, junit or html format (markdown is for the plan)');
+  const policy = projectPolicy(flags, () => (flags.policy ? loadPolicyFile(flags.policy) : undefined));
   const report = await runChecks({
     command: 'ports',
     checks: PORT_CHECKS,
-    system: { root: '/', timeoutMs: flags.timeout, portPlan: { plan, source, firewall: fw, ...(flags.for && { for: flags.for }) } },
+    system: { root: '/', timeoutMs: flags.timeout, ...(policy && { policy }), portPlan: { plan, source, firewall: fw, ...(flags.for && { for: flags.for }) } },
     options: { intrusive: false, host: true, network: false, failOn: flags.failOn, identity: 'none (port plan check)' },
     disabled: disabledChecks(flags),
   });

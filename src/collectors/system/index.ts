@@ -6,6 +6,7 @@
  */
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
+import { DEFAULT_POLICY } from '../../config/policy.js';
 import { collect } from '../../core/collect.js';
 import type { FactMap } from '../../core/facts.js';
 import type { Fact } from '../../core/types.js';
@@ -252,7 +253,7 @@ export const SYSTEM_PROVIDERS: readonly Provider<SystemSubject>[] = [
     // The config checks' facts: the files given (lint, passwd audit), else the configs found under the root.
     name: 'configs',
     scope: 'system',
-    provides: ['config.mosquitto', 'config.emqx', 'config.passwords', 'config.dynsec', 'config.nanomq', 'policy'],
+    provides: ['config.mosquitto', 'config.emqx', 'config.passwords', 'config.dynsec', 'config.nanomq'],
     async collect(c) {
       const o = c.subject.options;
       if (o.inputs) {
@@ -268,6 +269,16 @@ export const SYSTEM_PROVIDERS: readonly Provider<SystemSubject>[] = [
       }
       const target = await installedMosquitto(c);
       return hostConfigFacts(await shared.configs(c), { ...(o.policy ? { policy: o.policy } : {}), ...(target ? { mosquittoTarget: target } : {}) });
+    },
+  },
+  {
+    // The security policy's thresholds: its own provider, so that a check that needs only the policy and another
+    // fact (SVC-090 with the port plan) does not make the run read every broker config.
+    name: 'policy',
+    scope: 'system',
+    provides: ['policy'],
+    collect(c) {
+      return Promise.resolve({ policy: { state: 'ok', value: c.subject.options.policy ?? DEFAULT_POLICY, ms: 0 } });
     },
   },
   {

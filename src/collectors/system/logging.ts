@@ -8,6 +8,7 @@ import { existsSys, findProgram, listSys, readSys, type SysRoot } from './sysroo
 import type { LoggingState } from './types.js';
 import { readdir } from 'node:fs/promises';
 import { readProcText } from '../../io/read.js';
+import { collectRetention } from './log-retention.js';
 
 /** Mosquitto logging from its directives: log_dest (default stderr), connection_messages (default true). */
 export function mosquittoLogging(c: MosquittoConfigRead): LoggingState['brokers'][number] {
@@ -39,10 +40,12 @@ export async function collectLogging(r: SysRoot, mosquitto: readonly MosquittoCo
   let source = 'default (auto)';
   const files = ['/etc/systemd/journald.conf', ...(await listSys(r, '/etc/systemd/journald.conf.d')).filter((f) => f.endsWith('.conf')).map((f) => `/etc/systemd/journald.conf.d/${f}`)];
   let sawConfig = false;
+  const journaldTexts: { file: string; text: string }[] = [];
   for (const f of files) {
     const res = await readSys(r, f);
     if (!res.ok) continue;
     sawConfig = true;
+    journaldTexts.push({ file: f, text: res.text });
     const m = [...res.text.matchAll(/^\s*Storage\s*=\s*(\w+)/gm)].pop();
     if (m) {
       storage = m[1]!;
@@ -58,5 +61,7 @@ export async function collectLogging(r: SysRoot, mosquitto: readonly MosquittoCo
   const auditd: LoggingState['auditd'] = auditdPath
     ? { installed: true, ...(r.live && { running: await auditdRunning() }), source: auditdPath }
     : { installed: false, source: 'auditd not found in /usr/sbin, /sbin, …' };
-  return { brokers, journald, auditd };
+  const logFiles = [...new Set(brokers.flatMap((b) => b.destinations.flatMap((d) => /^file\s+(\S+)$/.exec(d.dest)?.[1] ?? [])))];
+  const retention = await collectRetention(r, logFiles, journaldTexts);
+  return { brokers, journald, auditd, retention };
 }

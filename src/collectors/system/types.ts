@@ -202,6 +202,37 @@ export interface LoggingState {
   }[];
   journald: { persistent: boolean; storage: string; source: string } | { unknown: string };
   auditd: { installed: boolean; running?: boolean; source: string };
+  /** How long the broker logs are kept (src/collectors/system/log-retention.ts). */
+  retention: LogRetention;
+}
+
+/** The logrotate rule that covers a log file, reduced to what decides how long it is kept. */
+export interface LogrotateRule {
+  /** Where the block starts. */
+  location: FileLocation;
+  /** The block's pattern that matched the file. */
+  pattern: string;
+  /** Rotated files kept (logrotate's default 0: removed at once). */
+  rotate: number;
+  /** What rotates it: a period, a size (the last of them given wins), or neither. */
+  trigger: { kind: 'time'; period: 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly' } | { kind: 'size'; size: string } | { kind: 'none' };
+  /** maxage: rotated files older than this many days are removed. */
+  maxage?: number;
+}
+
+export interface LogRetention {
+  /** journald's limits from journald.conf and its drop-ins (last wins); absent: not set. */
+  journal: {
+    /** MaxRetentionSec (0: no time limit); `seconds` absent when the value could not be read. */
+    maxRetention?: { seconds?: number; text: string; source: string };
+    systemMaxUse?: { text: string; source: string };
+  };
+  /** Each broker log file (log_dest file PATH) with the logrotate rule that covers it, if any. */
+  files: { file: string; rule?: LogrotateRule }[];
+  /** logrotate config files read. */
+  looked: string[];
+  /** logrotate config files or lines that could not be read. */
+  problems: string[];
 }
 
 export interface LynisReport {
