@@ -528,6 +528,15 @@ test('terminal: without colour there is no escape character; summary first and l
   assert.ok(out.trimEnd().endsWith(SUMMARY), out);
 });
 
+test('terminal: commands other than audit show only the strategies their checks belong to', () => {
+  const lint = renderTerminal({ ...REPORT, command: 'lint' }, { color: false });
+  for (const s of STRATEGIES) {
+    const has = REPORT.results.some((r) => r.strategy === s.id);
+    assert.equal(lint.includes(`${s.number}. ${s.title}\n`), has, `${s.title}: shown ${!has ? 'without' : 'with'} results`);
+  }
+  assert.doesNotMatch(lint, /\(no checks ran\)/);
+});
+
 test('terminal: only FAIL (most severe first) and ERROR without -v; SKIP and PASS are counted; each fix in full', () => {
   const report = makeReport([
     result('ACC-003', 'PASS', 'takeover refused'),

@@ -368,8 +368,12 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
 
   const fixed = new Set<string>();
   for (const strategy of STRATEGIES) {
+    const results = report.results.filter((r) => r.strategy === strategy.id);
+    // The audit is the five-strategy view, where an empty strategy says something (--no-host, no TLS listener);
+    // the other commands judge one subject (configs, password files, a port plan, a drill): only their strategies.
+    if (!results.length && report.command !== 'audit') continue;
     lines.push('', c.bold(`${strategy.number}. ${strategy.title}`));
-    lines.push(...renderSection(ctx, report.results.filter((r) => r.strategy === strategy.id), fixed));
+    lines.push(...renderSection(ctx, results, fixed));
   }
 
   if (report.notes.length > 0) {
