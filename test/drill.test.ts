@@ -249,6 +249,9 @@ test('a run against an in-process broker: unplaced expectations are not verified
     assert.equal(typeof by('emqx-banned').evidence.timeToDetectMs, 'number', 'time-to-detect is in the evidence');
     assert.equal(report.results.find((r) => r.checkId === 'CFG-093')!.status, 'PASS');
     assert.equal(report.command, 'drill');
+    // The drill is the target's fragment: another drill against the same broker is another subject (fingerprints, history scope).
+    assert.deepEqual(report.targets, [{ uri: `${broker.url}#local`, explicit: true }]);
+    assert.ok(report.results.every((r) => r.subject === `${broker.url}#local`));
     // Every format carries the drill's verdicts and timings.
     const catalogue = CATALOGUE.map((c) => c.meta);
     const json = JSON.parse(renderReport('json', report, { color: false, verbose: false, quiet: false, catalogue })) as unknown;

@@ -317,8 +317,11 @@ export async function runChecks(request: RunRequest): Promise<Report> {
   if (req.drill && scopes.has('drill')) {
     const facts = await collectFacts(DRILL_PROVIDERS, req.drill, wanted, { notes });
     const t = req.drill.target;
-    subjects.push({ scope: 'drill', ctx: { subject: t.url, host: t.host, loopback: t.loopback }, facts });
-    targets.push({ uri: t.url, explicit: true });
+    // The subject is the target with the drill as its fragment (mqtt://broker:1883#brute-force-burst): two drills
+    // against one broker are two subjects, with their own fingerprints and their own history scopes.
+    const subject = `${t.url.replace(/#.*$/, '')}#${req.drill.loaded.drill.id}`;
+    subjects.push({ scope: 'drill', ctx: { subject, host: t.host, loopback: t.loopback }, facts });
+    targets.push({ uri: subject, explicit: true });
   }
 
   // Judge: pure, every check against every subject of its scope.
