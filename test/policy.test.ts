@@ -15,6 +15,7 @@ import { CATALOGUE } from '../src/checks/index.js';
 import { DEFAULT_POLICY, parsePolicy, PolicySchema, type Policy } from '../src/config/policy.js';
 import { POLICY_METADATA, POLICY_RULES, policyValue } from '../src/policy/rules.js';
 import { policyInitYaml, renderPolicy } from '../src/policy/document.js';
+import { builtinIds, loadDrill } from '../src/drill/load.js';
 import { STRATEGIES } from '../src/core/types.js';
 import type { CheckCases } from './checks/fixtures.js';
 import { ENDPOINT_PROVIDERS } from '../src/collectors/endpoint.js';
@@ -226,6 +227,31 @@ describe('policy init, validate and render', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^<!doctype html>/);
     assert.match(r.out, /the built-in default policy/);
+  });
+
+  test('render: the drills that rehearse each rule, from the built-in drills; the required ones with the cadence and owner', () => {
+    const p = PolicySchema.parse({ drills: { required: ['brute-force-burst', 'tls-downgrade'], cadenceDays: 30, owner: 'Blue team' } });
+    const drills = builtinIds().map((id) => loadDrill(id).drill);
+    const md = renderPolicy(p, CATALOGUE.map((c) => c.meta), 'markdown', 'policy.yaml', drills);
+    const section = (title: string) => {
+      const at = md.indexOf(`### ${title}\n`);
+      return md.slice(at, md.indexOf('\n### ', at + 1));
+    };
+    // A rule is rehearsed by exactly the drills that exercise one of its checks.
+    for (const rule of POLICY_RULES.filter((r) => !r.key.startsWith('drills.'))) {
+      const expected = drills.filter((d) => d.checks.some((c) => rule.checks.includes(c))).map((d) => d.id).sort();
+      const shown = [...section(rule.title).matchAll(/\[([a-z0-9-]+)\]\(#drill-([a-z0-9-]+)\)/g)].map((m) => m[1]!).sort();
+      assert.deepEqual(shown, expected, `${rule.key}: rehearsed by`);
+    }
+    assert.match(section('Required drills'), /The drills brute-force-burst, tls-downgrade are rehearsed .*, run by Blue team/);
+    assert.match(section('Required drills'), /Rehearsed by: \[brute-force-burst\]\(#drill-brute-force-burst\), \[tls-downgrade\]\(#drill-tls-downgrade\)\./);
+    assert.match(section('Drill cadence'), /held at least once in the last 30 days/);
+    assert.match(md, /## Appendix: the drills that rehearse this policy\n\nRun with `mqtt-warden drill run ID --target URL --history` by Blue team; every required drill must hold at least every 30 days\./);
+    for (const [, id] of md.matchAll(/\]\(#drill-([a-z0-9-]+)\)/g)) assert.ok(md.includes(`<a id="drill-${id}"></a>\n### ${id}: `), `drill ${id}: the link resolves`);
+    assert.match(md, /### tls-downgrade: .* \(required\)/);
+    const html = renderPolicy(p, CATALOGUE.map((c) => c.meta), 'html', 'policy.yaml', drills);
+    for (const [, anchor] of html.matchAll(/href="#([^"]+)"/g)) assert.ok(html.includes(`id="${anchor}"`), `#${anchor} resolves`);
+    assert.match(html, /Rehearsed by: <a href="#drill-brute-force-burst">/);
   });
 
   test('policyValue reads dotted paths', () => {

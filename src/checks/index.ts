@@ -133,6 +133,7 @@ import cfg051 from './cfg-051-emqx-audit-log.js';
 import cfg052 from './cfg-052-emqx-config-errors.js';
 import cfg053 from './cfg-053-emqx-dashboard-login-lockout.js';
 import cfg100 from './cfg-100-log-retention.js';
+import cfg110 from './cfg-110-drill-cadence.js';
 import acc070 from './acc-070-erlang-default-cookie.js';
 // Mosquitto dynamic security and NanoMQ
 import acc080 from './acc-080-mosquitto-dynsec-default-access.js';
@@ -297,6 +298,7 @@ export const CATALOGUE: readonly Check[] = [
   cfg052,
   cfg053,
   cfg100,
+  cfg110,
   acc070,
   // Mosquitto dynamic security
   acc080,

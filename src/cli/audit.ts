@@ -18,6 +18,7 @@ import { loadBundle } from '../advisories/db.js';
 import { DEFAULT_FIREWALL_OPTIONS } from '../ports/firewall-options.js';
 import { fsErrorText, readText, UsageError } from './common.js';
 import { emitReport } from './emit.js';
+import { historyPath } from './history-path.js';
 import { requires, type JudgeFlags } from './options.js';
 import type { Command } from 'commander';
 import { disabledChecks, projectPolicy, type ProjectFlags } from './project.js';
@@ -111,6 +112,8 @@ function systemOptions(flags: AuditFlags): NonNullable<AuditOptions['system']> {
     expiryWarnDays: flags.expiryWarnDays,
     ...(flags.lynisReport && { lynisReport: resolve(flags.lynisReport) }),
     ...(flags.advisories && { advisories: resolve(flags.advisories) }),
+    // CFG-110 reads the drill runs of the history the drills are recorded in (never created by the audit).
+    historyPath: historyPath(flags),
   };
 }
 

@@ -131,6 +131,17 @@ export const PolicySchema = z
       })
       .strict()
       .prefault({}),
+    drills: z
+      .object({
+        /** The drills (built-in ids of `mqtt-warden drill list`, or the ids of the organisation's drill files) that must be rehearsed. */
+        required: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a drill id (kebab-case)')).default(['brute-force-burst', 'subscription-sweep']),
+        /** Each required drill must have held (no FAIL, no ERROR) within this many days. */
+        cadenceDays: z.number().int().min(1).max(3650).default(90),
+        /** Who runs the drills and answers for a drill that did not hold: shown by `policy render`, judged by nothing. */
+        owner: z.string().min(1).max(200).optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

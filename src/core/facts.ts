@@ -320,6 +320,25 @@ export interface FactTypes {
   'ports.check': PortCheck;
   'mgmt.http': ManagementProbes;
   'drill.journal': DrillJournal;
+  'drill.history': DrillHistory;
+}
+
+/** The drill runs of this machine's history database (`drill run --history`), newest first. */
+export interface DrillHistory {
+  /** The database read. */
+  db: string;
+  /** When it was read (ISO 8601): the judge's "now", so that the judge stays pure. */
+  readAt: string;
+  runs: {
+    drill: string;
+    /** The broker, without the drill fragment. */
+    target: string;
+    startedAt: string;
+    /** No FAIL and no ERROR among its verdicts, and at least one PASS: the defences reacted as expected. */
+    held: boolean;
+    /** Verdicts that could not be verified (SKIP): a held run with these proved less than it could. */
+    unverified: number;
+  }[];
 }
 
 // ---- Management HTTP interfaces (collected per host by src/collectors/mgmt/) ----

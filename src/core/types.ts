@@ -57,6 +57,7 @@ export const FACT_KEYS = [
   'policy', // every scope: the security policy (thresholds), the default one unless --policy
   'erlang.exposure', // host scope: epmd NAMES and the Erlang distribution handshake (cookie test with --intrusive)
   'ports.check', // system scope: the port plan against the listening sockets and the live firewall
+  'drill.history', // system scope: the drill runs recorded in this machine's history database (audit of this host)
   'drill.journal', // drill scope: the journal of one `drill run` (src/drill/run.ts): steps, expectations, timings, rollback
   'mgmt.http', // host scope: management HTTP interfaces (EMQX dashboard/REST API, Mosquitto http_api, NanoMQ HTTP server); one login with --intrusive
 ] as const;

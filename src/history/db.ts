@@ -275,6 +275,17 @@ export class History {
     });
   }
 
+  /** The latest `drill` runs (newest first): each target URI carries the drill as its fragment (mqtt://h:1883#id). */
+  drillRuns(limit = 2000): { targets: Report['targets']; startedAt: string; summary: ReportSummary }[] {
+    return this.guard(() =>
+      (this.db.prepare("SELECT targets, started_at, summary FROM runs WHERE command = 'drill' ORDER BY id DESC LIMIT ?").all(limit) as Pick<RunRow, 'targets' | 'started_at' | 'summary'>[]).map((r) => ({
+        targets: JSON.parse(r.targets) as Report['targets'],
+        startedAt: r.started_at,
+        summary: JSON.parse(r.summary) as ReportSummary,
+      })),
+    );
+  }
+
   /** The scopes that hold runs and their latest run id. */
   scopes(): { scope: string; label: string; runs: number; last: number }[] {
     return this.guard(

@@ -55,13 +55,23 @@ export function policyInitYaml(p: Policy = DEFAULT_POLICY): string {
   return `${out.join('\n')}\n`;
 }
 
+/** What the document says of a drill (the built-in drills' files: id, title, description, the checks it exercises). */
+export interface DocDrill {
+  id: string;
+  title: string;
+  description: string;
+  checks: readonly string[];
+}
+
 interface DocRule {
   rule: PolicyRule;
   statement: string;
   checks: CheckMeta[];
+  /** The drills that rehearse it: those exercising one of its checks, and the required drills for the drill rules. */
+  drills: DocDrill[];
 }
 
-function docRules(p: Policy, catalogue: readonly CheckMeta[]): DocRule[] {
+function docRules(p: Policy, catalogue: readonly CheckMeta[], drills: readonly DocDrill[]): DocRule[] {
   const byId = new Map(catalogue.map((m) => [m.id, m]));
   return POLICY_RULES.map((rule) => ({
     rule,
@@ -71,8 +81,12 @@ function docRules(p: Policy, catalogue: readonly CheckMeta[]): DocRule[] {
       if (!m) throw new Error(`policy rule ${rule.key} names ${id}, which is not in the catalogue`);
       return m;
     }),
+    drills: drills.filter((d) => d.checks.some((c) => rule.checks.includes(c)) || (rule.key.startsWith('drills.') && p.drills.required.includes(d.id))),
   }));
 }
+
+const drillAnchor = (id: string) => `drill-${id}`;
+const drillsUsed = (rules: readonly DocRule[]) => [...new Map(rules.flatMap((r) => r.drills.map((d) => [d.id, d] as const))).values()].sort((a, b) => a.id.localeCompare(b.id));
 
 const anchor = (id: string) => `check-${id.toLowerCase()}`;
 
@@ -104,6 +118,7 @@ function markdown(p: Policy, rules: DocRule[], source: string): string {
     for (const r of own) {
       out.push(`### ${md(r.rule.title)}`, '', md(r.statement), '', `Enforced by: ${r.checks.map((c) => `[${c.id}](#${anchor(c.id)}) (${md(c.title)})`).join(', ')}.`);
       if (r.rule.commands?.length) out.push('', `Applied by: ${r.rule.commands.map((c) => `\`mqtt-warden ${c.replace(/ \(.*$/, '')}\``).join(', ')}.`);
+      if (r.drills.length) out.push('', `Rehearsed by: ${r.drills.map((d) => `[${d.id}](#${drillAnchor(d.id)})`).join(', ')}.`);
       out.push('');
     }
   }
@@ -111,6 +126,13 @@ function markdown(p: Policy, rules: DocRule[], source: string): string {
   out.push('## Appendix: the checks that enforce this policy', '');
   for (const c of used) {
     out.push(`<a id="${anchor(c.id)}"></a>`, `### ${c.id}: ${md(c.title)}`, '', md(c.description), '', `**Remediation:** ${md(c.remediation)}`, '');
+  }
+  const drills = drillsUsed(rules);
+  if (drills.length) {
+    out.push('## Appendix: the drills that rehearse this policy', '', `Run with \`mqtt-warden drill run ID --target URL --history\`${p.drills.owner ? ` by ${md(p.drills.owner)}` : ''}; every required drill must hold at least every ${p.drills.cadenceDays} days.`, '');
+    for (const d of drills) {
+      out.push(`<a id="${drillAnchor(d.id)}"></a>`, `### ${d.id}: ${md(d.title)}${p.drills.required.includes(d.id) ? ' (required)' : ''}`, '', md(d.description), '', `Exercises: ${d.checks.length ? d.checks.join(', ') : 'no check of the catalogue'}.`, '');
+    }
   }
   return `${out.join('\n')}\n`;
 }
@@ -134,6 +156,7 @@ function html(p: Policy, rules: DocRule[], source: string): string {
         `<article class="rule"><h3>${esc(r.rule.title)}</h3><p>${rich(r.statement)}</p>`,
         `<p class="enforced">Enforced by: ${r.checks.map((c) => `<a href="#${anchor(c.id)}">${esc(c.id)}</a> (${esc(c.title)})`).join(', ')}.</p>`,
         ...(r.rule.commands?.length ? [`<p class="enforced">Applied by: ${r.rule.commands.map((c) => `<code>mqtt-warden ${esc(c.replace(/ \(.*$/, ''))}</code>`).join(', ')}.</p>`] : []),
+        ...(r.drills.length ? [`<p class="enforced">Rehearsed by: ${r.drills.map((d) => `<a href="#${drillAnchor(d.id)}">${esc(d.id)}</a>`).join(', ')}.</p>`] : []),
         '</article>',
       );
     }
@@ -143,6 +166,17 @@ function html(p: Policy, rules: DocRule[], source: string): string {
   body.push('<section><h2>Appendix: the checks that enforce this policy</h2>');
   for (const c of used) body.push(`<article id="${anchor(c.id)}"><h3>${esc(c.id)}: ${esc(c.title)}</h3><p>${rich(c.description)}</p><p><strong>Remediation:</strong> ${rich(c.remediation)}</p></article>`);
   body.push('</section>');
+  const drills = drillsUsed(rules);
+  if (drills.length) {
+    body.push(
+      '<section><h2>Appendix: the drills that rehearse this policy</h2>',
+      `<p>Run with <code>mqtt-warden drill run ID --target URL --history</code>${p.drills.owner ? ` by ${esc(p.drills.owner)}` : ''}; every required drill must hold at least every ${p.drills.cadenceDays} days.</p>`,
+    );
+    for (const d of drills) {
+      body.push(`<article id="${drillAnchor(d.id)}"><h3>${esc(d.id)}: ${esc(d.title)}${p.drills.required.includes(d.id) ? ' (required)' : ''}</h3><p>${rich(d.description)}</p><p>Exercises: ${esc(d.checks.length ? d.checks.join(', ') : 'no check of the catalogue')}.</p></article>`);
+    }
+    body.push('</section>');
+  }
   const css =
     'body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}h1{font-size:1.8rem}h2{border-bottom:1px solid #ccc;margin-top:2.5rem}' +
     'dt{font-weight:600}dd{margin:0 0 .5rem}code{background:#f2f2f2;padding:0 .2rem;border-radius:3px;overflow-wrap:anywhere}.rule{margin:1rem 0}.enforced{color:#444;font-size:.95rem}' +
@@ -151,7 +185,7 @@ function html(p: Policy, rules: DocRule[], source: string): string {
 }
 
 /** The readable security policy from a validated policy and the check catalogue's metadata. */
-export function renderPolicy(p: Policy, catalogue: readonly CheckMeta[], format: PolicyDocFormat, source: string): string {
-  const rules = docRules(p, catalogue);
+export function renderPolicy(p: Policy, catalogue: readonly CheckMeta[], format: PolicyDocFormat, source: string, drills: readonly DocDrill[] = []): string {
+  const rules = docRules(p, catalogue, drills);
   return format === 'html' ? html(p, rules, source) : markdown(p, rules, source);
 }

@@ -252,10 +252,29 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     via: 'judge',
     rationale: 'apt-daily refreshes the lists every day; a week allows for a host that was off',
   },
+  {
+    key: 'drills.required',
+    strategy: 'awareness',
+    title: 'Required drills',
+    statement: (p) =>
+      `The drills ${list(p.drills.required)} are rehearsed against the production brokers (\`mqtt-warden drill run NAME --target URL --history\`)${p.drills.owner ? `, run by ${p.drills.owner}` : ''}; a drill whose expectations are not met is handled as a security incident until the defence is fixed and the drill holds again.`,
+    checks: ['CFG-110'],
+    via: 'judge',
+    rationale: 'the brute-force drill proves the login restriction (guard) reacts, the sweep that the ACL keeps topics closed: the two defences of the access-control strategy an attacker tries first',
+  },
+  {
+    key: 'drills.cadenceDays',
+    strategy: 'awareness',
+    title: 'Drill cadence',
+    statement: (p) => `Every required drill has held at least once in the last ${p.drills.cadenceDays} days.`,
+    checks: ['CFG-110'],
+    via: 'judge',
+    rationale: 'a quarter keeps every drill within one change cycle of most brokers; run them after every change to the broker, its ACL or guard too',
+  },
 ];
 
 /** The schema's values that are not rules: who the policy belongs to (shown in the document, judged by nothing). */
-export const POLICY_METADATA: readonly string[] = ['organisation.name', 'organisation.owner', 'organisation.contact', 'organisation.reviewed'];
+export const POLICY_METADATA: readonly string[] = ['organisation.name', 'organisation.owner', 'organisation.contact', 'organisation.reviewed', 'drills.owner'];
 
 /** A value of the policy by its dotted path. */
 export function policyValue(p: Policy, key: string): unknown {

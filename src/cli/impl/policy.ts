@@ -33,6 +33,9 @@ export async function policyRender(file: string | undefined, flags: OutputFlags)
     policy = r.policy;
   }
   const { CATALOGUE } = await import('../../checks/index.js');
-  writeOutput(renderPolicy(policy, CATALOGUE.map((c) => c.meta), flags.format as PolicyDocFormat, file ?? 'the built-in default policy'), flags, 'the security policy');
+  const { builtinIds, loadDrill } = await import('../../drill/load.js');
+  // The built-in drills: each rule names those that exercise one of its checks (and the drill rules the required ones).
+  const drills = builtinIds().map((id) => loadDrill(id).drill);
+  writeOutput(renderPolicy(policy, CATALOGUE.map((c) => c.meta), flags.format as PolicyDocFormat, file ?? 'the built-in default policy', drills), flags, 'the security policy');
   return 0;
 }

@@ -54,6 +54,8 @@ export interface SystemAuditOptions {
   /** Thresholds for the config checks (the default policy otherwise). */
   policy?: Policy;
   onProgress?: (message: string) => void;
+  /** The history database whose drill runs the drill-cadence check reads (`--history DB`, the project's, else the default). */
+  historyPath?: string;
   /** The port plan to compare with this host's sockets and firewall (`audit --port-plan`, `ports --check`). */
   portPlan?: Omit<PortCheckOptions, 'root'>;
   /** Judge these files instead of the configs found under the root (`lint`, `passwd audit`). */
@@ -73,7 +75,7 @@ export interface SystemFacts {
 }
 
 /** The facts the system providers produce. */
-export const SYSTEM_FACT_KEYS: readonly FactKey[] = FACT_KEYS.filter((k) => k.startsWith('sys.') || k.startsWith('config.') || k === 'policy' || k === 'ports.check');
+export const SYSTEM_FACT_KEYS: readonly FactKey[] = FACT_KEYS.filter((k) => k.startsWith('sys.') || k.startsWith('config.') || k === 'policy' || k === 'ports.check' || k === 'drill.history');
 
 /** The audited system: where it is, and the run's settings for it. */
 export interface SystemSubject {
@@ -279,6 +281,17 @@ export const SYSTEM_PROVIDERS: readonly Provider<SystemSubject>[] = [
     provides: ['policy'],
     collect(c) {
       return Promise.resolve({ policy: { state: 'ok', value: c.subject.options.policy ?? DEFAULT_POLICY, ms: 0 } });
+    },
+  },
+  {
+    // The drill runs recorded with `drill run --history`: read-only, never created here.
+    name: 'drill-history',
+    scope: 'system',
+    provides: ['drill.history'],
+    async collect(c) {
+      const o = c.subject.options;
+      const { collectDrillHistory } = await import('../../history/drills.js');
+      return { 'drill.history': collectDrillHistory(o.root === '/' ? o.historyPath : undefined, o.root) };
     },
   },
   {
