@@ -238,6 +238,7 @@ export class GuardDaemon {
     for (const s of this.sources) s.stop();
     this.commit(undefined);
     await this.applying;
+    this.backend.close?.();
     this.maintain();
     await this.redis?.stop();
     await this.metrics.close();
