@@ -10,7 +10,7 @@
  *         failures each detected (must be equal, else the bench fails), where the guard's time goes
  *         (node alone, start-up on an empty log, the replay) and the verdict of one CPU profile.
  * daemon  ingestion of the daemon path with its state persisted (SQLite WAL, one transaction per
- *         read chunk): a log of BENCH_DAEMON_LINES lines with current timestamps, read from its
+ *         read slice of up to 8 MB): a log of BENCH_DAEMON_LINES lines with current timestamps, read from its
  *         start by the GuardDaemon (log-only backend); lines per second until the stored position
  *         reaches the end of the file; median of BENCH_DAEMON_RUNS.
  * latency when run as root with nftables and network namespaces: the daemon follows a log in a
@@ -278,7 +278,7 @@ try {
     const wall = median(results.map((r) => r.wall));
     const cpu = median(results.map((r) => r.cpu));
     const lps = g.lines / (wall / 1000);
-    console.log(`daemon ingestion (file source → parser → detector → SQLite WAL, one transaction per 1 MB read, log-only backend): ${fmt(g.lines)} lines, ${fmt(results[0]!.failures)} failures stored, ${(size / 1e6).toFixed(0)} MB; median of ${DAEMON_RUNS}: ${(wall / 1000).toFixed(2)} s wall, ${(cpu / 1000).toFixed(2)} s CPU → ${fmt(lps)} lines/s (${fmt(g.lines / (cpu / 1000))} per CPU second); load average ${load()}`);
+    console.log(`daemon ingestion (file source → parser → detector → SQLite WAL, one transaction per read slice of up to 8 MB, log-only backend): ${fmt(g.lines)} lines, ${fmt(results[0]!.failures)} failures stored, ${(size / 1e6).toFixed(0)} MB; median of ${DAEMON_RUNS}: ${(wall / 1000).toFixed(2)} s wall, ${(cpu / 1000).toFixed(2)} s CPU → ${fmt(lps)} lines/s (${fmt(g.lines / (cpu / 1000))} per CPU second); load average ${load()}`);
     goal('daemon-lines-per-s', lps, GOAL_LINES_PER_S, 'lines/s', true);
   }
 
