@@ -16,6 +16,11 @@ export interface EventSink {
 export interface LineParser {
   readonly format: string;
   line(text: string, start: number, end: number, now: number): void;
+  /**
+   * Optional fast path: handle the line [start, end) of an ASCII chunk from its bytes, or return
+   * false to have it decoded and passed to line(). Must give exactly what line() gives.
+   */
+  lineBytes?(bytes: Uint8Array, start: number, end: number, now: number): boolean;
   /** Events for which the log did not name an unambiguous address. */
   readonly unattributed: number;
   /**

@@ -70,8 +70,18 @@ export class LineSplitter {
       return;
     }
     const body = buf.subarray(from, last);
-    // Pure ASCII (the usual broker log) decodes as latin1, a plain copy; anything else as UTF-8.
     const ascii = isAscii(body);
+    if (ascii && this.parser.lineBytes && body.indexOf(0) < 0) {
+      // The usual chunk, for a parser that reads bytes: no decoding at all (see cleanBytes).
+      const now = this.clock();
+      const long = cleanBytes(buf, from, last, this.parser, this.maxLineBytes, now, this.counters);
+      this.counters.skipped += long;
+      this.counters.skippedLong += long;
+      this.consumed += last + 1 - from;
+      this.keep(buf, last + 1);
+      return;
+    }
+    // Pure ASCII (the usual broker log) decodes as latin1, a plain copy; anything else as UTF-8.
     const text = body.toString(ascii ? 'latin1' : 'utf8');
     const valid = ascii || isUtf8(body);
     const hasNul = body.indexOf(0) >= 0;
@@ -157,6 +167,33 @@ function cleanLines(text: string, parser: LineParser, max: number, now: number, 
       let stop = end;
       if (stop > start && text.charCodeAt(stop - 1) === 13) stop--; // CRLF
       if (stop > start) parser.line(text, start, stop, now);
+    }
+    start = end + 1;
+  }
+  c.read += read;
+  return long;
+}
+
+/**
+ * cleanLines for a parser with lineBytes: the lines of buf[from, last) where buf[last] is a newline,
+ * read as bytes; only the lines lineBytes declines are decoded (latin1: the chunk is ASCII).
+ * The prefilter is the parser's own: it tells its few line shapes apart by their first bytes.
+ */
+function cleanBytes(buf: Buffer, from: number, last: number, parser: LineParser, max: number, now: number, c: LineCounters): number {
+  let start = from;
+  let read = 0;
+  let long = 0;
+  while (start <= last) {
+    const end = buf.indexOf(10, start);
+    read++;
+    if (end - start > max) long++;
+    else {
+      let stop = end;
+      if (stop > start && buf[stop - 1] === 13) stop--; // CRLF
+      if (stop > start && !parser.lineBytes!(buf, start, stop, now)) {
+        const text = buf.toString('latin1', start, stop);
+        parser.line(text, 0, text.length, now);
+      }
     }
     start = end + 1;
   }

@@ -5,8 +5,9 @@
  * table at priority filter, so a ban is decided before the plan accepts), and
  * two address sets `ipv4_addr` / `ipv6_addr` with `flags timeout`. Every ban
  * is an element with its own timeout, so the kernel lifts it even when the
- * daemon is dead. All changes go through `nft -f -` scripts, one atomic
- * transaction per call.
+ * daemon is dead. All changes are one atomic transaction per call: bans
+ * through a long-lived `nft --interactive` (a new nft process per ban cost most
+ * of the detection-to-ban latency), everything else through `nft -f -` scripts.
  *
  * Before it rewrites its chain, deletes elements or deletes the table, the
  * backend checks the table's owner mark and refuses a table that belongs to
@@ -15,6 +16,7 @@
 import { GUARD_PRIORITY, OWNER_MARK } from '../../firewall/marks.js';
 import { assertOwned, localNft, tableOwner, type NftRunner } from '../../firewall/nft.js';
 import { familyOf } from '../ip.js';
+import { NftSession } from './nft-session.js';
 import type { BanBackend, BanEntry, ListedBan } from './types.js';
 
 export interface NftOptions {
@@ -33,8 +35,11 @@ interface NftSetJson {
 export class NftBackend implements BanBackend {
   readonly name = 'nftables';
   private readonly nft: NftRunner;
+  /** Bans go through one long-lived local `nft --interactive` (see nft-session.ts); other runners get scripts. */
+  private readonly session: NftSession | undefined;
   constructor(private readonly o: NftOptions) {
     this.nft = o.nft ?? localNft();
+    this.session = o.nft ? undefined : new NftSession();
   }
 
   private async script(lines: string[]): Promise<void> {
@@ -61,6 +66,7 @@ export class NftBackend implements BanBackend {
       `add rule ${t} input ip saddr @ipv4_addr${match} ${this.o.action}`,
       `add rule ${t} input ip6 saddr @ipv6_addr${match} ${this.o.action}`,
     ]);
+    this.session?.warm();
   }
 
   async ban(entries: BanEntry[]): Promise<void> {
@@ -72,7 +78,18 @@ export class NftBackend implements BanBackend {
       // add (no-op if present) + delete + add: sets a fresh timeout whether or not the element existed.
       lines.push(`add element ${set} { ${e.ip} timeout 1s }`, `delete element ${set} { ${e.ip} }`, `add element ${set} { ${e.ip} timeout ${secs}s }`);
     }
-    await this.script(lines);
+    if (!this.session) return this.script(lines);
+    try {
+      await this.session.run(lines);
+    } catch {
+      // nft could not be started or refused the line: once more as a script, which is idempotent
+      // (add + delete + add) and reports the cause the way every other nft call does.
+      await this.script(lines);
+    }
+  }
+
+  close(): void {
+    this.session?.close();
   }
 
   /** Deletes the element; nothing to do when the table is absent; refuses a table that is not the guard's. */

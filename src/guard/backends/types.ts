@@ -20,4 +20,6 @@ export interface BanBackend {
   describeRemove(): Promise<string[]>;
   /** Remove everything the backend created, and nothing else. */
   remove(): Promise<void>;
+  /** Release what the backend keeps open between bans (a helper process); the daemon calls it when it stops. */
+  close?(): void;
 }

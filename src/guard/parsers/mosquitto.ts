@@ -69,6 +69,15 @@ const MAX_EXPLAINED = 1024;
 const ON_PORT = ' on port ';
 /** CONNACK return codes meaning "bad credentials / not authorised": MQTT 3.1.1 (4, 5) and MQTT 5 (0x86, 0x87). */
 const REFUSED = new Set([4, 5, 134, 135]);
+/** The same texts as bytes, for lineBytes (the log is read as bytes; most lines are never decoded). */
+const NEW_CONN_B = Buffer.from(NEW_CONN, 'latin1');
+const NEW_CLIENT_B = Buffer.from(NEW_CLIENT, 'latin1');
+const CLIENT_B = Buffer.from(CLIENT, 'latin1');
+const UNKNOWN_B = Buffer.from('<unknown> ', 'latin1');
+const NOT_AUTH_20_B = Buffer.from(NOT_AUTH_20, 'latin1');
+const BAD_PW_210_B = Buffer.from(BAD_PW_210, 'latin1');
+const ON_PORT_B = Buffer.from(ON_PORT, 'latin1');
+const AS_B = Buffer.from(' as ', 'latin1');
 
 interface Conn {
   ip: string;
@@ -96,7 +105,9 @@ export class MosquittoParser implements LineParser {
    * at a time: it lives in `slot` and the maps stay empty (invariant: slot set ⇒
    * maps empty), which saves four Map operations per connection.
    */
-  private slot: (Conn & { key: string }) | undefined;
+  private slot: Slot | undefined;
+  /** The one Slot object, reused for every connection (no object per connection line). */
+  private readonly slotObj: Slot = new Slot();
   private readonly open = new Map<string, Conn>();
   private readonly openPerIp = new Map<string, number>();
   /** Failures counted from a CONNACK line whose disconnect line is still to come. */
@@ -121,7 +132,7 @@ export class MosquittoParser implements LineParser {
   snapshot(): string {
     if (!this.open.size && !this.slot && !this.pendingConnack) return '';
     const o = [...this.open].map(([k, c]) => [k, c.ip, c.opened]);
-    if (this.slot) o.push([this.slot.key, this.slot.ip, this.slot.opened]);
+    if (this.slot) o.push([this.slot.keyText(), this.slot.ip, this.slot.opened]);
     return JSON.stringify({ p: this.pendingConnack, o });
   }
 
@@ -190,6 +201,86 @@ export class MosquittoParser implements LineParser {
     } else if (c === 66 /* B */) {
       if (text.startsWith(BAD_CLIENT, m) && endsWithAt(text, end, MULTI_CONNECT)) this.protocolErrorAt(text.slice(m + BAD_CLIENT.length, end - MULTI_CONNECT.length), time);
     }
+  }
+
+  /**
+   * The common lines read straight from the bytes of an ASCII chunk, without a string per line:
+   * "New connection from a.b.c.d:port on port N.", "New client connected from a.b.c.d:port as …",
+   * "Client … disconnected." and "Client … disconnected, not authorised." after an optional
+   * "<epoch>: " prefix. Returns false for every other line (and for unusual forms of these, such as
+   * IPv6 or leading zeros); the caller then decodes the line and calls line(), which stays the one
+   * reference for every format. Both give the same events and the same state.
+   */
+  lineBytes(b: Uint8Array, start: number, end: number, now: number): boolean {
+    let m = start;
+    let time = now;
+    let c = b[start]!;
+    if (c >= 48 && c <= 57) {
+      let i = start;
+      let n = 0;
+      while (c >= 48 && c <= 57 && i < end) {
+        n = n * 10 + (c - 48);
+        c = b[++i]!;
+      }
+      if (c !== 58 || i >= end || b[i + 1] !== 32) return false;
+      time = n * 1000;
+      m = i + 2;
+    } else if (c !== 78 && c !== 67) return false;
+    c = b[m]!;
+    if (c === 78 /* N */) {
+      const c5 = b[m + 5];
+      if (c5 === 111 /* o */ && startsAt(b, m, end, NEW_CONN_B)) return this.newConnectionBytes(b, m + NEW_CONN_B.length, end, time);
+      if (c5 === 108 /* l */ && startsAt(b, m, end, NEW_CLIENT_B)) return this.newClientBytes(b, m + NEW_CLIENT_B.length, end);
+      return false;
+    }
+    if (c === 67 /* C */ && startsAt(b, m, end, CLIENT_B)) return this.clientBytes(b, m + CLIENT_B.length, end, time);
+    return false;
+  }
+
+  private newConnectionBytes(b: Uint8Array, from: number, end: number, time: number): boolean {
+    const at = readV4Port(b, from, end);
+    if (at < 0 || !startsAt(b, at, end, ON_PORT_B)) return false;
+    for (let i = at + ON_PORT_B.length; i < end; i++) {
+      const c = b[i]!;
+      if (c !== 46 && (c < 48 || c > 57)) return false;
+    }
+    const v4 = scanV4;
+    const port = scanPort;
+    const ip = this.v4Text(v4);
+    // = opened(key, ip, time) with the key kept as numbers
+    if (this.open.size >= this.maxOpen || time - this.lastSweep > 10_000) this.sweep(time);
+    const slot = this.slot;
+    if (slot) {
+      if (slot.numeric ? slot.v4 === v4 && slot.port === port : slot.keyText() === `${ip}:${port}`) this.slot = undefined;
+    } else if (this.open.size) this.forget(`${ip}:${port}`);
+    if (!this.isBanned?.(ip)) this.addV4(v4, port, ip, time);
+    this.sink.event('connect', ip, time);
+    return true;
+  }
+
+  private newClientBytes(b: Uint8Array, from: number, end: number): boolean {
+    const at = readV4Port(b, from, end);
+    if (at < 0 || !startsAt(b, at, end, AS_B)) return false;
+    const slot = this.slot;
+    if (slot) {
+      if (!slot.numeric) return false;
+      if (slot.v4 === scanV4 && slot.port === scanPort) this.slot = undefined;
+      return true;
+    }
+    return this.open.size === 0; // nothing open to forget; otherwise line() looks it up by its text
+  }
+
+  private clientBytes(b: Uint8Array, from: number, end: number, time: number): boolean {
+    // as client(): the fourth character from the end rules out every outcome suffix
+    const c4 = b[end - 4];
+    if (c4 !== 115 && c4 !== 114 && c4 !== 111 && c4 !== 103 && c4 !== 110) {
+      if (startsAt(b, from, end, UNKNOWN_B)) this.unknownClosed();
+      return true;
+    }
+    if (!endsAt(b, end, NOT_AUTH_20_B) && !endsAt(b, end, BAD_PW_210_B)) return false;
+    if (this.pendingConnack > 0) this.pendingConnack--;
+    else this.failureWithoutAddress('auth-failure', time);
+    return true;
   }
 
   /** A protocol error on a connection named by "ip:port": counted once, and its disconnect line is not counted again. */
@@ -279,7 +370,8 @@ export class MosquittoParser implements LineParser {
     const slot = this.slot;
     if (slot) {
       // The one open connection: compared in place, without cutting the key out of the line.
-      if (slot.key.length === as - from && text.startsWith(slot.key, from)) this.slot = undefined;
+      const key = slot.keyText();
+      if (key.length === as - from && text.startsWith(key, from)) this.slot = undefined;
       return;
     }
     this.forget(text.slice(from, as));
@@ -382,17 +474,30 @@ export class MosquittoParser implements LineParser {
 
   private add(key: string, ip: string, opened: number): void {
     if (!this.slot && !this.open.size) {
-      this.slot = { key, ip, opened };
+      this.slot = this.slotObj.set(key, ip, opened);
       return;
     }
-    if (this.slot) {
-      const s = this.slot;
-      this.slot = undefined;
-      this.open.set(s.key, { ip: s.ip, opened: s.opened });
-      this.openPerIp.set(s.ip, 1);
-    }
+    this.slotToMaps();
     this.open.set(key, { ip, opened });
     this.openPerIp.set(ip, (this.openPerIp.get(ip) ?? 0) + 1);
+  }
+
+  /** add() for an IPv4 connection read from bytes: the key text is built only if it is ever needed. */
+  private addV4(v4: number, port: number, ip: string, opened: number): void {
+    if (!this.slot && !this.open.size) {
+      this.slot = this.slotObj.setV4(v4, port, ip, opened);
+      return;
+    }
+    this.add(`${ip}:${port}`, ip, opened);
+  }
+
+  /** A second connection opens: the one in the slot moves into the maps. */
+  private slotToMaps(): void {
+    const s = this.slot;
+    if (!s) return;
+    this.slot = undefined;
+    this.open.set(s.keyText(), { ip: s.ip, opened: s.opened });
+    this.openPerIp.set(s.ip, 1);
   }
 
   private soleOpenIp(): string | undefined {
@@ -403,7 +508,7 @@ export class MosquittoParser implements LineParser {
 
   private forget(key: string): boolean {
     if (this.slot) {
-      if (this.slot.key !== key) return false;
+      if (this.slot.keyText() !== key) return false;
       this.slot = undefined;
       return true;
     }
@@ -460,4 +565,93 @@ function digitsAndDots(text: string, from: number, end: number): boolean {
 
 function endsWithAt(text: string, end: number, suffix: string): boolean {
   return text.startsWith(suffix, end - suffix.length);
+}
+
+/** The one open connection of the fast path, reused; its key text ("ip:port") is built only when needed. */
+class Slot {
+  ip = '';
+  opened = 0;
+  /** The key is IPv4 number + port (from lineBytes) rather than text. */
+  numeric = false;
+  v4 = 0;
+  port = 0;
+  private key: string | undefined = undefined;
+
+  set(key: string, ip: string, opened: number): this {
+    this.key = key;
+    this.ip = ip;
+    this.opened = opened;
+    this.numeric = false;
+    return this;
+  }
+
+  setV4(v4: number, port: number, ip: string, opened: number): this {
+    this.key = undefined;
+    this.numeric = true;
+    this.v4 = v4;
+    this.port = port;
+    this.ip = ip;
+    this.opened = opened;
+    return this;
+  }
+
+  keyText(): string {
+    return (this.key ??= `${this.ip}:${this.port}`);
+  }
+}
+
+/** Results of readV4Port (module variables: no object per line). */
+let scanV4 = 0;
+let scanPort = 0;
+
+/**
+ * "a.b.c.d:port" at `from`, in its canonical form only (no leading zeros, port of at most 9 digits),
+ * so that numbers compare exactly as the texts would; sets scanV4 (as v4Text's key) and scanPort and
+ * returns the offset after the port, or -1.
+ */
+function readV4Port(b: Uint8Array, from: number, end: number): number {
+  let v4 = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = from;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      v4 = v4 * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return -1;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else break;
+  }
+  if (i >= end || b[i] !== 58 || dots !== 3 || digits === 0) return -1;
+  let port = 0;
+  let j = i + 1;
+  for (; j < end; j++) {
+    const c = b[j]!;
+    if (c < 48 || c > 57) break;
+    if (j > i + 1 && port === 0) return -1;
+    port = port * 10 + (c - 48);
+    if (j - i > 9) return -1;
+  }
+  if (j === i + 1) return -1;
+  scanV4 = (v4 * 256 + octet) | 0;
+  scanPort = port;
+  return j;
+}
+
+function startsAt(b: Uint8Array, at: number, end: number, pat: Uint8Array): boolean {
+  const n = pat.length;
+  if (at + n > end) return false;
+  for (let k = 0; k < n; k++) if (b[at + k] !== pat[k]) return false;
+  return true;
+}
+
+function endsAt(b: Uint8Array, end: number, pat: Uint8Array): boolean {
+  const at = end - pat.length;
+  return at >= 0 && startsAt(b, at, end, pat);
 }
