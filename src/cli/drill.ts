@@ -19,7 +19,7 @@ export interface DrillRunFlags extends JudgeFlags, ProjectFlags {
   redisPrefix: string;
   brokerLog?: string;
   emqxApi?: string;
-  emqxKey?: string;
+  emqxKeyEnv?: string;
   webhookPort?: number;
   user?: string;
   passwordEnv?: string;
@@ -74,7 +74,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--redis-prefix <prefix>', 'guard\'s Redis key prefix', 'mqtt-warden:guard')
     .option('--broker-log <file>', 'the broker\'s log file: look for the lines the expectations name')
     .option('--emqx-api <url>', 'EMQX REST API base (http://host:18083): look for bans in GET /api/v5/banned')
-    .option('--emqx-key <key:secret>', 'EMQX API key for --emqx-api')
+    .option('--emqx-key-env <var>', 'environment variable holding the EMQX API key for --emqx-api as KEY:SECRET (never on the command line, where the process list shows it)')
     .option('--webhook-port <port>', 'listen on 127.0.0.1:PORT for alerts (webhook expectations)', int('--webhook-port', 0, 65535))
     .option('-u, --user <name>', 'the known client (steady-state probes, the sweep\'s identity)')
     .option('--password-env <var>', 'environment variable holding the known client\'s password')

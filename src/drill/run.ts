@@ -22,6 +22,20 @@ import { startWebhook } from './expect/webhook.js';
 
 export { DrillRefused };
 
+/**
+ * A signal aborted when either is: AbortSignal.any where Node has it (20.3+), else the same by hand for the
+ * Node 20.0–20.2 the package still supports.
+ */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const c = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) c.abort(s.reason);
+    else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
+}
+
 export interface DrillRunOptions {
   loaded: LoadedDrill;
   target: DrillTarget;
@@ -221,7 +235,7 @@ export async function runDrill(o: DrillRunOptions): Promise<DrillJournal> {
   const maxMs = durationMs(drill.safety.maxDuration);
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error(`maxDuration ${String(drill.safety.maxDuration)} reached`)), maxMs);
-  const signal = o.signal ? AbortSignal.any([deadline.signal, o.signal]) : deadline.signal;
+  const signal = o.signal ? anySignal(deadline.signal, o.signal) : deadline.signal;
   const budget = new RunBudget(drill.safety, signal);
   const timeoutMs = o.timeoutMs ?? 3000;
   const steady: SteadyResult[] = [];

@@ -104,16 +104,18 @@ export async function drillRun(name: string, flags: DrillRunFlags): Promise<numb
     if (e instanceof DrillRefused) throw new UsageError(e.message, true);
     throw e;
   }
-  if (flags.emqxApi && !flags.emqxKey) throw new UsageError('--emqx-api needs --emqx-key KEY:SECRET');
-  if (flags.emqxKey && !flags.emqxApi) throw new UsageError('--emqx-key goes with --emqx-api');
+  if (flags.emqxApi && !flags.emqxKeyEnv) throw new UsageError('--emqx-api needs --emqx-key-env VAR (a variable holding KEY:SECRET)');
+  if (flags.emqxKeyEnv && !flags.emqxApi) throw new UsageError('--emqx-key-env goes with --emqx-api');
   if (flags.passwordEnv && !flags.user) throw new UsageError('--password-env goes with -u/--user');
   let password: string | undefined;
   if (flags.passwordEnv) {
     password = process.env[flags.passwordEnv];
     if (password === undefined) throw new UsageError(`--password-env ${flags.passwordEnv}: the variable is not set`, true);
   }
-  const emqx = flags.emqxKey ? /^([^:]+):(.+)$/.exec(flags.emqxKey) : undefined;
-  if (flags.emqxKey && !emqx) throw new UsageError('--emqx-key: expected KEY:SECRET', true);
+  const emqxKey = flags.emqxKeyEnv ? process.env[flags.emqxKeyEnv] : undefined;
+  if (flags.emqxKeyEnv && emqxKey === undefined) throw new UsageError(`--emqx-key-env ${flags.emqxKeyEnv}: the variable is not set`, true);
+  const emqx = emqxKey !== undefined ? /^([^:]+):(.+)$/.exec(emqxKey) : undefined;
+  if (emqxKey !== undefined && !emqx) throw new UsageError(`--emqx-key-env ${flags.emqxKeyEnv!}: expected KEY:SECRET in the variable`, true);
   const opts = {
     loaded,
     target,

@@ -1,6 +1,6 @@
 /**
  * emqx-banned: EMQX lists the source address in its banned table: `GET /api/v5/banned` of the REST API
- * (`--emqx-api URL`, authenticated with an API key `--emqx-key KEY:SECRET` as HTTP Basic, EMQX 5/6), each
+ * (`--emqx-api URL`, authenticated with an API key `--emqx-key-env VAR` holding KEY:SECRET, as HTTP Basic, EMQX 5/6), each
  * request bounded by the run's timeout. An entry counts when it is `as: peerhost` naming the address, or
  * `as: peerhost_net` whose CIDR contains it.
  */
@@ -53,7 +53,7 @@ export async function fetchBanned(api: { url: string; key: string; secret: strin
 export const emqxBanned: Observer<EmqxBanned> = {
   kind: 'emqx-banned',
   where(_e, ctx) {
-    if (!ctx.places.emqx) return { notVerified: 'emqx-banned: not verified: no --emqx-api URL with --emqx-key KEY:SECRET given, so there was nowhere to look' };
+    if (!ctx.places.emqx) return { notVerified: 'emqx-banned: not verified: no --emqx-api URL with --emqx-key-env VAR given, so there was nowhere to look' };
     if (!ctx.addresses.length) return { notVerified: 'emqx-banned: not verified: the source address of the inject is not known' };
     return { where: `EMQX ${bannedUrl(ctx.places.emqx.url).replace(/\?.*$/, '')}` };
   },

@@ -21,7 +21,7 @@ export interface ObserverPlaces {
   redis?: { url: string; prefix: string };
   /** The broker's log file (`--broker-log`). */
   brokerLog?: string;
-  /** EMQX REST API base URL and API key (`--emqx-api`, `--emqx-key KEY:SECRET`). */
+  /** EMQX REST API base URL and API key (`--emqx-api`, `--emqx-key-env VAR` holding KEY:SECRET). */
   emqx?: { url: string; key: string; secret: string };
   /** The webhook listener the run started (`--webhook-port`). */
   webhook?: WebhookListener;
