@@ -163,7 +163,7 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   // 1. The certificate handshake, then MQTT on the same connection.
   const t0 = performance.now();
   const everything = `${ALL_CIPHERS.replace(':@SECLEVEL=0', '')}:${TLS13_SUITES.join(':')}:@SECLEVEL=0`;
-  const mainParams: HandshakeParams = { minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: everything, ca: anchors, requestOCSP: true };
+  const mainParams: HandshakeParams = { minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: everything, ca: anchors, requestOCSP: true, reuseContext: true };
   const main = await run(mainParams);
   let certParams = mainParams;
   let viaClientCertificate = false;
@@ -258,7 +258,7 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   else {
     const offered = protocolProbes.filter((p) => p.state === 'offered').map((p) => p.version);
     try {
-      const versions = await Promise.all(offered.map((v) => enumerateVersion(v, (p) => run({ ...p, ...clientCert }))));
+      const versions = await Promise.all(offered.map((v) => enumerateVersion(v, (p) => run({ ...p, ...clientCert }), protocolProbes.find((p) => p.version === v)?.cipher)));
       ciphers = { state: 'ok', ms: Math.round(performance.now() - t2), value: { openssl, versions, unprobeable: unprobeableFamilies(), concurrency: opts.concurrency } };
     } catch (e) {
       if (!(e instanceof EnumerationError)) throw e;
