@@ -15,8 +15,9 @@
  * and are not listed. test/apt-data.test.ts compares both methods on the machine it runs on.
  */
 import { stat } from 'node:fs/promises';
-import { exec } from '../../firewall/run.js';
-import { FileReadError, readTextFileAsync } from '../../io/read.js';
+import { spawn } from 'node:child_process';
+import { SYSTEM_PATH } from '../../firewall/run.js';
+import { FileReadError, openRegularFileAsync } from '../../io/read.js';
 import { at, findProgram, listSys, readSys, type SysRoot } from './sysroot.js';
 import type { PendingUpdate } from './types.js';
 
@@ -108,11 +109,10 @@ export function scanPackagesList(text: string, listArch: string, wanted: Readonl
     const start = text[pos] === '\n' ? pos + 1 : pos;
     const eol = text.indexOf('\n', start);
     const name = text.slice(start + 8, eol < 0 ? undefined : eol).trim();
-    const end = text.indexOf('\n\n', start);
     const next = text.indexOf('\nPackage:', start + 8);
-    const stop = end < 0 ? text.length : end;
     if (wanted.has(`${name}:${listArch}`)) {
-      const stanza = text.slice(start, stop);
+      const end = text.indexOf('\n\n', start);
+      const stanza = text.slice(start, end < 0 ? text.length : end);
       const version = /^Version:[ \t]*(\S+)/m.exec(stanza)?.[1];
       const arch = /^Architecture:[ \t]*(\S+)/m.exec(stanza)?.[1] ?? listArch;
       if (version && (arch === 'all' || arch === listArch)) found(`${name}:${listArch}`, version);
@@ -143,22 +143,66 @@ export function relevantPins(text: string, listHosts: ReadonlySet<string>): stri
 
 export type AptDataResult = { pending: PendingUpdate[]; lists: string[] } | { fallback: string };
 
+const MAX_LIST = 512 * 1024 * 1024;
+
+/**
+ * One package list as text: uncompressed through the bounded reader's checked file handle, compressed
+ * through APT's own decompressor of this host (`apt-helper cat-file`; it only decompresses, so an offline
+ * root's files stay data). Decoded as latin1: the fields read (names, versions, architectures) are ASCII,
+ * and latin1 decoding of tens of megabytes costs a fraction of UTF-8's.
+ */
 async function readList(r: SysRoot, file: string): Promise<string | { fallback: string }> {
   const path = at(r, `/var/lib/apt/lists/${file}`);
   if (/_Packages$/.test(file)) {
     try {
-      return await readTextFileAsync(path, 'system', { maxBytes: 512 * 1024 * 1024, label: 'APT package list' });
+      const fh = await openRegularFileAsync(path, 'APT package list');
+      try {
+        const size = (await fh.stat()).size;
+        if (size > MAX_LIST) return { fallback: `${path}: larger than ${MAX_LIST} bytes` };
+        const buf = Buffer.allocUnsafe(size);
+        let got = 0;
+        while (got < size) {
+          const { bytesRead } = await fh.read(buf, got, size - got, got);
+          if (!bytesRead) break;
+          got += bytesRead;
+        }
+        return buf.toString('latin1', 0, got);
+      } finally {
+        await fh.close();
+      }
     } catch (e) {
       return { fallback: e instanceof FileReadError ? e.message : `${path}: ${(e as Error).message}` };
     }
   }
-  // APT's own decompressor, of this host (it only decompresses: an offline root's files are data).
-  const helper = (await findProgram({ ...r, root: '/', live: true }, 'apt-helper', ['/usr/lib/apt'])) ?? undefined;
+  const helper = await findProgram({ ...r, root: '/', live: true }, 'apt-helper', ['/usr/lib/apt']);
   if (!helper) return { fallback: `${path}: compressed, and this host has no apt-helper to decompress it` };
-  const res = await exec(helper, ['cat-file', path], { timeoutMs: r.slowTimeoutMs, maxOutputBytes: 512 * 1024 * 1024, env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } });
-  if (!res.ok) return { fallback: `${helper} cat-file ${path}: ${res.error}` };
-  if (res.code !== 0) return { fallback: `${helper} cat-file ${path} exited ${res.code}` };
-  return res.stdout;
+  return new Promise((resolve) => {
+    const child = spawn(helper, ['cat-file', path], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: SYSTEM_PATH, LC_ALL: 'C' } });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let stderr = '';
+    let done = false;
+    const finish = (v: string | { fallback: string }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(v);
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      finish({ fallback: `${helper} cat-file ${path}: no end within ${r.slowTimeoutMs} ms` });
+    }, r.slowTimeoutMs);
+    child.stdout.on('data', (c: Buffer) => {
+      total += c.length;
+      if (total > MAX_LIST) {
+        child.kill('SIGKILL');
+        finish({ fallback: `${path}: more than ${MAX_LIST} bytes decompressed` });
+      } else chunks.push(c);
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-500)));
+    child.on('error', (e) => finish({ fallback: `${helper}: ${e.message}` }));
+    child.on('close', (code) => finish(code === 0 ? Buffer.concat(chunks, total).toString('latin1') : { fallback: `${helper} cat-file ${path} exited ${code}: ${stderr.trim().split('\n').pop() ?? ''}` }));
+  });
 }
 
 export async function aptPendingFromData(r: SysRoot): Promise<AptDataResult> {
