@@ -12,6 +12,7 @@
  * "excessive message size", which classifies as an error.
  */
 import { createHash } from 'node:crypto';
+import dns from 'node:dns';
 import net from 'node:net';
 import tls from 'node:tls';
 
@@ -22,6 +23,30 @@ export interface HandshakeTarget {
   port: number;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Name resolution for the connections (collectTls passes one that asks the resolver once per target). */
+  lookup?: net.LookupFunction;
+}
+
+/**
+ * A lookup that asks Node's resolver (dns.lookup, the system's getaddrinfo) once per host name and
+ * options, and answers the later connections of the same target from that: a target's hundred
+ * handshakes otherwise resolve its name a hundred times. Errors are not kept.
+ */
+export function memoLookup(): net.LookupFunction {
+  const cache = new Map<string, Promise<dns.LookupAddress[]>>();
+  return ((hostname: string, options: dns.LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void) => {
+    const key = `${hostname}\0${options.family ?? 0}\0${options.hints ?? 0}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = dns.promises.lookup(hostname, { ...(options.family ? { family: options.family } : {}), ...(options.hints ? { hints: options.hints } : {}), all: true });
+      cache.set(key, p);
+      p.catch(() => cache.delete(key));
+    }
+    p.then(
+      (all) => (options.all ? callback(null, all) : all[0] ? callback(null, all[0].address, all[0].family) : callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '')),
+      (e: NodeJS.ErrnoException) => callback(e, ''),
+    );
+  }) as net.LookupFunction;
 }
 
 export interface HandshakeParams {
@@ -137,6 +162,7 @@ export function handshake(target: HandshakeTarget, params: HandshakeParams): Pro
       socket = tls.connect({
         host: target.host,
         port: target.port,
+        ...(target.lookup ? { lookup: target.lookup } : {}),
         ...(net.isIP(target.host) ? {} : { servername: target.host }),
         ...(params.reuseContext ? { secureContext: secureContext(params) } : {}),
         minVersion: params.minVersion,

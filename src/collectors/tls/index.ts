@@ -26,7 +26,7 @@ import { mqttConnect, ProbeError, type TransportOptions } from '../mqtt/channel.
 import { randomClientId, refusedVersion, summarize, type Credentials } from '../mqtt/probe.js';
 import { ALL_CIPHERS, EnumerationError, enumerateVersion, TLS13_SUITES, unprobeableFamilies } from './ciphers.js';
 import { describeCertificate } from './certificate.js';
-import { closeSocket, handshake, opensslReason, type HandshakeParams, type HandshakeResult, type TlsVersion } from './handshake.js';
+import { closeSocket, handshake, memoLookup, opensslReason, type HandshakeParams, type HandshakeResult, type TlsVersion } from './handshake.js';
 import { collectRevocationSources, parseCertificates, type CrlInput } from './revocation.js';
 import { ab } from './bytes.js';
 
@@ -146,7 +146,7 @@ async function speakMqtt(
 export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<TlsFacts> {
   const now = (opts.now ?? new Date()).toISOString();
   const openssl = process.versions.openssl ?? 'unknown';
-  const target = { host: ep.host, port: ep.port, timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) };
+  const target = { host: ep.host, port: ep.port, timeoutMs: opts.timeoutMs, lookup: memoLookup(), ...(opts.signal ? { signal: opts.signal } : {}) };
   const limit = limiter(Math.max(1, opts.concurrency));
   const run = (p: HandshakeParams): Promise<HandshakeResult> => limit(() => handshake(target, p));
   /** A new connection with the same handshake, for the MQTT 3.1.1 retry (undefined when it does not hold). */
