@@ -12,7 +12,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['tls.ciphers'],
     description:
-      'For every TLS 1.2-or-older version with at least two accepted suites, offers the server\'s first and last choice in reverse order: a server that picks its own first choice enforces its order; one that takes the client\'s first lets clients steer it to its weakest suite. The evidence lists the accepted suites in the order the server chose them. TLS 1.3 is shown but not judged (all its suites are strong).',
+      'For every TLS 1.2-or-older version with at least two accepted suites, offers the server\'s first choice (its pick when offered everything) after another accepted suite: a server that still picks its first choice enforces its order; one that takes the client\'s first lets clients steer it to its weakest suite. The evidence lists the accepted suites with the server\'s first choice first, then family by family of key exchange (the families are enumerated side by side), each in the order the server chose within it. TLS 1.3 is shown but not judged (all its suites are strong).',
     remediation:
       'Make the server choose. Mosquitto (OpenSSL) prefers the server order by default; if a proxy terminates TLS set `ssl_prefer_server_ciphers on` (nginx) or `prefer-client-ciphers` off (HAProxy). EMQX: `listeners.ssl.default.ssl_options.honor_cipher_order = true`, with the `ciphers` list strongest first.',
     references: [MOSQUITTO_TLS_REF, EMQX_TLS_REF],

@@ -7,6 +7,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { release } from 'node:os';
+import { aptPendingFromData } from './apt-data.js';
 import { at, existsSys, findProgram, listSys, readSys, run, type SysRoot } from './sysroot.js';
 import type { PendingUpdate, RebootStatus, UpdateStatus } from './types.js';
 
@@ -58,6 +59,18 @@ export function aptListUse(onDisk: readonly string[], indexTargets: string): { u
 }
 
 async function apt(r: SysRoot): Promise<UpdateStatus | { skipped: string }> {
+  const data = await aptPendingFromData(r);
+  if ('pending' in data) {
+    const age = await listsAge(r);
+    const source = `${at(r, '/var/lib/dpkg/status')} against ${data.lists.length} package list(s) in ${at(r, '/var/lib/apt/lists')}, highest version per installed package (APT's candidate: no pins, no NotAutomatic suite)`;
+    return { manager: 'apt', source, pending: data.pending, ...(age !== undefined && { listsAgeDays: age }) };
+  }
+  const simulated = await aptSimulation(r);
+  return 'skipped' in simulated ? simulated : { ...simulated, source: `${simulated.source} (APT's data not used: ${data.fallback})` };
+}
+
+/** The pending updates as `apt-get -s dist-upgrade` sees them (the path where APT's data alone cannot tell). */
+export async function aptSimulation(r: SysRoot): Promise<UpdateStatus | { skipped: string }> {
   const aptGet = await findProgram({ ...r, root: '/', live: true }, 'apt-get');
   if (!aptGet) throw new Error('apt-get is not installed on this host');
   const common = ['-q', '-o', 'Debug::NoLocking=true', '-o', 'Dir::Cache::pkgcache=', '-o', 'Dir::Cache::srcpkgcache=', '-o', 'Dir::Log=/dev/null', '-o', 'Dir::Log::Planner=/dev/null', '-o', 'Dir::Log::Solver=/dev/null'];

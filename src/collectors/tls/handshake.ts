@@ -11,6 +11,8 @@
  * client accepts at most 100 KiB of certificates (max_cert_list) and ends with
  * "excessive message size", which classifies as an error.
  */
+import { createHash } from 'node:crypto';
+import dns from 'node:dns';
 import net from 'node:net';
 import tls from 'node:tls';
 
@@ -23,6 +25,30 @@ export interface HandshakeTarget {
   signal?: AbortSignal;
   /** Local address to connect from (drills: `--source ADDR`); default: the OS's choice. */
   localAddress?: string;
+  /** Name resolution for the connections (collectTls passes one that asks the resolver once per target). */
+  lookup?: net.LookupFunction;
+}
+
+/**
+ * A lookup that asks Node's resolver (dns.lookup, the system's getaddrinfo) once per host name and
+ * options, and answers the later connections of the same target from that: a target's hundred
+ * handshakes otherwise resolve its name a hundred times. Errors are not kept.
+ */
+export function memoLookup(): net.LookupFunction {
+  const cache = new Map<string, Promise<dns.LookupAddress[]>>();
+  return ((hostname: string, options: dns.LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void) => {
+    const key = `${hostname}\0${options.family ?? 0}\0${options.hints ?? 0}`;
+    let p = cache.get(key);
+    if (!p) {
+      p = dns.promises.lookup(hostname, { ...(options.family ? { family: options.family } : {}), ...(options.hints ? { hints: options.hints } : {}), all: true });
+      cache.set(key, p);
+      p.catch(() => cache.delete(key));
+    }
+    p.then(
+      (all) => (options.all ? callback(null, all) : all[0] ? callback(null, all[0].address, all[0].family) : callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '')),
+      (e: NodeJS.ErrnoException) => callback(e, ''),
+    );
+  }) as net.LookupFunction;
 }
 
 export interface HandshakeParams {
@@ -34,6 +60,36 @@ export interface HandshakeParams {
   cert?: string | Buffer;
   key?: string | Buffer;
   requestOCSP?: boolean;
+  /**
+   * Reuse the secure context of an earlier handshake with the same versions, ciphers, trust anchors and
+   * client certificate: building one from a full trust store (Node's roots plus the system bundle) costs
+   * tens of milliseconds, more than the handshake itself.
+   */
+  reuseContext?: boolean;
+}
+
+/** Secure contexts kept for reuse, keyed by a digest of what they are made of; a handful at most. */
+const contexts = new Map<string, tls.SecureContext>();
+const MAX_CONTEXTS = 8;
+
+function secureContext(params: HandshakeParams): tls.SecureContext {
+  const h = createHash('sha256');
+  for (const part of [params.minVersion, params.maxVersion, params.ciphers, ...(params.ca ?? ['(no ca)']), params.cert ?? '(no cert)', params.key ?? '(no key)']) h.update(part).update('\0');
+  const key = h.digest('hex');
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = tls.createSecureContext({
+      minVersion: params.minVersion,
+      maxVersion: params.maxVersion,
+      ciphers: params.ciphers,
+      ...(params.ca ? { ca: params.ca } : {}),
+      ...(params.cert ? { cert: params.cert } : {}),
+      ...(params.key ? { key: params.key } : {}),
+    });
+    if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value!);
+    contexts.set(key, ctx);
+  }
+  return ctx;
 }
 
 export type HandshakeResult =
@@ -109,7 +165,9 @@ export function handshake(target: HandshakeTarget, params: HandshakeParams): Pro
         host: target.host,
         port: target.port,
         ...(target.localAddress ? { localAddress: target.localAddress } : {}),
+        ...(target.lookup ? { lookup: target.lookup } : {}),
         ...(net.isIP(target.host) ? {} : { servername: target.host }),
+        ...(params.reuseContext ? { secureContext: secureContext(params) } : {}),
         minVersion: params.minVersion,
         maxVersion: params.maxVersion,
         ciphers: params.ciphers,

@@ -26,7 +26,7 @@ import { mqttConnect, ProbeError, type TransportOptions } from '../mqtt/channel.
 import { randomClientId, refusedVersion, summarize, type Credentials } from '../mqtt/probe.js';
 import { ALL_CIPHERS, EnumerationError, enumerateVersion, TLS13_SUITES, unprobeableFamilies } from './ciphers.js';
 import { describeCertificate } from './certificate.js';
-import { closeSocket, handshake, opensslReason, type HandshakeParams, type HandshakeResult, type TlsVersion } from './handshake.js';
+import { closeSocket, handshake, memoLookup, opensslReason, type HandshakeParams, type HandshakeResult, type TlsVersion } from './handshake.js';
 import { collectRevocationSources, parseCertificates, type CrlInput } from './revocation.js';
 import { ab } from './bytes.js';
 
@@ -146,7 +146,7 @@ async function speakMqtt(
 export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<TlsFacts> {
   const now = (opts.now ?? new Date()).toISOString();
   const openssl = process.versions.openssl ?? 'unknown';
-  const target = { host: ep.host, port: ep.port, timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) };
+  const target = { host: ep.host, port: ep.port, timeoutMs: opts.timeoutMs, lookup: memoLookup(), ...(opts.signal ? { signal: opts.signal } : {}) };
   const limit = limiter(Math.max(1, opts.concurrency));
   const run = (p: HandshakeParams): Promise<HandshakeResult> => limit(() => handshake(target, p));
   /** A new connection with the same handshake, for the MQTT 3.1.1 retry (undefined when it does not hold). */
@@ -163,7 +163,7 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   // 1. The certificate handshake, then MQTT on the same connection.
   const t0 = performance.now();
   const everything = `${ALL_CIPHERS.replace(':@SECLEVEL=0', '')}:${TLS13_SUITES.join(':')}:@SECLEVEL=0`;
-  const mainParams: HandshakeParams = { minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: everything, ca: anchors, requestOCSP: true };
+  const mainParams: HandshakeParams = { minVersion: 'TLSv1', maxVersion: 'TLSv1.3', ciphers: everything, ca: anchors, requestOCSP: true, reuseContext: true };
   const main = await run(mainParams);
   let certParams = mainParams;
   let viaClientCertificate = false;
@@ -258,7 +258,7 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   else {
     const offered = protocolProbes.filter((p) => p.state === 'offered').map((p) => p.version);
     try {
-      const versions = await Promise.all(offered.map((v) => enumerateVersion(v, (p) => run({ ...p, ...clientCert }))));
+      const versions = await Promise.all(offered.map((v) => enumerateVersion(v, (p) => run({ ...p, ...clientCert }), protocolProbes.find((p) => p.version === v)?.cipher)));
       ciphers = { state: 'ok', ms: Math.round(performance.now() - t2), value: { openssl, versions, unprobeable: unprobeableFamilies(), concurrency: opts.concurrency } };
     } catch (e) {
       if (!(e instanceof EnumerationError)) throw e;
