@@ -16,6 +16,7 @@ import { memoryIO } from '../src/config/io.js';
 import { FileReadError, READ_LIMITS, readTextFile, readTextFileAsync } from '../src/io/read.js';
 import { makeRoot, readSys } from '../src/collectors/system/sysroot.js';
 import { detectFormat } from '../src/collectors/config.js';
+import { parseLocatedYaml } from '../src/config/located-yaml.js';
 
 let dir: string;
 let fifo: string;
@@ -186,6 +187,13 @@ function randomText(bytes: number, seed: number): string {
 }
 
 describe('parsers on hostile text: a located issue or a result, bounded in time, never a crash', () => {
+  test('YAML (policy, project, drill files): an error quotes at most 200 characters of the offending token', () => {
+    const { yaml, issues } = parseLocatedYaml(`- a\nb: ${'x'.repeat(50_000)}\n`, 'big.yaml');
+    assert.equal(yaml, undefined);
+    assert.ok(issues.length > 0);
+    for (const i of issues) assert.ok(i.message.length < 260, `${i.message.length} characters: ${i.message.slice(0, 80)}`);
+    assert.ok(issues.some((i) => /… \(\d+ more characters\)$/.test(i.message)), issues.map((i) => i.message.slice(-40)).join(' | '));
+  });
   const hoconCases: [string, string][] = [
     ['100k nested objects', 'a{'.repeat(100_000)],
     ['100k nested objects, closed', `${'a{'.repeat(100_000)}${'}'.repeat(100_000)}`],

@@ -26,6 +26,9 @@ export function aliasBombMessage(file: string): string {
   return `${file}: ${ALIAS_BOMB}`;
 }
 
+const MAX_MESSAGE = 200;
+const clip = (m: string) => (m.length > MAX_MESSAGE ? `${m.slice(0, MAX_MESSAGE)}… (${m.length - MAX_MESSAGE} more characters)` : m);
+
 export interface LocatedYaml {
   file: string;
   doc: Document.Parsed;
@@ -46,7 +49,8 @@ export function parseLocatedYaml(text: string, file: string): { yaml?: LocatedYa
     return { file, line: p.line, column: p.col };
   };
   if (doc.errors.length) {
-    return { issues: doc.errors.map((e) => ({ ...at(e.pos[0]), message: e.message.split('\n')[0]! })) };
+    // The parser quotes the offending token whole: a binary or minified file would put kilobytes of it on the terminal.
+    return { issues: doc.errors.map((e) => ({ ...at(e.pos[0]), message: clip(e.message.split('\n')[0]!) })) };
   }
   const place = (path: YamlPath): SourceLoc => {
     let node: unknown;

@@ -19,7 +19,7 @@ export default {
   ],
   skip: [
     { name: 'the place to look was not given: not verified, never PASS', facts: journal({ steps: [step({ expectations: [expectation('not-verified', 'guard-ban: not verified: no --guard-state, --nft-table or --redis given')] })] }), message: 'not verified' },
-    { name: 'no step ran', facts: journal({ steps: [], aborted: 'the broker did not answer before the first step' }) },
     { name: 'no expectations', facts: journal({ steps: [step({ expectations: [] })] }) },
   ],
+  error: [{ name: 'the run stopped before any step: nothing was rehearsed', facts: journal({ steps: [], aborted: 'the broker did not answer before the first step' }), message: 'no step ran: the broker did not answer' }],
 } satisfies CheckCases;
