@@ -61,13 +61,15 @@ interface RunRow {
   seqs: Buffer | null;
 }
 
-/** The failures of one (address, kind, source) in one commit. */
+/** The failures of one (address, kind, source) in one commit: the first, and all of them once there are more. */
 interface Run {
   ip: string | null;
   kind: EventKind;
   source: string;
-  times: number[];
-  seqs: number[];
+  time: number;
+  seq: number;
+  times: number[] | null;
+  seqs: number[] | null;
 }
 
 export class StateStore {
@@ -99,6 +101,7 @@ export class StateStore {
       offence: this.db.prepare(`INSERT INTO offences (ip, bans, last) VALUES (?, 1, ?) ON CONFLICT(ip) DO UPDATE SET bans = bans + 1, last = excluded.last`),
       getOffences: this.db.prepare(`SELECT bans, last FROM offences WHERE ip = ?`),
       run: this.db.prepare(`INSERT INTO failure_runs (batch, seq, ip, kind, source, n, first, last, times, seqs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      single: this.db.prepare(`INSERT INTO failure_runs (batch, seq, ip, kind, source, n, first, last) VALUES (?, ?, ?, ?, ?, 1, ?, ?)`),
       position: this.db.prepare(`INSERT INTO positions (source, inode, offset, head, context, updated) VALUES (@source, @inode, @offset, @head, @context, @updated)
         ON CONFLICT(source) DO UPDATE SET inode = excluded.inode, offset = excluded.offset, head = excluded.head, context = excluded.context, updated = excluded.updated`),
       getPosition: this.db.prepare(`SELECT source, inode, offset, head, context FROM positions WHERE source = ?`),
@@ -142,15 +145,19 @@ export class StateStore {
       if (runs.length) {
         const batch = ++this.batch;
         for (const r of runs) {
+          if (!r.times || !r.seqs) {
+            this.stmts.single.run(batch, r.seq, r.ip, r.kind, r.source, r.time, r.time);
+            continue;
+          }
           const n = r.times.length;
-          let first = r.times[0]!;
+          let first = r.time;
           let last = first;
           for (let i = 1; i < n; i++) {
             const t = r.times[i]!;
             if (t < first) first = t;
             else if (t > last) last = t;
           }
-          this.stmts.run.run(batch, r.seqs[0]!, r.ip, r.kind, r.source, n, first, last, n === 1 ? null : float64s(r.times), n === 1 ? null : uint32s(r.seqs));
+          this.stmts.run.run(batch, r.seq, r.ip, r.kind, r.source, n, first, last, float64s(r.times), uint32s(r.seqs));
         }
       }
       for (const b of bans) {
@@ -251,13 +258,18 @@ function groupRuns(failures: FailureRow[]): Run[] {
       lastSource = f.source;
       lastKind = f.kind;
     }
-    let r = byIp.get(f.ip);
+    const r = byIp.get(f.ip);
     if (!r) {
-      byIp.set(f.ip, (r = { ip: f.ip, kind: f.kind, source: f.source, times: [], seqs: [] }));
-      runs.push(r);
+      const run: Run = { ip: f.ip, kind: f.kind, source: f.source, time: f.time, seq: i, times: null, seqs: null };
+      byIp.set(f.ip, run);
+      runs.push(run);
+    } else if (!r.times || !r.seqs) {
+      r.times = [r.time, f.time];
+      r.seqs = [r.seq, i];
+    } else {
+      r.times.push(f.time);
+      r.seqs.push(i);
     }
-    r.times.push(f.time);
-    r.seqs.push(i);
   }
   return runs;
 }
