@@ -50,7 +50,7 @@ test('rename and copytruncate rotation mid-attack, SIGKILL mid-stream: no failur
     try {
       const db = new Database(state, { readonly: true, fileMustExist: true });
       try {
-        return (db.prepare(`SELECT COUNT(*) AS n FROM failures`).get() as { n: number }).n;
+        return (db.prepare(`SELECT COALESCE(SUM(n), 0) AS n FROM failure_runs`).get() as { n: number }).n;
       } finally {
         db.close();
       }
@@ -125,7 +125,7 @@ test('rename and copytruncate rotation mid-attack, SIGKILL mid-stream: no failur
 
     const db = new Database(state, { readonly: true });
     try {
-      const rows = db.prepare(`SELECT ip, COUNT(*) AS n FROM failures GROUP BY ip`).all() as { ip: string; n: number }[];
+      const rows = db.prepare(`SELECT ip, SUM(n) AS n FROM failure_runs GROUP BY ip`).all() as { ip: string; n: number }[];
       const got = new Map(rows.map((r) => [r.ip, r.n]));
       const wrong = [...expected].filter(([ip, n]) => got.get(ip) !== n).map(([ip, n]) => `${ip}: expected ${n}, got ${got.get(ip)}`);
       const extra = rows.filter((r) => !expected.has(r.ip)).map((r) => `${r.ip}: ${r.n} unexpected`);
