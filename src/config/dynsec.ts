@@ -263,6 +263,23 @@ export function parseDynsec(text: string, file: string): DynsecConfig {
     });
     return out;
   };
+  /** The entries of a top-level list that the plugin loads: those with a name, the first of each name. */
+  const named = (key: 'roles' | 'clients' | 'groups', nameKey: 'rolename' | 'username' | 'groupname', what: string): { node: JsonNode; pointer: string; name: string }[] => {
+    const seen = new Set<string>();
+    return list(root, key, '').flatMap(({ node, pointer }) => {
+      const name = str(node, nameKey);
+      if (!name) {
+        issue(at(node, pointer), `${what} without a "${nameKey}": the plugin skips it`);
+        return [];
+      }
+      if (seen.has(name)) {
+        issue(at(node, pointer), `${what} "${name}" is defined again: the plugin keeps the first`);
+        return [];
+      }
+      seen.add(name);
+      return [{ node, pointer, name }];
+    });
+  };
   const optText = (obj: JsonNode, key: 'textname' | 'textdescription') => {
     const s = str(obj, key);
     return s === undefined ? {} : { [key]: s };
@@ -293,18 +310,7 @@ export function parseDynsec(text: string, file: string): DynsecConfig {
 
   // roles
   const roles: DynsecRole[] = [];
-  const roleNames = new Set<string>();
-  for (const { node, pointer } of list(root, 'roles', '')) {
-    const rolename = str(node, 'rolename');
-    if (!rolename) {
-      issue(at(node, pointer), 'role without a "rolename": the plugin skips it');
-      continue;
-    }
-    if (roleNames.has(rolename)) {
-      issue(at(node, pointer), `role "${rolename}" is defined again: the plugin keeps the first`);
-      continue;
-    }
-    roleNames.add(rolename);
+  for (const { node, pointer, name: rolename } of named('roles', 'rolename', 'role')) {
     const acls: DynsecAcl[] = [];
     const seen = new Set<string>();
     for (const a of list(node, 'acls', pointer)) {
@@ -331,18 +337,7 @@ export function parseDynsec(text: string, file: string): DynsecConfig {
 
   // clients
   const clients: DynsecClient[] = [];
-  const users = new Set<string>();
-  for (const { node, pointer } of list(root, 'clients', '')) {
-    const username = str(node, 'username');
-    if (!username) {
-      issue(at(node, pointer), 'client without a "username": the plugin skips it');
-      continue;
-    }
-    if (users.has(username)) {
-      issue(at(node, pointer), `client "${username}" is defined again: the plugin keeps the first`);
-      continue;
-    }
-    users.add(username);
+  for (const { node, pointer, name: username } of named('clients', 'username', 'client')) {
     const encoded = str(node, 'encoded_password');
     const legacyHash = str(node, 'password');
     const salt = str(node, 'salt');
@@ -379,18 +374,7 @@ export function parseDynsec(text: string, file: string): DynsecConfig {
 
   // groups
   const groups: DynsecGroup[] = [];
-  const groupNames = new Set<string>();
-  for (const { node, pointer } of list(root, 'groups', '')) {
-    const groupname = str(node, 'groupname');
-    if (!groupname) {
-      issue(at(node, pointer), 'group without a "groupname": the plugin skips it');
-      continue;
-    }
-    if (groupNames.has(groupname)) {
-      issue(at(node, pointer), `group "${groupname}" is defined again: the plugin keeps the first`);
-      continue;
-    }
-    groupNames.add(groupname);
+  for (const { node, pointer, name: groupname } of named('groups', 'groupname', 'group')) {
     const members = list(node, 'clients', pointer).flatMap(({ node: c, pointer: p }) => {
       const username = str(c, 'username');
       return username ? [{ username, priority: int(c, 'priority', -1, p), at: at(c, p) }] : [];
@@ -403,6 +387,7 @@ export function parseDynsec(text: string, file: string): DynsecConfig {
   if (anon && !anonymousGroup) issue(at(anon.node, ptr('', anon.name)), '"anonymousGroup" is not a string: ignored');
 
   // References to roles that do not exist grant nothing (the plugin drops them).
+  const roleNames = new Set(roles.map((r) => r.rolename));
   for (const holder of [...clients.map((c) => ({ what: `client "${c.username}"`, refs: c.roles })), ...groups.map((g) => ({ what: `group "${g.groupname}"`, refs: g.roles }))]) {
     for (const r of holder.refs) if (!roleNames.has(r.rolename)) issue(r.at, `${holder.what} names role "${r.rolename}", which is not defined: it grants nothing`);
   }
