@@ -13,7 +13,7 @@ import type { Credentials } from '../collectors/mqtt/probe.js';
 import { runAudit, type AuditOptions } from '../core/engine.js';
 import { autoConcurrency } from '../core/concurrency.js';
 import { parseTarget, parseTargetsFile, type ParsedTarget } from '../core/targets.js';
-import { parseCrls, type CrlInput } from '../collectors/tls/revocation.js';
+import type { CrlInput } from '../collectors/tls/revocation.js';
 import { loadBundle } from '../advisories/db.js';
 import { DEFAULT_FIREWALL_OPTIONS } from '../ports/firewall-options.js';
 import { fsErrorText, readText, UsageError } from './common.js';
@@ -134,7 +134,10 @@ function tlsMaterial(flags: AuditFlags): AuditOptions['tls'] {
 }
 
 /** CRL files, read and parsed once here: a file that is not a CRL is a usage error naming it. */
-function crlFiles(files: string[]): CrlInput[] {
+async function crlFiles(files: string[]): Promise<CrlInput[]> {
+  if (!files.length) return [];
+  // The PKI libraries are loaded only when there is a CRL to parse (see collectors/endpoint.ts).
+  const { parseCrls } = await import('../collectors/tls/revocation.js');
   return files.map((file) => {
     let data: Buffer;
     try {
@@ -300,7 +303,7 @@ export async function audit(targetArgs: string[], flags: AuditFlags, cmd?: Comma
     tls: tlsMaterial(flags),
     tlsAudit: {
       concurrency: flags.tlsConcurrency,
-      crlFiles: crlFiles(flags.crl),
+      crlFiles: await crlFiles(flags.crl),
       revocationOnline: Boolean(flags.revocationOnline),
       expiryWarnDays: flags.expiryWarnDays,
     },

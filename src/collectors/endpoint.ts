@@ -13,7 +13,6 @@ import type { AuditOptions } from '../core/engine.js';
 import { probeEndpoint, type Credentials } from './mqtt/probe.js';
 import { BUILTIN_CREDENTIALS, guessCredentials, testLoginRestriction, testTakeover, type TakeoverParty } from './mqtt/intrusive.js';
 import type { TransportOptions } from './mqtt/channel.js';
-import { collectTls } from './tls/index.js';
 
 export const DEFAULT_TLS_AUDIT: TlsAuditSettings = { concurrency: 4, crlFiles: [], revocationOnline: false, expiryWarnDays: [30, 60] };
 
@@ -104,6 +103,9 @@ export const ENDPOINT_PROVIDERS: readonly Provider<EndpointSubject>[] = [
         const skipped = { state: 'skipped', reason: 'plaintext endpoint: the TLS checks apply to mqtts:// and wss:// endpoints', notApplicable: true } as const;
         return Object.fromEntries(TLS_KEYS.map((k) => [k, skipped])) as FactMap;
       }
+      // Loaded for TLS endpoints only: the certificate libraries (@peculiar/x509, pkijs) are the largest
+      // modules of a run, and a plaintext audit never needs them.
+      const { collectTls } = await import('./tls/index.js');
       const f = await collect(() => collectTls(endpoint, { ...transport, ...DEFAULT_TLS_AUDIT, ...opts.tlsAudit, ...(credentials ? { credentials } : {}) }));
       if (f.state === 'ok') return f.value as FactMap;
       const failed = f.state === 'error' ? { state: 'error' as const, error: f.error, ms: f.ms } : f;

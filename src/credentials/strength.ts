@@ -5,13 +5,23 @@
  * or logs the password itself.
  */
 import { randomInt } from 'node:crypto';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import type { Policy } from '../config/policy.js';
 
 let estimator: ZxcvbnFactory | undefined;
+/**
+ * The estimator and its dictionaries (half a megabyte of code and word lists) are loaded on the first
+ * password to judge, not with the module: most runs judge none. Loaded synchronously (the config
+ * parsers score passwords inside synchronous callbacks); the CLI bundle keeps these packages external.
+ */
 function zxcvbn(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+  if (!estimator) {
+    const load = createRequire(import.meta.url);
+    const { ZxcvbnFactory: Factory } = load('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+    const common = load('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    estimator = new Factory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+  }
   return estimator;
 }
 
