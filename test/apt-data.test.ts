@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { aptPendingFromData, compareDebianVersions, describeList, installedPackages, relevantPins, scanPackagesList } from '../src/collectors/system/apt-data.js';
+import { aptPendingFromData, compareDebianVersions, describeList, installedPackages, relevantPins, scanPackagesList, StanzaBatches } from '../src/collectors/system/apt-data.js';
 import { makeRoot } from '../src/collectors/system/sysroot.js';
 import { aptSimulation, collectUpdates } from '../src/collectors/system/updates.js';
 
@@ -75,6 +75,25 @@ test('parsers: installed packages with holds, list names, pins that can matter, 
   const list = 'Package: a\nVersion: 1\nArchitecture: amd64\n\nPackage: b\nArchitecture: all\nVersion: 2\n\nPackage: c\nVersion: 3\nArchitecture: amd64\n\nPackage: a\nVersion: 4\nArchitecture: i386\n';
   scanPackagesList(list, 'amd64', new Set(['a:amd64', 'b:amd64']), (k, v) => seen.push(`${k}=${v}`));
   assert.deepEqual(seen, ['a:amd64=1', 'b:amd64=2']);
+});
+
+test('a list streamed in chunks of any size is scanned exactly as the whole list', () => {
+  const stanzas: string[] = [];
+  for (let i = 0; i < 300; i++) stanzas.push(`Package: p${i % 97}\nVersion: ${i}.${i % 7}\nArchitecture: ${i % 5 ? 'amd64' : 'all'}\nDescription: line\n long description ${'x'.repeat(i % 40)}\n`);
+  // Blank lines as APT writes them, plus a doubled one and a list without a final newline.
+  const list = `${stanzas.join('\n')}\n\n${stanzas.slice(0, 3).join('\n')}`;
+  const wanted = new Set(Array.from({ length: 60 }, (_, i) => `p${i}:amd64`));
+  const scan = (text: string, out: string[]) => scanPackagesList(text, 'amd64', wanted, (k, v) => out.push(`${k}=${v}`));
+  const whole: string[] = [];
+  scan(list, whole);
+  assert.ok(whole.length > 150);
+  for (const size of [1, 2, 7, 64, 1000, list.length]) {
+    const got: string[] = [];
+    const b = new StanzaBatches((t) => scan(t, got));
+    for (let i = 0; i < list.length; i += size) b.push(list.slice(i, i + size));
+    b.end();
+    assert.deepEqual(got, whole, `chunks of ${size}`);
+  }
 });
 
 /** An offline root: dpkg status and uncompressed lists of a main and a security suite. */

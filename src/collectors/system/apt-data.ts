@@ -146,12 +146,40 @@ export type AptDataResult = { pending: PendingUpdate[]; lists: string[] } | { fa
 const MAX_LIST = 512 * 1024 * 1024;
 
 /**
- * One package list as text: uncompressed through the bounded reader's checked file handle, compressed
- * through APT's own decompressor of this host (`apt-helper cat-file`; it only decompresses, so an offline
- * root's files stay data). Decoded as latin1: the fields read (names, versions, architectures) are ASCII,
- * and latin1 decoding of tens of megabytes costs a fraction of UTF-8's.
+ * Hands a Packages list to `scan` in batches of whole stanzas (cut at the last blank line of what has
+ * arrived), so that memory holds a read chunk and one stanza rather than the list: the main list of a
+ * Debian release is about 90 MB decompressed, and all lists read side by side as whole strings made the
+ * host audit's peak (about 250 MB).
  */
-async function readList(r: SysRoot, file: string): Promise<string | { fallback: string }> {
+export class StanzaBatches {
+  private rest = '';
+  constructor(private readonly scan: (text: string) => void) {}
+  push(chunk: string): void {
+    const text = this.rest ? this.rest + chunk : chunk;
+    const cut = text.lastIndexOf('\n\n');
+    if (cut < 0) {
+      this.rest = text;
+      return;
+    }
+    this.scan(text.slice(0, cut + 1));
+    this.rest = text.slice(cut + 2);
+  }
+  end(): void {
+    if (this.rest) this.scan(this.rest);
+    this.rest = '';
+  }
+}
+
+const READ_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Streams one package list into `batches`: uncompressed through the bounded reader's checked file
+ * handle, compressed through APT's own decompressor of this host (`apt-helper cat-file`; it only
+ * decompresses, so an offline root's files stay data). Decoded as latin1 (per byte, so chunk borders
+ * cannot split a character): the fields read (names, versions, architectures) are ASCII, and latin1
+ * decoding of tens of megabytes costs a fraction of UTF-8's. Resolves to a fallback reason, or undefined.
+ */
+async function streamList(r: SysRoot, file: string, batches: StanzaBatches): Promise<{ fallback: string } | undefined> {
   const path = at(r, `/var/lib/apt/lists/${file}`);
   if (/_Packages$/.test(file)) {
     try {
@@ -159,14 +187,15 @@ async function readList(r: SysRoot, file: string): Promise<string | { fallback: 
       try {
         const size = (await fh.stat()).size;
         if (size > MAX_LIST) return { fallback: `${path}: larger than ${MAX_LIST} bytes` };
-        const buf = Buffer.allocUnsafe(size);
-        let got = 0;
-        while (got < size) {
-          const { bytesRead } = await fh.read(buf, got, size - got, got);
+        const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, size)));
+        for (let got = 0; got < size; ) {
+          const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - got), got);
           if (!bytesRead) break;
           got += bytesRead;
+          batches.push(buf.toString('latin1', 0, bytesRead));
         }
-        return buf.toString('latin1', 0, got);
+        batches.end();
+        return undefined;
       } finally {
         await fh.close();
       }
@@ -178,11 +207,10 @@ async function readList(r: SysRoot, file: string): Promise<string | { fallback: 
   if (!helper) return { fallback: `${path}: compressed, and this host has no apt-helper to decompress it` };
   return new Promise((resolve) => {
     const child = spawn(helper, ['cat-file', path], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: SYSTEM_PATH, LC_ALL: 'C' } });
-    const chunks: Buffer[] = [];
     let total = 0;
     let stderr = '';
     let done = false;
-    const finish = (v: string | { fallback: string }) => {
+    const finish = (v: { fallback: string } | undefined) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -193,15 +221,19 @@ async function readList(r: SysRoot, file: string): Promise<string | { fallback: 
       finish({ fallback: `${helper} cat-file ${path}: no end within ${r.slowTimeoutMs} ms` });
     }, r.slowTimeoutMs);
     child.stdout.on('data', (c: Buffer) => {
+      if (done) return;
       total += c.length;
       if (total > MAX_LIST) {
         child.kill('SIGKILL');
         finish({ fallback: `${path}: more than ${MAX_LIST} bytes decompressed` });
-      } else chunks.push(c);
+      } else batches.push(c.toString('latin1'));
     });
     child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-500)));
     child.on('error', (e) => finish({ fallback: `${helper}: ${e.message}` }));
-    child.on('close', (code) => finish(code === 0 ? Buffer.concat(chunks, total).toString('latin1') : { fallback: `${helper} cat-file ${path} exited ${code}: ${stderr.trim().split('\n').pop() ?? ''}` }));
+    child.on('close', (code) => {
+      if (code === 0 && !done) batches.end();
+      finish(code === 0 ? undefined : { fallback: `${helper} cat-file ${path} exited ${code}: ${stderr.trim().split('\n').pop() ?? ''}` });
+    });
   });
 }
 
@@ -256,18 +288,27 @@ export async function aptPendingFromData(r: SysRoot): Promise<AptDataResult> {
   const wanted = new Set(byKey.keys());
   const best = new Map<string, string>();
   const seenIn = new Map<string, Set<string>>(); // "key version" → origins
-  const texts = await Promise.all(lists.map((l) => readList(r, l.file)));
-  for (const [i, l] of lists.entries()) {
-    const text = texts[i]!;
-    if (typeof text !== 'string') return text;
-    scanPackagesList(text, l.arch, wanted, (k, version) => {
-      const cur = best.get(k);
-      if (!cur || compareDebianVersions(version, cur) > 0) best.set(k, version);
-      const id = `${k} ${version}`;
-      if (!seenIn.has(id)) seenIn.set(id, new Set());
-      seenIn.get(id)!.add(l.origin);
-    });
-  }
+  // The lists are streamed side by side; what a list adds (the highest version, the origins of each
+  // version) does not depend on the order in which lists or stanzas arrive.
+  const failed = await Promise.all(
+    lists.map((l) =>
+      streamList(
+        r,
+        l.file,
+        new StanzaBatches((text) =>
+          scanPackagesList(text, l.arch, wanted, (k, version) => {
+            const cur = best.get(k);
+            if (!cur || compareDebianVersions(version, cur) > 0) best.set(k, version);
+            const id = `${k} ${version}`;
+            if (!seenIn.has(id)) seenIn.set(id, new Set());
+            seenIn.get(id)!.add(l.origin);
+          }),
+        ),
+      ),
+    ),
+  );
+  const fallback = failed.find((f) => f !== undefined);
+  if (fallback) return fallback;
   const pending: PendingUpdate[] = [];
   for (const [k, p] of byKey) {
     const to = best.get(k);
