@@ -816,6 +816,15 @@ export function parseMosquittoAcl(text: string, file: string): AclFile {
     const key = m[2]!;
     const rest = m[3] ?? '';
     const at = { file, line: i + 1, column };
+    // Mosquitto (2.0.11, tried) reads a directive only as the keyword and a space after blanks: a tab
+    // before or right after `user`, `topic` or `pattern` is "Invalid line in acl_file", and the broker
+    // refuses the whole file and does not start. The line grants nothing.
+    const lead = m[1]!;
+    const keyword = /^(user|topic|pattern)(\t)?/.exec(line.slice(lead.length));
+    if (keyword && (lead.includes('\t') || keyword[2])) {
+      issues.push({ ...at, message: `Mosquitto refuses this line ("Invalid line in acl_file") and with it the whole file, so the broker does not start: "${keyword[1]}" must be preceded by nothing but spaces and followed by a space, not a tab` });
+      return;
+    }
     if (key === 'user') {
       if (!rest) issues.push({ ...at, message: 'user needs a name' });
       user = rest;
