@@ -228,6 +228,7 @@ describe('second review: false PASS paths', () => {
     });
     // Aedes that drops a client subscribing to the probe's $SYS topic, while publishing into $SYS is allowed.
     sysDropper = await startAedes({
+      ws: true,
       aedesOptions: {
         authorizeSubscribe: (_c: unknown, sub: { topic: string }, done: (e: Error | null, s?: unknown) => void) =>
           sub.topic.startsWith('$SYS/mqtt-warden-probe/') ? done(new Error('no')) : done(null, sub),
@@ -244,8 +245,27 @@ describe('second review: false PASS paths', () => {
   });
 
   test('a connection dropped before the $SYS publish is no "refused"', async () => {
-    const report = await audit([sysDropper.url]);
-    assert.notEqual(result(report, 'ACC-006').status, 'PASS', result(report, 'ACC-006').message);
+    for (const url of [sysDropper.url, sysDropper.wsUrl!]) {
+      const report = await audit([url]);
+      assert.notEqual(result(report, 'ACC-006').status, 'PASS', `${url}: ${result(report, 'ACC-006').message}`);
+    }
+  });
+
+  test('a broker dropping the client for its $SYS publish refused it, over TCP and over WebSocket alike', async () => {
+    // Aedes (MQTT 3.1.1) has no negative PUBACK: it closes the connection. A WebSocket stream ends its
+    // readable side on that close but emits 'close' only later; the probe used to wait out its timeout
+    // and say "inconclusive" over ws://.
+    const dropper = await startAedes({ ws: true, denyPublish: (t) => t.startsWith('$SYS') });
+    try {
+      for (const url of [dropper.url, dropper.wsUrl!]) {
+        const report = await audit([url]);
+        const r = result(report, 'ACC-006');
+        assert.equal(r.status, 'PASS', `${url}: ${r.message}`);
+        assert.match(r.message, /closed the connection after the publish/, url);
+      }
+    } finally {
+      await dropper.stop();
+    }
   });
 });
 

@@ -227,7 +227,12 @@ export class MqttChannel {
     stream.on('error', (e: Error) =>
       this.fail(new ProbeError('transport', `${uri}: ${tlsErrorText(e.message)}`, stream instanceof tls.TLSSocket ? clientCertificateRefusal(e, stream) : undefined)),
     );
-    stream.on('close', () => this.fail(new ProbeError('closed', `${uri}: connection closed by the peer`)));
+    // 'end' too: a WebSocket stream (ws's createWebSocketStream) ends its readable side when the peer
+    // closes, but emits 'close' only once our writable side has finished as well, which a probe waiting
+    // for a PUBACK never does; a TCP or TLS socket emits both.
+    const peerClosed = () => this.fail(new ProbeError('closed', `${uri}: connection closed by the peer`));
+    stream.on('end', peerClosed);
+    stream.on('close', peerClosed);
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
@@ -382,10 +387,12 @@ export class MqttChannel {
         const done = () => {
           clearTimeout(t);
           this.stream.off('close', done);
+          this.stream.off('end', done);
           resolve();
         };
         const t = setTimeout(done, ms);
         this.stream.once('close', done);
+        this.stream.once('end', done);
         this.sink = (p) => {
           onPacket(p);
           if (until?.()) done();
