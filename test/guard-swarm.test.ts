@@ -189,3 +189,64 @@ test('restored and cluster network bans (markBanned): addresses inside are banne
   for (let i = 0; i < 20; i++) x.fail(`198.51.100.${i}`, now + i);
   assert.deepEqual(x.bans, []);
 });
+
+/** A Mosquitto 2.0 log (the 2.0.11 two-line refusal, as Debian's 2.0 writes it): `who` take turns, `per` refusals each, plus a legitimate session. */
+function mosquitto20Log(who: string[], per: number, t0 = 1765022400): string {
+  const lines: string[] = [];
+  let t = t0;
+  let port = 40000;
+  lines.push(`${t}: New connection from 192.0.2.1:${port++} on port 1883.`, `${t}: New client connected from 192.0.2.1:${port - 1} as sensor-1 (p2, c1, k60, u'alice').`);
+  for (let round = 0; round < per; round++) {
+    for (const ip of who) {
+      t += 5;
+      lines.push(`${t}: New connection from ${ip}:${port++} on port 1883.`, `${t}: Client <unknown> disconnected, not authorised.`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+test('guard test (CLI, default rules) on a Mosquitto 2.0 log: distributed guessing from one /24 is banned as the network; spread over many /24s it raises the swarm alarm; JSON and terminal say so', { timeout: 60_000 }, async () => {
+  const { runCli } = await import('./helpers/cli.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mw-guard-swarm-'));
+  try {
+    const net = path.join(dir, 'net.log');
+    writeFileSync(net, mosquitto20Log(oneNet, 4));
+    const j = await runCli(['guard', 'test', net, '-f', 'json']);
+    assert.equal(j.code, 0, j.stderr);
+    const r = JSON.parse(j.stdout) as ReturnType<typeof replayFile>;
+    assert.equal(r.failures, 32);
+    assert.deepEqual(r.bans.map((b) => [b.ip, b.reason, b.count, b.members?.length]), [['203.0.113.0/24', 'subnet', 10, 8]]);
+    assert.equal(r.bans[0]!.at, new Date((1765022400 + 50) * 1000).toISOString(), 'decided at the 10th refusal');
+    assert.deepEqual(r.swarms, [], 'the network ban stops the count at 10 failures: no swarm');
+    const term = await runCli(['guard', 'test', net]);
+    assert.match(term.stdout, /Would ban: 1\n {2}203\.0\.113\.0\/24 +subnet +600 s {2}\(offence 1, 10 events, from 8 addresses, at /);
+
+    const wide = path.join(dir, 'wide.log');
+    writeFileSync(wide, mosquitto20Log([...spread, '192.0.2.77'], 4));
+    const w = JSON.parse((await runCli(['guard', 'test', wide, '-f', 'json'])).stdout) as ReturnType<typeof replayFile>;
+    assert.ok(!w.bans.some((b) => b.reason === 'subnet'));
+    assert.equal(w.swarms.length, 1);
+    assert.equal(w.swarms[0]!.failures, 30);
+    // 9 addresses: failure 30 is the 4th round's 3rd address; it and every later one with ≥ 2 failures is banned.
+    assert.deepEqual(w.bans.map((b) => [b.ip, b.reason, b.count]), [[spread[2], 'swarm', 4], [spread[3], 'swarm', 4], [spread[4], 'swarm', 4], [spread[5], 'swarm', 4], [spread[6], 'swarm', 4], [spread[7], 'swarm', 4], ['192.0.2.77', 'swarm', 4]]);
+    const wt = (await runCli(['guard', 'test', wide])).stdout;
+    assert.match(wt, /Swarm alarm at \S+: 30 refused logins from 9\+ addresses within the window; per-address threshold 2 until at least /);
+
+    // Switched off in a config file: nothing is banned, no alarm (what guard did before these rules).
+    const conf = path.join(dir, 'off.yaml');
+    writeFileSync(conf, 'detect:\n  subnet: null\n  swarm: null\n');
+    for (const f of [net, wide]) {
+      const o = JSON.parse((await runCli(['guard', 'test', f, '-c', conf, '-f', 'json'])).stdout) as ReturnType<typeof replayFile>;
+      assert.deepEqual([o.bans, o.swarms], [[], []], f);
+    }
+    // An allowlisted address inside the /24 (config ban.allow): the addresses are banned one by one.
+    const allow = path.join(dir, 'allow.yaml');
+    writeFileSync(allow, 'ban:\n  allow: [203.0.113.1]\n');
+    const a = JSON.parse((await runCli(['guard', 'test', net, '-c', allow, '-f', 'json'])).stdout) as ReturnType<typeof replayFile>;
+    assert.deepEqual(a.bans.map((b) => b.reason), Array(8).fill('subnet-members'));
+    assert.match((await runCli(['guard', 'test', net, '-c', allow])).stdout, /prefix 203\.0\.113\.0\/24 overlaps the allowlist \(203\.0\.113\.1\/32\): its 8 contributing addresses are banned one by one instead/);
+    assert.ok(renderReplay(a).includes('subnet-members'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
