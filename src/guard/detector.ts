@@ -121,6 +121,8 @@ interface Rec {
   seq: number;
   /** Allowlisted (decided once per record: the allowlist does not change at run time). */
   allowed: boolean;
+  /** Key of the address's network for the subnet rule (computed once per record, not per event); undefined when the rule is off. */
+  netKey: number | string | undefined;
 }
 
 export interface DetectorHooks {
@@ -226,7 +228,7 @@ export class Detector implements EventSink {
   isBanned(ip: string, now: number): boolean {
     const r = this.recs.get(ip);
     if (r !== undefined && r.bannedUntil > now) return true;
-    return this.netBanUntil > now && this.inBannedNet(ip, now);
+    return this.netBanUntil > now && this.inBannedNet(ip, now, r?.netKey);
   }
 
   /**
@@ -252,10 +254,11 @@ export class Detector implements EventSink {
     this.netBanUntil = Math.max(this.netBanUntil, until);
   }
 
-  private inBannedNet(ip: string, now: number): boolean {
+  /** `key`: the address's network key when already known (its record's), saving its computation on the per-line path. */
+  private inBannedNet(ip: string, now: number, key?: number | string): boolean {
     const s = this.cfg.subnet;
     if (s) {
-      const p = this.prefixes.get(this.keyOf(ip, s));
+      const p = this.prefixes.get(key ?? this.keyOf(ip, s));
       if (p !== undefined && p.bannedUntil > now) return true;
     }
     for (const o of this.otherNets) if (o.until > now && targetContains(o.c, ip)) return true;
@@ -302,7 +305,8 @@ export class Detector implements EventSink {
       }
     } else {
       if (this.recs.size >= this.cfg.maxTracked) evictOldest(this.recs, this.cfg.maxTracked);
-      r = { fails: [], proto: [], connStart: time, conns: 0, lastSeen: time, bannedUntil: 0, seq: ++this.seq, allowed: this.allow.has(ip) };
+      const s = this.cfg.subnet;
+      r = { fails: [], proto: [], connStart: time, conns: 0, lastSeen: time, bannedUntil: 0, seq: ++this.seq, allowed: this.allow.has(ip), netKey: s ? this.keyOf(ip, s) : undefined };
       this.recs.set(ip, r);
     }
     if (time > r.lastSeen) r.lastSeen = time;
@@ -333,7 +337,7 @@ export class Detector implements EventSink {
   private feed(r: Rec, kind: EventKind, ip: string, time: number, prefixAnswered = false): void {
     if (r.bannedUntil > time) return;
     // Inside a banned network: the firewall drops it, nothing to count (only looked up while a network ban lasts).
-    if (this.netBanUntil > time && this.inBannedNet(ip, time)) return;
+    if (this.netBanUntil > time && this.inBannedNet(ip, time, r.netKey)) return;
     if (kind === 'auth-failure') {
       const auth = this.cfg.auth;
       if (this.cfg.swarm) this.swarmFeed(ip, time);
@@ -344,7 +348,7 @@ export class Detector implements EventSink {
         if (n >= auth.maxretry) this.ban(r, ip, 'auth', n, time);
         else this.ban(r, ip, 'swarm', n, time, { detail: `swarm alarm: per-address threshold ${limit} instead of ${auth.maxretry}` });
       }
-      if (this.cfg.subnet && !prefixAnswered) this.subnetFeed(ip, time);
+      if (r.netKey !== undefined && !prefixAnswered) this.subnetFeed(ip, r.netKey, time);
     } else if (kind === 'protocol-error' && this.cfg.scanner) {
       const n = within(r.proto, time, this.cfg.scanner.findtime * 1000, this.cfg.scanner.maxretry);
       if (n >= this.cfg.scanner.maxretry) this.ban(r, ip, 'scanner', n, time);
@@ -378,9 +382,8 @@ export class Detector implements EventSink {
     if (raised) this.hooks.onSwarm?.({ time, failures: n, addresses: ips.size, maxretry: Math.min(s.maxretry, this.cfg.auth.maxretry), until: this.tightUntil });
   }
 
-  private subnetFeed(ip: string, time: number): void {
+  private subnetFeed(ip: string, key: number | string, time: number): void {
     const s = this.cfg.subnet!;
-    const key = this.keyOf(ip, s);
     const p = this.prefixRec(key, time);
     if (p.bannedUntil > time) return;
     const windowMs = s.findtime * 1000;
