@@ -250,3 +250,38 @@ test('guard test (CLI, default rules) on a Mosquitto 2.0 log: distributed guessi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('guard status, bans and unban --dry-run with a network ban in the state (log-only backend): the network is shown with its addresses and named by its CIDR', { timeout: 60_000 }, async () => {
+  const { runCli } = await import('./helpers/cli.js');
+  const { StateStore } = await import('../src/guard/state.js');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mw-guard-swarm-'));
+  try {
+    const state = path.join(dir, 'guard.db');
+    const st = new StateStore(state);
+    const now = Date.now();
+    st.commit([], [
+      { ip: '203.0.113.0/24', reason: 'subnet', created: now, expires: now + 600_000, origin: 'local', offence: 1, members: oneNet },
+      { ip: '198.51.100.7', reason: 'swarm', created: now, expires: now + 600_000, origin: 'local', offence: 1 },
+    ], undefined);
+    st.close();
+    const common = ['--state', state, '--backend', 'log-only'];
+    const status = await runCli(['guard', 'status', ...common]);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^Active bans: 2 \(1 of whole networks: 203\.0\.113\.0\/24\)$/m);
+    const bans = await runCli(['guard', 'bans', ...common]);
+    assert.match(bans.stdout, /^203\.0\.113\.0\/24 +subnet +\d+ s left {2}local {2}\(NOT in firewall\) {2}\(network; from 8 addresses: 203\.0\.113\.10, 203\.0\.113\.11, 203\.0\.113\.12, 203\.0\.113\.13, 203\.0\.113\.14, …\)$/m);
+    const j = JSON.parse((await runCli(['guard', 'bans', ...common, '-f', 'json'])).stdout) as { bans: { ip: string; members?: string[] }[] };
+    assert.deepEqual(j.bans.find((b) => b.ip === '203.0.113.0/24')!.members, oneNet);
+    // Any address of the network with its prefix length names it; the dry run changes nothing.
+    const dry = await runCli(['guard', 'unban', '203.0.113.77/24', '--dry-run', ...common]);
+    assert.match(dry.stdout, /^203\.0\.113\.0\/24: banned in the state until \S+: would be unbanned; not in the firewall$/m);
+    const un = await runCli(['guard', 'unban', '203.0.113.0/24', ...common]);
+    assert.equal(un.stdout, '203.0.113.0/24: unbanned\n');
+    assert.match((await runCli(['guard', 'status', ...common])).stdout, /^Active bans: 1$/m);
+    const bad = await runCli(['guard', 'unban', '203.0.113.0/33', ...common]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /not an IP address or network \(CIDR\): 203\.0\.113\.0\/33/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
