@@ -163,3 +163,55 @@ test('subscription-sweep: passes against a Mosquitto whose ACL denies # and $SYS
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('distributed-guessing (built-in drill, 8 sources × 4 guesses): passes with guard on its DEFAULT rules: the sources\' /24 is banned in nftables, the attacker\'s own address still connects', { skip: nsSkip, timeout: 240_000 }, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mw-drill-e2e-dist-'));
+  const lab = await createLab(['node', 'attacker']);
+  try {
+    const node = lab.members.node!;
+    const attacker = lab.members.attacker!;
+    // Eight guessing addresses in a /24 of their own (not the lab's, which holds the broker host's allowlisted address).
+    const sources = Array.from({ length: 8 }, (_, i) => `10.88.1.${50 + i}`);
+    for (const s of sources) await lab.exec('attacker', 'ip', ['addr', 'add', `${s}/24`, 'dev', 'eth0']);
+    await lab.exec('node', 'ip', ['route', 'add', '10.88.0.0/16', 'dev', 'eth0']);
+    const log = path.join(dir, 'mosquitto.log');
+    await brokerIn(lab, dir, log);
+    const db = path.join(dir, 'guard.db');
+    const table = uniqueTable();
+    const config = path.join(dir, 'guard.yaml');
+    // No detect: section: the rules guard ships with.
+    writeFileSync(config, ['sources:', `  - { type: file, path: ${log} }`, 'ban:', `  table: ${table}`, `state: ${db}`, 'pollMs: 50', ''].join('\n'));
+    const guard = lab.spawn('node', process.execPath, ['--import', TSX, CLI, 'guard', '--config', config]);
+    const glog = guardLog(guard);
+    await glog.waitFor((r) => r.msg === 'guard started', 30_000, 'start');
+    const target = `mqtt://${node.ipv4}:1883`;
+    const run = await cliIn(attacker.ns, [
+      'drill', 'run', 'distributed-guessing', '--target', target, '--authorized', `${node.ipv4}:1883`, ...sources.flatMap((s) => ['--source', s]),
+      '--guard-state', db, '--broker-log', log, '-u', 'alice', '--password-env', 'DRILL_PASSWORD', '--timeout', '1500', '-f', 'json',
+      '--journal', path.join(dir, 'journal.json'),
+    ], { DRILL_PASSWORD: 'secret' }, 200_000);
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}\n--- guard ---\n${glog.text()}`);
+    const g = results(run.stdout);
+    for (const kind of ['guard-ban', 'resisted', 'broker-log']) {
+      const r = g.find((x) => x.checkId === 'CFG-090' && x.evidence.expectation === kind)!;
+      assert.equal(r.status, 'PASS', `${kind}: ${r.message}`);
+    }
+    const bans = glog.records.filter((r) => r.msg === 'ban');
+    assert.deepEqual(bans.map((r) => [r.ip, r.reason, r.events]), [['10.88.1.0/24', 'subnet', 10]], 'one network ban at the 10th refusal, no address ban');
+    const journal = JSON.parse(readFileSync(path.join(dir, 'journal.json'), 'utf8')) as { steps: { outcome: { failedLogins: number; stoppedBy?: string } }[] };
+    console.log(`# distributed-guessing: stopped by ${journal.steps[0]!.outcome.stoppedBy} after ${journal.steps[0]!.outcome.failedLogins} failed logins`);
+    assert.equal(journal.steps[0]!.outcome.stoppedBy, 'blocked');
+    // The rollback lifted the network ban the drill caused from guard's state (the drill runs in the attacker's
+    // namespace: guard's nftables in the broker's namespace is out of its reach, and there the ban is real).
+    assert.match(g.find((x) => x.checkId === 'CFG-092')!.message, /unban: .*1 ban\(s\) removed from .*\(networks: 10\.88\.1\.0\/24\)/);
+    const elems = async (set: string) => (JSON.parse((await lab.exec('node', 'nft', ['-j', 'list', 'set', 'inet', table, set])).stdout) as { nftables: { set?: { elem?: { elem: { val: unknown } }[] } }[] })
+      .nftables.flatMap((x) => x.set?.elem ?? []).map((e) => e.elem.val);
+    assert.deepEqual(await elems('ipv4_net'), [{ prefix: { addr: '10.88.1.0', len: 24 } }]);
+    assert.deepEqual(await elems('ipv4_addr'), [], 'no address was banned on its own');
+    assert.ok(await lab.canConnect('attacker', node.ipv4, 1883), 'the attacker\'s own address (outside the /24) connects');
+    guard.kill('SIGTERM');
+  } finally {
+    await lab.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -337,6 +337,16 @@ test('guard-ban in guard\'s SQLite state: a ban made during the step is met (and
     assert.match(stateOld!.message, /^guard-ban: 127\.0\.0\.1 not detected within 2 s \(looked in guard state .*guard\.db\)$/);
     assert.equal(nftOld!.status, 'not-verified', 'in: nft without --nft-table is not verified');
     assert.match(old.rollback[0]!.detail, /0 ban\(s\) removed/, 'the rollback leaves bans the drill did not cause');
+    // An old ban of the network holding the address (subnet rule) does not count either.
+    st.recordBan({ ip: '127.0.0.0/24', reason: 'subnet', created: Date.now() - 600_000, expires: Date.now() + 600_000, origin: 'local', offence: 1, members: ['127.0.0.2'] });
+    assert.equal((await run()).steps[0]!.expectations[0]!.status, 'failed');
+    // A new ban of a network holding it does; the rollback (unban of the address) leaves the network ban.
+    const netTimer = setTimeout(() => st.recordBan({ ip: '127.0.0.0/24', reason: 'subnet', created: Date.now(), expires: Date.now() + 600_000, origin: 'local', offence: 2 }), 300);
+    const byNet = await run();
+    clearTimeout(netTimer);
+    assert.equal(byNet.steps[0]!.expectations[0]!.status, 'met', byNet.steps[0]!.expectations[0]!.message);
+    assert.match(byNet.rollback[0]!.detail, /1 ban\(s\) removed from .* \(networks: 127\.0\.0\.0\/24\)/, 'the rollback lifts the network ban the drill caused');
+    assert.equal(st.ban('127.0.0.0/24'), undefined);
     // "guard" bans the address 300 ms into the step.
     const timer = setTimeout(() => st.recordBan({ ip: '127.0.0.1', reason: 'auth', created: Date.now(), expires: Date.now() + 600_000, origin: 'local', offence: 2 }), 300);
     const j = await run();
@@ -360,21 +370,29 @@ test('guard-ban in the nft set: read with nft -j list set of the address\'s fami
     const file = path.join(dir, 'd.yaml');
     writeFileSync(file, ['id: nft', 'title: nft', 'description: nft', 'strategies: [awareness]', 'safety: { maxRate: 50 }', 'steps:', '  - name: burst', '    inject: { kind: failed-login-burst, count: 4, rate: 10 }', '    expect: [{ kind: guard-ban, in: nft, within: 1s }]', ''].join('\n'));
     const asked: string[][] = [];
-    let banned = false;
+    let banned: false | 'address' | 'network' | 'other network' = false;
     const nft = async (args: string[]) => {
       asked.push(args);
       if (!banned) throw new Error('Error: No such file or directory; did you mean table \u2018x\u2019?');
-      const elem = args[5] === 'ipv4_addr' ? [{ elem: { val: '127.0.0.1', timeout: 60, expires: 59 } }] : [];
+      const prefix = (addr: string) => [{ elem: { val: { prefix: { addr, len: 24 } }, timeout: 60, expires: 59 } }];
+      const elem = banned === 'address' ? (args[5] === 'ipv4_addr' ? [{ elem: { val: '127.0.0.1', timeout: 60, expires: 59 } }] : [])
+        : args[5] === 'ipv4_net' ? prefix(banned === 'network' ? '127.0.0.0' : '127.0.1.0') : [];
       return { stdout: JSON.stringify({ nftables: [{ metainfo: {} }, { set: { family: 'inet', name: args[5], table: args[4], elem } }] }), stderr: '' };
     };
     const run = () => runDrill({ loaded: loadDrill(file), target: parseDrillTarget(broker.url), sources: ['127.0.0.1'], places: { nftTable: 'mqtt_warden_guard', nftRunner: nft }, timeoutMs: 2000, pollMs: 50 });
     const missing = (await run()).steps[0]!.expectations[0]!;
     assert.equal(missing.status, 'failed');
-    assert.match(missing.message, /^guard-ban: 127\.0\.0\.1 not detected within 1 s \(looked in nft set inet mqtt_warden_guard ipv4_addr\); last error: .*No such file/);
+    assert.match(missing.message, /^guard-ban: 127\.0\.0\.1 not detected within 1 s \(looked in nft sets inet mqtt_warden_guard ipv4_addr, ipv4_net\); last error: .*No such file/);
     assert.deepEqual(asked[0], ['-j', 'list', 'set', 'inet', 'mqtt_warden_guard', 'ipv4_addr']);
-    banned = true;
+    banned = 'address';
     const met = (await run()).steps[0]!.expectations[0]!;
     assert.equal(met.status, 'met', met.message);
+    // A ban of the network holding the source (guard's subnet rule) is a ban of the source; another network is not.
+    banned = 'network';
+    const net = (await run()).steps[0]!.expectations[0]!;
+    assert.equal(net.status, 'met', net.message);
+    banned = 'other network';
+    assert.equal((await run()).steps[0]!.expectations[0]!.status, 'failed');
   } finally {
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -41,6 +41,9 @@ test('iptables + ipset backend: ban blocks the address in the kernel, idempotent
       if (round === 1) {
         appendFileSync(log, failures(attacker!.ipv4, 5) + failures(attacker!.ipv6, 5));
         await glog.waitFor((r) => r.msg === 'ban applied' && (r.ips as string[]).includes(attacker!.ipv6), 10_000, 'ban applied');
+        // 8 addresses of 10.88.1.0/24, 2 refused logins each: the network goes into the hash:net set.
+        appendFileSync(log, Array.from({ length: 8 }, (_, i) => failures(`10.88.1.${i + 1}`, 2)).join(''));
+        await glog.waitFor((r) => r.msg === 'ban applied' && (r.ips as string[]).includes('10.88.1.0/24'), 10_000, 'network ban applied');
       }
       g.kill('SIGTERM');
       await new Promise((r) => g.once('close', r));
@@ -56,9 +59,19 @@ test('iptables + ipset backend: ban blocks the address in the kernel, idempotent
     assert.equal((await lab.exec('node', 'ip6tables', ['-S', 'INPUT'])).stdout.split('\n').filter((l) => l.endsWith(`-j ${chain}`)).length, 1);
     const listed = (await lab.exec('node', 'ipset', ['list', `${table}_v4`])).stdout;
     assert.match(listed, new RegExp(`${attacker!.ipv4.replace(/\./g, '\\.')} timeout \\d+`));
+    const nets = (await lab.exec('node', 'ipset', ['list', `${table}_net4`])).stdout;
+    assert.match(nets, /^Type: hash:net$/m);
+    assert.match(nets, /^10\.88\.1\.0\/24 timeout \d+/m);
+    assert.equal(rules.split('\n').filter((l) => l.startsWith(`-A ${chain} `) && l.includes(`--match-set ${table}_net4 src`)).length, 1, `one network ban rule:\n${rules}`);
+    // The network ban is listed (guard bans) and lifted by unban of the CIDR.
+    const base = [CLI, 'guard', '--backend', 'ipset', '--table', table, '--state', path.join(dir, 'g.db')];
+    assert.match((await lab.exec('node', process.execPath, [...base.slice(0, 2), 'bans', ...base.slice(2)])).stdout, /^10\.88\.1\.0\/24 +subnet .*\(network; from 5 addresses: 10\.88\.1\.1, /m, "sequential: the 10th failure is the 5th address's 2nd");
+    await lab.exec('node', process.execPath, [...base.slice(0, 2), 'unban', '10.88.1.0/24', ...base.slice(2)]);
+    assert.doesNotMatch((await lab.exec('node', 'ipset', ['list', `${table}_net4`])).stdout, /10\.88\.1\.0/);
     // --remove --dry-run lists what would go and changes nothing.
     const preview = await lab.exec('node', process.execPath, [CLI, 'guard', '--backend', 'ipset', '--table', table, '--remove', '--dry-run']);
-    assert.match(preview.stdout, new RegExp(`iptables: delete chain ${chain} \\(1 rule\\(s\\)\\)`));
+    assert.match(preview.stdout, new RegExp(`iptables: delete chain ${chain} \\(2 rule\\(s\\)\\)`));
+    assert.match(preview.stdout, new RegExp(`ipset: destroy ${table}_net4 \\(0 entries\\)`));
     assert.match(preview.stdout, new RegExp(`ipset: destroy ${table}_v4 \\(1 entries\\)`));
     assert.equal(await lab.canConnect('attacker', node!.ipv4, 1883), false, 'still blocked after the preview');
     // Other rules of INPUT and other chains are not the guard's to remove.
@@ -68,6 +81,7 @@ test('iptables + ipset backend: ban blocks the address in the kernel, idempotent
     assert.doesNotMatch(left, new RegExp(table, 'i'));
     assert.match(left, /^-A INPUT -p tcp -m tcp --dport 7 -j ACCEPT$/m);
     await assert.rejects(lab.exec('node', 'ipset', ['list', `${table}_v4`]));
+    await assert.rejects(lab.exec('node', 'ipset', ['list', `${table}_net4`]));
     assert.equal(await lab.canConnect('attacker', node!.ipv4, 1883), true, 'unblocked after --remove');
   } finally {
     await lab.destroy();

@@ -1,7 +1,8 @@
 /**
  * Cluster-wide bans through a real redis-server on a random loopback port: a
  * ban decided by one guard appears on the other (same expiry), a guard started
- * later catches up, and an address allowlisted on a node is not banned there.
+ * later catches up, and an address allowlisted on a node is not banned there;
+ * network bans (CIDR keys) too, refused by a node whose allowlist they overlap.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,13 +80,26 @@ test('a ban on one guard appears on the other through Redis; a late node catches
     assert.ok(await until(() => logs.b!.some((l) => l.ip === '198.51.100.9' && String(l.msg).includes('allowlisted')), 5000));
     assert.equal(b.d.state.ban('198.51.100.9'), undefined);
 
+    // Network bans (detect.subnet: 8 addresses of a /24, 2 failures each) travel as CIDR keys; B refuses the
+    // one whose network holds an address it allowlists.
+    const spread = (net: string) => [0, 1].map(() => Array.from({ length: 8 }, (_, i) => failures(`${net}.${10 + i}`, 1)).join('')).join('');
+    appendFileSync(a.file, spread('203.0.113') + spread('198.51.100'));
+    assert.ok(await until(() => Boolean(b.d.state.ban('203.0.113.0/24')), 10_000), `B never saw the network ban\n${JSON.stringify(logs.a, null, 1)}`);
+    assert.equal(b.d.state.ban('203.0.113.0/24')!.expires, a.d.state.ban('203.0.113.0/24')!.expires);
+    await b.d.settled();
+    assert.ok((await b.d.backend.list()).some((x) => x.ip === '203.0.113.0/24'), 'applied to B\'s backend as a network');
+    assert.ok(b.d.detector.isBanned('203.0.113.99', Date.now()), 'B counts nothing more from inside the network');
+    assert.ok(await until(() => Boolean(a.d.state.ban('198.51.100.0/24')), 10_000), 'A banned the second network');
+    assert.ok(await until(() => logs.b!.some((l) => l.ip === '198.51.100.0/24' && String(l.msg).includes('network overlaps the allowlist here (198.51.100.9/32)')), 5000), JSON.stringify(logs.b, null, 1));
+    assert.equal(b.d.state.ban('198.51.100.0/24'), undefined);
+
     // A node that was down catches up on start.
     const c = make('c');
     await c.d.start();
     assert.equal(c.d.state.ban('198.51.100.7')?.expires, onA.expires);
     assert.ok(c.d.state.ban('198.51.100.9'));
     await c.d.settled();
-    assert.deepEqual((await c.d.backend.list()).map((x) => x.ip).sort(), ['198.51.100.7', '198.51.100.9']);
+    assert.deepEqual((await c.d.backend.list()).map((x) => x.ip).sort(), ['198.51.100.0/24', '198.51.100.7', '198.51.100.9', '203.0.113.0/24']);
   } finally {
     for (const d of daemons) await d.stop().catch(() => undefined);
     redis.kill('SIGKILL');

@@ -112,7 +112,7 @@ test('state of schema version 1 (one row per failure) is migrated on open: same 
     const n = new Database(newer);
     n.pragma(`user_version = ${STATE_SCHEMA + 1}`);
     n.close();
-    assert.throws(() => new StateStore(newer), /newer\.db: guard state schema version 3 is newer than this mqtt-warden reads \(2\)/);
+    assert.throws(() => new StateStore(newer), new RegExp(`newer\\.db: guard state schema version ${STATE_SCHEMA + 1} is newer than this mqtt-warden reads \\(${STATE_SCHEMA}\\)`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -184,6 +184,106 @@ test('restart: failures persisted as runs (and failures migrated from version 1)
     appendFileSync(log, failures('198.51.100.9', 1) + failures('198.51.100.8', 1));
     assert.ok(await g.caughtUp());
     assert.deepEqual(g.bans, [{ ip: '198.51.100.9', offence: 1, events: 3 }]);
+    await g.stop();
+  } finally {
+    for (const d of running) await d.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The schema of version 2 (failure runs; bans without members), as mqtt-warden created it before network bans. */
+const V2 = `
+  CREATE TABLE bans (ip TEXT PRIMARY KEY, reason TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL, origin TEXT NOT NULL, offence INTEGER NOT NULL);
+  CREATE TABLE offences (ip TEXT PRIMARY KEY, bans INTEGER NOT NULL, last INTEGER NOT NULL);
+  CREATE TABLE failure_runs (id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, seq INTEGER NOT NULL, ip TEXT, kind TEXT NOT NULL,
+    source TEXT NOT NULL, n INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, times BLOB, seqs BLOB);
+  CREATE INDEX failure_runs_last ON failure_runs(last);
+  CREATE TABLE positions (source TEXT PRIMARY KEY, inode TEXT NOT NULL, offset INTEGER NOT NULL, head TEXT NOT NULL, context TEXT NOT NULL DEFAULT '', updated INTEGER NOT NULL);
+  PRAGMA user_version = 2;
+`;
+
+test('state of schema version 2 is migrated to 3 on open (bans get their members column, nothing lost); network bans and their members are stored; version 4 is refused', () => {
+  assert.equal(STATE_SCHEMA, 3);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mw-guard-state-'));
+  try {
+    const file = path.join(dir, 'guard.db');
+    const old = new Database(file);
+    old.exec(V2);
+    const now = Date.now();
+    old.prepare('INSERT INTO bans VALUES (?, ?, ?, ?, ?, ?)').run('198.51.100.3', 'auth', now, now + 600_000, 'local', 2);
+    old.prepare('INSERT INTO offences VALUES (?, ?, ?)').run('198.51.100.3', 2, now);
+    old.prepare('INSERT INTO failure_runs (batch, seq, ip, kind, source, n, first, last) VALUES (1, 0, ?, ?, ?, 1, ?, ?)').run('198.51.100.4', 'auth-failure', 'file:/a.log', now - 1000, now - 1000);
+    old.close();
+
+    let st = new StateStore(file);
+    assert.deepEqual(st.activeBans(now), [{ ip: '198.51.100.3', reason: 'auth', created: now, expires: now + 600_000, origin: 'local', offence: 2 }]);
+    assert.equal(st.previousBans('198.51.100.3'), 2);
+    assert.deepEqual(st.recentFailures(now - 5000), [{ ip: '198.51.100.4', kind: 'auth-failure', time: now - 1000 }]);
+    const members = ['203.0.113.10', '203.0.113.11'];
+    st.commit([], [{ ip: '203.0.113.0/24', reason: 'subnet', created: now, expires: now + 1_200_000, origin: 'local', offence: 1, members }], undefined);
+    st.recordBan({ ip: '2001:db8:1:2::/64', reason: 'subnet', created: now, expires: now + 900_000, origin: 'cluster:b', offence: 1 });
+    st.close();
+    st = new StateStore(file); // again: nothing to migrate
+    assert.deepEqual(st.ban('203.0.113.0/24')?.members, members);
+    assert.equal(st.ban('2001:db8:1:2::/64')?.members, undefined);
+    assert.equal(st.previousBans('203.0.113.0/24'), 1, 'a local network ban is an offence of the network');
+    assert.deepEqual(st.activeBans(now).map((b) => b.ip), ['198.51.100.3', '2001:db8:1:2::/64', '203.0.113.0/24']);
+    st.close();
+    const db = new Database(file, { readonly: true });
+    assert.equal(db.pragma('user_version', { simple: true }), 3);
+    db.close();
+
+    const newer = path.join(dir, 'v4.db');
+    const n = new Database(newer);
+    n.exec(V2);
+    n.pragma('user_version = 4');
+    n.close();
+    assert.throws(() => new StateStore(newer), /v4\.db: guard state schema version 4 is newer than this mqtt-warden reads \(3\); use the mqtt-warden that wrote it/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('restart: a network ban (subnet rule) survives it: restored, addresses inside it not counted again; stored failures it answered do not count towards the network again', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mw-guard-state-'));
+  try {
+    const log = path.join(dir, 'mosquitto.log');
+    const state = path.join(dir, 'guard.db');
+    const net = Array.from({ length: 6 }, (_, i) => `203.0.113.${10 + i}`);
+    // 6 addresses × 2 failures: 12 in the /24, each address below auth (3 in this daemon); the network is banned at the 10th.
+    writeFileSync(log, `1700000000: mosquitto version 2.0.11 running\n${net.map((ip) => failures(ip, 2)).join('')}`);
+    let g = await daemon(log, state, 'start');
+    assert.ok(await g.caughtUp());
+    assert.deepEqual(g.bans, [{ ip: '203.0.113.0/24', offence: 1, events: 10 }]);
+    await g.stop();
+    let st = new StateStore(state);
+    const ban = st.ban('203.0.113.0/24')!;
+    assert.equal(ban.reason, 'subnet');
+    assert.deepEqual([...ban.members!].sort(), net.slice(0, 5).sort(), 'the addresses of the 10 failures');
+    st.close();
+
+    g = await daemon(log, state, 'start');
+    assert.ok(await g.caughtUp());
+    const d = [...running][0]!;
+    assert.ok(d.detector.isBanned('203.0.113.200', Date.now()), 'restored: an address inside the network is banned');
+    appendFileSync(log, net.map((ip) => failures(ip, 3)).join(''));
+    assert.ok(await g.caughtUp());
+    assert.deepEqual(g.bans, [], 'failures from inside the banned network are not counted again');
+    await g.stop();
+
+    // The network ban lifted (unban): the 12 stored failures answered by it do not count again (they are not after its offence time).
+    st = new StateStore(state);
+    st.deleteBan('203.0.113.0/24');
+    st.close();
+    g = await daemon(log, state, 'end');
+    assert.ok(await g.caughtUp());
+    appendFileSync(log, ['203.0.113.50', '203.0.113.51', '203.0.113.52'].map((ip) => failures(ip, 2)).join('') + failures('203.0.113.53', 1));
+    // 7 new failures from 4 new addresses: below 10, no ban.
+    assert.ok(await g.caughtUp());
+    assert.deepEqual(g.bans, []);
+    appendFileSync(log, failures('203.0.113.53', 1) + failures('203.0.113.54', 2));
+    assert.ok(await g.caughtUp());
+    assert.deepEqual(g.bans, [{ ip: '203.0.113.0/24', offence: 2, events: 10 }], 'the 10th new failure; the second offence of the network');
     await g.stop();
   } finally {
     for (const d of running) await d.stop();

@@ -103,7 +103,7 @@ export function register(program: Command, setExit: SetExit): void {
   guard
     .command('unban')
     .description('Lift a ban (state, firewall and, with --redis, the cluster)')
-    .argument('<ip>', 'address to unban')
+    .argument('<ip>', 'address, or network as banned (CIDR, e.g. 203.0.113.0/24), to unban')
     .action(async (raw: string, _local: unknown, cmd: Command) => {
       const { guardUnban } = await import('./impl/guard.js');
       setExit(await guardUnban(raw, _local, cmd));

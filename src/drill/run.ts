@@ -171,14 +171,19 @@ async function rollback(o: DrillRunOptions, steps: JournalStep[], addresses: str
     try {
       if (r.kind === 'unban') {
         const done: string[] = [];
+        const { targetContains } = await import('../guard/ip.js');
+        const covers = (net: string) => addresses.some((ip) => targetContains(net, ip));
+        // Bans of networks holding the drill's addresses (guard's subnet rule) that the drill caused.
+        let networks: string[] | undefined;
         if (o.places.guardState) {
           const { default: Database } = await import('better-sqlite3');
           const db = new Database(o.places.guardState, { fileMustExist: true, timeout: 2000 });
           try {
             // Only the bans this drill caused (made after it started).
             const del = db.prepare('DELETE FROM bans WHERE ip = ? AND created >= ?');
-            const n = addresses.reduce((a, ip) => a + del.run(ip, startedWall - 2000).changes, 0);
-            done.push(`${n} ban(s) removed from ${o.places.guardState}`);
+            networks = (db.prepare("SELECT ip FROM bans WHERE ip LIKE '%/%' AND created >= ?").all(startedWall - 2000) as { ip: string }[]).map((r) => r.ip).filter(covers);
+            const n = [...addresses, ...networks].reduce((a, ip) => a + del.run(ip, startedWall - 2000).changes, 0);
+            done.push(`${n} ban(s) removed from ${o.places.guardState}${networks.length ? ` (networks: ${networks.join(', ')})` : ''}`);
           } finally {
             db.close();
           }
@@ -186,7 +191,9 @@ async function rollback(o: DrillRunOptions, steps: JournalStep[], addresses: str
         if (o.places.nftTable) {
           const { NftBackend } = await import('../guard/backends/nftables.js');
           const b = new NftBackend({ table: o.places.nftTable, ports: [], action: 'drop' });
-          for (const ip of addresses) await b.unban(ip);
+          // Without the state to tell when a network ban was made, the networks in the sets holding the addresses.
+          networks ??= (await b.list().catch(() => [])).map((x) => x.ip).filter((ip) => ip.includes('/') && covers(ip));
+          for (const ip of [...addresses, ...networks]) await b.unban(ip);
           done.push(`removed from nft table inet ${o.places.nftTable}`);
         }
         if (o.places.redis) {
@@ -194,7 +201,8 @@ async function rollback(o: DrillRunOptions, steps: JournalStep[], addresses: str
           const c = new Redis(o.places.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: false });
           try {
             await c.connect();
-            const n = addresses.length ? await c.del(...addresses.map((ip) => `${o.places.redis!.prefix}:ban:${ip}`)) : 0;
+            const keys = [...addresses, ...(networks ?? [])].map((ip) => `${o.places.redis!.prefix}:ban:${ip}`);
+            const n = keys.length ? await c.del(...keys) : 0;
             done.push(`${n} Redis key(s) deleted`);
           } finally {
             c.disconnect();

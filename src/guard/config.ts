@@ -34,6 +34,23 @@ export const GuardConfigSchema = z.object({
     flood: z.object({ maxconn: z.number().int().min(2), findtime: z.number().positive() }).strict().nullable().prefault({ maxconn: 120, findtime: 10 }),
     scanner: rule.nullable().prefault({ maxretry: 10, findtime: 600 }),
     username: z.object({ minIps: z.number().int().min(2), findtime: z.number().positive() }).strict().nullable().prefault({ minIps: 10, findtime: 600 }),
+    /** Refused logins from several addresses of one network: bans the network (see docs/guard.md). */
+    subnet: z.object({
+      maxretry: z.number().int().min(2).max(100_000).default(10),
+      findtime: z.number().positive().max(30 * 86400).default(600),
+      /** Prefix lengths addresses are grouped by. */
+      ipv4: z.number().int().min(8).max(31).default(24),
+      ipv6: z.number().int().min(16).max(127).default(64),
+      minIps: z.number().int().min(2).default(2),
+    }).strict().refine((s) => s.minIps <= s.maxretry, { message: 'minIps must not exceed maxretry', path: ['minIps'] }).nullable().prefault({}),
+    /** Refused logins from many addresses listener-wide: lowers the per-address auth threshold for findtime. */
+    swarm: z.object({
+      failures: z.number().int().min(2).max(1_000_000).default(30),
+      minIps: z.number().int().min(2).default(5),
+      findtime: z.number().positive().max(30 * 86400).default(600),
+      /** The per-address auth threshold while the alarm lasts (never above detect.auth.maxretry). */
+      maxretry: z.number().int().min(1).max(100_000).default(2),
+    }).strict().nullable().prefault({}),
   }).strict().prefault({}),
   ban: z.object({
     bantime: z.number().int().min(1).max(365 * 86400).default(600),

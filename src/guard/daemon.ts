@@ -14,7 +14,7 @@ import { makeBackend, type BanBackend, type BanEntry } from './backends/index.js
 import type { GuardConfig } from './config.js';
 import { Detector, type BanDecision } from './detector.js';
 import type { EventKind, EventSink, LineParser } from './events.js';
-import { normaliseIp, type AllowList } from './ip.js';
+import { isCidr, normaliseTarget, parseTarget, type AllowList } from './ip.js';
 import type { LineCounters } from './lines.js';
 import { GuardMetrics } from './metrics.js';
 import { detectorConfig, makeAllowList, makeParser } from './pipeline.js';
@@ -65,6 +65,7 @@ export class GuardDaemon {
   private applying: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private readonly lastCounters = new Map<string, { read: number; skipped: number }>();
+  private swarmWas = false;
   metricsPort: number | undefined;
 
   constructor(private readonly cfg: GuardConfig, private readonly o: DaemonOptions) {
@@ -76,6 +77,13 @@ export class GuardDaemon {
       onUsername: (r) => o.log('warn', 'one username refused from many addresses (reported, not banned)', { user: r.user, addresses: r.ips }),
       onFailure: (kind, ip, time) => this.onFailure(kind, ip, time),
       previousBans: (ip) => this.state.previousBans(ip) + this.pendingBans.filter((b) => b.ip === ip).length,
+      onSwarm: (r) => {
+        this.metrics.swarmAlarms.inc();
+        this.metrics.swarmActive.set(1);
+        o.log('warn', 'swarm alarm: refused logins from many addresses; per-address threshold lowered (nobody banned for it)', {
+          failures: r.failures, addresses: r.addresses, maxretry: r.maxretry, until: new Date(r.until).toISOString(), source: this.currentSource,
+        });
+      },
     });
   }
 
@@ -96,9 +104,17 @@ export class GuardDaemon {
 
   private onBan(d: BanDecision): void {
     const now = Date.now();
-    this.pendingBans.push({ ip: d.ip, reason: d.reason, created: d.time, expires: now + d.seconds * 1000, origin: 'local', offence: d.offence, t0: performance.now() });
-    if (!this.o.dryRun) for (const p of this.parsers) p.forgetAddress?.(d.ip);
-    this.o.log('warn', 'ban', { ip: d.ip, reason: d.reason, events: d.count, seconds: d.seconds, offence: d.offence, source: this.currentSource, dryRun: this.o.dryRun });
+    const network = isCidr(d.ip);
+    this.pendingBans.push({
+      ip: d.ip, reason: d.reason, created: d.time, expires: now + d.seconds * 1000, origin: 'local', offence: d.offence, t0: performance.now(),
+      ...(network && d.members ? { members: d.members } : {}),
+    });
+    // A network ban: the open connections of the addresses seen failing in it can send nothing more either.
+    if (!this.o.dryRun) for (const p of this.parsers) for (const ip of network ? (d.members ?? []) : [d.ip]) p.forgetAddress?.(ip);
+    this.o.log('warn', 'ban', {
+      ip: d.ip, reason: d.reason, events: d.count, seconds: d.seconds, offence: d.offence, source: this.currentSource, dryRun: this.o.dryRun,
+      ...(d.members ? { members: d.members } : {}), ...(d.detail ? { detail: d.detail } : {}),
+    });
   }
 
   /** Commit point of every source: see the file comment. */
@@ -141,10 +157,12 @@ export class GuardDaemon {
   }
 
   private clusterBan(b: ClusterBan): void {
-    const ip = normaliseIp(b.ip);
+    const ip = normaliseTarget(b.ip);
     if (!ip) return;
-    if (this.allow.has(ip)) {
-      this.o.log('warn', 'ban from another node ignored: address is allowlisted here', { ip, node: b.node });
+    // A network is refused when it holds any allowlisted address here (never ban the allowlist, not even by a prefix).
+    const allowedBy = isCidr(ip) ? this.allow.overlapping(parseTarget(ip)) : this.allow.has(ip) ? ip : undefined;
+    if (allowedBy) {
+      this.o.log('warn', `ban from another node ignored: ${isCidr(ip) ? `network overlaps the allowlist here (${allowedBy})` : 'address is allowlisted here'}`, { ip, node: b.node });
       return;
     }
     const existing = this.state.ban(ip);
@@ -170,9 +188,12 @@ export class GuardDaemon {
       log('info', 'bans restored', { count: active.length });
     }
     // Failures still inside their window count towards the next ban (not those a ban already answered).
-    const windowMs = 1000 * Math.max(cfg.detect.auth.findtime, cfg.detect.scanner?.findtime ?? 0);
+    const windowMs = 1000 * Math.max(cfg.detect.auth.findtime, cfg.detect.scanner?.findtime ?? 0, cfg.detect.subnet?.findtime ?? 0, cfg.detect.swarm?.findtime ?? 0);
     for (const f of this.state.recentFailures(now - windowMs)) {
-      if (f.time > this.state.lastOffence(f.ip)) this.detector.restore(f.kind, f.ip, f.time);
+      if (f.time <= this.state.lastOffence(f.ip)) continue;
+      // A failure before the last ban of its network counted towards that ban already.
+      const net = f.kind === 'auth-failure' ? this.detector.prefixTarget(f.ip) : undefined;
+      this.detector.restore(f.kind, f.ip, f.time, net !== undefined && f.time <= this.state.lastOffence(net));
     }
     if (cfg.redis) {
       this.redis = new RedisSync(cfg.redis.url, cfg.redis.prefix, this.node, (b) => this.clusterBan(b), (m) => log('error', m));
@@ -193,7 +214,8 @@ export class GuardDaemon {
   }
 
   private failureRetentionMs(): number {
-    return Math.max(86400_000, 2000 * Math.max(this.cfg.detect.auth.findtime, this.cfg.detect.scanner?.findtime ?? 0));
+    const d = this.cfg.detect;
+    return Math.max(86400_000, 2000 * Math.max(d.auth.findtime, d.scanner?.findtime ?? 0, d.subnet?.findtime ?? 0, d.swarm?.findtime ?? 0));
   }
 
   private makeSource(s: GuardConfig['sources'][number]): Source {
@@ -232,8 +254,15 @@ export class GuardDaemon {
     try {
       this.commit(undefined);
       this.state.prune(now, now - this.failureRetentionMs(), now - 30 * 86400_000);
-      this.metrics.bansActive.set(this.state.activeBans(now).length);
+      const active = this.state.activeBans(now);
+      this.metrics.bansActive.set(active.length);
+      this.metrics.bansActiveNetworks.set(active.filter((b) => isCidr(b.ip)).length);
       this.metrics.tracked.set(this.detector.tracked);
+      this.metrics.trackedNetworks.set(this.detector.trackedPrefixes);
+      const swarm = this.detector.swarmActive(now) ? 1 : 0;
+      if (!swarm && this.swarmWas) this.o.log('info', 'swarm alarm over: per-address threshold back to detect.auth.maxretry', { maxretry: this.cfg.detect.auth.maxretry });
+      this.swarmWas = swarm === 1;
+      this.metrics.swarmActive.set(swarm);
       for (const s of this.sources) {
         const last = this.lastCounters.get(s.name) ?? { read: 0, skipped: 0 };
         this.metrics.lines.inc({ source: s.name }, s.counters.read - last.read);

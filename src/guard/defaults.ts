@@ -14,6 +14,8 @@ export function defaultGuardConfig(): GuardConfig {
       flood: { maxconn: 120, findtime: 10 },
       scanner: { maxretry: 10, findtime: 600 },
       username: { minIps: 10, findtime: 600 },
+      subnet: { maxretry: 10, findtime: 600, ipv4: 24, ipv6: 64, minIps: 2 },
+      swarm: { failures: 30, minIps: 5, findtime: 600, maxretry: 2 },
     },
     ban: {
       bantime: 600,

@@ -4,13 +4,22 @@
  *  - flood: `maxconn` new connections within `findtime`           → ban
  *  - scanner: `maxretry` protocol errors within `findtime`         → ban
  *  - username: one username refused from `minIps` addresses      → report only
+ * and over several addresses:
+ *  - subnet: `maxretry` refused logins from at least `minIps` addresses of one
+ *    IPv4 /`ipv4` or IPv6 /`ipv6` prefix within `findtime`       → ban the prefix
+ *    (when the prefix overlaps the allowlist: ban its contributing addresses)
+ *  - swarm: `failures` refused logins from at least `minIps` addresses within
+ *    `findtime`, listener-wide                                    → for `findtime`,
+ *    the per-address auth threshold drops to `maxretry` (bans nobody by itself)
  *
- * Memory is bounded: at most `maxTracked` addresses are tracked (least recently
- * seen dropped first) and records older than the longest window are aged out.
- * Ban times grow for repeat offenders: bantime × factor^(previous bans), capped.
+ * The rules over addresses count refused logins only, once per failure, never
+ * per line. Memory is bounded: at most `maxTracked` addresses and `maxTracked`
+ * prefixes are tracked (least recently seen dropped first) and records older
+ * than the longest window are aged out. Ban times grow for repeat offenders
+ * (addresses and prefixes alike): bantime × factor^(previous bans), capped.
  */
 import type { EventKind, EventSink } from './events.js';
-import type { AllowList } from './ip.js';
+import { intToIpv4, ipv4ToInt, isCidr, parseTarget, prefixOf, targetContains, type AllowList, type Cidr } from './ip.js';
 
 export interface RuleConfig {
   maxretry: number;
@@ -22,15 +31,45 @@ export interface DetectorConfig {
   flood: { maxconn: number; findtime: number } | null;
   scanner: RuleConfig | null;
   username: { minIps: number; findtime: number } | null;
+  subnet: SubnetConfig | null;
+  swarm: SwarmConfig | null;
   bantime: number; // seconds
   factor: number;
   maxbantime: number;
   maxTracked: number;
 }
 
+export interface SubnetConfig {
+  maxretry: number;
+  findtime: number;
+  /** Prefix lengths the addresses are grouped by. */
+  ipv4: number;
+  ipv6: number;
+  /** Distinct addresses needed within the window (a prefix ban is about many addresses). */
+  minIps: number;
+}
+
+export interface SwarmConfig {
+  /** Refused logins within `findtime`, listener-wide, that raise the alarm … */
+  failures: number;
+  /** … from at least this many distinct addresses. */
+  minIps: number;
+  findtime: number;
+  /** The per-address auth threshold while the alarm lasts. */
+  maxretry: number;
+}
+
+/**
+ * Why a ban was decided. `subnet`: the prefix in `ip` (a CIDR); `subnet-members`: a prefix reached
+ * the subnet rule but overlaps the allowlist, so only this contributing address is banned; `swarm`:
+ * the address reached the tightened auth threshold of a swarm alarm (below the normal one).
+ */
+export type BanReason = 'auth' | 'flood' | 'scanner' | 'subnet' | 'subnet-members' | 'swarm';
+
 export interface BanDecision {
+  /** The ban target: an address, or a network in CIDR notation (`10.1.2.0/24`) for reason `subnet`. */
   ip: string;
-  reason: 'auth' | 'flood' | 'scanner';
+  reason: BanReason;
   /** Events that triggered it (within the window). */
   count: number;
   seconds: number;
@@ -38,6 +77,31 @@ export interface BanDecision {
   time: number;
   /** 1 for a first ban, n for the n-th. */
   offence: number;
+  /** subnet, subnet-members: the addresses whose failures made the prefix reach the rule. */
+  members?: string[];
+  /** subnet-members, swarm: in words, why (which allowlist entry, which tightened threshold). */
+  detail?: string;
+}
+
+export interface SwarmReport {
+  /** Log time of the failure that raised the alarm (ms). */
+  time: number;
+  failures: number;
+  addresses: number;
+  /** The tightened per-address threshold and until when it holds (ms; extended while the swarm goes on). */
+  maxretry: number;
+  until: number;
+}
+
+interface PrefixRec {
+  /** Failure times (at most maxretry). */
+  fails: number[];
+  /** Contributing addresses → time of their last failure (least recent first, at most maxretry). */
+  members: Map<string, number>;
+  lastSeen: number;
+  bannedUntil: number;
+  /** The allowlist entry overlapping the prefix; null until first needed (the allowlist does not change at run time). */
+  allowedBy: string | undefined | null;
 }
 
 export interface UsernameReport {
@@ -57,6 +121,8 @@ interface Rec {
   seq: number;
   /** Allowlisted (decided once per record: the allowlist does not change at run time). */
   allowed: boolean;
+  /** Key of the address's network for the subnet rule (computed once per record, not per event); undefined when the rule is off. */
+  netKey: number | string | undefined;
 }
 
 export interface DetectorHooks {
@@ -64,8 +130,10 @@ export interface DetectorHooks {
   onUsername?(r: UsernameReport): void;
   /** Failure attributed to an address (after the allowlist); for state/metrics. */
   onFailure?(kind: EventKind, ip: string | undefined, time: number, allowed: boolean): void;
-  /** Previous bans of an address (for incremental ban times). */
+  /** Previous bans of an address or prefix (for incremental ban times). */
   previousBans?(ip: string): number;
+  /** A swarm alarm was raised (once per alarm; it is extended silently while the swarm goes on). */
+  onSwarm?(r: SwarmReport): void;
 }
 
 export class Detector implements EventSink {
@@ -81,6 +149,15 @@ export class Detector implements EventSink {
   private readonly maxWindowMs: number;
   private lastAge = 0;
   private seq = 0;
+  /** Prefix records by key: IPv4 the prefix as a number (address >>> host bits), IPv6 the CIDR text. */
+  private readonly prefixes = new Map<number | string, PrefixRec>();
+  /** Bans of networks of another length than the configured one (cluster, restored after a config change). */
+  private readonly otherNets: { c: string; until: number }[] = [];
+  /** The latest end of any prefix ban: while it is in the past, no event pays for a prefix look-up. */
+  private netBanUntil = 0;
+  private readonly swarmTimes: number[] = [];
+  private readonly swarmIps = new Map<string, number>();
+  private tightUntil = -Infinity;
 
   constructor(
     private readonly cfg: DetectorConfig,
@@ -89,11 +166,27 @@ export class Detector implements EventSink {
     opts: { keepTotals?: boolean } = {},
   ) {
     this.keepTotals = opts.keepTotals ?? false;
-    this.maxWindowMs = 1000 * Math.max(cfg.auth.findtime, cfg.flood?.findtime ?? 0, cfg.scanner?.findtime ?? 0);
+    this.maxWindowMs = 1000 * Math.max(cfg.auth.findtime, cfg.flood?.findtime ?? 0, cfg.scanner?.findtime ?? 0, cfg.subnet?.findtime ?? 0);
   }
 
   get tracked(): number {
     return this.recs.size;
+  }
+
+  get trackedPrefixes(): number {
+    return this.prefixes.size;
+  }
+
+  /** Is a swarm alarm in force at `time` (its per-address threshold applies)? */
+  swarmActive(time: number): boolean {
+    return this.tightUntil > time;
+  }
+
+  /** The subnet rule's prefix of a normalised address (CIDR text), or undefined when the rule is off. */
+  prefixTarget(ip: string): string | undefined {
+    const s = this.cfg.subnet;
+    if (!s) return undefined;
+    return prefixOf(ip, ip.includes(':') ? s.ipv6 : s.ipv4).text;
   }
 
   event(kind: EventKind, ip: string | undefined, time: number, user?: string): void {
@@ -123,21 +216,81 @@ export class Detector implements EventSink {
     this.feed(r, kind, ip, time);
   }
 
-  /** Replay failures remembered from before a restart (no hooks called, no ban unless the threshold is reached). */
-  restore(kind: EventKind, ip: string, time: number): void {
+  /**
+   * Replay failures remembered from before a restart (no hooks called, no ban unless the threshold is reached).
+   * `prefixAnswered`: a ban of the failure's prefix came after it, so it does not count towards the prefix again.
+   */
+  restore(kind: EventKind, ip: string, time: number, prefixAnswered = false): void {
     const r = this.rec(ip, time);
-    if (!r.allowed) this.feed(r, kind, ip, time);
+    if (!r.allowed) this.feed(r, kind, ip, time, prefixAnswered);
   }
 
   isBanned(ip: string, now: number): boolean {
     const r = this.recs.get(ip);
-    return r !== undefined && r.bannedUntil > now;
+    if (r !== undefined && r.bannedUntil > now) return true;
+    return this.netBanUntil > now && this.inBannedNet(ip, now, r?.netKey);
   }
 
-  /** Mark an address banned (restored bans, bans from other nodes) so its events are not counted towards a second ban. */
-  markBanned(ip: string, until: number): void {
-    const r = this.rec(ip, Math.min(until, Date.now()));
-    r.bannedUntil = Math.max(r.bannedUntil, until);
+  /**
+   * Mark an address or network banned (restored bans, bans from other nodes) so its events are not
+   * counted towards a second ban.
+   */
+  markBanned(target: string, until: number): void {
+    const now = Math.min(until, Date.now());
+    if (!isCidr(target)) {
+      const r = this.rec(target, now);
+      r.bannedUntil = Math.max(r.bannedUntil, until);
+      return;
+    }
+    const c = parseTarget(target);
+    const s = this.cfg.subnet;
+    if (s && c.len === (c.family === 4 ? s.ipv4 : s.ipv6)) {
+      const p = this.prefixRec(this.keyOfNet(c), now);
+      p.bannedUntil = Math.max(p.bannedUntil, until);
+    } else {
+      if (this.otherNets.length >= 10_000) this.otherNets.splice(0, 1000);
+      this.otherNets.push({ c: target, until });
+    }
+    this.netBanUntil = Math.max(this.netBanUntil, until);
+  }
+
+  /** `key`: the address's network key when already known (its record's), saving its computation on the per-line path. */
+  private inBannedNet(ip: string, now: number, key?: number | string): boolean {
+    const s = this.cfg.subnet;
+    if (s) {
+      const p = this.prefixes.get(key ?? this.keyOf(ip, s));
+      if (p !== undefined && p.bannedUntil > now) return true;
+    }
+    for (const o of this.otherNets) if (o.until > now && targetContains(o.c, ip)) return true;
+    return false;
+  }
+
+  private keyOf(ip: string, s: SubnetConfig): number | string {
+    // IPv4 (the common case, every failure): a number, no string built.
+    if (!ip.includes(':')) return ipv4ToInt(ip) >>> (32 - s.ipv4);
+    return prefixOf(ip, s.ipv6).text;
+  }
+
+  private keyOfNet(c: Cidr): number | string {
+    return c.family === 4 ? Number(c.net) >>> (32 - c.len) : c.text;
+  }
+
+  private netText(key: number | string): string {
+    if (typeof key === 'string') return key;
+    const len = this.cfg.subnet!.ipv4;
+    return `${intToIpv4((key << (32 - len)) >>> 0)}/${len}`;
+  }
+
+  private prefixRec(key: number | string, time: number): PrefixRec {
+    let p = this.prefixes.get(key);
+    if (p) this.prefixes.delete(key); // re-inserted at the back: the Map's order is least recently seen first
+    else {
+      if (this.prefixes.size >= this.cfg.maxTracked) evictOldest(this.prefixes, this.cfg.maxTracked);
+      p = { fails: [], members: new Map(), lastSeen: time, bannedUntil: 0, allowedBy: null };
+    }
+    this.prefixes.set(key, p);
+    if (time > p.lastSeen) p.lastSeen = time;
+    return p;
   }
 
   private rec(ip: string, time: number): Rec {
@@ -152,7 +305,8 @@ export class Detector implements EventSink {
       }
     } else {
       if (this.recs.size >= this.cfg.maxTracked) evictOldest(this.recs, this.cfg.maxTracked);
-      r = { fails: [], proto: [], connStart: time, conns: 0, lastSeen: time, bannedUntil: 0, seq: ++this.seq, allowed: this.allow.has(ip) };
+      const s = this.cfg.subnet;
+      r = { fails: [], proto: [], connStart: time, conns: 0, lastSeen: time, bannedUntil: 0, seq: ++this.seq, allowed: this.allow.has(ip), netKey: s ? this.keyOf(ip, s) : undefined };
       this.recs.set(ip, r);
     }
     if (time > r.lastSeen) r.lastSeen = time;
@@ -168,13 +322,33 @@ export class Detector implements EventSink {
       if (r.bannedUntil > time) continue;
       this.recs.delete(ip);
     }
+    for (const [key, p] of this.prefixes) {
+      if (p.lastSeen >= cutoff) break;
+      if (p.bannedUntil > time) continue;
+      this.prefixes.delete(key);
+    }
+    if (this.otherNets.length) {
+      const live = this.otherNets.filter((o) => o.until > time);
+      this.otherNets.length = 0;
+      this.otherNets.push(...live);
+    }
   }
 
-  private feed(r: Rec, kind: EventKind, ip: string, time: number): void {
+  private feed(r: Rec, kind: EventKind, ip: string, time: number, prefixAnswered = false): void {
     if (r.bannedUntil > time) return;
+    // Inside a banned network: the firewall drops it, nothing to count (only looked up while a network ban lasts).
+    if (this.netBanUntil > time && this.inBannedNet(ip, time, r.netKey)) return;
     if (kind === 'auth-failure') {
-      const n = within(r.fails, time, this.cfg.auth.findtime * 1000, this.cfg.auth.maxretry);
-      if (n >= this.cfg.auth.maxretry) this.ban(r, ip, 'auth', n, time);
+      const auth = this.cfg.auth;
+      if (this.cfg.swarm) this.swarmFeed(ip, time);
+      // A swarm alarm lowers the per-address threshold (never raises it).
+      const limit = this.tightUntil > time ? Math.min(this.cfg.swarm!.maxretry, auth.maxretry) : auth.maxretry;
+      const n = within(r.fails, time, auth.findtime * 1000, auth.maxretry);
+      if (n >= limit) {
+        if (n >= auth.maxretry) this.ban(r, ip, 'auth', n, time);
+        else this.ban(r, ip, 'swarm', n, time, { detail: `swarm alarm: per-address threshold ${limit} instead of ${auth.maxretry}` });
+      }
+      if (r.netKey !== undefined && !prefixAnswered) this.subnetFeed(ip, r.netKey, time);
     } else if (kind === 'protocol-error' && this.cfg.scanner) {
       const n = within(r.proto, time, this.cfg.scanner.findtime * 1000, this.cfg.scanner.maxretry);
       if (n >= this.cfg.scanner.maxretry) this.ban(r, ip, 'scanner', n, time);
@@ -188,18 +362,78 @@ export class Detector implements EventSink {
     }
   }
 
-  private ban(r: Rec, ip: string, reason: BanDecision['reason'], count: number, time: number): void {
+  /** Listener-wide count of refused logins and of the distinct addresses they came from. */
+  private swarmFeed(ip: string, time: number): void {
+    const s = this.cfg.swarm!;
+    const windowMs = s.findtime * 1000;
+    const n = within(this.swarmTimes, time, windowMs, s.failures);
+    const ips = this.swarmIps;
+    ips.delete(ip);
+    ips.set(ip, time);
+    // Only whether minIps distinct addresses were seen matters: keep at most 4 × minIps, within the window.
+    const cutoff = time - windowMs;
+    for (const [k, t] of ips) {
+      if (t >= cutoff && ips.size <= 4 * s.minIps) break;
+      ips.delete(k);
+    }
+    if (n < s.failures || ips.size < s.minIps) return;
+    const raised = this.tightUntil <= time;
+    this.tightUntil = time + windowMs;
+    if (raised) this.hooks.onSwarm?.({ time, failures: n, addresses: ips.size, maxretry: Math.min(s.maxretry, this.cfg.auth.maxretry), until: this.tightUntil });
+  }
+
+  private subnetFeed(ip: string, key: number | string, time: number): void {
+    const s = this.cfg.subnet!;
+    const p = this.prefixRec(key, time);
+    if (p.bannedUntil > time) return;
+    const windowMs = s.findtime * 1000;
+    const m = p.members;
+    m.delete(ip);
+    m.set(ip, time);
+    const cutoff = time - windowMs;
+    for (const [k, t] of m) {
+      if (t >= cutoff && m.size <= s.maxretry) break;
+      m.delete(k);
+    }
+    const n = within(p.fails, time, windowMs, s.maxretry);
+    if (n < s.maxretry || m.size < s.minIps) return;
+    const cidr = this.netText(key);
+    const members = [...m.keys()];
+    p.fails.length = 0;
+    m.clear();
+    if (p.allowedBy === null) p.allowedBy = this.allow.overlapping(parseTarget(cidr));
+    if (p.allowedBy === undefined) {
+      const until = this.decide(cidr, 'subnet', n, time, { members });
+      p.bannedUntil = until;
+      this.netBanUntil = Math.max(this.netBanUntil, until);
+      return;
+    }
+    // Never ban a network that holds an allowlisted address: only the addresses that took part.
+    const detail = `prefix ${cidr} overlaps the allowlist (${p.allowedBy}): its ${members.length} contributing addresses are banned one by one instead`;
+    for (const a of members) {
+      const r = this.recs.get(a) ?? this.rec(a, time);
+      if (r.bannedUntil > time || r.allowed) continue;
+      this.ban(r, a, 'subnet-members', n, time, { members, detail });
+    }
+  }
+
+  private ban(r: Rec, ip: string, reason: BanReason, count: number, time: number, extra: Pick<BanDecision, 'members' | 'detail'> = {}): void {
+    r.fails.length = 0;
+    r.proto.length = 0;
+    r.conns = 0;
+    r.bannedUntil = this.decide(ip, reason, count, time, extra);
+  }
+
+  /** Ban time from the target's previous bans; reports the decision; returns when the ban ends (ms). */
+  private decide(ip: string, reason: BanReason, count: number, time: number, extra: Pick<BanDecision, 'members' | 'detail'>): number {
     const previous = this.hooks.previousBans ? this.hooks.previousBans(ip) : (this.memBans.get(ip) ?? 0);
     if (!this.hooks.previousBans) {
       if (this.memBans.size >= this.cfg.maxTracked) evictOldest(this.memBans, this.cfg.maxTracked);
       this.memBans.set(ip, previous + 1);
     }
     const seconds = Math.min(this.cfg.maxbantime, Math.round(this.cfg.bantime * this.cfg.factor ** previous));
-    r.fails.length = 0;
-    r.proto.length = 0;
-    r.conns = 0;
-    r.bannedUntil = time + seconds * 1000;
-    this.hooks.onBan({ ip, reason, count, seconds, time, offence: previous + 1 });
+    this.hooks.onBan({ ip, reason, count, seconds, time, offence: previous + 1, ...extra });
+    return time + seconds * 1000;
   }
 
   private username(user: string, ip: string, time: number): void {

@@ -91,7 +91,7 @@ export function splitHostPort(s: string): { host: string; port: number } | undef
 }
 
 /** 1.2.3.4 → unsigned 32-bit integer; the input must be a valid dotted quad. */
-function ipv4ToInt(ip: string): number {
+export function ipv4ToInt(ip: string): number {
   let n = 0;
   let part = 0;
   for (let i = 0; i < ip.length; i++) {
@@ -104,6 +104,91 @@ function ipv4ToInt(ip: string): number {
   return n * 256 + part;
 }
 
+/** The eight 16-bit groups of a valid IPv6 address (as normaliseIp returns it) as one 128-bit integer. */
+export function ipv6ToBigInt(ip: string): bigint {
+  let s = ip;
+  // A trailing dotted quad (::ffff:… is IPv4 after normaliseIp, but ::1.2.3.4 and 64:ff9b::1.2.3.4 remain).
+  const dot = s.lastIndexOf('.');
+  if (dot >= 0) {
+    const colon = s.lastIndexOf(':');
+    const v4 = ipv4ToInt(s.slice(colon + 1));
+    s = `${s.slice(0, colon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
+  }
+  const [head, tail] = s.split('::') as [string, string | undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...new Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  let n = 0n;
+  for (const g of groups) n = (n << 16n) | BigInt(parseInt(g, 16));
+  return n;
+}
+
+function bigIntToIpv6(n: bigint): string {
+  const groups: string[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(((n >> BigInt(16 * i)) & 0xffffn).toString(16));
+  return normaliseIp(groups.join(':'))!;
+}
+
+export function intToIpv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** An IPv4 or IPv6 network: `net` is the address with the host bits cleared. */
+export interface Cidr {
+  family: Family;
+  net: bigint;
+  len: number;
+  /** Canonical text, `10.1.2.0/24`, `2001:db8:1:2::/64`. */
+  text: string;
+}
+
+export function isCidr(target: string): boolean {
+  return target.includes('/');
+}
+
+/** The network of `ip` (normalised) with a prefix of `len` bits. */
+export function prefixOf(ip: string, len: number): Cidr {
+  const family = familyOf(ip);
+  const max = family === 4 ? 32 : 128;
+  const value = family === 4 ? BigInt(ipv4ToInt(ip)) : ipv6ToBigInt(ip);
+  const net = len === 0 ? 0n : (value >> BigInt(max - len)) << BigInt(max - len);
+  const addr = family === 4 ? intToIpv4(Number(net)) : bigIntToIpv6(net);
+  return { family, net, len, text: `${addr}/${len}` };
+}
+
+/**
+ * A ban target as the guard stores and bans it: a normalised address, or a
+ * network in canonical form (`10.1.2.7/24` → `10.1.2.0/24`; a full-length
+ * prefix is the address itself). Undefined when `raw` is neither.
+ */
+export function normaliseTarget(raw: string): string | undefined {
+  const slash = raw.indexOf('/');
+  if (slash < 0) return normaliseIp(raw.trim());
+  const ip = normaliseIp(raw.slice(0, slash).trim());
+  const bits = raw.slice(slash + 1).trim();
+  if (!ip || !/^\d{1,3}$/.test(bits)) return undefined;
+  let len = Number(bits);
+  if (familyOf(ip) === 4 && raw.slice(0, slash).includes(':')) len -= 96;
+  const max = familyOf(ip) === 4 ? 32 : 128;
+  if (len < 0 || len > max) return undefined;
+  return len === max ? ip : prefixOf(ip, len).text;
+}
+
+/** Parse a canonical target (normaliseTarget's output) as a network; an address is its full-length prefix. */
+export function parseTarget(target: string): Cidr {
+  const slash = target.indexOf('/');
+  if (slash < 0) return prefixOf(target, familyOf(target) === 4 ? 32 : 128);
+  return prefixOf(target.slice(0, slash), Number(target.slice(slash + 1)));
+}
+
+/** Does the target (address or network, canonical) contain the normalised address `ip`? */
+export function targetContains(target: string, ip: string): boolean {
+  if (!isCidr(target)) return target === ip;
+  const c = parseTarget(target);
+  if (familyOf(ip) !== c.family) return false;
+  return prefixOf(ip, c.len).net === c.net;
+}
+
 /**
  * IPv6 prefixes are matched by Node's net.BlockList. IPv4 ones (the hot case:
  * every event is checked) by integer masks, because BlockList.check builds a
@@ -112,6 +197,8 @@ function ipv4ToInt(ip: string): number {
 export class AllowList {
   private readonly list = new net.BlockList();
   private readonly v4: { net: number; mask: number }[] = [];
+  /** Every entry as a network, for overlap tests of prefix bans (rare: not on the per-event path). */
+  private readonly nets: Cidr[] = [];
   readonly entries: string[] = [];
 
   /** Add an address or CIDR (IPv4 or IPv6); throws with the entry on bad input. */
@@ -131,7 +218,23 @@ export class AllowList {
       const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
       this.v4.push({ net: (ipv4ToInt(ip) & mask) >>> 0, mask });
     } else this.list.addSubnet(ip, prefix, 'ipv6');
+    this.nets.push(prefixOf(ip, prefix));
     this.entries.push(`${ip}/${prefix}`);
+  }
+
+  /**
+   * The first allowlist entry that overlaps the network `c` (an allowlisted address or network inside
+   * it, or one containing it), or undefined. Two prefixes overlap when they agree on the shorter's bits.
+   */
+  overlapping(c: Cidr): string | undefined {
+    for (let i = 0; i < this.nets.length; i++) {
+      const e = this.nets[i]!;
+      if (e.family !== c.family) continue;
+      const len = Math.min(e.len, c.len);
+      const shift = BigInt((c.family === 4 ? 32 : 128) - len);
+      if (e.net >> shift === c.net >> shift) return this.entries[i];
+    }
+    return undefined;
   }
 
   /** `ip` must already be normalised. */

@@ -36,6 +36,8 @@ export function detectorConfig(cfg: GuardConfig): DetectorConfig {
     flood: cfg.detect.flood,
     scanner: cfg.detect.scanner,
     username: cfg.detect.username,
+    subnet: cfg.detect.subnet,
+    swarm: cfg.detect.swarm,
     bantime: cfg.ban.bantime,
     factor: cfg.ban.factor,
     maxbantime: cfg.ban.maxbantime,

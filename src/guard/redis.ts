@@ -1,5 +1,6 @@
 /**
- * Cluster-wide bans through Redis: every ban is a key `<prefix>:ban:<ip>` with
+ * Cluster-wide bans through Redis: every ban is a key `<prefix>:ban:<ip>` (for
+ * a network ban `<prefix>:ban:<cidr>`, e.g. `…:ban:203.0.113.0/24`) with
  * the ban's remaining time as its expiry (so Redis forgets it when the ban
  * ends) plus a message on `<prefix>:bans`. Nodes apply bans published by the
  * others, and a node that was down catches up on start by scanning the keys.

@@ -5,7 +5,7 @@
 import { closeSync, readSync } from 'node:fs';
 import { openRegularFile } from '../io/read.js';
 import type { GuardConfig } from './config.js';
-import { Detector, type BanDecision, type UsernameReport } from './detector.js';
+import { Detector, type BanDecision, type SwarmReport, type UsernameReport } from './detector.js';
 import { LineSplitter, type LineCounters } from './lines.js';
 import { detectorConfig, makeAllowList, makeParser, type Format } from './pipeline.js';
 
@@ -23,8 +23,11 @@ export interface ReplayResult {
   distinctIps: number;
   /** The `top` addresses with the most failures (all when top is 0). */
   perIp: { ip: string; failures: number; protocolErrors: number }[];
+  /** Ban decisions; `ip` is a network in CIDR notation for reason `subnet`. */
   bans: (BanDecision & { at: string })[];
   usernames: UsernameReport[];
+  /** Swarm alarms raised (detect.swarm): while one lasts the per-address threshold is swarm.maxretry. */
+  swarms: (SwarmReport & { at: string; untilAt: string })[];
   elapsedMs: number;
   /** CPU time (user + system) of the replay itself, without process start. */
   cpuMs: number;
@@ -37,9 +40,11 @@ export interface ReplayResult {
 export function replayFile(file: string, format: Format, cfg: GuardConfig, top = 100): ReplayResult {
   const decisions: BanDecision[] = [];
   const usernames: UsernameReport[] = [];
+  const swarms: SwarmReport[] = [];
   const detector = new Detector(detectorConfig(cfg), makeAllowList(cfg), {
     onBan: (d) => decisions.push(d),
     onUsername: (r) => usernames.push(r),
+    onSwarm: (r) => swarms.push(r),
   }, { keepTotals: true });
   const parser = makeParser(format, detector, cfg);
   const splitter = new LineSplitter(parser, cfg.maxLineBytes);
@@ -80,6 +85,8 @@ export function replayFile(file: string, format: Format, cfg: GuardConfig, top =
     perIp,
     bans,
     usernames,
+    // `until` as first reported; the alarm is extended while the swarm goes on.
+    swarms: swarms.map((w) => ({ ...w, at: new Date(w.time).toISOString(), untilAt: new Date(w.until).toISOString() })),
     elapsedMs,
     cpuMs,
     linesPerSecond: elapsedMs > 0 ? Math.round(splitter.counters.read / (elapsedMs / 1000)) : 0,
@@ -98,8 +105,15 @@ export function renderReplay(r: ReplayResult, top = 20): string {
     for (const p of r.perIp.slice(0, top)) out.push(`  ${p.ip.padEnd(40)} ${String(p.failures).padStart(7)} failures  ${String(p.protocolErrors).padStart(5)} protocol errors`);
   }
   out.push('', `Would ban: ${r.bans.length}`);
-  for (const b of r.bans.slice(0, top)) out.push(`  ${b.ip.padEnd(40)} ${b.reason.padEnd(8)} ${String(b.seconds).padStart(7)} s  (offence ${b.offence}, ${b.count} events, at ${b.at})`);
+  for (const b of r.bans.slice(0, top)) {
+    const members = b.reason === 'subnet' && b.members ? `, from ${b.members.length} addresses` : '';
+    out.push(`  ${b.ip.padEnd(40)} ${b.reason.padEnd(8)} ${String(b.seconds).padStart(7)} s  (offence ${b.offence}, ${b.count} events${members}, at ${b.at})`);
+    if (b.detail && b.reason === 'subnet-members') out.push(`    ${b.detail}`);
+  }
   if (r.bans.length > top) out.push(`  … ${r.bans.length - top} more`);
+  for (const w of r.swarms) {
+    out.push(`Swarm alarm at ${w.at}: ${w.failures} refused logins from ${w.addresses}+ addresses within the window; per-address threshold ${w.maxretry} until at least ${w.untilAt} (tightens, bans nobody by itself)`);
+  }
   for (const u of r.usernames) out.push(`Username "${u.user}" refused from ${u.ips} addresses (reported, not banned)`);
   out.push('', `Processed in ${r.elapsedMs.toFixed(0)} ms, ${r.cpuMs.toFixed(0)} ms CPU (${r.linesPerSecond} lines/s wall clock, ${r.linesPerCpuSecond} lines per CPU second)`);
   return `${out.join('\n')}\n`;

@@ -16,6 +16,12 @@
  * `failures`, migrated on open), at a fraction of the rows and without the
  * per-address index, which cost about half of the daemon's time while
  * catching up with a large log.
+ *
+ * Schema version 3: a ban's `ip` is an address or a network in CIDR notation
+ * (the subnet rule), and `members` (JSON array, or NULL) names the addresses
+ * whose failures led to a network ban. A version 2 file gets the column on
+ * open; mqtt-warden before version 3 refuses a version 3 file (it would try to
+ * put a network into an address set), which is why the version changed.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -23,12 +29,24 @@ import Database from 'better-sqlite3';
 import type { EventKind } from './events.js';
 
 export interface BanRow {
+  /** An address, or a network in CIDR notation (`10.1.2.0/24`). */
   ip: string;
   reason: string;
   created: number;
   expires: number;
   origin: string;
   offence: number;
+  /** For a network ban: the addresses whose failures led to it. */
+  members?: string[];
+}
+
+interface StoredBan extends Omit<BanRow, 'members'> {
+  members: string | null;
+}
+
+function fromStored(r: StoredBan): BanRow {
+  const { members, ...rest } = r;
+  return members ? { ...rest, members: JSON.parse(members) as string[] } : rest;
 }
 
 export interface Position {
@@ -48,7 +66,7 @@ export interface FailureRow {
 }
 
 /** The schema this code reads and writes (`PRAGMA user_version`; 0 = version 1, before it was set). */
-export const STATE_SCHEMA = 2;
+export const STATE_SCHEMA = 3;
 
 interface RunRow {
   batch: number;
@@ -86,7 +104,7 @@ export class StateStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS bans (ip TEXT PRIMARY KEY, reason TEXT NOT NULL, created INTEGER NOT NULL,
-        expires INTEGER NOT NULL, origin TEXT NOT NULL, offence INTEGER NOT NULL);
+        expires INTEGER NOT NULL, origin TEXT NOT NULL, offence INTEGER NOT NULL, members TEXT);
       CREATE TABLE IF NOT EXISTS offences (ip TEXT PRIMARY KEY, bans INTEGER NOT NULL, last INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS failure_runs (id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, seq INTEGER NOT NULL, ip TEXT, kind TEXT NOT NULL,
         source TEXT NOT NULL, n INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, times BLOB, seqs BLOB);
@@ -96,8 +114,9 @@ export class StateStore {
     this.migrate(file);
     this.batch = (this.db.prepare(`SELECT MAX(batch) AS b FROM failure_runs`).get() as { b: number | null }).b ?? 0;
     this.stmts = {
-      upsertBan: this.db.prepare(`INSERT INTO bans (ip, reason, created, expires, origin, offence) VALUES (@ip, @reason, @created, @expires, @origin, @offence)
-        ON CONFLICT(ip) DO UPDATE SET reason = excluded.reason, created = excluded.created, expires = MAX(bans.expires, excluded.expires), origin = excluded.origin, offence = MAX(bans.offence, excluded.offence)`),
+      upsertBan: this.db.prepare(`INSERT INTO bans (ip, reason, created, expires, origin, offence, members) VALUES (@ip, @reason, @created, @expires, @origin, @offence, @members)
+        ON CONFLICT(ip) DO UPDATE SET reason = excluded.reason, created = excluded.created, expires = MAX(bans.expires, excluded.expires), origin = excluded.origin,
+          offence = MAX(bans.offence, excluded.offence), members = COALESCE(excluded.members, bans.members)`),
       offence: this.db.prepare(`INSERT INTO offences (ip, bans, last) VALUES (?, 1, ?) ON CONFLICT(ip) DO UPDATE SET bans = bans + 1, last = excluded.last`),
       getOffences: this.db.prepare(`SELECT bans, last FROM offences WHERE ip = ?`),
       run: this.db.prepare(`INSERT INTO failure_runs (batch, seq, ip, kind, source, n, first, last, times, seqs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -129,11 +148,14 @@ export class StateStore {
       throw new Error(`${file}: guard state schema version ${version} is newer than this mqtt-warden reads (${STATE_SCHEMA}); use the mqtt-warden that wrote it`);
     }
     const old = this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'failures'`).get();
+    const hasMembers = (this.db.prepare(`PRAGMA table_info(bans)`).all() as { name: string }[]).some((c) => c.name === 'members');
     this.db.transaction(() => {
       if (old) {
         this.db.exec(`INSERT INTO failure_runs (batch, seq, ip, kind, source, n, first, last) SELECT id, 0, ip, kind, source, 1, time, time FROM failures ORDER BY id;
           DROP TABLE failures;`);
       }
+      // Version 2 → 3: network bans name their addresses.
+      if (!hasMembers) this.db.exec(`ALTER TABLE bans ADD COLUMN members TEXT`);
       if (version !== STATE_SCHEMA) this.db.pragma(`user_version = ${STATE_SCHEMA}`);
     })();
   }
@@ -161,7 +183,7 @@ export class StateStore {
         }
       }
       for (const b of bans) {
-        this.stmts.upsertBan.run(b);
+        this.stmts.upsertBan.run(toStored(b));
         if (b.origin === 'local') this.stmts.offence.run(b.ip, b.created);
       }
       if (position) this.stmts.position.run({ context: '', ...position, updated: Date.now() });
@@ -170,7 +192,7 @@ export class StateStore {
 
   /** A ban learnt from another node or an operator: no offence counted here. */
   recordBan(b: BanRow): void {
-    this.stmts.upsertBan.run(b);
+    this.stmts.upsertBan.run(toStored(b));
   }
 
   previousBans(ip: string): number {
@@ -191,11 +213,13 @@ export class StateStore {
   }
 
   activeBans(now = Date.now()): BanRow[] {
-    return this.stmts.activeBans.all(now) as BanRow[];
+    return (this.stmts.activeBans.all(now) as StoredBan[]).map(fromStored);
   }
 
+  /** The ban of exactly this target (address or network), if any. */
   ban(ip: string): BanRow | undefined {
-    return this.stmts.getBan.get(ip) as BanRow | undefined;
+    const r = this.stmts.getBan.get(ip) as StoredBan | undefined;
+    return r && fromStored(r);
   }
 
   deleteBan(ip: string): boolean {
@@ -238,6 +262,10 @@ export class StateStore {
   close(): void {
     this.db.close();
   }
+}
+
+function toStored(b: BanRow): StoredBan {
+  return { ip: b.ip, reason: b.reason, created: b.created, expires: b.expires, origin: b.origin, offence: b.offence, members: b.members?.length ? JSON.stringify(b.members) : null };
 }
 
 /** Group one commit's failures by (address, kind, source), in order of first appearance; `seqs` are their places in the commit. */

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FirewallError } from '../../firewall/run.js';
 import { ConfigError, loadConfig, type GuardConfig } from '../../guard/config.js';
-import { normaliseIp } from '../../guard/ip.js';
+import { isCidr, normaliseTarget } from '../../guard/ip.js';
 import type { StateStore } from '../../guard/state.js';
 import { UsageError } from '../common.js';
 import type { OutputFlags } from '../options.js';
@@ -109,7 +109,8 @@ export async function guardStatus(_local: unknown, cmd: Command): Promise<number
     const status = { state: cfg.state, activeBans: bans.length, failures: st.failureTotal(), failuresPerIp: st.failureCounts(20), bans, positions };
     if (flags.format === 'json') out.push(JSON.stringify(status, null, 2));
     else {
-      out.push(`State: ${cfg.state}`, `Active bans: ${bans.length}`, `Recent refused logins: ${status.failures}`);
+      const networks = bans.filter((b) => isCidr(b.ip)).length;
+      out.push(`State: ${cfg.state}`, `Active bans: ${bans.length}${networks ? ` (${networks} of whole networks: ${bans.filter((b) => isCidr(b.ip)).map((b) => b.ip).join(', ')})` : ''}`, `Recent refused logins: ${status.failures}`);
       for (const f of status.failuresPerIp) out.push(`  ${(f.ip ?? '(no unique address)').padEnd(40)} ${f.n}`);
       for (const p of positions) out.push(`Source ${p.source}: byte ${p.offset} of inode ${p.inode} (${p.updated})`);
     }
@@ -145,18 +146,24 @@ export async function guardBans(_local: unknown, cmd: Command): Promise<number> 
   if (flags.format === 'json') out.push(JSON.stringify({ bans, firewall }, null, 2));
   else {
     if (typeof firewall === 'string') out.push(`firewall (${cfg.ban.backend}) ${firewall}`);
-    for (const b of bans) out.push(`${b.ip.padEnd(40)} ${b.reason.padEnd(8)} ${String(b.secondsLeft).padStart(7)} s left  ${b.origin}${b.inFirewall === false ? '  (NOT in firewall)' : ''}`);
+    for (const b of bans) {
+      const members = b.members?.length ? `  (network; from ${b.members.length} addresses: ${b.members.slice(0, 5).join(', ')}${b.members.length > 5 ? ', …' : ''})` : '';
+      out.push(`${b.ip.padEnd(40)} ${b.reason.padEnd(8)} ${String(b.secondsLeft).padStart(7)} s left  ${b.origin}${b.inFirewall === false ? '  (NOT in firewall)' : ''}${members}`);
+    }
     if (!bans.length) out.push('no active bans');
   }
   writeOutput(`${out.join('\n')}\n`, flags, `${flags.format} ban list`);
   return 0;
 }
 
-/** `guard unban IP` after its options are parsed; returns the exit code. With --dry-run: what would change, changing nothing. */
+/**
+ * `guard unban IP|CIDR` after its options are parsed; returns the exit code. With --dry-run: what would change,
+ * changing nothing. A network is unbanned as the exact network banned (10.1.2.0/24), not address by address.
+ */
 export async function guardUnban(raw: string, _local: unknown, cmd: Command): Promise<number> {
   const flags = cmd.optsWithGlobals<CommonFlags & { dryRun?: boolean }>();
-  const ip = normaliseIp(raw);
-  if (!ip) throw new UsageError(`not an IP address: ${raw}`);
+  const ip = normaliseTarget(raw);
+  if (!ip) throw new UsageError(`not an IP address or network (CIDR): ${raw}`);
   const cfg = configFrom(flags);
   const st = await stateFile(cfg);
   const { makeBackend } = await lazy.backends();

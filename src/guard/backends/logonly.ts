@@ -1,4 +1,4 @@
-/** `log-only` (and --dry-run): bans are logged and remembered in memory, nothing reaches the firewall. */
+/** `log-only` (and --dry-run): bans (addresses and networks, as CIDR) are logged and remembered in memory, nothing reaches the firewall. */
 import type { BanBackend, BanEntry, ListedBan } from './types.js';
 
 export class LogOnlyBackend implements BanBackend {

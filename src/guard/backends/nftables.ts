@@ -3,7 +3,10 @@
  * (family inet, default `mqtt_warden_guard`, marked `comment "mqtt-warden
  * guard"`), one chain on the input hook at priority -10 (before the port plan's
  * table at priority filter, so a ban is decided before the plan accepts), and
- * two address sets `ipv4_addr` / `ipv6_addr` with `flags timeout`. Every ban
+ * two address sets `ipv4_addr` / `ipv6_addr` with `flags timeout`, and two
+ * network sets `ipv4_net` / `ipv6_net` with `flags interval, timeout` for the
+ * bans of whole prefixes (detect.subnet; added to an older guard table on the
+ * next start, its other sets and elements untouched). Every ban
  * is an element with its own timeout, so the kernel lifts it even when the
  * daemon is dead. All changes are one atomic transaction per call: bans
  * through a long-lived `nft --interactive` (a new nft process per ban cost most
@@ -15,7 +18,7 @@
  */
 import { GUARD_PRIORITY, OWNER_MARK } from '../../firewall/marks.js';
 import { assertOwned, localNft, tableOwner, type NftRunner } from '../../firewall/nft.js';
-import { familyOf } from '../ip.js';
+import { familyOf, isCidr } from '../ip.js';
 import { NftSession } from './nft-session.js';
 import type { BanBackend, BanEntry, ListedBan } from './types.js';
 
@@ -28,8 +31,23 @@ export interface NftOptions {
   nft?: NftRunner;
 }
 
+type NftVal = string | { prefix: { addr: string; len: number } };
+
 interface NftSetJson {
-  nftables: { set?: { elem?: (string | { elem: { val: string; timeout?: number; expires?: number } })[] } }[];
+  nftables: { set?: { elem?: (NftVal | { elem: { val: NftVal; timeout?: number; expires?: number } })[] } }[];
+}
+
+/** The set a target goes into: addresses and networks apart (a network needs an interval set). */
+export function nftSetOf(target: string): 'ipv4_addr' | 'ipv6_addr' | 'ipv4_net' | 'ipv6_net' {
+  const v4 = familyOf(target.split('/')[0]!) === 4;
+  if (isCidr(target)) return v4 ? 'ipv4_net' : 'ipv6_net';
+  return v4 ? 'ipv4_addr' : 'ipv6_addr';
+}
+
+export const NFT_SETS = ['ipv4_addr', 'ipv6_addr', 'ipv4_net', 'ipv6_net'] as const;
+
+function valText(v: NftVal): string {
+  return typeof v === 'string' ? v : `${v.prefix.addr}/${v.prefix.len}`;
 }
 
 export class NftBackend implements BanBackend {
@@ -61,10 +79,15 @@ export class NftBackend implements BanBackend {
       `add table ${t} { comment "${OWNER_MARK.guard}"; }`,
       `add set ${t} ipv4_addr { type ipv4_addr; flags timeout; }`,
       `add set ${t} ipv6_addr { type ipv6_addr; flags timeout; }`,
+      // `add set` leaves an existing set (and its elements) as it is: idempotent on an older guard table too.
+      `add set ${t} ipv4_net { type ipv4_addr; flags interval, timeout; }`,
+      `add set ${t} ipv6_net { type ipv6_addr; flags interval, timeout; }`,
       ...(hadChain ? [`flush chain ${t} input`, `delete chain ${t} input`] : []),
       `add chain ${t} input { type filter hook input priority ${GUARD_PRIORITY}; policy accept; }`,
       `add rule ${t} input ip saddr @ipv4_addr${match} ${this.o.action}`,
       `add rule ${t} input ip6 saddr @ipv6_addr${match} ${this.o.action}`,
+      `add rule ${t} input ip saddr @ipv4_net${match} ${this.o.action}`,
+      `add rule ${t} input ip6 saddr @ipv6_net${match} ${this.o.action}`,
     ]);
     this.session?.warm();
   }
@@ -73,7 +96,7 @@ export class NftBackend implements BanBackend {
     if (!entries.length) return;
     const lines: string[] = [];
     for (const e of entries) {
-      const set = `inet ${this.o.table} ${familyOf(e.ip) === 4 ? 'ipv4_addr' : 'ipv6_addr'}`;
+      const set = `inet ${this.o.table} ${nftSetOf(e.ip)}`;
       const secs = Math.max(1, Math.round(e.seconds));
       // add (no-op if present) + delete + add: sets a fresh timeout whether or not the element existed.
       lines.push(`add element ${set} { ${e.ip} timeout 1s }`, `delete element ${set} { ${e.ip} }`, `add element ${set} { ${e.ip} timeout ${secs}s }`);
@@ -92,23 +115,37 @@ export class NftBackend implements BanBackend {
     this.session?.close();
   }
 
-  /** Deletes the element; nothing to do when the table is absent; refuses a table that is not the guard's. */
+  /**
+   * Deletes the element (an address, or a network exactly as banned); nothing to do when the table is absent;
+   * refuses a table that is not the guard's.
+   */
   async unban(ip: string): Promise<void> {
     const owner = await tableOwner(this.nft, this.o.table);
     if (!owner.exists) return;
     assertOwned(owner, this.o.table, 'guard', 'delete elements from');
-    const set = `inet ${this.o.table} ${familyOf(ip) === 4 ? 'ipv4_addr' : 'ipv6_addr'}`;
+    const name = nftSetOf(ip);
+    // A guard table from before the network sets has nothing to delete there.
+    if (!new RegExp(`^\\tset ${name} \\{$`, 'm').test(owner.listing)) return;
+    const set = `inet ${this.o.table} ${name}`;
     await this.script([`add element ${set} { ${ip} timeout 1s }`, `delete element ${set} { ${ip} }`]);
   }
 
   async list(): Promise<ListedBan[]> {
     const out: ListedBan[] = [];
-    for (const set of ['ipv4_addr', 'ipv6_addr']) {
-      const json = JSON.parse((await this.nft(['-j', 'list', 'set', 'inet', this.o.table, set])).stdout) as NftSetJson;
+    for (const set of NFT_SETS) {
+      let stdout: string;
+      try {
+        stdout = (await this.nft(['-j', 'list', 'set', 'inet', this.o.table, set])).stdout;
+      } catch (e) {
+        // The network sets are missing in a guard table the daemon has not started on since they came.
+        if (set.endsWith('_net') && /No such file or directory/.test((e as Error).message)) continue;
+        throw e;
+      }
+      const json = JSON.parse(stdout) as NftSetJson;
       for (const item of json.nftables) {
         for (const el of item.set?.elem ?? []) {
-          if (typeof el === 'string') out.push({ ip: el });
-          else out.push({ ip: el.elem.val, ...(el.elem.expires !== undefined ? { expiresIn: el.elem.expires } : {}) });
+          if (typeof el === 'string' || !('elem' in el)) out.push({ ip: valText(el) });
+          else out.push({ ip: valText(el.elem.val), ...(el.elem.expires !== undefined ? { expiresIn: el.elem.expires } : {}) });
         }
       }
     }

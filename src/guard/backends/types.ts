@@ -1,10 +1,12 @@
 /** Where bans take effect. Every backend is idempotent: init twice, ban twice, unban an absent address. */
 export interface BanEntry {
+  /** An address, or a network in CIDR notation (`203.0.113.0/24`, detect.subnet). */
   ip: string;
   seconds: number;
 }
 
 export interface ListedBan {
+  /** An address, or a network in CIDR notation. */
   ip: string;
   /** Seconds left, when the backend knows. */
   expiresIn?: number;
