@@ -66,6 +66,13 @@ test('iptables + ipset backend: ban blocks the address in the kernel, idempotent
     // The network ban is listed (guard bans) and lifted by unban of the CIDR.
     const base = [CLI, 'guard', '--backend', 'ipset', '--table', table, '--state', path.join(dir, 'g.db')];
     assert.match((await lab.exec('node', process.execPath, [...base.slice(0, 2), 'bans', ...base.slice(2)])).stdout, /^10\.88\.1\.0\/24 +subnet .*\(network; from 5 addresses: 10\.88\.1\.1, /m, "sequential: the 10th failure is the 5th address's 2nd");
+    // The firewall's own countdown is in seconds, like the state's (and nftables').
+    const asJson = JSON.parse((await lab.exec('node', process.execPath, [...base.slice(0, 2), 'bans', ...base.slice(2), '-f', 'json'])).stdout) as { bans: { ip: string; secondsLeft: number }[]; firewall: { ip: string; expiresIn?: number }[] };
+    assert.ok(asJson.bans.length >= 3, JSON.stringify(asJson));
+    for (const b of asJson.bans) {
+      const f = asJson.firewall.find((x) => x.ip === b.ip);
+      assert.ok(f?.expiresIn !== undefined && Math.abs(f.expiresIn - b.secondsLeft) <= 5, `${b.ip}: firewall ${f?.expiresIn} s, state ${b.secondsLeft} s`);
+    }
     await lab.exec('node', process.execPath, [...base.slice(0, 2), 'unban', '10.88.1.0/24', ...base.slice(2)]);
     assert.doesNotMatch((await lab.exec('node', 'ipset', ['list', `${table}_net4`])).stdout, /10\.88\.1\.0/);
     // --remove --dry-run lists what would go and changes nothing.

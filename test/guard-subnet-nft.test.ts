@@ -138,8 +138,13 @@ test('network ban on real nftables: an address inside the banned /24 and /64 is 
 
     // guard bans lists the networks as in the firewall; unban of the IPv4 CIDR lifts only it.
     const listed = await lab.exec('node', process.execPath, [CLI, 'guard', 'bans', '--config', config, '-f', 'json']);
-    const lb = JSON.parse(listed.stdout) as { bans: { ip: string; inFirewall: boolean; members?: string[] }[] };
+    const lb = JSON.parse(listed.stdout) as { bans: { ip: string; inFirewall: boolean; secondsLeft: number; members?: string[] }[]; firewall: { ip: string; expiresIn?: number }[] };
     assert.deepEqual(lb.bans.map((b) => [b.ip, b.inFirewall]).sort(), [['10.88.1.0/24', true], ['fd88:1:2:3::/64', true]]);
+    // The firewall's own countdown is in seconds, like the state's.
+    for (const b of lb.bans) {
+      const f = lb.firewall.find((x) => x.ip === b.ip);
+      assert.ok(f?.expiresIn !== undefined && Math.abs(f.expiresIn - b.secondsLeft) <= 5, `${b.ip}: firewall ${f?.expiresIn} s, state ${b.secondsLeft} s`);
+    }
     assert.equal(lb.bans.find((b) => b.ip === '10.88.1.0/24')!.members!.length, 8);
     const un = await lab.exec('node', process.execPath, [CLI, 'guard', 'unban', '10.88.1.77/24', '--config', config]);
     assert.equal(un.stdout, '10.88.1.0/24: unbanned\n');

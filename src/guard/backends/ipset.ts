@@ -159,7 +159,7 @@ export class IpsetBackend implements BanBackend {
       const members = text.split('\nMembers:\n')[1] ?? '';
       for (const line of members.split('\n')) {
         const m = /^(\S+)(?: timeout (\d+))?/.exec(line.trim());
-        if (m) out.push({ ip: m[1]!, ...(m[2] ? { expiresIn: Number(m[2]) * 1000 } : {}) });
+        if (m) out.push({ ip: m[1]!, ...(m[2] ? { expiresIn: Number(m[2]) } : {}) });
       }
     }
     return out;

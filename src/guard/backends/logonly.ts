@@ -13,7 +13,7 @@ export class LogOnlyBackend implements BanBackend {
   }
   async list(): Promise<ListedBan[]> {
     const now = Date.now();
-    return [...this.bans].filter(([, until]) => until > now).map(([ip, until]) => ({ ip, expiresIn: until - now }));
+    return [...this.bans].filter(([, until]) => until > now).map(([ip, until]) => ({ ip, expiresIn: Math.round((until - now) / 1000) }));
   }
   async describeRemove(): Promise<string[]> {
     return [];
