@@ -7,13 +7,14 @@
  *    connection, so the broker logs a normal session. Its CONNACK tells whether
  *    the endpoint takes clients with neither certificate nor password.
  * 2. One handshake per protocol version (SSLv3 where the local OpenSSL still
- *    can), then the cipher suites of every offered version by elimination,
- *    with at most `concurrency` handshakes in flight per target.
+ *    can), then the cipher suites of every offered version by elimination
+ *    with raw ClientHellos that stop at the ServerHello (hello.ts), with at
+ *    most `concurrency` handshakes or probes in flight per target.
  * 3. With --cert/--key: a handshake with the client certificate, and CONNECT.
  * 4. Revocation: --crl files, the stapled OCSP response, and with
  *    --revocation-online the CRL distribution points and OCSP responders.
  *
- * Every handshake has the operation timeout and the per-target signal.
+ * Every handshake and probe has the operation timeout and the per-target signal.
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
 import { readTextFile } from '../../io/read.js';
@@ -26,6 +27,7 @@ import { mqttConnect, ProbeError, type TransportOptions } from '../mqtt/channel.
 import { randomClientId, refusedVersion, summarize, type Credentials } from '../mqtt/probe.js';
 import { ALL_CIPHERS, EnumerationError, enumerateVersion, TLS13_SUITES, unprobeableFamilies } from './ciphers.js';
 import { describeCertificate } from './certificate.js';
+import { probeHello, type HelloOffer } from './hello.js';
 import { closeSocket, handshake, memoLookup, opensslReason, type HandshakeParams, type HandshakeResult, type TlsVersion } from './handshake.js';
 import { collectRevocationSources, parseCertificates, type CrlInput } from './revocation.js';
 import { ab } from './bytes.js';
@@ -258,7 +260,9 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   else {
     const offered = protocolProbes.filter((p) => p.state === 'offered').map((p) => p.version);
     try {
-      const versions = await Promise.all(offered.map((v) => enumerateVersion(v, (p) => run({ ...p, ...clientCert }), protocolProbes.find((p) => p.version === v)?.cipher)));
+      // Raw ClientHellos (hello.ts): the suite is chosen in the ServerHello, before any client certificate is asked for.
+      const probe = (offer: HelloOffer) => limit(() => probeHello(target, offer));
+      const versions = await Promise.all(offered.map((v) => enumerateVersion(v, probe, protocolProbes.find((p) => p.version === v)?.cipher)));
       ciphers = { state: 'ok', ms: Math.round(performance.now() - t2), value: { openssl, versions, unprobeable: unprobeableFamilies(), concurrency: opts.concurrency } };
     } catch (e) {
       if (!(e instanceof EnumerationError)) throw e;
