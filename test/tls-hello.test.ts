@@ -232,13 +232,14 @@ describe('the answer reader', () => {
     assert.equal(read('TLSv1.2', serverHello({ random: HRR_RANDOM, suite: 0xc02f }))?.kind, 'error', 'a HelloRetryRequest answers only TLS 1.3');
   });
 
-  test('alerts are refusals named with their number; another version is a refusal (lower) or an error (higher)', () => {
+  test('alerts are refusals named with their number; another version is a refusal, an unknown one an error', () => {
     assert.deepEqual(read('TLSv1.2', alert(2, 40)), { kind: 'refused', reason: 'the server answered with alert handshake_failure(40)', alert: 'handshake_failure' });
     assert.deepEqual(read('TLSv1', alert(2, 70)), { kind: 'refused', reason: 'the server answered with alert protocol_version(70)', alert: 'protocol_version' });
     assert.deepEqual(read('TLSv1.2', alert(2, 201)), { kind: 'refused', reason: 'the server answered with alert unknown(201)', alert: 'alert 201' });
     assert.equal(read('TLSv1.2', alert(1, 0))?.kind, 'refused', 'close_notify');
     assert.match((read('TLSv1.2', serverHello({ version: 0x0301, suite: 0x002f })) as { reason: string }).reason, /answered with TLSv1 instead of TLSv1\.2/);
-    assert.equal(read('TLSv1.1', serverHello({ version: 0x0303, suite: 0x002f }))?.kind, 'error');
+    assert.match((read('SSLv3', serverHello({ version: 0x0303, suite: 0x002f })) as { reason: string }).reason, /answered with TLSv1\.2 instead of SSLv3 \(higher than offered/);
+    assert.equal(read('TLSv1.1', serverHello({ version: 0x0305, suite: 0x002f }))?.kind, 'error');
   });
 
   test('broken answers are errors naming what came', () => {
@@ -460,5 +461,67 @@ describe('the raw enumeration finds what the full handshakes found', { skip: ski
     assert.ok(seen[`${weak} TLSv1.2`]! > 40 && seen[`${weak} TLSv1.1`]! > 10 && seen[`${weak} TLSv1.3`] === 3 && seen[`${weak} TLSv1`] === 0, JSON.stringify(seen));
     assert.ok(seen[`${hard} TLSv1.2`] === 3 && seen[`${hard} TLSv1.3`] === 3 && seen[`${hard} TLSv1.1`] === 0, JSON.stringify(seen));
     assert.ok(seen[`${node} TLSv1`]! > 10 && seen[`${node} TLSv1.2`]! > 30 && seen[`${node} TLSv1.3`] === 0, JSON.stringify(seen));
+  });
+});
+
+describe('SSLv3, which OpenSSL 3 cannot send, asked with our own hello', () => {
+  let dir: string;
+  let backend: HostileServer;
+  let front: HostileServer;
+  let pki: TlsPki;
+  const SSLV3_PREFERENCE = [0x002f, 0x0001]; // AES128-SHA, NULL-MD5
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), `mqtt-warden-tls-sslv3-${process.pid}-`));
+    pki = await makeTlsPki(path.join(dir, 'pki'));
+    // A real TLS 1.2 server answering MQTT CONNECT with a CONNACK, behind a front that answers SSLv3 hellos itself.
+    const server = tls.createServer({ cert: readFileSync(pki.leaves.good.chain), key: readFileSync(pki.leaves.good.key), minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' }, (s) => {
+      s.on('error', () => undefined);
+      s.once('data', () => s.end(Buffer.from([0x20, 0x03, 0x00, 0x00, 0x00])));
+    });
+    server.on('tlsClientError', () => undefined);
+    backend = await serveServer(server);
+    const backendPort = backend.port;
+    front = await serveServer(
+      net.createServer((s) => {
+        let buf = Buffer.alloc(0);
+        const onData = (d: Buffer) => {
+          buf = Buffer.concat([buf, d]);
+          if (buf.length < 5 || buf.length < 5 + buf.readUInt16BE(3)) return;
+          s.off('data', onData);
+          const hello = parseClientHello(buf);
+          if (hello.version === 0x0300) {
+            // An SSLv3 server of old: its own preference among what it was offered.
+            const pick = SSLV3_PREFERENCE.find((c) => hello.suites.includes(c));
+            s.end(pick === undefined ? record(21, Buffer.from([2, 40]), 0x0300) : record(22, handshakeMsg(2, serverHelloBody({ version: 0x0300, suite: pick })), 0x0300));
+            return;
+          }
+          const up = net.connect(backendPort, '127.0.0.1', () => up.write(buf));
+          up.on('error', () => s.destroy());
+          s.on('error', () => up.destroy());
+          s.pipe(up).pipe(s);
+        };
+        s.on('data', onData);
+      }),
+    );
+  });
+  after(async () => {
+    await Promise.all([front?.stop(), backend?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('an SSLv3 ServerHello fails TLS-001, and the SSLv3 suites are enumerated with the others', async () => {
+    const { audit, result } = await import('./helpers/audit.js');
+    const url = `mqtts://127.0.0.1:${front.port}`;
+    const report = await audit([url], { tls: { ca: pki.pem.root }, windowMs: 0, timeoutMs: 10_000, targetTimeoutMs: 60_000 });
+    const r001 = result(report, 'TLS-001', url);
+    assert.equal(r001.status, 'FAIL', r001.message);
+    assert.match(r001.message, /accepts SSLv3 \(AES128-SHA\)/);
+    const r004 = result(report, 'TLS-004', url);
+    assert.equal(r004.status, 'FAIL', r004.message);
+    assert.match(r004.message, /NULL-MD5/);
+    const order = result(report, 'TLS-006', url).evidence as { preference: Record<string, string[]> };
+    assert.deepEqual(order.preference.SSLv3, ['AES128-SHA', 'NULL-MD5'], JSON.stringify(order));
+    // The TLS 1.2 side is the real server behind the front.
+    assert.equal(result(report, 'TLS-007', url).status, 'PASS');
   });
 });

@@ -276,9 +276,10 @@ export class AnswerReader {
     }
     const want = VERSION_CODE[this.offered];
     if (sh.version !== want) {
-      // A lower version than offered is the server's refusal of ours (Node: "unsupported protocol"); a higher one breaks the protocol.
-      if (sh.version < want && VERSION_NAME.has(sh.version)) return { kind: 'refused', reason: `the server answered with ${versionName(sh.version)} instead of ${this.offered}` };
-      return { kind: 'error', reason: `the server answered a ${this.offered} hello with version ${versionName(sh.version)}` };
+      // Another version is the server's refusal of ours, as OpenSSL pinned to one version reports it ("unsupported protocol");
+      // a higher one than offered also breaks the protocol, which the reason says.
+      if (!VERSION_NAME.has(sh.version)) return { kind: 'error', reason: `the server answered a ${this.offered} hello with version ${versionName(sh.version)}` };
+      return { kind: 'refused', reason: `the server answered with ${versionName(sh.version)} instead of ${this.offered}${sh.version > want ? ' (higher than offered: a protocol violation)' : ''}` };
     }
     if (sh.compression !== 0) return { kind: 'error', reason: `the server chose compression method ${sh.compression}, which was not offered` };
     if (sh.helloRetry && this.offered !== 'TLSv1.3') return { kind: 'error', reason: `a HelloRetryRequest in answer to a ${this.offered} hello` };
