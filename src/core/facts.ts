@@ -488,6 +488,7 @@ export interface TlsVersionCiphers {
   accepted: TlsCipherInfo[];
   /** true: the server picks by its own order; false: it follows the client's; null: fewer than two suites or not tested. */
   serverOrder: boolean | null;
+  /** Probes made: raw ClientHellos answered up to the ServerHello (src/collectors/tls/hello.ts), not completed handshakes. */
   handshakes: number;
   /** The enumeration ended early (cap reached, or the peer broke a handshake): accepted may be incomplete. */
   incomplete?: string;
