@@ -294,6 +294,7 @@ describe('hostile peers: every probe is classified within its timeout', () => {
     });
     servers.huge = await onHello((s) => s.write(Buffer.from([22, 3, 3, 0xff, 0xff])));
     servers.close = await onHello((s) => s.end());
+    servers.cut = await onHello((s) => s.end(serverHello({ suite: 0xc02f }).subarray(0, 30)));
     servers.reset = await onHello((s) => s.resetAndDestroy());
     servers.stall = await onHello(() => undefined);
     servers.alert = await onHello((s) => s.write(alert(2, 40)));
@@ -331,13 +332,14 @@ describe('hostile peers: every probe is classified within its timeout', () => {
     assert.ok(performance.now() - t0 < TIMEOUT, 'the signal, not the timeout');
   });
 
-  test('close, reset, alert: refusals (the first two without an alert)', async () => {
+  test('close, reset, alert: refusals (the first two without an alert); a close inside a record: an error', async () => {
     const closed = await probe('close');
     expect(closed, 'refused', /closed the connection/);
     assert.equal((closed as { alert?: string }).alert, undefined);
     const reset = await probe('reset');
     assert.equal(reset.kind, 'refused', JSON.stringify(reset));
     assert.equal((reset as { alert?: string }).alert, undefined);
+    expect(await probe('cut'), 'error', /closed the connection in the middle of its answer \(30 bytes/);
     const a = await probe('alert');
     expect(a, 'refused', /handshake_failure\(40\)/);
     assert.equal((a as { alert?: string }).alert, 'handshake_failure');

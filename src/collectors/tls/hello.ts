@@ -267,6 +267,11 @@ export class AnswerReader {
     return undefined;
   }
 
+  /** Bytes of a record or handshake message that has begun but not ended (a close then cuts it: an error, not a refusal). */
+  partial(): number {
+    return this.pending.length + this.handshake.length;
+  }
+
   private judge(body: Buffer): Verdict {
     let sh: ServerHello;
     try {
@@ -325,8 +330,13 @@ export function probeHello(target: HandshakeTarget, offer: HelloOffer): Promise<
     const onAbort = () => finish({ kind: 'error', reason: 'aborted: the target deadline was reached', aborted: true, ms: ms() });
     target.signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => finish({ kind: 'error', reason: `no ServerHello within ${target.timeoutMs} ms`, ms: ms() }), target.timeoutMs);
+    /** The connection ended before a verdict: a refusal without an alert, unless it cut a record or message short. */
+    const ended = (how: string) =>
+      reader.partial()
+        ? finish({ kind: 'error', reason: `the server ${how} the connection in the middle of its answer (${reader.partial()} bytes of an unfinished record or message)`, ms: ms() })
+        : finish({ kind: 'refused', reason: `the server ${how} the connection during the handshake`, ms: ms() });
     socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNRESET' || e.code === 'EPIPE') return finish({ kind: 'refused', reason: 'the server reset the connection during the handshake', ms: ms() });
+      if (e.code === 'ECONNRESET' || e.code === 'EPIPE') return ended('reset');
       finish({ kind: 'error', reason: `${target.host}:${target.port}: ${e.message}`, ms: ms() });
     });
     socket.once('connect', () => {
@@ -337,7 +347,7 @@ export function probeHello(target: HandshakeTarget, offer: HelloOffer): Promise<
       const v = reader.push(chunk);
       if (v) finish({ ...v, ms: ms() });
     });
-    socket.once('end', () => finish({ kind: 'refused', reason: 'the server closed the connection during the handshake', ms: ms() }));
-    socket.once('close', () => finish({ kind: 'refused', reason: 'the server closed the connection during the handshake', ms: ms() }));
+    socket.once('end', () => ended('closed'));
+    socket.once('close', () => ended('closed'));
   });
 }
