@@ -127,10 +127,6 @@ export interface Suite {
 export const SUITES: readonly Suite[] = CIPHER_ROWS.map(([code, name, standardName, minVersion, kx, au, rank]) => ({ code, name, standardName, minVersion, kx, au, rank }));
 const BY_CODE = new Map(SUITES.map((s) => [s.code, s]));
 
-export function suiteByCode(code: number): Suite | undefined {
-  return BY_CODE.get(code);
-}
-
 export function codeName(code: number): string {
   return BY_CODE.get(code)?.name ?? `0x${code.toString(16).padStart(4, '0')}`;
 }

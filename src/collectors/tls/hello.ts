@@ -33,10 +33,10 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import type { HandshakeTarget, TlsVersion } from './handshake.js';
 
-export const VERSION_CODE: Record<TlsVersion, number> = { SSLv3: 0x0300, TLSv1: 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
+const VERSION_CODE: Record<TlsVersion, number> = { SSLv3: 0x0300, TLSv1: 0x0301, 'TLSv1.1': 0x0302, 'TLSv1.2': 0x0303, 'TLSv1.3': 0x0304 };
 const VERSION_NAME = new Map<number, TlsVersion>(Object.entries(VERSION_CODE).map(([k, v]) => [v, k as TlsVersion]));
 
-export function versionName(code: number): string {
+function versionName(code: number): string {
   return VERSION_NAME.get(code) ?? `0x${code.toString(16).padStart(4, '0')}`;
 }
 
@@ -88,7 +88,7 @@ export const ALERTS: Record<number, string> = {
   120: 'no_application_protocol',
 };
 
-export function alertName(code: number): string {
+function alertName(code: number): string {
   return `${ALERTS[code] ?? 'unknown'}(${code})`;
 }
 

@@ -6,10 +6,11 @@
  *    anchors), followed by an MQTT CONNECT/CONNACK and DISCONNECT on the same
  *    connection, so the broker logs a normal session. Its CONNACK tells whether
  *    the endpoint takes clients with neither certificate nor password.
- * 2. One handshake per protocol version (SSLv3: a raw ClientHello, which
- *    OpenSSL 3 cannot send), then the cipher suites of every offered version by elimination
- *    with raw ClientHellos that stop at the ServerHello (hello.ts), with at
- *    most `concurrency` handshakes or probes in flight per target.
+ * 2. One handshake per protocol version (SSLv3, which OpenSSL 3 cannot send:
+ *    a raw ClientHello), then the cipher suites of every offered version by
+ *    elimination with raw ClientHellos that stop at the ServerHello
+ *    (hello.ts), with at most `concurrency` handshakes or probes in flight
+ *    per target.
  * 3. With --cert/--key: a handshake with the client certificate, and CONNECT.
  * 4. Revocation: --crl files, the stapled OCSP response, and with
  *    --revocation-online the CRL distribution points and OCSP responders.
