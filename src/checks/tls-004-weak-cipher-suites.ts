@@ -15,7 +15,7 @@ export default defineCheck({
     intrusive: false,
     needs: ['tls.ciphers'],
     description:
-      'Enumerates the cipher suites of every offered protocol version by server-preferred elimination (offer all, note the choice, offer all but the chosen ones, ...) with a bounded number of concurrent handshakes, then flags suites without encryption (NULL), without authentication (anonymous DH/ECDH), EXPORT grade, RC4, single DES, 3DES (Sweet32) or MD5 MACs. Families the local OpenSSL can no longer offer (OpenSSL 3: EXPORT, usually RC4/DES/3DES without the legacy provider) are listed in the evidence and the message: their absence is not proven by a PASS.',
+      'Enumerates the cipher suites of every offered protocol version by server-preferred elimination (offer all, note the choice, offer all but the chosen ones, ...) with a bounded number of concurrent probes (each a ClientHello of our own answered by the ServerHello of the server, offering the suites the local OpenSSL would offer; no handshake is completed), then flags suites without encryption (NULL), without authentication (anonymous DH/ECDH), EXPORT grade, RC4, single DES, 3DES (Sweet32) or MD5 MACs. Families the local OpenSSL can no longer offer (OpenSSL 3: EXPORT, usually RC4/DES/3DES without the legacy provider) are listed in the evidence and the message: their absence is not proven by a PASS.',
     remediation:
       'Restrict the suites to AEAD with forward secrecy. Mosquitto: `ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305` and `ciphers_tls1.3 TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256` on every TLS listener (never `@SECLEVEL=0`, never `aNULL`/`eNULL`). EMQX: `listeners.ssl.default.ssl_options.ciphers = ["TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256"]`.',
     references: [MOSQUITTO_TLS_REF, EMQX_TLS_REF, TESTSSL_REF, 'https://sweet32.info/'],
@@ -24,7 +24,7 @@ export default defineCheck({
     const caveat = c.unprobeable.length ? ` (the local OpenSSL ${c.openssl} cannot offer ${c.unprobeable.join(', ')}: acceptance of those is not tested)` : '';
     if (!c.versions.length) return { status: 'SKIP', message: 'no protocol version was offered, so no suite was enumerated' };
     const bad = c.versions.flatMap((v) => v.accepted.filter((s) => s.weaknesses.some((w) => HIGH.includes(w))).map((s) => ({ version: v.version, name: s.name, weaknesses: s.weaknesses.filter((w) => HIGH.includes(w)) })));
-    const evidence = { weak: bad, unprobeable: c.unprobeable, enumerated: c.versions.map((v) => `${v.version}: ${v.accepted.length} suites in ${v.handshakes} handshakes`) };
+    const evidence = { weak: bad, unprobeable: c.unprobeable, enumerated: c.versions.map((v) => `${v.version}: ${v.accepted.length} suites in ${v.handshakes} probes`) };
     if (bad.length) {
       const names = [...new Set(bad.map((b) => `${b.name} (${b.weaknesses.join('/')})`))];
       return { status: 'FAIL', message: `${names.length} broken suite(s) accepted: ${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`, evidence };

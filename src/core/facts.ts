@@ -448,9 +448,11 @@ export type TlsVersion = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 export interface TlsProtocolProbe {
   version: TlsVersion;
   /**
-   * offered: a handshake at exactly this version completed; not-offered: the
-   * server refused it (alert, reset, or answered with another version);
-   * unprobeable: the local OpenSSL cannot send it (the reason says why);
+   * offered: a handshake at exactly this version completed (SSLv3, which
+   * OpenSSL 3 cannot send: the server answered our own SSLv3 ClientHello with
+   * an SSLv3 ServerHello); not-offered: the server refused it (alert, reset,
+   * or answered with another version);
+   * unprobeable: the version could not be asked for (the reason says why);
    * error: the peer broke the handshake (timeout, garbage, oversized messages).
    */
   state: 'offered' | 'not-offered' | 'unprobeable' | 'error';
@@ -486,6 +488,7 @@ export interface TlsVersionCiphers {
   accepted: TlsCipherInfo[];
   /** true: the server picks by its own order; false: it follows the client's; null: fewer than two suites or not tested. */
   serverOrder: boolean | null;
+  /** Probes made: raw ClientHellos answered up to the ServerHello (src/collectors/tls/hello.ts), not completed handshakes. */
   handshakes: number;
   /** The enumeration ended early (cap reached, or the peer broke a handshake): accepted may be incomplete. */
   incomplete?: string;

@@ -16,13 +16,13 @@ import type {
 export const NOW = '2026-06-01T12:00:00.000Z';
 
 export function protocols(states: Partial<Record<TlsVersion, TlsProtocolProbe['state']>> = {}): TlsProtocols {
-  const base: Record<TlsVersion, TlsProtocolProbe['state']> = { SSLv3: 'unprobeable', TLSv1: 'not-offered', 'TLSv1.1': 'not-offered', 'TLSv1.2': 'offered', 'TLSv1.3': 'offered', ...states };
+  const base: Record<TlsVersion, TlsProtocolProbe['state']> = { SSLv3: 'not-offered', TLSv1: 'not-offered', 'TLSv1.1': 'not-offered', 'TLSv1.2': 'offered', 'TLSv1.3': 'offered', ...states };
   return {
     openssl: '3.0.19',
     probes: (Object.keys(base) as TlsVersion[]).map((version) => ({
       version,
       state: base[version],
-      detail: base[version] === 'unprobeable' ? 'OpenSSL 3 has no SSLv3' : base[version] === 'error' ? 'no TLS handshake within 2000 ms' : base[version],
+      detail: base[version] === 'unprobeable' ? 'not probed' : base[version] === 'error' ? 'no TLS handshake within 2000 ms' : base[version],
       ...(base[version] === 'offered' ? { cipher: version === 'TLSv1.3' ? 'TLS_AES_256_GCM_SHA384' : 'ECDHE-ECDSA-AES128-SHA' } : {}),
     })),
   };

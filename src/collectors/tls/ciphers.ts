@@ -1,19 +1,22 @@
 /**
- * Cipher suites: classification by name, and enumeration by server-preferred
- * elimination (offer everything, note the server's choice, offer everything
- * but that, ...): one handshake per accepted suite plus one per group of key
- * exchanges eliminated side by side, instead of one per suite the client knows
- * (testssl.sh's approach for speed; sslyze's "one each" trips broker
- * connection limits).
+ * Cipher suites: classification by name, the table of suites the local OpenSSL
+ * knows, and enumeration by server-preferred elimination (offer everything,
+ * note the server's choice, offer everything but that, ...): one probe per
+ * accepted suite plus one per group of key exchanges eliminated side by side,
+ * instead of one per suite the client knows (testssl.sh's approach for speed;
+ * sslyze's "one each" trips broker connection limits). Each probe is a raw
+ * ClientHello answered by the ServerHello (hello.ts), not a full handshake.
  */
 import tls from 'node:tls';
 import type { CipherWeakness, TlsCipherInfo, TlsVersionCiphers } from '../../core/facts.js';
-import { closeSocket, type HandshakeParams, type HandshakeResult, type TlsVersion } from './handshake.js';
+import { CIPHER_ROWS } from './cipher-table.js';
+import type { TlsVersion } from './handshake.js';
+import type { HelloOffer, HelloResult } from './hello.js';
 
 /** Everything the local OpenSSL knows, weakest included. */
 export const ALL_CIPHERS = 'ALL:COMPLEMENTOFALL:@SECLEVEL=0';
 export const TLS13_SUITES = ['TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256', 'TLS_AES_128_GCM_SHA256', 'TLS_AES_128_CCM_SHA256', 'TLS_AES_128_CCM_8_SHA256'];
-/** A bound on one version's enumeration (OpenSSL 3 knows about 150 suites for TLS 1.2). */
+/** A bound on one version's enumeration, in probes (OpenSSL 3 offers 89 suites in a TLS 1.2 hello). */
 const MAX_PER_VERSION = 200;
 
 /**
@@ -105,79 +108,133 @@ export function classifyCipher(name: string, standardName?: string): TlsCipherIn
   };
 }
 
-export type Handshaker = (p: HandshakeParams) => Promise<HandshakeResult>;
+/** One suite of the table (src/collectors/tls/cipher-table.ts, generated from `openssl ciphers -V`). */
+export interface Suite {
+  code: number;
+  /** OpenSSL name, as Node's getCipher().name gives it. */
+  name: string;
+  standardName: string;
+  /** The lowest protocol version the suite is defined for (OpenSSL's column: SSLv3, TLSv1, TLSv1.2, TLSv1.3). */
+  minVersion: string;
+  /** Key exchange and authentication as `openssl ciphers -V` prints them (Kx=ECDH is ECDHE, Au=None anonymous). */
+  kx: string;
+  au: string;
+  /** Position in OpenSSL's order of the suites selected family by family (see scripts/gen-cipher-table.ts). */
+  rank: number;
+}
 
-const V: Record<TlsVersion, tls.SecureVersion | undefined> = { SSLv3: undefined, TLSv1: 'TLSv1', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' };
+/** Every suite of the table, in the order of `openssl ciphers -V 'ALL:COMPLEMENTOFALL'` (TLS 1.3 first). */
+export const SUITES: readonly Suite[] = CIPHER_ROWS.map(([code, name, standardName, minVersion, kx, au, rank]) => ({ code, name, standardName, minVersion, kx, au, rank }));
+const BY_CODE = new Map(SUITES.map((s) => [s.code, s]));
 
-/** Thrown when the peer breaks a handshake: the enumeration cannot be trusted. */
-export class EnumerationError extends Error {}
+export function codeName(code: number): string {
+  return BY_CODE.get(code)?.name ?? `0x${code.toString(16).padStart(4, '0')}`;
+}
+
+/** OpenSSL as a client offers neither PSK nor SRP suites without a PSK or SRP identity, which the audit has not. */
+function clientOffers(s: Suite): boolean {
+  return !/PSK|SRP/.test(s.kx) && s.au !== 'PSK' && s.au !== 'SRP';
+}
+
+/** OpenSSL's minimum versions that a hello of each version may carry (the table's protocol column). */
+const MIN_VERSIONS: Record<TlsVersion, string[]> = { SSLv3: ['SSLv3'], TLSv1: ['SSLv3', 'TLSv1'], 'TLSv1.1': ['SSLv3', 'TLSv1'], 'TLSv1.2': ['SSLv3', 'TLSv1', 'TLSv1.2'], 'TLSv1.3': ['TLSv1.3'] };
+
+/** The suites the local OpenSSL offers in a hello of exactly this version (ALL:COMPLEMENTOFALL at @SECLEVEL=0), in its order. */
+export function versionSuites(version: TlsVersion): Suite[] {
+  return SUITES.filter((s) => MIN_VERSIONS[version].includes(s.minVersion) && clientOffers(s));
+}
+
+/** Whether OpenSSL would send its elliptic-curve extensions with these suites (ECDHE key exchange or ECDSA). */
+export function usesEcc(suites: readonly Suite[]): boolean {
+  return suites.some((s) => s.kx === 'ECDH' || s.kx === 'ECDHEPSK' || s.au === 'ECDSA' || s.minVersion === 'TLSv1.3');
+}
 
 /**
  * Key-exchange families that split one version's enumeration into disjoint groups, eliminated concurrently:
- * group i offers family i minus the families before it ("!" deletes for good in an OpenSSL cipher string),
- * the last group offers everything minus all of them, so the groups cover ALL:COMPLEMENTOFALL exactly once.
+ * group i holds the suites of family i not in an earlier family, the last group everything else, so the groups
+ * cover the version's suites exactly once. They are the OpenSSL cipher strings kECDHE, aNULL, kDHE and kRSA
+ * (the full-handshake enumeration offered "!kECDHE:aNULL" and so on), recognised by the table's Kx/Au.
  * Anonymous DH is a group of its own: with 256-bit ciphers the server picks 3072-bit DH for it, the
  * costliest handshakes of a weak endpoint, which then run beside the others instead of in one chain.
  */
-const GROUPS = ['kECDHE', 'aNULL', 'kDHE', 'kRSA'];
-export const CIPHER_GROUPS: string[] = [...GROUPS.map((g, i) => [...GROUPS.slice(0, i).map((x) => `!${x}`), g].join(':')), ['ALL:COMPLEMENTOFALL', ...GROUPS.map((x) => `!${x}`)].join(':')];
+export const CIPHER_FAMILIES: { name: string; member: (s: Suite) => boolean }[] = [
+  { name: 'kECDHE', member: (s) => s.kx === 'ECDH' },
+  { name: 'aNULL', member: (s) => s.au === 'None' },
+  { name: 'kDHE', member: (s) => s.kx === 'DH' },
+  { name: 'kRSA', member: (s) => s.kx === 'RSA' },
+];
+
+/** A version's suites split into the elimination groups, each in the order OpenSSL lists that family alone. */
+export function cipherGroups(version: TlsVersion): Suite[][] {
+  const groups: Suite[][] = [...CIPHER_FAMILIES.map(() => []), []];
+  for (const s of versionSuites(version)) {
+    const i = CIPHER_FAMILIES.findIndex((f) => f.member(s));
+    groups[i < 0 ? CIPHER_FAMILIES.length : i]!.push(s);
+  }
+  return groups.map((g) => g.sort((a, b) => a.rank - b.rank));
+}
+
+/** Sends one ClientHello offering `suites` at `version` (probeHello bound to a target, behind the target's limiter). */
+export type HelloProber = (offer: HelloOffer) => Promise<HelloResult>;
+
+/** Thrown when the peer breaks a probe: the enumeration cannot be trusted. */
+export class EnumerationError extends Error {}
 
 /**
- * Enumerates the suites of one version the server accepts. TLS 1.3 (five suites) is one elimination chain;
- * TLS 1.2 and older are eliminated in the CIPHER_GROUPS concurrently (the handshaker bounds how many are in
+ * Enumerates the suites of one version the server accepts, with one raw ClientHello per question (hello.ts:
+ * the answer is the ServerHello, no handshake is completed). TLS 1.3 (five suites) is one elimination chain;
+ * TLS 1.2 and older are eliminated in the family groups concurrently (the prober bounds how many are in
  * flight), each group in the order the server chooses within it. `top` is the server's choice when offered
- * everything of this version (the protocol probe's); without it one more handshake asks. The accepted list
- * starts with that first choice, then the other suites group by group.
+ * everything of this version (the protocol probe's); without it one more probe asks. The accepted list
+ * starts with that first choice, then the other suites group by group. `handshakes` counts the probes made.
  */
-export async function enumerateVersion(version: TlsVersion, run: Handshaker, top?: string): Promise<TlsVersionCiphers> {
-  const v = V[version]!;
-  const tls13 = version === 'TLSv1.3';
+export async function enumerateVersion(version: TlsVersion, probe: HelloProber, top?: string): Promise<TlsVersionCiphers> {
   let handshakes = 0;
   let incomplete: string | undefined;
-  // ca: [] (an empty trust store): nothing is verified here, and Node then skips loading its root store per handshake.
-  const hs = (ciphers: string) => run({ minVersion: v, maxVersion: v, ciphers, ca: [] });
-  const chain = async (base: string | null): Promise<TlsCipherInfo[]> => {
+  const offer = (suites: readonly Suite[]) => probe({ version, suites: suites.map((s) => s.code), ecc: usesEcc(suites) });
+  /** The suite the server chose out of `offered`; a suite it was not offered breaks the enumeration. */
+  const chosen = (r: Extract<HelloResult, { kind: 'accepted' }>, offered: readonly Suite[], what: string): Suite => {
+    const s = offered.find((x) => x.code === r.suite);
+    if (!s) throw new EnumerationError(`${version}${what}: the server chose ${codeName(r.suite)}, which was not offered`);
+    return s;
+  };
+  const chain = async (candidates: Suite[]): Promise<TlsCipherInfo[]> => {
     const accepted: TlsCipherInfo[] = [];
-    const excluded: string[] = [];
-    const offer = (): string => (tls13 ? TLS13_SUITES.filter((s) => !excluded.includes(s)).join(':') : `${base}${excluded.map((n) => `:!${n}`).join('')}:@SECLEVEL=0`);
-    for (;;) {
-      if (tls13 && excluded.length === TLS13_SUITES.length) break;
+    let left = candidates;
+    while (left.length) {
       if (handshakes >= MAX_PER_VERSION) {
-        incomplete = `stopped after ${MAX_PER_VERSION} handshakes`;
+        incomplete = `stopped after ${MAX_PER_VERSION} probes`;
         break;
       }
       handshakes++;
-      let r = await hs(offer());
+      let r = await offer(left);
       // A reset or close without an alert may be a busy broker rather than "nothing left": ask once more.
       if (r.kind === 'refused' && !r.alert) {
         handshakes++;
-        r = await hs(offer());
+        r = await offer(left);
       }
-      if (r.kind === 'ok') {
-        closeSocket(r.socket);
-        const name = r.cipher.name;
-        if (excluded.includes(name)) throw new EnumerationError(`${version}: the server chose ${name}, which was not offered`);
-        excluded.push(name);
-        accepted.push(classifyCipher(name, r.cipher.standardName));
+      if (r.kind === 'accepted') {
+        const s = chosen(r, left, '');
+        left = left.filter((x) => x !== s);
+        accepted.push(classifyCipher(s.name, s.standardName));
         continue;
       }
-      if (r.kind === 'refused' || r.kind === 'unsupported') break; // nothing left that both sides have
+      if (r.kind === 'refused') break; // nothing left that both sides have
       throw new EnumerationError(`${version} cipher enumeration: ${r.reason}`);
     }
     return accepted;
   };
   let accepted: TlsCipherInfo[];
-  if (tls13) accepted = await chain(null);
+  if (version === 'TLSv1.3') accepted = await chain(versionSuites(version));
   else {
     const [groups, first] = await Promise.all([
-      Promise.all(CIPHER_GROUPS.map((g) => chain(g))),
+      Promise.all(cipherGroups(version).map((g) => chain(g))),
       (async () => {
         if (top) return top;
         handshakes++;
-        const r = await hs(ALL_CIPHERS);
-        if (r.kind !== 'ok') return undefined;
-        closeSocket(r.socket);
-        return r.cipher.name;
+        const all = versionSuites(version);
+        const r = await offer(all);
+        return r.kind === 'accepted' ? chosen(r, all, ' first choice').name : undefined;
       })(),
     ]);
     const all = groups.flat();
@@ -187,13 +244,12 @@ export async function enumerateVersion(version: TlsVersion, run: Handshaker, top
   let serverOrder: boolean | null = null;
   if (accepted.length >= 2) {
     // Offer the server's first choice last, after its last-listed suite: who decides?
-    const first = accepted[0]!.name;
-    const last = accepted[accepted.length - 1]!.name;
+    const pair = [accepted[accepted.length - 1]!, accepted[0]!].map((a) => SUITES.find((s) => s.name === a.name)!);
     handshakes++;
-    const r = await hs(tls13 ? `${last}:${first}` : `${last}:${first}:@SECLEVEL=0`);
-    if (r.kind === 'ok') {
-      closeSocket(r.socket);
-      serverOrder = r.cipher.name === first ? true : r.cipher.name === last ? false : null;
+    const r = await offer(pair);
+    if (r.kind === 'accepted') {
+      const s = chosen(r, pair, ' server order probe');
+      serverOrder = s === pair[1] ? true : s === pair[0] ? false : null;
     } else if (r.kind === 'error') throw new EnumerationError(`${version} server order probe: ${r.reason}`);
   }
   return { version, accepted, serverOrder, handshakes, ...(incomplete ? { incomplete } : {}) };

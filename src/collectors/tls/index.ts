@@ -6,14 +6,16 @@
  *    anchors), followed by an MQTT CONNECT/CONNACK and DISCONNECT on the same
  *    connection, so the broker logs a normal session. Its CONNACK tells whether
  *    the endpoint takes clients with neither certificate nor password.
- * 2. One handshake per protocol version (SSLv3 where the local OpenSSL still
- *    can), then the cipher suites of every offered version by elimination,
- *    with at most `concurrency` handshakes in flight per target.
+ * 2. One handshake per protocol version (SSLv3, which OpenSSL 3 cannot send:
+ *    a raw ClientHello), then the cipher suites of every offered version by
+ *    elimination with raw ClientHellos that stop at the ServerHello
+ *    (hello.ts), with at most `concurrency` handshakes or probes in flight
+ *    per target.
  * 3. With --cert/--key: a handshake with the client certificate, and CONNECT.
  * 4. Revocation: --crl files, the stapled OCSP response, and with
  *    --revocation-online the CRL distribution points and OCSP responders.
  *
- * Every handshake has the operation timeout and the per-target signal.
+ * Every handshake and probe has the operation timeout and the per-target signal.
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
 import { readTextFile } from '../../io/read.js';
@@ -24,8 +26,9 @@ import type { FactTypes, TlsAttempt, TlsCertInfo, TlsProtocolProbe } from '../..
 import type { Endpoint, Fact } from '../../core/types.js';
 import { mqttConnect, ProbeError, type TransportOptions } from '../mqtt/channel.js';
 import { randomClientId, refusedVersion, summarize, type Credentials } from '../mqtt/probe.js';
-import { ALL_CIPHERS, EnumerationError, enumerateVersion, TLS13_SUITES, unprobeableFamilies } from './ciphers.js';
+import { ALL_CIPHERS, codeName, EnumerationError, enumerateVersion, TLS13_SUITES, unprobeableFamilies, versionSuites } from './ciphers.js';
 import { describeCertificate } from './certificate.js';
+import { probeHello, type HelloOffer } from './hello.js';
 import { closeSocket, handshake, memoLookup, opensslReason, type HandshakeParams, type HandshakeResult, type TlsVersion } from './handshake.js';
 import { collectRevocationSources, parseCertificates, type CrlInput } from './revocation.js';
 import { ab } from './bytes.js';
@@ -220,11 +223,18 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   const served = new Set<string>();
   const protocolProbes: TlsProtocolProbe[] = await mapLimit(VERSIONS, VERSIONS.length, async (version): Promise<TlsProtocolProbe> => {
     if (version === 'SSLv3') {
-      return {
-        version,
-        state: 'unprobeable',
-        detail: `Node ${process.version} with OpenSSL ${openssl} has no SSLv3 (OpenSSL 3 builds drop it, and Node rejects "SSLv3" as a protocol version): not probed`,
-      };
+      // OpenSSL 3 (and Node with it) cannot send SSLv3: our own ClientHello (hello.ts) asks, answered by the ServerHello.
+      const suites = versionSuites('SSLv3');
+      const missing = unprobeableFamilies();
+      const what = `an SSLv3 ClientHello of our own with the ${suites.length} SSLv3 suites of the cipher table${missing.length ? ` (no ${missing.join(', ')} suites: the local OpenSSL has none)` : ''}`;
+      const r = await limit(() => probeHello(target, { version, suites: suites.map((s) => s.code) }));
+      if (r.kind === 'accepted') {
+        const s = suites.find((x) => x.code === r.suite);
+        if (!s) return { version, state: 'error', detail: `the server answered ${what} choosing ${codeName(r.suite)}, which was not offered` };
+        return { version, state: 'offered', detail: `the server answered ${what} with an SSLv3 ServerHello choosing ${s.name}`, cipher: s.name };
+      }
+      if (r.kind === 'refused') return { version, state: 'not-offered', detail: `${r.reason}, to ${what}` };
+      return { version, state: 'error', detail: r.reason };
     }
     const v = version as tls.SecureVersion;
     // ca: [] is an empty trust store: OpenSSL then reports the chain exactly as served, without completing it.
@@ -258,7 +268,9 @@ export async function collectTls(ep: Endpoint, opts: TlsAuditOptions): Promise<T
   else {
     const offered = protocolProbes.filter((p) => p.state === 'offered').map((p) => p.version);
     try {
-      const versions = await Promise.all(offered.map((v) => enumerateVersion(v, (p) => run({ ...p, ...clientCert }), protocolProbes.find((p) => p.version === v)?.cipher)));
+      // Raw ClientHellos (hello.ts): the suite is chosen in the ServerHello, before any client certificate is asked for.
+      const probe = (offer: HelloOffer) => limit(() => probeHello(target, offer));
+      const versions = await Promise.all(offered.map((v) => enumerateVersion(v, probe, protocolProbes.find((p) => p.version === v)?.cipher)));
       ciphers = { state: 'ok', ms: Math.round(performance.now() - t2), value: { openssl, versions, unprobeable: unprobeableFamilies(), concurrency: opts.concurrency } };
     } catch (e) {
       if (!(e instanceof EnumerationError)) throw e;
