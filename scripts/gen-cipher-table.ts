@@ -14,20 +14,15 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Suite } from '../src/collectors/tls/ciphers.js';
 
 export const TABLE_CIPHERS = 'ALL:COMPLEMENTOFALL:@SECLEVEL=0';
 export const TABLE_TLS13 = 'TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256';
 /** The elimination families in the order src/collectors/tls/ciphers.ts groups them, then everything else. */
 export const GROUPED_ORDER = 'kECDHE:aNULL:kDHE:kRSA:ALL:COMPLEMENTOFALL:@SECLEVEL=0';
 
-export interface TableRow {
-  code: number;
-  name: string;
-  standardName: string;
-  minVersion: string;
-  kx: string;
-  au: string;
-}
+/** A suite as `openssl ciphers -V` describes it: the table's row before its rank is known. */
+export type TableRow = Omit<Suite, 'rank'>;
 
 /** Parses `openssl ciphers -V -stdname` lines: "0xC0,0x2C - TLS_ECDHE_… - ECDHE-ECDSA-… TLSv1.2 Kx=ECDH Au=ECDSA Enc=… Mac=…". */
 export function parseOpensslCiphers(text: string): TableRow[] {

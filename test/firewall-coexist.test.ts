@@ -9,11 +9,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runProcess, type CliRun } from './helpers/cli.js';
 import { createLab, netnsUnavailable, type Lab } from './helpers/netns.js';
 import { mosquittoPasswdPath, mosquittoPath, mosquittoSkipReason } from './helpers/mosquitto.js';
 import { CLI, guardLog, needCommands, requireBuild, until } from './helpers/guard.js';
@@ -25,27 +26,9 @@ const PLAN_TABLE = 'mqtt_warden';
 const GUARD_TABLE = 'mqtt_warden_guard';
 const UNPLANNED = 9999;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The built CLI inside a lab namespace, bounded in time; resolves with the exit code whatever it is. */
-function cliIn(lab: Lab, role: string, args: string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', lab.members[role]!.ns, process.execPath, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function cliIn(lab: Lab, role: string, args: string[], timeoutMs = 30_000): Promise<CliRun> {
+  return runProcess('ip', ['netns', 'exec', lab.members[role]!.ns, process.execPath, CLI, ...args], { timeoutMs });
 }
 
 async function tableListing(lab: Lab, table: string): Promise<string | undefined> {

@@ -16,11 +16,11 @@
  * checkout's dist/cli.js, to record the "before" of a change).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runProcess } from './helpers/cli.js';
 import { CLI as BUILT_CLI, requireBuild } from './helpers/guard.js';
 import { mosquittoSkipReason, mosquittoVersion, startMosquitto, type MosquittoBroker } from './helpers/mosquitto.js';
 import { makeTlsPki, type TlsPki } from './helpers/tls-pki.js';
@@ -40,20 +40,8 @@ interface Recording {
 
 const OPENSSL_SERIES = (process.versions.openssl ?? 'unknown').replace(/^(\d+\.\d+).*/, '$1');
 
-function run(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(args: string[], timeoutMs = 60_000) {
+  return runProcess(process.execPath, [CLI, ...args], { timeoutMs });
 }
 
 /** What differs from run to run, replaced by a placeholder; the rest of a message is kept as written. */

@@ -11,15 +11,23 @@ export interface CliRun {
   stderr: string;
 }
 
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+  timeoutMs?: number;
+  cwd?: string;
+}
+
 /**
- * NO_COLOR is set; `env` adds to the inherited environment (a value of undefined removes
+ * Any command, bounded in time (killed after `timeoutMs`, default 60 s), resolving with its exit code
+ * whatever it is. NO_COLOR is set; `env` adds to the inherited environment (a value of undefined removes
  * the variable); `stdin` is written and closed; `cwd` is the working directory (default: this process's).
  */
-export function runCli(args: string[], opts: { env?: Record<string, string | undefined>; stdin?: string; timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
+export function runProcess(command: string, args: string[], opts: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...opts.env };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+    const child = spawn(command, args, {
       env,
       ...(opts.cwd && { cwd: opts.cwd }),
       stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -36,4 +44,9 @@ export function runCli(args: string[], opts: { env?: Record<string, string | und
     });
     if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
   });
+}
+
+/** The CLI from source (through tsx), as runProcess runs a command. */
+export function runCli(args: string[], opts: RunOptions = {}): Promise<CliRun> {
+  return runProcess(process.execPath, ['--import', TSX, CLI, ...args], opts);
 }
