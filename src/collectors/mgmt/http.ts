@@ -48,6 +48,8 @@ export class HttpProbeError extends Error {
     readonly kind: 'closed' | 'timeout' | 'not-http' | 'tls' | 'error',
     /** The TCP connection was established before the failure (a timeout without it: nothing answers). */
     readonly connected = false,
+    /** A status line and headers had come back before the failure (the peer speaks HTTP). */
+    readonly responded = false,
   ) {
     super(message);
   }
@@ -143,7 +145,8 @@ export function httpExchange(r: HttpRequest): Promise<HttpExchange> {
       req.destroy();
     };
     let connected = false;
-    const fail = (e: HttpProbeError) => done(() => reject(new HttpProbeError(e.message, e.kind, connected)));
+    let responded = false;
+    const fail = (e: HttpProbeError) => done(() => reject(new HttpProbeError(e.message, e.kind, connected, responded)));
     const timer = setTimeout(() => fail(new HttpProbeError(`no complete answer within ${r.timeoutMs} ms`, 'timeout')), r.timeoutMs);
     const onAbort = () => fail(new HttpProbeError('aborted: the target deadline was reached', 'timeout'));
     if (r.signal?.aborted) return onAbort();
@@ -161,6 +164,7 @@ export function httpExchange(r: HttpRequest): Promise<HttpExchange> {
     });
     req.on('error', (e) => fail(classify(e, r.tls)));
     req.on('response', (res) => {
+      responded = true;
       const chunks: Buffer[] = [];
       let kept = 0;
       let bytes = 0;

@@ -264,6 +264,14 @@ export async function identifyManagementPort(host: string, target: MgmtTarget, o
       return iface;
     }
   }
+  // A port probed only because a broker process listens on it may speak anything: one that accepts the
+  // connection and stays silent to an HTTP request (an Erlang distribution port waits for the rest of a
+  // frame) is not an HTTP service, not a broken exchange.
+  if (first instanceof HttpProbeError && first.kind === 'timeout' && first.connected && !first.responded && target.sources.every((s) => s.kind === 'socket')) {
+    iface.reach = 'other';
+    iface.detail = `the port accepts connections but answered nothing to an HTTP request within ${o.timeoutMs} ms: not an HTTP service`;
+    return iface;
+  }
   if (first instanceof HttpProbeError) {
     iface.reach = first.kind === 'closed' ? 'closed' : first.kind === 'timeout' && !first.connected ? 'filtered' : 'error';
     iface.detail = first.message;
