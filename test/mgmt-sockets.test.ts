@@ -130,7 +130,7 @@ describe('the engine with injected host facts: an EMQX dashboard on an unusual p
     const svc081 = judgeOne(check('SVC-081'), facts, LOCAL, false);
     const disclosed = svc081.find((r) => r.status === 'FAIL' && r.message.includes(`EMQX dashboard / REST API on ${emqx.port}`));
     assert.ok(disclosed, JSON.stringify(svc081));
-    assert.deepEqual(disclosed.evidence.probedBecause, ['a emqx process listens on it (beam.smp, pid 4242)']);
+    assert.deepEqual(disclosed.evidence.probedBecause, ['listening socket of the emqx process beam.smp (pid 4242)']);
     const svc080 = judgeOne(check('SVC-080'), facts, LOCAL, false);
     assert.equal(svc080.length, 1);
     assert.equal(svc080[0]!.status, 'PASS');
@@ -214,14 +214,17 @@ describe('through runChecks on the live machine: a real process named nanomq', (
     const network = auditOptions([], { scanPorts: [1], mgmtPorts: [], timeoutMs: TIMEOUT, host: true, system: { root: '/', timeoutMs: 3000 } });
     const report = await runChecks({
       command: 'audit',
-      checks: [check('SVC-080')],
+      // SVC-003 judges the same sockets on the system subject: collected once, before the host facts, and reused.
+      checks: [check('SVC-080'), check('SVC-003')],
       network,
       system: { root: '/', timeoutMs: 3000 },
       options: { intrusive: false, host: true, network: true, failOn: 'medium', identity: 'anonymous' },
     });
     const open = report.results.find((r: CheckResult) => r.status === 'FAIL' && r.message.includes(`NanoMQ HTTP server on ${port}`));
     assert.ok(open, JSON.stringify(report.results.map((r) => r.message)));
-    assert.deepEqual(open.evidence.probedBecause, [`a nanomq process listens on it (nanomq, pid ${child.pid})`]);
+    assert.deepEqual(open.evidence.probedBecause, [`listening socket of the nanomq process nanomq (pid ${child.pid})`]);
+    const svc003 = report.results.filter((r) => r.checkId === 'SVC-003');
+    assert.ok(svc003.length > 0 && svc003.every((r) => r.status !== 'ERROR' && !/not collected/.test(r.message)), JSON.stringify(svc003));
   });
 });
 

@@ -22,7 +22,7 @@ function probedBecause(s: MgmtPortSource): string {
     case 'scan':
       return 'open in the port scan';
     case 'socket':
-      return `a ${s.product ?? 'broker'} process listens on it (${s.process ?? '?'}, pid ${s.pid ?? '?'})`;
+      return `listening socket of the ${s.product ?? 'broker'} process ${s.process ?? '?'} (pid ${s.pid ?? '?'})`;
     default:
       return `${s.product ?? 'management'} default`;
   }

@@ -297,7 +297,12 @@ export async function runChecks(request: RunRequest): Promise<Report> {
   const system = req.system;
   const thisMachine =
     system && !system.inputs && system.root === '/'
-      ? (keys: ReadonlySet<FactKey>) => (machine ??= collectSystemFacts({ ...system, onProgress: undefined }, keys)).then((m) => m.facts)
+      ? (keys: ReadonlySet<FactKey>) =>
+          (machine ??= collectSystemFacts({ ...system, onProgress: undefined }, keys).catch((e: unknown) => ({
+            name: '',
+            facts: {},
+            notes: [`This machine's ${[...keys].join(', ')} could not be read for the host probes: ${e instanceof Error ? e.message : String(e)}`],
+          }))).then((m) => m.facts)
       : undefined;
   if (req.network && (scopes.has('endpoint') || scopes.has('host'))) {
     const n = await networkSubjects(
@@ -312,11 +317,13 @@ export async function runChecks(request: RunRequest): Promise<Report> {
   } else if (req.command === 'audit') {
     notes.push('Network probes disabled (--host-only).');
   }
+  // What reading this machine's facts for the host probes noted (unreadable socket tables...).
+  const early = machine && (await machine);
+  for (const n of early?.notes ?? []) if (!notes.includes(n)) notes.push(n);
   if (req.system && scopes.has('system')) {
     const sysWanted = new Set([...wanted].filter((k) => SYSTEM_FACT_KEYS.includes(k)));
-    const early = machine && (await machine);
     const sys = await collectSystemFacts({ ...req.system, ...(req.onProgress && { onProgress: req.onProgress }) }, sysWanted, early ? { base: early.facts } : {});
-    for (const n of [...(early?.notes ?? []), ...sys.notes]) if (!notes.includes(n)) notes.push(n);
+    notes.push(...sys.notes);
     const files = req.system.inputs;
     subjects.push({
       scope: 'system',
