@@ -159,6 +159,7 @@ import cfg093 from './cfg-093-drill-within-safety.js';
 // Management interfaces, probed live
 import svc080 from './svc-080-management-api-unauthenticated.js';
 import svc081 from './svc-081-management-info-disclosed.js';
+import svc082 from './svc-082-management-tls-certificate.js';
 import acc071 from './acc-071-management-default-login.js';
 
 export const CATALOGUE: readonly Check[] = [
@@ -194,6 +195,7 @@ export const CATALOGUE: readonly Check[] = [
   svc090,
   svc080,
   svc081,
+  svc082,
   acc001,
   acc002,
   acc003,

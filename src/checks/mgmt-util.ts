@@ -1,5 +1,5 @@
 /** Helpers shared by the management-interface checks (pure: the `mgmt.http` fact in, verdicts out). */
-import type { ManagementProbes, ManagementProduct, MgmtInterface } from '../core/facts.js';
+import type { ManagementProbes, ManagementProduct, MgmtInterface, MgmtPortSource } from '../core/facts.js';
 import type { Verdict } from '../core/types.js';
 
 export const PRODUCT_NAME: Record<ManagementProduct, string> = {
@@ -14,6 +14,20 @@ export function interfaceName(i: MgmtInterface): string {
   return `${i.product ? PRODUCT_NAME[i.product] : 'HTTP service'} on ${i.port} (${extra})`;
 }
 
+/** Why a port was probed, for the evidence. */
+function probedBecause(s: MgmtPortSource): string {
+  switch (s.kind) {
+    case 'config':
+      return `configured (${s.where ?? s.product ?? 'config'})`;
+    case 'scan':
+      return 'open in the port scan';
+    case 'socket':
+      return `listening socket of the ${s.product ?? 'broker'} process ${s.process ?? '?'} (pid ${s.pid ?? '?'})`;
+    default:
+      return `${s.product ?? 'management'} default`;
+  }
+}
+
 /** Evidence of one interface: never a credential (none is collected). */
 export function interfaceEvidence(i: MgmtInterface): Record<string, unknown> {
   return {
@@ -21,7 +35,7 @@ export function interfaceEvidence(i: MgmtInterface): Record<string, unknown> {
     reach: i.reach,
     ...(i.product && { product: i.product }),
     ...(i.version && { version: i.version }),
-    probedBecause: i.sources.map((s) => (s.kind === 'config' ? `configured (${s.where ?? s.product ?? 'config'})` : s.kind === 'scan' ? 'open in the port scan' : `${s.product ?? 'management'} default`)),
+    probedBecause: i.sources.map((s) => probedBecause(s)),
     ...(i.certificate && { certificate: { subject: i.certificate.subject, issuer: i.certificate.issuer, validTo: i.certificate.validTo, selfSigned: i.certificate.selfSigned, trusted: i.certificate.authorized, fingerprint256: i.certificate.fingerprint256 } }),
     requests: i.requests.map((r) => `${r.method} ${r.path}${r.credentials ? ' (default credentials)' : ''} → ${r.status ?? r.error}${r.truncated ? ' (cut)' : ''}`),
     ...(i.anomalies.length && { anomalies: i.anomalies }),

@@ -1,19 +1,8 @@
 import { defineCheck } from '../core/check.js';
 import type { Verdict } from '../core/types.js';
 import type { KeyFile } from '../collectors/system/types.js';
-import { DEFAULT_POLICY, type Policy } from '../config/policy.js';
-
-/**
- * Why a key of this type and size is weak, or undefined. The minimums are the policy's `tls.minRsaBits` and
- * `tls.minEcBits` (defaults from NIST SP 800-57: RSA/DH ≥ 2048, EC ≥ 256, P-224 deprecated).
- */
-function weakness(type: string, bits: number | undefined, tls: Policy['tls']): { why: string; severity: 'high' | 'medium' } | undefined {
-  if (type === 'dsa') return { why: 'DSA is deprecated for TLS', severity: 'medium' };
-  if (bits === undefined) return undefined;
-  if ((type === 'rsa' || type === 'rsa-pss' || type === 'dh') && bits < tls.minRsaBits) return { why: `${bits}-bit ${type.toUpperCase()} (< ${tls.minRsaBits}, the policy's tls.minRsaBits)`, severity: bits < 1024 ? 'high' : 'medium' };
-  if (type === 'ec' && bits < tls.minEcBits) return { why: `${bits}-bit EC (< ${tls.minEcBits}, the policy's tls.minEcBits)`, severity: 'medium' };
-  return undefined;
-}
+import { DEFAULT_POLICY } from '../config/policy.js';
+import { keyWeakness as weakness } from './tls-common.js';
 
 export default defineCheck({
   meta: {

@@ -1,5 +1,6 @@
 /** Pure helpers shared by the TLS checks (no I/O, no clock: times come from the facts). */
 import type { TlsCertInfo, TlsCertificate } from '../core/facts.js';
+import type { Policy } from '../config/policy.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -64,3 +65,16 @@ function expandV6(ip: string): string {
 export const MOSQUITTO_TLS_REF = 'https://mosquitto.org/man/mosquitto-conf-5.html';
 export const EMQX_TLS_REF = 'https://docs.emqx.com/en/emqx/latest/network/emqx-mqtt-tls.html';
 export const TESTSSL_REF = 'https://testssl.sh/';
+
+/**
+ * Why a key of this type and size is weak, or undefined. The minimums are the policy's `tls.minRsaBits` and
+ * `tls.minEcBits` (defaults from NIST SP 800-57: RSA/DH ≥ 2048, EC ≥ 256, P-224 deprecated).
+ */
+export function keyWeakness(type: string, bits: number | undefined, tls: Policy['tls']): { why: string; severity: 'high' | 'medium' } | undefined {
+  if (type === 'dsa') return { why: 'DSA is deprecated for TLS', severity: 'medium' };
+  if (bits === undefined) return undefined;
+  if ((type === 'rsa' || type === 'rsa-pss' || type === 'dh') && bits < tls.minRsaBits) return { why: `${bits}-bit ${type.toUpperCase()} (< ${tls.minRsaBits}, the policy's tls.minRsaBits)`, severity: bits < 1024 ? 'high' : 'medium' };
+  if (type === 'ec' && bits < tls.minEcBits) return { why: `${bits}-bit EC (< ${tls.minEcBits}, the policy's tls.minEcBits)`, severity: 'medium' };
+  return undefined;
+}
+

@@ -10,7 +10,9 @@ import { scanPorts } from './ports.js';
 import { collectErlangExposure } from './erlang.js';
 import { isLoopback } from './ports.js';
 import { readHostConfigs } from './config.js';
-import { configuredManagementPorts, DEFAULT_MGMT_PORTS, managementTargets, probeManagementInterfaces } from './mgmt/probe.js';
+import { brokerSocketPorts, configuredManagementPorts, DEFAULT_MGMT_PORTS, managementTargets, probeManagementInterfaces } from './mgmt/probe.js';
+import { DEFAULT_POLICY } from '../config/policy.js';
+import { DEFAULT_TLS_AUDIT } from './endpoint.js';
 
 export interface HostSubject {
   host: string;
@@ -30,6 +32,15 @@ export const SCHEME_FOR_SERVICE: Partial<Record<string, 'mqtt' | 'mqtts' | 'ws' 
 const NO_SCAN = { state: 'skipped', reason: 'port scan disabled (--no-port-scan)' } as const;
 
 export const HOST_PROVIDERS: readonly Provider<HostSubject>[] = [
+  {
+    // The security policy's thresholds for the host checks (SVC-082: tls.minRsaBits, tls.minEcBits).
+    name: 'policy',
+    scope: 'host',
+    provides: ['policy'],
+    collect({ subject: { opts } }) {
+      return Promise.resolve({ policy: { state: 'ok', value: opts.policy ?? opts.system?.policy ?? DEFAULT_POLICY, ms: 0 } });
+    },
+  },
   {
     name: 'port-scan',
     scope: 'host',
@@ -60,11 +71,13 @@ export const HOST_PROVIDERS: readonly Provider<HostSubject>[] = [
     },
   },
   {
-    // The management HTTP interfaces (docs/management-probes.md): defaults, plus this machine's configured ports on loopback.
+    // The management HTTP interfaces (docs/management-probes.md): defaults, plus this machine's configured ports and
+    // broker sockets on loopback. The sys.* facts are this machine's, given by the engine when the run audits it live
+    // (absent otherwise: the port list does not grow).
     name: 'management-probes',
     scope: 'host',
     provides: ['mgmt.http'],
-    reads: ['net.ports'],
+    reads: ['net.ports', 'sys.listeners', 'sys.brokers'],
     async collect({ subject: { host, opts }, facts }) {
       if (!opts.scanPorts.length) return { 'mgmt.http': NO_SCAN };
       const loopback = isLoopback(host);
@@ -80,13 +93,36 @@ export const HOST_PROVIDERS: readonly Provider<HostSubject>[] = [
           problems.push(`reading the broker configs: ${e instanceof Error ? e.message : String(e)}`);
         }
       }
+      // The TCP ports the broker processes of this machine listen on (a dashboard moved by an environment variable).
+      const socketNotes: string[] = [];
+      if (loopback) {
+        const l = facts['sys.listeners'];
+        const b = facts['sys.brokers'];
+        if (l?.state === 'ok') {
+          const s = brokerSocketPorts(l.value, b?.state === 'ok' ? b.value : undefined, host.includes(':') ? 6 : 4);
+          configured = [...configured, ...s.ports];
+          socketNotes.push(...s.notes);
+        } else if (l) socketNotes.push(`the listening sockets of this machine are unknown (${l.state === 'error' ? l.error : l.reason}): no port added from them`);
+      }
       const scan = facts['net.ports'];
       const defaults = opts.mgmtPorts ? DEFAULT_MGMT_PORTS.filter((d) => opts.mgmtPorts!.includes(d.port)) : DEFAULT_MGMT_PORTS;
       const targets = managementTargets(defaults, scan?.state === 'ok' ? scan.value : undefined, configured);
       opts.onProgress?.(`probing management HTTP interfaces on ${host} (ports ${targets.map((t) => t.port).join(', ')})`);
       return {
         'mgmt.http': await collect(() =>
-          probeManagementInterfaces(host, loopback, targets, { timeoutMs: opts.timeoutMs, intrusive: opts.intrusive, signal: AbortSignal.timeout(opts.targetTimeoutMs) }, problems),
+          probeManagementInterfaces(
+            host,
+            loopback,
+            targets,
+            {
+              timeoutMs: opts.timeoutMs,
+              intrusive: opts.intrusive,
+              signal: AbortSignal.timeout(opts.targetTimeoutMs),
+              expiryWarnDays: opts.tlsAudit?.expiryWarnDays ?? opts.system?.expiryWarnDays ?? DEFAULT_TLS_AUDIT.expiryWarnDays,
+            },
+            problems,
+            socketNotes,
+          ),
         ),
       };
     },

@@ -10,8 +10,8 @@ import type { Policy } from '../config/policy.js';
 import { verdictList, type Check, type JudgeContext } from './check.js';
 import type { FactMap, FactTypes } from './facts.js';
 import { mapLimit, mapLimitGrouped } from './collect.js';
-import { collectFacts, factsFor } from './providers.js';
-import { collectSystemFacts, SYSTEM_FACT_KEYS, type SystemAuditOptions } from '../collectors/system/index.js';
+import { collectFacts, externalReads, factsFor } from './providers.js';
+import { collectSystemFacts, SYSTEM_FACT_KEYS, type SystemAuditOptions, type SystemFacts } from '../collectors/system/index.js';
 import type { CheckResult, Endpoint, FactKey, Location, Report, Scope, Severity } from './types.js';
 import { isLoopback } from '../collectors/ports.js';
 import type { Credentials } from '../collectors/mqtt/probe.js';
@@ -213,14 +213,18 @@ async function networkSubjects(
   wanted: ReadonlySet<FactKey>,
   notes: string[],
   judge: (s: { scope: Scope; ctx: JudgeContext; facts: FactMap }) => Judged,
+  thisMachine?: (keys: ReadonlySet<FactKey>) => Promise<FactMap>,
 ): Promise<{ subjects: Subject[]; targets: Report['targets'] }> {
   const hosts = opts.endpoints.length ? [...new Set(opts.endpoints.map((e) => e.host))] : [opts.defaultHost];
   const hostWanted = new Set([...wanted].filter((k) => k !== 'mqtt.endpoints'));
   // Without explicit endpoints the port scan finds them.
   if (!opts.endpoints.length) hostWanted.add('net.ports');
+  // Facts of this machine a host provider reads (the broker sockets the management probes add): given when the run has them.
+  const foreign = new Set([...externalReads(HOST_PROVIDERS, hostWanted)].filter((k) => SYSTEM_FACT_KEYS.includes(k)));
+  const base = foreign.size && thisMachine ? await thisMachine(foreign) : {};
   const hostFacts = await mapLimit(hosts, opts.concurrency, async (host) => {
     const subject: HostSubject = { host, opts };
-    return { subject, facts: await collectFacts(HOST_PROVIDERS, subject, hostWanted, { notes }) };
+    return { subject, facts: await collectFacts(HOST_PROVIDERS, subject, hostWanted, { notes, base }) };
   });
   let endpoints: Endpoint[] = opts.endpoints;
   if (!endpoints.length) {
@@ -288,18 +292,37 @@ export async function runChecks(request: RunRequest): Promise<Report> {
   const subjects: Subject[] = [];
   let targets: Report['targets'] = [];
   const scopes = new Set(req.checks.map((c) => c.meta.scope));
+  // The facts of the live machine some host providers read, collected once and reused by the host checks' collection.
+  let machine: Promise<SystemFacts> | undefined;
+  const system = req.system;
+  const thisMachine =
+    system && !system.inputs && system.root === '/'
+      ? (keys: ReadonlySet<FactKey>) =>
+          (machine ??= collectSystemFacts({ ...system, onProgress: undefined }, keys).catch((e: unknown) => ({
+            name: '',
+            facts: {},
+            notes: [`This machine's ${[...keys].join(', ')} could not be read for the host probes: ${e instanceof Error ? e.message : String(e)}`],
+          }))).then((m) => m.facts)
+      : undefined;
   if (req.network && (scopes.has('endpoint') || scopes.has('host'))) {
-    const n = await networkSubjects({ ...req.network, ...(req.onProgress && { onProgress: req.onProgress }) }, wanted, notes, (s) =>
-      judgeSubject(req.checks, s, req.options.intrusive),
+    const n = await networkSubjects(
+      { ...req.network, ...(req.onProgress && { onProgress: req.onProgress }) },
+      wanted,
+      notes,
+      (s) => judgeSubject(req.checks, s, req.options.intrusive),
+      thisMachine,
     );
     subjects.push(...n.subjects);
     targets = n.targets;
   } else if (req.command === 'audit') {
     notes.push('Network probes disabled (--host-only).');
   }
+  // What reading this machine's facts for the host probes noted (unreadable socket tables...).
+  const early = machine && (await machine);
+  for (const n of early?.notes ?? []) if (!notes.includes(n)) notes.push(n);
   if (req.system && scopes.has('system')) {
     const sysWanted = new Set([...wanted].filter((k) => SYSTEM_FACT_KEYS.includes(k)));
-    const sys = await collectSystemFacts({ ...req.system, ...(req.onProgress && { onProgress: req.onProgress }) }, sysWanted);
+    const sys = await collectSystemFacts({ ...req.system, ...(req.onProgress && { onProgress: req.onProgress }) }, sysWanted, early ? { base: early.facts } : {});
     notes.push(...sys.notes);
     const files = req.system.inputs;
     subjects.push({

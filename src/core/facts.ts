@@ -356,6 +356,17 @@ export interface MgmtCertificate {
   /** Whether it verified against the system trust store. */
   authorized: boolean;
   authorizationError?: string;
+  /**
+   * The chain as served, leaf first, read from the handshake of the probe's first HTTPS answer
+   * (describeCertificate, as the TLS checks read it); absent when it could not be parsed.
+   */
+  chain?: TlsCertInfo[];
+  /** When the handshake was made (ISO 8601): judges compute validity from it, never from the clock. */
+  seenAt?: string;
+  /** Days before expiry at which to warn (--expiry-warn-days, else the policy's tls.expiryWarningDays). */
+  warnDays?: number[];
+  /** Why the chain could not be read. */
+  chainError?: string;
 }
 
 /** One request the probe made, and what came back (never a credential or a token). */
@@ -398,12 +409,18 @@ export interface MgmtLogin {
 
 /** Why a port was probed. */
 export interface MgmtPortSource {
-  /** default: a product's default port; scan: open in the port scan (--ports); config: a listener of a config. */
-  kind: 'default' | 'scan' | 'config';
+  /**
+   * default: a product's default port; scan: open in the port scan (--ports); config: a listener of a config;
+   * socket: a TCP port a broker process of this machine listens on (sys.listeners), not one of its MQTT or Erlang ports.
+   */
+  kind: 'default' | 'scan' | 'config' | 'socket';
   /** The product whose interface is expected there (none for a scanned port). */
   product?: ManagementProduct;
   /** For a configured port: file:line of the directive. */
   where?: string;
+  /** For a socket: the owning process (its /proc comm) and id. */
+  process?: string;
+  pid?: number;
 }
 
 export interface MgmtInterface {
@@ -439,6 +456,8 @@ export interface ManagementProbes {
   interfaces: MgmtInterface[];
   /** Configs that could not be read for configured ports (the defaults were still probed). */
   configProblems: string[];
+  /** Why this machine's listening sockets added no port, or added fewer than they could (not mapped to processes...). */
+  socketNotes?: string[];
 }
 
 // ---- TLS (collected for mqtts:// and wss:// endpoints by src/collectors/tls) ----

@@ -30,7 +30,11 @@ export interface Provider<S = unknown> {
   name: string;
   scope: Scope;
   provides: readonly FactKey[];
-  /** Facts of the same subject this provider reads: collected (or failed) before it runs. */
+  /**
+   * Facts this provider reads: those of its own scope are collected (or failed) before it runs. A key no
+   * provider of the scope produces comes from the run when it has it (`base` of collectFacts; the engine
+   * gives host providers this machine's sys.* facts when the run audits the live machine), else it is absent.
+   */
   reads?: readonly FactKey[];
   /** Collect; every key of `provides` that is wanted must be set (a missing one becomes an ERROR fact). */
   collect(ctx: ProviderContext<S>): Promise<FactMap>;
@@ -58,6 +62,13 @@ function closure<S>(providers: readonly Provider<S>[], wanted: ReadonlySet<FactK
     }
   }
   return { chosen: providers.filter((p) => chosen.has(p)), keys };
+}
+
+/** The keys the providers needed for `wanted` read that none of them produces (facts of another scope). */
+export function externalReads<S>(providers: readonly Provider<S>[], wanted: ReadonlySet<FactKey>): Set<FactKey> {
+  const { chosen } = closure(providers, wanted);
+  const produced = new Set(chosen.flatMap((p) => p.provides));
+  return new Set(chosen.flatMap((p) => (p.reads ?? []).filter((k) => !produced.has(k))));
 }
 
 /**

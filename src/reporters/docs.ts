@@ -23,7 +23,7 @@ const FACT_SOURCES: Record<string, string> = {
   'sys.ssh': '/etc/ssh/sshd_config and its Include files',
   'sys.accounts': '/etc/shadow (root only)',
   'erlang.exposure': 'epmd NAMES on 4369 and the Erlang distribution handshake on 4370–4373, the ports epmd names and those of `--port-plan` (with `--intrusive`: the packaged cookies `emqxsecretcookie` and `emqx50elixir`)',
-  'mgmt.http': 'HTTP(S) requests to the management interfaces of the host (EMQX dashboard and REST API on 18083/18084, NanoMQ HTTP server on 8081, Mosquitto `http_api` on 9883, plus the dashboard and `http_api` ports of the configs the host audit reads); with `--intrusive` exactly one login with the shipped default credentials per interface (docs/management-probes.md)',
+  'mgmt.http': 'HTTP(S) requests to the management interfaces of the host (EMQX dashboard and REST API on 18083/18084, NanoMQ HTTP server on 8081, Mosquitto `http_api` on 9883, plus the dashboard and `http_api` ports of the configs the host audit reads and the other TCP ports the broker processes of this machine listen on); the certificate chain an HTTPS interface serves; with `--intrusive` exactly one login with the shipped default credentials per interface (docs/management-probes.md)',
   'drill.journal': 'the journal of `mqtt-warden drill run`: what each inject step sent and what the broker answered, every expectation observed (met, failed, not verified) with its time, the steady-state probes before and after, the rollback and the safety caps used (docs/drill.md)',
   'ports.check': 'the port plan (`mqtt-warden ports --check`, `audit --port-plan FILE`) against the listening sockets of /proc/net and the live nftables table',
 };

@@ -10,8 +10,9 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { TLSSocket } from 'node:tls';
-import type { MgmtCertificate } from '../../core/facts.js';
+import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
+import type { MgmtCertificate, TlsCertInfo } from '../../core/facts.js';
+import { describeCertificate } from '../tls/certificate.js';
 
 export interface HttpExchange {
   status: number;
@@ -47,6 +48,8 @@ export class HttpProbeError extends Error {
     readonly kind: 'closed' | 'timeout' | 'not-http' | 'tls' | 'error',
     /** The TCP connection was established before the failure (a timeout without it: nothing answers). */
     readonly connected = false,
+    /** A status line and headers had come back before the failure (the peer speaks HTTP). */
+    readonly responded = false,
   ) {
     super(message);
   }
@@ -60,8 +63,30 @@ function isoDate(text: string): string {
   return Number.isNaN(d.getTime()) ? String(text).slice(0, 40) : d.toISOString();
 }
 
+/** At most this many certificates of a chain are read (a hostile peer may send a long one). */
+const MAX_CHAIN = 10;
+
+/**
+ * The chain of the handshake, leaf first, each certificate read as the TLS checks read theirs.
+ * Node gives the chain OpenSSL kept for the connection: with verification off and an issuer
+ * no trust store knows, that is the chain the server sent.
+ */
+function chainOf(leaf: DetailedPeerCertificate): { chain: TlsCertInfo[] } | { chainError: string } {
+  const chain: TlsCertInfo[] = [];
+  const seen = new Set<string>();
+  try {
+    for (let c: DetailedPeerCertificate | undefined = leaf; c?.raw && chain.length < MAX_CHAIN && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+      seen.add(c.fingerprint256);
+      chain.push(describeCertificate(c.raw, 'served'));
+    }
+    return { chain };
+  } catch (e) {
+    return { chainError: `certificate ${chain.length + 1} of the chain could not be read: ${e instanceof Error ? e.message : String(e)}`.slice(0, 200) };
+  }
+}
+
 function certificateOf(socket: TLSSocket): MgmtCertificate | undefined {
-  const c = socket.getPeerCertificate();
+  const c = socket.getPeerCertificate(true);
   if (!c || !Object.keys(c).length) return undefined;
   const name = (o: Record<string, unknown> | undefined) =>
     o ? Object.entries(o).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`).join(', ') : '';
@@ -76,6 +101,8 @@ function certificateOf(socket: TLSSocket): MgmtCertificate | undefined {
     selfSigned: subject === issuer,
     authorized: socket.authorized,
     ...(socket.authorizationError ? { authorizationError: String(socket.authorizationError) } : {}),
+    ...chainOf(c),
+    seenAt: new Date().toISOString(),
   };
 }
 
@@ -118,7 +145,8 @@ export function httpExchange(r: HttpRequest): Promise<HttpExchange> {
       req.destroy();
     };
     let connected = false;
-    const fail = (e: HttpProbeError) => done(() => reject(new HttpProbeError(e.message, e.kind, connected)));
+    let responded = false;
+    const fail = (e: HttpProbeError) => done(() => reject(new HttpProbeError(e.message, e.kind, connected, responded)));
     const timer = setTimeout(() => fail(new HttpProbeError(`no complete answer within ${r.timeoutMs} ms`, 'timeout')), r.timeoutMs);
     const onAbort = () => fail(new HttpProbeError('aborted: the target deadline was reached', 'timeout'));
     if (r.signal?.aborted) return onAbort();
@@ -136,6 +164,7 @@ export function httpExchange(r: HttpRequest): Promise<HttpExchange> {
     });
     req.on('error', (e) => fail(classify(e, r.tls)));
     req.on('response', (res) => {
+      responded = true;
       const chunks: Buffer[] = [];
       let kept = 0;
       let bytes = 0;

@@ -5,7 +5,8 @@
  * NanoMQ HTTP server 8081, Mosquitto 2.1 local `http_api` 9883) plus, when the host
  * audit reads this machine's configs and the target is loopback, the dashboard
  * listeners of its EMQX configs and the `protocol http_api` listeners of its
- * Mosquitto configs (configuredManagementPorts).
+ * Mosquitto configs (configuredManagementPorts), and the other TCP ports its broker
+ * processes listen on (brokerSocketPorts).
  *
  * What is asked, without credentials (GET only): the status and version endpoints
  * each product answers unauthenticated, one API path that needs authentication
@@ -35,6 +36,8 @@
  */
 import type { ManagementProbes, ManagementProduct, PortScan, MgmtDisclosure, MgmtInterface, MgmtLogin, MgmtPortSource, MgmtRequestLog, Tested } from '../../core/facts.js';
 import type { HostConfigs } from '../config.js';
+import type { BrokerSetup, DeclaredListener, Listeners } from '../system/types.js';
+import { serviceForPort } from '../ports.js';
 import { httpExchange, HttpProbeError, type HttpExchange } from './http.js';
 
 export interface MgmtTarget {
@@ -79,11 +82,55 @@ export function configuredManagementPorts(hc: Pick<HostConfigs, 'emqx' | 'mosqui
   return out;
 }
 
+/** Port-scan services of a port that speak MQTT or the Erlang protocols, not HTTP. */
+const NOT_HTTP_SERVICES: ReadonlySet<string> = new Set(['mqtt', 'mqtts', 'mqtt-ws', 'mqtt-wss', 'epmd', 'erlang-dist', 'cluster-rpc']);
+/** Listener kinds of the broker configs that are not HTTP management interfaces (gateways are 'other'). */
+const NOT_HTTP_KINDS: ReadonlySet<DeclaredListener['kind']> = new Set(['mqtt', 'mqtts', 'ws', 'wss', 'erlang-dist', 'cluster-rpc', 'other']);
+
+/**
+ * The TCP ports this machine's broker processes listen on that may carry a management
+ * interface no config names (an EMQX dashboard moved by EMQX_DASHBOARD__LISTENERS__HTTP__BIND,
+ * a NanoMQ http_server on its own port). The product of a socket is the product sys.brokers
+ * found for its process id (EMQX: a beam.smp whose command line names emqx; Mosquitto), else
+ * a process named `mosquitto` or `nanomq` (NanoMQ has no process discovery of its own). Left out:
+ * the standard MQTT, WebSocket, epmd and Erlang ports, and the ports the configs declare as
+ * MQTT, WebSocket, gateway or cluster listeners (they speak other protocols); sockets bound to
+ * an address the loopback target does not reach. `notes` say why the list is shorter than it could be.
+ */
+export function brokerSocketPorts(
+  listeners: Listeners | undefined,
+  brokers: BrokerSetup | undefined,
+  targetFamily: 4 | 6,
+): { ports: { port: number; tls: boolean; source: MgmtPortSource }[]; notes: string[] } {
+  const notes: string[] = [];
+  if (!listeners) return { ports: [], notes };
+  if (!listeners.live) return { ports: [], notes: ['the socket tables are not of the running system: no listening port added'] };
+  if (!listeners.processesMapped) notes.push('the listening sockets could not all be mapped to their processes (run as root to see every owner): broker ports may be missing');
+  if (!brokers) notes.push('the broker processes were not identified (sys.brokers): EMQX sockets (beam.smp) are not added');
+  const byPid = new Map((brokers?.processes ?? []).map((p) => [p.pid, p.product] as const));
+  const notHttp = new Set((brokers?.declared ?? []).filter((d) => NOT_HTTP_KINDS.has(d.kind)).map((d) => d.port));
+  const out = new Map<number, { port: number; tls: boolean; source: MgmtPortSource }>();
+  for (const s of listeners.sockets) {
+    if (s.proto !== 'tcp' || out.has(s.port)) continue;
+    // A socket bound to another address only is not reached on loopback; `::` also takes IPv4 (dual stack).
+    if (!(s.wildcard && (s.family === targetFamily || s.family === 6)) && !(s.loopback && s.family === targetFamily)) continue;
+    if (NOT_HTTP_SERVICES.has(serviceForPort(s.port) ?? 'other') || notHttp.has(s.port)) continue;
+    for (const p of s.processes) {
+      const product: ManagementProduct | undefined = byPid.get(p.pid) ?? (p.name === 'mosquitto' ? 'mosquitto' : p.name === 'nanomq' ? 'nanomq' : undefined);
+      if (!product) continue;
+      out.set(s.port, { port: s.port, tls: false, source: { kind: 'socket', product, process: p.name, pid: p.pid } });
+      break;
+    }
+  }
+  return { ports: [...out.values()].sort((a, b) => a.port - b.port), notes };
+}
+
 /**
  * The ports probed on one host, merged by number: the products' defaults (`defaults`,
  * DEFAULT_MGMT_PORTS unless the run says otherwise), the ports the scan found open that
  * may carry a management interface (the dashboard ports, and ports the operator added
- * with --ports: the MQTT and Erlang ports speak other protocols), and the configured ones.
+ * with --ports: the MQTT and Erlang ports speak other protocols), and the configured ones
+ * and the broker sockets (`configured`: configuredManagementPorts, brokerSocketPorts).
  * Ports the scan saw refused are kept (the report lists them as closed) but not asked.
  */
 export function managementTargets(
@@ -115,6 +162,8 @@ export interface MgmtProbeOptions {
   signal?: AbortSignal;
   /** Body bytes kept per answer (default 64 KiB). */
   maxBytes?: number;
+  /** Days before expiry at which a served certificate is to be reported (kept with the certificate for the judge). */
+  expiryWarnDays?: readonly number[];
 }
 
 function json(text: string): unknown {
@@ -151,7 +200,7 @@ function asker(host: string, port: number, tlsNow: () => boolean, iface: MgmtInt
       requests.push({ method, path, credentials: Boolean(extra.credentials), status: x.status, bytes: x.bytes, ...(x.truncated && { truncated: true as const }), ms: x.ms });
       if (x.truncated) anomalies.push(`${method} ${path}: the answer was longer than ${o.maxBytes ?? 65536} bytes and was cut`);
       if (x.status >= 300 && x.status < 400) anomalies.push(`${method} ${path}: redirect (${x.status}) to ${clip(x.headers.location ?? '(no location)')}, not followed`);
-      if (x.certificate) iface.certificate = x.certificate;
+      if (x.certificate) iface.certificate = { ...x.certificate, ...(o.expiryWarnDays && { warnDays: [...o.expiryWarnDays] }) };
       return x;
     } catch (e) {
       const err = e instanceof HttpProbeError ? e : new HttpProbeError(String(e), 'error');
@@ -214,6 +263,14 @@ export async function identifyManagementPort(host: string, target: MgmtTarget, o
       iface.detail = `the port answers, but neither HTTP (${(tls ? before : first).message}) nor HTTPS (${(tls ? first : before).message})`;
       return iface;
     }
+  }
+  // A port probed only because a broker process listens on it may speak anything: one that accepts the
+  // connection and stays silent to an HTTP request (an Erlang distribution port waits for the rest of a
+  // frame) is not an HTTP service, not a broken exchange.
+  if (first instanceof HttpProbeError && first.kind === 'timeout' && first.connected && !first.responded && target.sources.every((s) => s.kind === 'socket')) {
+    iface.reach = 'other';
+    iface.detail = `the port accepts connections but answered nothing to an HTTP request within ${o.timeoutMs} ms: not an HTTP service`;
+    return iface;
   }
   if (first instanceof HttpProbeError) {
     iface.reach = first.kind === 'closed' ? 'closed' : first.kind === 'timeout' && !first.connected ? 'filtered' : 'error';
@@ -391,7 +448,14 @@ async function login(ask: Ask, iface: MgmtInterface, intrusive: boolean): Promis
  * HTTPS is preferred, so the default password does not cross the network in clear
  * when the node also offers TLS.
  */
-export async function probeManagementInterfaces(host: string, loopback: boolean, targets: readonly MgmtTarget[], o: MgmtProbeOptions, configProblems: string[] = []): Promise<ManagementProbes> {
+export async function probeManagementInterfaces(
+  host: string,
+  loopback: boolean,
+  targets: readonly MgmtTarget[],
+  o: MgmtProbeOptions,
+  configProblems: string[] = [],
+  socketNotes: string[] = [],
+): Promise<ManagementProbes> {
   const interfaces = await Promise.all(targets.map((t) => identifyManagementPort(host, t, o)));
   if (o.intrusive) {
     for (const product of ['emqx', 'nanomq'] as const) {
@@ -402,5 +466,5 @@ export async function probeManagementInterfaces(host: string, loopback: boolean,
       for (const other of candidates.slice(1)) other.login = { tested: false, reason: `one login per host and product: the default password was tried on port ${chosen.port}` };
     }
   }
-  return { host, loopback, intrusive: o.intrusive, interfaces, configProblems };
+  return { host, loopback, intrusive: o.intrusive, interfaces, configProblems, ...(socketNotes.length && { socketNotes }) };
 }

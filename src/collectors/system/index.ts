@@ -312,14 +312,14 @@ export function systemName(opts: SystemAuditOptions): string {
   return opts.root === '/' ? hostname() : opts.root;
 }
 
-/** Collect the system facts a run wants (default: all of them). */
-export async function collectSystemFacts(opts: SystemAuditOptions, wanted: ReadonlySet<FactKey> = new Set(SYSTEM_FACT_KEYS)): Promise<SystemFacts> {
+/** Collect the system facts a run wants (default: all of them); those in `base` (collected earlier in the run) are kept, not collected again. */
+export async function collectSystemFacts(opts: SystemAuditOptions, wanted: ReadonlySet<FactKey> = new Set(SYSTEM_FACT_KEYS), extra: { base?: FactMap } = {}): Promise<SystemFacts> {
   const r = makeRoot(opts.root, opts.timeoutMs, opts.slowTimeoutMs);
   const notes: string[] = [];
   if (!opts.inputs) {
     opts.onProgress?.(r.live ? 'host checks of this machine' : `host checks of the offline root ${r.root}`);
     if (!r.live) notes.push(`Offline root ${r.root}: running processes, loaded firewall rules and binaries are not inspected; those checks say so.`);
   }
-  const facts = await collectFacts(SYSTEM_PROVIDERS, { options: opts, r }, wanted, { notes });
+  const facts = await collectFacts(SYSTEM_PROVIDERS, { options: opts, r }, wanted, { notes, ...(extra.base && { base: extra.base }) });
   return { name: systemName(opts), facts, notes };
 }
