@@ -17,20 +17,25 @@ export interface LabCertificate {
   notAfter: Date;
 }
 
-function pemKey(der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN PRIVATE KEY-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END PRIVATE KEY-----\n`;
+/** A private key as PKCS#8 PEM (what Mosquitto, OpenSSL and Node read), with a final newline. */
+export async function pemPrivateKey(key: CryptoKey): Promise<string> {
+  return `${x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY')}\n`;
+}
+
+/** A positive 64-bit serial as 16 hex digits (even length, as OpenSSL's CA index writes them). */
+export function randomSerial(): string {
+  const b = randomBytes(8);
+  b[0] = (b[0]! & 0x7f) | 0x10;
+  return b.toString('hex');
 }
 
 export async function makeWeakCertificate(host: string, now = new Date()): Promise<LabCertificate> {
   x509.cryptoProvider.set(crypto);
   const alg = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
   const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const serial = randomBytes(8);
-  serial[0] = (serial[0]! & 0x7f) | 0x10;
   const notAfter = new Date(now.getTime() - 10 * DAY);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial.toString('hex'),
+    serialNumber: randomSerial(),
     name: 'CN=localhost, O=mqtt-warden lab (TRAINING ONLY - deliberately weak)',
     notBefore: new Date(now.getTime() - 400 * DAY),
     notAfter,
@@ -46,5 +51,5 @@ export async function makeWeakCertificate(host: string, now = new Date()): Promi
       ]),
     ],
   });
-  return { certPem: `${cert.toString('pem')}\n`, keyPem: pemKey(await crypto.subtle.exportKey('pkcs8', keys.privateKey)), notAfter };
+  return { certPem: `${cert.toString('pem')}\n`, keyPem: await pemPrivateKey(keys.privateKey), notAfter };
 }

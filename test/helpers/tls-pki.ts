@@ -6,10 +6,11 @@
  * certificate. Files are written into `dir` (PEM; keys 0600).
  */
 import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs it loaded first
-import { randomBytes, webcrypto } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as x509 from '@peculiar/x509';
+import { pemPrivateKey, randomSerial } from '../../src/lab/pki.js';
 
 const crypto = webcrypto as unknown as Crypto;
 x509.cryptoProvider.set(crypto);
@@ -45,17 +46,8 @@ export interface TlsPki {
   pem: { root: string; intermediate: string; crl: string };
 }
 
-function pemKey(der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN PRIVATE KEY-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END PRIVATE KEY-----\n`;
-}
-
-/** A positive 64-bit serial as 16 hex digits (even length, as OpenSSL's CA index writes them). */
-function serial(): string {
-  const b = randomBytes(8);
-  b[0] = (b[0]! & 0x7f) | 0x10;
-  return b.toString('hex').toUpperCase();
-}
+/** A positive 64-bit serial as 16 upper-case hex digits (as the tests compare them). */
+const serial = (): string => randomSerial().toUpperCase();
 
 export interface TlsPkiOptions {
   /** URL written into the leaves' CRL distribution points extension. */
@@ -116,7 +108,7 @@ export async function makeTlsPki(dir: string, opts: TlsPkiOptions = {}): Promise
   const intPem = intermediate.toString('pem') + '\n';
   const rootCert = write('root.crt', rootPem);
   const intermediateCert = write('intermediate.crt', intPem);
-  const intermediateKey = write('intermediate.key', pemKey(await crypto.subtle.exportKey('pkcs8', intKeys.privateKey)), true);
+  const intermediateKey = write('intermediate.key', await pemPrivateKey(intKeys.privateKey), true);
 
   const sans = [
     { type: 'dns' as const, value: 'localhost' },
@@ -162,7 +154,7 @@ export async function makeTlsPki(dir: string, opts: TlsPkiOptions = {}): Promise
     const certPem = cert.toString('pem') + '\n';
     files[kind] = {
       cert: write(`${kind}.crt`, certPem),
-      key: write(`${kind}.key`, pemKey(await crypto.subtle.exportKey('pkcs8', keys.privateKey)), true),
+      key: write(`${kind}.key`, await pemPrivateKey(keys.privateKey), true),
       chain: write(`${kind}.chain.crt`, selfSigned ? certPem : certPem + intPem),
     };
   }

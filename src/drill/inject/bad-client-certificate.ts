@@ -11,7 +11,7 @@
  * on the same connection (a TLS 1.3 server sends its verdict on the certificate after the client's
  * handshake is done, so only the CONNACK, or its absence, tells).
  */
-import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
+import { createPrivateKey, webcrypto } from 'node:crypto';
 import type * as X509 from '@peculiar/x509';
 import { z } from 'zod';
 import { readTextFile } from '../../io/read.js';
@@ -50,17 +50,6 @@ interface Detail {
   presented: Presented[];
 }
 
-function pemKey(der: ArrayBuffer): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN PRIVATE KEY-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END PRIVATE KEY-----\n`;
-}
-
-function serial(): string {
-  const b = randomBytes(8);
-  b[0] = (b[0]! & 0x7f) | 0x10;
-  return b.toString('hex');
-}
-
 /** @peculiar/x509 is loaded when a run needs it: `drill list/show/validate` load this registry too. */
 type X509Module = typeof X509;
 async function loadX509(): Promise<X509Module> {
@@ -69,6 +58,9 @@ async function loadX509(): Promise<X509Module> {
   x509.cryptoProvider.set(crypto);
   return x509;
 }
+
+/** The lab's PEM and serial helpers, loaded with @peculiar/x509 (their module imports it). */
+const labPki = () => import('../../lab/pki.js');
 
 interface Issuer {
   cert: X509.X509Certificate;
@@ -95,10 +87,11 @@ async function loadIssuer(x509: X509Module, certFile: string, keyFile: string): 
 }
 
 async function throwAwayCa(x509: X509Module): Promise<Issuer> {
+  const { randomSerial } = await labPki();
   const keys = (await crypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
+    serialNumber: randomSerial(),
     name: 'CN=mqtt-warden drill untrusted CA, O=mqtt-warden drill (not a real CA)',
     notBefore: new Date(now - DAY),
     notAfter: new Date(now + DAY),
@@ -110,11 +103,12 @@ async function throwAwayCa(x509: X509Module): Promise<Issuer> {
 }
 
 async function clientCertificate(x509: X509Module, kind: CertKind, issuer: Issuer): Promise<{ cert: string; key: string }> {
+  const { randomSerial, pemPrivateKey } = await labPki();
   const keys = (await crypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
   const now = Date.now();
   const [from, to] = kind === 'expired' ? [now - 400 * DAY, now - 10 * DAY] : [now - DAY, now + DAY];
   const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
+    serialNumber: randomSerial(),
     subject: `CN=${drillClientId(kind)}, O=mqtt-warden drill`,
     issuer: issuer.cert.subject,
     notBefore: new Date(from),
@@ -128,7 +122,7 @@ async function clientCertificate(x509: X509Module, kind: CertKind, issuer: Issue
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
     ],
   });
-  return { cert: `${cert.toString('pem')}\n${issuer.cert.toString('pem')}\n`, key: pemKey(await crypto.subtle.exportKey('pkcs8', keys.privateKey)) };
+  return { cert: `${cert.toString('pem')}\n${issuer.cert.toString('pem')}\n`, key: await pemPrivateKey(keys.privateKey) };
 }
 
 async function run(p: Params, ctx: InjectContext): Promise<InjectOutcome> {
