@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { readTextFile } from '../../io/read.js';
 import type { InjectContext, InjectKind, InjectOutcome, Resistance } from '../model.js';
 import { closeSocket, handshake } from '../../collectors/tls/handshake.js';
-import { attemptConnect, attemptText, drillClientId, finish, pause, sourceAt, startOutcome, useSource } from './common.js';
+import { handshakeTargetFor, attemptConnect, attemptText, drillClientId, finish, pause, sourceAt, startOutcome, useSource } from './common.js';
 
 const crypto = webcrypto as unknown as Crypto;
 const DAY = 86_400_000;
@@ -158,7 +158,7 @@ async function run(p: Params, ctx: InjectContext): Promise<InjectOutcome> {
     o.firstAttackAt ??= ctx.now();
     const entry: Presented = { certificate: kind, issuer: issuer === trusted ? 'trusted-ca' : 'throw-away-ca', result: 'error', detail: '' };
     const hs = await handshake(
-      { host: ctx.target.host, port: ctx.target.port, timeoutMs: ctx.timeoutMs, signal: ctx.signal, ...(source ? { localAddress: source } : {}) },
+      handshakeTargetFor(ctx, source),
       { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: 'DEFAULT', cert: material.cert, key: material.key, ...(ctx.tls?.ca ? { ca: [ctx.tls.ca] } : {}) },
     );
     if (hs.kind === 'refused') {

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { IConnackPacket, IConnectPacket, IDisconnectPacket, Packet } from 'mqtt-packet';
 import type { Endpoint } from '../../core/types.js';
 import { MqttChannel, ProbeError, connackCodeName, type ProtocolVersion, type TransportOptions } from '../../collectors/mqtt/channel.js';
+import type { HandshakeTarget } from '../../collectors/tls/handshake.js';
 import { DurationSchema, type DrillTarget, type InjectContext, type InjectOutcome } from '../model.js';
 import { z } from 'zod';
 
@@ -52,6 +53,11 @@ export function transportFor(ctx: InjectContext, source: string | undefined, wit
     ...(t?.ca ? { ca: t.ca } : {}),
     ...(withClientCert && t?.cert && t.key ? { cert: t.cert, key: t.key } : {}),
   };
+}
+
+/** The target of a raw TLS handshake (collectors/tls/handshake.ts) from the given source. */
+export function handshakeTargetFor(ctx: InjectContext, source: string | undefined): HandshakeTarget {
+  return { host: ctx.target.host, port: ctx.target.port, timeoutMs: ctx.timeoutMs, signal: ctx.signal, ...(source ? { localAddress: source } : {}) };
 }
 
 /** Resolves after `ms` (true), or early with false when the signal aborts. */

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { InjectContext, InjectKind, InjectOutcome, Resistance } from '../model.js';
 import { ALL_CIPHERS } from '../../collectors/tls/ciphers.js';
 import { closeSocket, handshake } from '../../collectors/tls/handshake.js';
-import { finish, pause, sourceAt, startOutcome, useSource } from './common.js';
+import { finish, handshakeTargetFor, pause, sourceAt, startOutcome, useSource } from './common.js';
 
 const LEGACY = ['TLSv1', 'TLSv1.1'] as const;
 
@@ -59,7 +59,7 @@ async function run(p: Params, ctx: InjectContext): Promise<InjectOutcome> {
       o.connections++;
       o.firstAttackAt ??= ctx.now();
       const r = await handshake(
-        { host: ctx.target.host, port: ctx.target.port, timeoutMs: ctx.timeoutMs, signal: ctx.signal, ...(source ? { localAddress: source } : {}) },
+        handshakeTargetFor(ctx, source),
         { minVersion: version, maxVersion: version, ciphers: ALL_CIPHERS, ...(ctx.tls?.ca ? { ca: [ctx.tls.ca] } : {}) },
       );
       if (r.kind === 'ok') {
